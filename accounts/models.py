@@ -232,6 +232,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        return self.action.replace("_", " ").capitalize()
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Audit events are never changed.")

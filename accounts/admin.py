@@ -1,0 +1,104 @@
+"""Django admin for regulator staff, guarded by the same rules as the pages."""
+
+import rules
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+
+from .models import AuditEvent, Job, Membership, Organisation, OrganisationCode, Region, User
+
+
+class RegulatorAdminSite(admin.AdminSite):
+    site_header = "Social work accreditation: administration"
+    site_title = "Administration"
+    index_title = "Records"
+
+    def has_permission(self, request):
+        return request.user.is_active and rules.has_perm("accounts.access_admin", request.user)
+
+    def login(self, request, extra_context=None):
+        # One way to sign in (allauth, with MFA); the admin never shows its own password form.
+        return redirect(f"{reverse('account_login')}?next={request.GET.get('next', reverse('admin:index'))}")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["organisation", "role", "started_on", "ended_on"]
+    autocomplete_fields = ["organisation"]
+    can_delete = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoDeleteAdmin(ObjectPermissionsModelAdmin):
+    """Regulated records are ended or closed, never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UserAdmin(NoDeleteAdmin, DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
+    search_fields = ["email", "first_name", "last_name"]
+    list_filter = ["is_active", "memberships__role"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Name", {"fields": ["first_name", "last_name"]}),
+        ("Status", {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [MembershipInline]
+
+
+class OrganisationCodeInline(admin.TabularInline):
+    model = OrganisationCode
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrganisationAdmin(NoDeleteAdmin):
+    list_display = ["name", "kind", "la_number", "region", "is_active"]
+    list_filter = ["kind", "region", "is_active"]
+    search_fields = ["name", "la_number", "ons_codes__ons_code"]
+    inlines = [OrganisationCodeInline]
+
+
+class AuditEventAdmin(ObjectPermissionsModelAdmin):
+    list_display = ["occurred_at", "actor_label", "action", "object_repr", "from_state", "to_state"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_label", "object_repr", "reason"]
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class JobAdmin(NoDeleteAdmin):
+    list_display = ["title", "kind", "status", "progress", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin_site = RegulatorAdminSite(name="admin")
+admin_site.register(User, UserAdmin)
+admin_site.register(Organisation, OrganisationAdmin)
+admin_site.register(Region, NoDeleteAdmin)
+admin_site.register(AuditEvent, AuditEventAdmin)
+admin_site.register(Job, JobAdmin)

@@ -1,0 +1,55 @@
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, viewsets
+from rules.contrib.rest_framework import AutoPermissionViewSetMixin
+
+from . import selectors
+from .middleware import requires_mfa_setup
+from .models import Organisation
+from .serializers import JobSerializer, MeSerializer, OrganisationSerializer
+
+
+class HasMultiFactorWhereRequired(permissions.BasePermission):
+    """API callers in roles that need MFA must have set it up, as on the web pages."""
+
+    message = "Set up two-factor authentication before using the API."
+
+    def has_permission(self, request, view):
+        return not requires_mfa_setup(request.user)
+
+
+class MeView(generics.RetrieveAPIView):
+    serializer_class = MeSerializer
+    permission_classes = [permissions.IsAuthenticated, HasMultiFactorWhereRequired]
+
+    def get_object(self):
+        return self.request.user
+
+
+class OrganisationFilter(filters.FilterSet):
+    class Meta:
+        model = Organisation
+        fields = ["kind", "la_number", "is_active"]
+
+
+@extend_schema(tags=["organisations"])
+class OrganisationViewSet(AutoPermissionViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Organisations the caller belongs to; regulator staff see all of them."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    permission_classes = [permissions.IsAuthenticated, HasMultiFactorWhereRequired]
+
+    def get_queryset(self):
+        return selectors.organisations_visible_to(self.request.user)
+
+
+@extend_schema(tags=["jobs"])
+class JobViewSet(AutoPermissionViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Background work the caller started, with its progress."""
+
+    serializer_class = JobSerializer
+    permission_classes = [permissions.IsAuthenticated, HasMultiFactorWhereRequired]
+
+    def get_queryset(self):
+        return selectors.jobs_for(self.request.user)

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+
+_SIGNED_IN_MARKER = "signed_in"
+
+
+class SessionExpiryMiddleware:
+    """Tell people their session ended, instead of silently showing the sign-in page.
+
+    The session cookie expires after inactivity; a separate marker cookie outlives it, so when a
+    request arrives with the marker but no signed-in user, the session must have expired.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        had_session = request.COOKIES.get(_SIGNED_IN_MARKER) == "1"
+        if had_session and not request.user.is_authenticated and not request.path.startswith("/accounts/logout"):
+            messages.info(request, "You were signed out because you had not done anything for a while. "
+                                   "Sign in again to carry on.")
+            request.session_expired = True
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.set_cookie(_SIGNED_IN_MARKER, "1", max_age=settings.SESSION_COOKIE_AGE * 24, httponly=True,
+                                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        elif had_session:
+            response.delete_cookie(_SIGNED_IN_MARKER)
+        return response
+
+
+def requires_mfa_setup(user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    if not (user.roles & set(settings.MFA_REQUIRED_ROLES)):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RequireMultiFactorMiddleware:
+    """Assessors and regulator staff must add an authenticator app before they can use the service."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/schema")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.ALLOWED_PREFIXES) and requires_mfa_setup(request.user):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": "Set up two-factor authentication before using the API."},
+                                    status=403)
+            messages.warning(request, "Your role needs two-factor authentication. "
+                                      "Set up an authenticator app to carry on.")
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+

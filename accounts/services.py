@@ -1,0 +1,90 @@
+"""Writes for people, organisations and the platform. Every service is keyword-only, atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditEvent, Membership, Organisation, Role, User
+
+
+class ServiceError(Exception):
+    """A rule of the service refused the change; the message is written for the person who asked."""
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ServiceError(message)
+
+
+def record_event(
+    obj: models.Model,
+    action: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The one way to write history. Call it inside the same transaction as the change it records."""
+    return AuditEvent.objects.create(
+        actor=by if by is not None and by.pk else None,
+        actor_label=by.email if by is not None and by.pk else "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        from_state=str(from_state or ""),
+        to_state=str(to_state or ""),
+        reason=reason or "",
+        changes=changes or {},
+    )
+
+
+@transaction.atomic
+def grant_membership(*, user: User, organisation: Organisation, role: str, by: User | None, reason: str = "") -> Membership:
+    require(role in Role.values, f"“{role}” is not a role.")
+    require(organisation.is_active, f"{organisation} is closed; nobody can join it.")
+    existing = (
+        Membership.objects.select_for_update()
+        .filter(user=user, organisation=organisation, role=role, ended_on__isnull=True)
+        .first()
+    )
+    if existing:
+        return existing
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    record_event(user, "membership_granted", by=by, reason=reason, to_state=role,
+                 changes={"organisation": organisation.name, "role": role})
+    user.__dict__.pop("active_memberships", None)
+    user.__dict__.pop("roles", None)
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, membership: Membership, by: User | None, reason: str) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    require(membership.ended_on is None, "That role has already ended.")
+    require(bool(reason.strip()), "Say why the role is ending.")
+    membership.ended_on = timezone.localdate()
+    membership.save(update_fields=["ended_on"])
+    record_event(membership.user, "membership_ended", by=by, reason=reason, from_state=membership.role,
+                 changes={"organisation": membership.organisation.name, "role": membership.role})
+    return membership
+
+
+@transaction.atomic
+def update_profile(*, user: User, first_name: str, last_name: str, by: User) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = {}
+    for field, value in (("first_name", first_name.strip()), ("last_name", last_name.strip())):
+        if getattr(user, field) != value:
+            changes[field] = [getattr(user, field), value]
+            setattr(user, field, value)
+    if changes:
+        user.save(update_fields=list(changes))
+        record_event(user, "profile_updated", by=by, changes=changes)
+    return user

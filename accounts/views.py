@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from rules.contrib.views import permission_required
+
+from . import selectors, services
+from .forms import AuditExportForm, ProfileForm
+from .home import home_sections_for
+from .jobs import start_job
+from .models import AuditEvent, Job
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "accounts/start.html", {"page_title": "Start"})
+    return render(request, "accounts/home.html", {
+        "page_title": "Your home page",
+        "sections": home_sections_for(request.user),
+        "memberships": request.user.active_memberships,
+    })
+
+
+@login_required
+def account_settings(request):
+    form = ProfileForm(request.POST or None, initial={
+        "first_name": request.user.first_name, "last_name": request.user.last_name,
+    })
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user=request.user, by=request.user, **form.cleaned_data)
+        messages.success(request, "Your name has been saved.")
+        return redirect("account_settings")
+    return render(request, "accounts/account_settings.html", {"form": form, "page_title": "Your account"})
+
+
+def _get_job(request, pk):
+    return get_object_or_404(Job, pk=pk)
+
+
+@never_cache
+@login_required
+@permission_required("accounts.view_job", fn=_get_job, raise_exception=True)
+def job_detail(request, pk):
+    job = _get_job(request, pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message})
+    return render(request, "accounts/job_detail.html", {"job": job, "page_title": job.title})
+
+
+@login_required
+@permission_required("accounts.view_job", fn=_get_job, raise_exception=True)
+def job_download(request, pk):
+    job = _get_job(request, pk)
+    if job.status != Job.Status.SUCCEEDED or not job.result_file:
+        raise Http404("This file is not ready.")
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_filename,
+                        content_type=job.result_content_type or "application/octet-stream")
+
+
+@login_required
+@permission_required("accounts.view_auditevent", raise_exception=True)
+def audit_log(request):
+    form = AuditExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        since = form.cleaned_data["since"]
+        job = start_job(kind="audit_export", title="Audit log download", by=request.user,
+                        params={"since": since.isoformat() if since else ""})
+        return redirect("job_detail", pk=job.pk)
+    events = AuditEvent.objects.select_related("content_type", "actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"page": page, "form": form, "page_title": "Audit log"})
+
+
+def _get_history_object(request, app_label, model, pk):
+    content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
+    model_class = content_type.model_class()
+    if model_class is None:
+        raise Http404
+    return get_object_or_404(model_class._default_manager, pk=pk)
+
+
+@login_required
+@permission_required("accounts.view_history", fn=_get_history_object, raise_exception=True)
+def record_history(request, app_label, model, pk):
+    obj = _get_history_object(request, app_label, model, pk)
+    events = selectors.history_for(obj)
+    return render(request, "accounts/history.html", {
+        "record": obj, "events": events, "page_title": f"History of {obj}",
+        "record_type": obj._meta.verbose_name,
+    })
+
+
+def accessibility(request):
+    return render(request, "accounts/accessibility.html", {"page_title": "Accessibility statement"})
+
+
+def privacy(request):
+    return render(request, "accounts/privacy.html", {"page_title": "Privacy notice"})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Database, broker and storage, each checked for real; 503 if any is down, so a load balancer can act."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from config.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    try:
+        name = default_storage.save("healthz/probe.txt", ContentFile(b"ok"))
+        default_storage.delete(name)
+        checks["storage"] = "ok"
+    except Exception as exc:
+        checks["storage"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks,
+                         "environment": settings.ENVIRONMENT}, status=200 if healthy else 503)
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", {"page_title": "You cannot see this page"}, status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", {"page_title": "Page not found"}, status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", {"page_title": "Sorry, there is a problem with the service"}, status=500)

@@ -1,0 +1,33 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts import api as accounts_api
+from accounts.admin import admin_site
+
+router = DefaultRouter()
+router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
+router.register("jobs", accounts_api.JobViewSet, basename="job")
+
+api_urlpatterns = [
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("", include("regulation.api_urls")),
+    path("", include("workforce.api_urls")),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin_site.urls),
+    path("register/", include("regulation.urls")),
+    path("workforce/", include("workforce.urls")),
+    path("api/v1/", include(api_urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+handler403 = "accounts.views.forbidden"
+handler404 = "accounts.views.not_found"
+handler500 = "accounts.views.server_error"
