@@ -16,7 +16,8 @@ class ProfileForm(forms.Form):
 
 class AuditExportForm(forms.Form):
     since = forms.DateField(
-        label="Events on or after", required=False,
+        label="Events on or after",
+        required=False,
         help_text="For example, 2026-04-01. Leave blank for the whole log.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )

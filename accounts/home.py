@@ -79,7 +79,10 @@ def _your_jobs(user):
         return None
     return HomeSection(
         "Your downloads and background work",
-        [Task(job.title, reverse("job_detail", args=[job.pk]), job.message, job.get_status_display()) for job in recent],
+        [
+            Task(job.title, reverse("job_detail", args=[job.pk]), job.message, job.get_status_display())
+            for job in recent
+        ],
     )
 
 

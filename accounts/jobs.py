@@ -88,5 +88,14 @@ def run(job_id: str) -> None:
     job.progress = 100
     job.message = job.message or "Finished"
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "message", "finished_at", "result_file", "result_filename",
-                            "result_content_type"])
+    job.save(
+        update_fields=[
+            "status",
+            "progress",
+            "message",
+            "finished_at",
+            "result_file",
+            "result_filename",
+            "result_content_type",
+        ]
+    )

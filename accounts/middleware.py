@@ -19,13 +19,20 @@ class SessionExpiryMiddleware:
     def __call__(self, request):
         had_session = request.COOKIES.get(_SIGNED_IN_MARKER) == "1"
         if had_session and not request.user.is_authenticated and not request.path.startswith("/accounts/logout"):
-            messages.info(request, "You were signed out because you had not done anything for a while. "
-                                   "Sign in again to carry on.")
+            messages.info(
+                request, "You were signed out because you had not done anything for a while. Sign in again to carry on."
+            )
             request.session_expired = True
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            response.set_cookie(_SIGNED_IN_MARKER, "1", max_age=settings.SESSION_COOKIE_AGE * 24, httponly=True,
-                                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+            response.set_cookie(
+                _SIGNED_IN_MARKER,
+                "1",
+                max_age=settings.SESSION_COOKIE_AGE * 24,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         elif had_session:
             response.delete_cookie(_SIGNED_IN_MARKER)
         return response
@@ -54,11 +61,9 @@ class RequireMultiFactorMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": "Set up two-factor authentication before using the API."},
-                                    status=403)
-            messages.warning(request, "Your role needs two-factor authentication. "
-                                      "Set up an authenticator app to carry on.")
+                return JsonResponse({"detail": "Set up two-factor authentication before using the API."}, status=403)
+            messages.warning(
+                request, "Your role needs two-factor authentication. Set up an authenticator app to carry on."
+            )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-

@@ -91,7 +91,9 @@ def load_local_authorities(path: Path) -> dict[str, int]:
             # Boundary changes take effect on 1 April; the first code seen covers the reporting year before.
             valid_from = date(min(years), 4, 1) if index else date(min(years) - 1, 10, 1)
             successor = ordered[index + 1] if index + 1 < len(ordered) else None
-            valid_to = date(min(successor[1]), 3, 31) if successor else (date(record.last_year + 1, 3, 31) if closed else None)
+            valid_to = (
+                date(min(successor[1]), 3, 31) if successor else (date(record.last_year + 1, 3, 31) if closed else None)
+            )
             _, created = OrganisationCode.objects.update_or_create(
                 organisation=organisation, ons_code=ons_code, defaults={"valid_from": valid_from, "valid_to": valid_to}
             )

@@ -33,10 +33,22 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "title", "status", "progress", "message", "error", "created_at", "finished_at",
-                  "download_url"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
 
     def get_download_url(self, job) -> str | None:
         from django.urls import reverse
 
-        return reverse("job_download", args=[job.pk]) if job.status == Job.Status.SUCCEEDED and job.result_file else None
+        return (
+            reverse("job_download", args=[job.pk]) if job.status == Job.Status.SUCCEEDED and job.result_file else None
+        )

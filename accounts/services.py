@@ -46,7 +46,9 @@ def record_event(
 
 
 @transaction.atomic
-def grant_membership(*, user: User, organisation: Organisation, role: str, by: User | None, reason: str = "") -> Membership:
+def grant_membership(
+    *, user: User, organisation: Organisation, role: str, by: User | None, reason: str = ""
+) -> Membership:
     require(role in Role.values, f"“{role}” is not a role.")
     require(organisation.is_active, f"{organisation} is closed; nobody can join it.")
     existing = (
@@ -57,8 +59,14 @@ def grant_membership(*, user: User, organisation: Organisation, role: str, by: U
     if existing:
         return existing
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-    record_event(user, "membership_granted", by=by, reason=reason, to_state=role,
-                 changes={"organisation": organisation.name, "role": role})
+    record_event(
+        user,
+        "membership_granted",
+        by=by,
+        reason=reason,
+        to_state=role,
+        changes={"organisation": organisation.name, "role": role},
+    )
     user.__dict__.pop("active_memberships", None)
     user.__dict__.pop("roles", None)
     return membership
@@ -71,8 +79,14 @@ def end_membership(*, membership: Membership, by: User | None, reason: str) -> M
     require(bool(reason.strip()), "Say why the role is ending.")
     membership.ended_on = timezone.localdate()
     membership.save(update_fields=["ended_on"])
-    record_event(membership.user, "membership_ended", by=by, reason=reason, from_state=membership.role,
-                 changes={"organisation": membership.organisation.name, "role": membership.role})
+    record_event(
+        membership.user,
+        "membership_ended",
+        by=by,
+        reason=reason,
+        from_state=membership.role,
+        changes={"organisation": membership.organisation.name, "role": membership.role},
+    )
     return membership
 
 

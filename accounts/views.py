@@ -22,18 +22,26 @@ from .models import AuditEvent, Job
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "accounts/start.html", {"page_title": "Start"})
-    return render(request, "accounts/home.html", {
-        "page_title": "Your home page",
-        "sections": home_sections_for(request.user),
-        "memberships": request.user.active_memberships,
-    })
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "page_title": "Your home page",
+            "sections": home_sections_for(request.user),
+            "memberships": request.user.active_memberships,
+        },
+    )
 
 
 @login_required
 def account_settings(request):
-    form = ProfileForm(request.POST or None, initial={
-        "first_name": request.user.first_name, "last_name": request.user.last_name,
-    })
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "first_name": request.user.first_name,
+            "last_name": request.user.last_name,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         services.update_profile(user=request.user, by=request.user, **form.cleaned_data)
         messages.success(request, "Your name has been saved.")
@@ -61,8 +69,12 @@ def job_download(request, pk):
     job = _get_job(request, pk)
     if job.status != Job.Status.SUCCEEDED or not job.result_file:
         raise Http404("This file is not ready.")
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_filename,
-                        content_type=job.result_content_type or "application/octet-stream")
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_filename,
+        content_type=job.result_content_type or "application/octet-stream",
+    )
 
 
 @login_required
@@ -71,8 +83,12 @@ def audit_log(request):
     form = AuditExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         since = form.cleaned_data["since"]
-        job = start_job(kind="audit_export", title="Audit log download", by=request.user,
-                        params={"since": since.isoformat() if since else ""})
+        job = start_job(
+            kind="audit_export",
+            title="Audit log download",
+            by=request.user,
+            params={"since": since.isoformat() if since else ""},
+        )
         return redirect("job_detail", pk=job.pk)
     events = AuditEvent.objects.select_related("content_type", "actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -92,10 +108,16 @@ def _get_history_object(request, app_label, model, pk):
 def record_history(request, app_label, model, pk):
     obj = _get_history_object(request, app_label, model, pk)
     events = selectors.history_for(obj)
-    return render(request, "accounts/history.html", {
-        "record": obj, "events": events, "page_title": f"History of {obj}",
-        "record_type": obj._meta.verbose_name,
-    })
+    return render(
+        request,
+        "accounts/history.html",
+        {
+            "record": obj,
+            "events": events,
+            "page_title": f"History of {obj}",
+            "record_type": obj._meta.verbose_name,
+        },
+    )
 
 
 def accessibility(request):
@@ -132,8 +154,10 @@ def healthz(request):
     except Exception as exc:
         checks["storage"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks,
-                         "environment": settings.ENVIRONMENT}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "environment": settings.ENVIRONMENT},
+        status=200 if healthy else 503,
+    )
 
 
 def forbidden(request, exception=None):

@@ -31,8 +31,13 @@ DEMO_USERS = [
     # email, first, last, role, organisation (name or LA number)
     ("social.worker@example.com", "Sam", "Okafor", Role.SOCIAL_WORKER, DEMO_LA_NUMBER),
     ("line.manager@example.com", "Priya", "Shah", Role.LINE_MANAGER, DEMO_LA_NUMBER),
-    ("assessor@example.com", "Alex", "Morgan", Role.ASSESSOR,
-     "National Assessment Centre for Child and Family Social Work"),
+    (
+        "assessor@example.com",
+        "Alex",
+        "Morgan",
+        Role.ASSESSOR,
+        "National Assessment Centre for Child and Family Social Work",
+    ),
     ("workforce.lead@example.com", "Jo", "Bennett", Role.WORKFORCE_LEAD, DEMO_LA_NUMBER),
     ("course.lead@example.com", "Chris", "Evans", Role.COURSE_LEAD, "University of Leeds"),
     ("regulator@example.com", "Ruth", "Adeyemi", Role.REGULATOR_STAFF, "Social Work England"),
@@ -68,8 +73,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {Role(role).label:<24} {email}{extra}")
 
     def _demo_user(self, email, first_name, last_name, role, organisation_key) -> bool:
-        user, created = User.objects.get_or_create(email=email, defaults={"first_name": first_name,
-                                                                          "last_name": last_name})
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first_name, "last_name": last_name}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -80,9 +86,10 @@ class Command(BaseCommand):
             else Organisation.objects.get(name=organisation_key)
         )
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role, ended_on=None)
-        if role in settings.MFA_REQUIRED_ROLES and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            role in settings.MFA_REQUIRED_ROLES
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
             RecoveryCodes.activate(user)
         return created
