@@ -1,8 +1,11 @@
 """Django admin for regulator staff, guarded by the same rules as the pages."""
 
+from functools import update_wrapper
+
 import rules
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from rules.contrib.admin import ObjectPermissionsModelAdmin
@@ -18,8 +21,20 @@ class RegulatorAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return request.user.is_active and rules.has_perm("accounts.access_admin", request.user)
 
+    def admin_view(self, view, cacheable=False):
+        guarded = super().admin_view(view, cacheable)
+
+        def inner(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied("Administration is for regulator staff.")
+            return guarded(request, *args, **kwargs)
+
+        return update_wrapper(inner, guarded)
+
     def login(self, request, extra_context=None):
         # One way to sign in (allauth, with MFA); the admin never shows its own password form.
+        if request.user.is_authenticated:
+            raise PermissionDenied("Administration is for regulator staff.")
         return redirect(f"{reverse('account_login')}?next={request.GET.get('next', reverse('admin:index'))}")
 
 

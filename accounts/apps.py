@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, organisations and roles"
 
     def ready(self):
-        from . import home, signals  # noqa: F401  (registers the platform's own nav items and signal handlers)
+        # Importing registers the platform's nav items, signal handlers and job handlers.
+        from . import exports, home, signals  # noqa: F401

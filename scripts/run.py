@@ -24,9 +24,22 @@ def main() -> int:
     print("Serving on http://127.0.0.1:8000 with a Celery worker. Press Ctrl-C to stop both.\n", flush=True)
     processes = [
         subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel=INFO", "--concurrency=2",
-             "--pool=prefork", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
-            env=env, start_new_session=True,
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--beat",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--pool=prefork",
+                "--schedule",
+                str(ROOT / "var" / "celerybeat-schedule"),
+            ],
+            env=env,
+            start_new_session=True,
         ),
         subprocess.Popen([PYTHON, "manage.py", "runserver", "127.0.0.1:8000"], env=env, start_new_session=True),
     ]

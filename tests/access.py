@@ -1,0 +1,60 @@
+"""The table-driven permission test every app extends.
+
+Each app's ``tests/<app>/test_access.py`` lists its pages as ``AccessCase`` rows: the URL (built from the
+fixtures in ``world``), and which roles may reach it. ``check_access`` signs in as every role in turn
+(plus an anonymous visitor and a signed-in person with no role) and asserts each is allowed or refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from accounts.models import Role
+
+ANONYMOUS = "anonymous"
+NO_ROLE = "no_role"
+EVERY_ROLE = [ANONYMOUS, NO_ROLE, *Role.values]
+SIGNED_IN = [NO_ROLE, *Role.values]
+
+
+@dataclass(frozen=True)
+class AccessCase:
+    name: str
+    url: Callable[[dict], str]
+    allowed: frozenset | set | list
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    public: bool = False  # public pages answer anonymous visitors with 200, not a redirect to sign in
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def check_access(client, world: dict, case: AccessCase, role: str) -> None:
+    user = world["users"].get(role)
+    if user is not None:
+        client.force_login(user)
+    url = case.url(world)
+    response = getattr(client, case.method)(url, data=case.data)
+    allowed = role in case.allowed or case.public
+    if allowed:
+        assert response.status_code in (200, 302), f"{role} should reach {case.name} ({url}): {response.status_code}"
+        if response.status_code == 302:
+            assert "/accounts/login/" not in response["Location"], f"{role} was sent to sign in for {case.name}"
+    elif role == ANONYMOUS:
+        assert response.status_code in (302, 401, 403), f"anonymous reached {case.name}: {response.status_code}"
+        if response.status_code == 302:
+            assert "login" in response["Location"], f"anonymous was not sent to sign in for {case.name}"
+    else:
+        assert response.status_code in (403, 404), f"{role} should be refused {case.name}: {response.status_code}"
+
+
+def parametrize_access(cases: list[AccessCase]):
+    import pytest
+
+    return pytest.mark.parametrize(
+        ("case", "role"),
+        [(case, role) for case in cases for role in EVERY_ROLE],
+        ids=[f"{case.name}-{role}" for case in cases for role in EVERY_ROLE],
+    )

@@ -1,0 +1,68 @@
+import pytest
+
+from accounts.models import Role
+from tests.access import EVERY_ROLE, SIGNED_IN, AccessCase, check_access, parametrize_access
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(role_users, django_capture_on_commit_callbacks):
+    from accounts.jobs import start_job
+
+    owner = role_users[Role.REGULATOR_STAFF]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(kind="audit_export", title="Audit log download", by=owner)
+    return {
+        "users": role_users,
+        "job": job,
+        "other_user": make_user(Role.SOCIAL_WORKER),
+    }
+
+
+CASES = [
+    AccessCase("start or home", lambda w: "/", EVERY_ROLE, public=True),
+    AccessCase("sign in", lambda w: "/accounts/login/", EVERY_ROLE, public=True),
+    AccessCase("accessibility", lambda w: "/accessibility/", EVERY_ROLE, public=True),
+    AccessCase("health", lambda w: "/healthz", EVERY_ROLE, public=True),
+    AccessCase("your account", lambda w: "/account/", SIGNED_IN),
+    AccessCase("audit log", lambda w: "/audit/", {Role.REGULATOR_STAFF}),
+    AccessCase("job page", lambda w: f"/jobs/{w['job'].pk}/", {Role.REGULATOR_STAFF}),
+    AccessCase("job download", lambda w: f"/jobs/{w['job'].pk}/download/", {Role.REGULATOR_STAFF}),
+    AccessCase("admin", lambda w: "/admin/", {Role.REGULATOR_STAFF}),
+    AccessCase("admin organisations", lambda w: "/admin/accounts/organisation/", {Role.REGULATOR_STAFF}),
+    AccessCase("admin audit events", lambda w: "/admin/accounts/auditevent/", {Role.REGULATOR_STAFF}),
+    AccessCase(
+        "another person's history",
+        lambda w: f"/history/accounts/user/{w['other_user'].pk}/",
+        {Role.REGULATOR_STAFF},
+    ),
+    AccessCase("API: me", lambda w: "/api/v1/me/", SIGNED_IN),
+    AccessCase("API: organisations", lambda w: "/api/v1/organisations/", SIGNED_IN),
+    AccessCase("API: job", lambda w: f"/api/v1/jobs/{w['job'].pk}/", {Role.REGULATOR_STAFF}),
+    AccessCase("API schema", lambda w: "/api/schema/", EVERY_ROLE, public=True),
+]
+
+
+@parametrize_access(CASES)
+def test_each_role_is_allowed_or_refused(client, world, case, role):
+    check_access(client, world, case, role)
+
+
+def test_a_person_can_see_their_own_history(client, role_users):
+    user = role_users[Role.SOCIAL_WORKER]
+    client.force_login(user)
+    assert client.get(f"/history/accounts/user/{user.pk}/").status_code == 200
+
+
+def test_workforce_lead_sees_only_their_own_authority_in_the_api(client, role_users):
+    lead = role_users[Role.WORKFORCE_LEAD]
+    client.force_login(lead)
+    names = [o["name"] for o in client.get("/api/v1/organisations/").json()["results"]]
+    assert names == [lead.active_memberships[0].organisation.name]
+
+
+def test_regulator_staff_see_every_organisation_in_the_api(client, role_users):
+    client.force_login(role_users[Role.REGULATOR_STAFF])
+    assert client.get("/api/v1/organisations/").json()["count"] == len(role_users) - 1

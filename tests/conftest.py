@@ -1,0 +1,36 @@
+import pytest
+
+from accounts.models import Role
+from tests.access import NO_ROLE
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _isolated_side_effects(settings, tmp_path):
+    """Uploads and results go to a temporary folder; tasks run in-process unless a test uses the real worker."""
+    from config.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Hashing stays real in the sign-in tests that need it; elsewhere a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def role_users(db):
+    """One person per role, each at their own organisation, plus a signed-in person with no role."""
+    users = {role: make_user(role, email=f"{role}@example.com") for role in Role.values}
+    users[NO_ROLE] = make_user(None, email="nobody@example.com")
+    return users

@@ -1,0 +1,96 @@
+"""Factories shared by every app's tests. Feature apps add their own beside their tests."""
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from accounts.models import Membership, Organisation, Region, Role, User
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"E120{n:05d}")
+    name = factory.Sequence(lambda n: f"Region {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.OTHER_EMPLOYER
+
+
+class LocalAuthorityFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Council {n}")
+    kind = Organisation.Kind.LOCAL_AUTHORITY
+    la_number = factory.Sequence(lambda n: f"{100 + n % 900:03d}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save()
+            EmailAddress.objects.get_or_create(user=self, email=self.email, verified=True, primary=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.SOCIAL_WORKER
+
+
+ORGANISATION_KIND_FOR_ROLE = {
+    Role.SOCIAL_WORKER: Organisation.Kind.LOCAL_AUTHORITY,
+    Role.LINE_MANAGER: Organisation.Kind.LOCAL_AUTHORITY,
+    Role.WORKFORCE_LEAD: Organisation.Kind.LOCAL_AUTHORITY,
+    Role.ASSESSOR: Organisation.Kind.ASSESSMENT_CENTRE,
+    Role.COURSE_LEAD: Organisation.Kind.EDUCATION_PROVIDER,
+    Role.REGULATOR_STAFF: Organisation.Kind.REGULATOR,
+}
+
+
+def make_user(role: str | None = None, organisation: Organisation | None = None, *, with_mfa: bool = True, **kwargs):
+    """A signed-up, verified person holding ``role`` (at a fitting organisation unless one is given).
+
+    Assessors and regulator staff get an authenticator app unless ``with_mfa=False``.
+    """
+    user = UserFactory(**kwargs)
+    if role:
+        if organisation is None:
+            kind = ORGANISATION_KIND_FOR_ROLE[Role(role)]
+            organisation = (
+                LocalAuthorityFactory() if kind == Organisation.Kind.LOCAL_AUTHORITY else OrganisationFactory(kind=kind)
+            )
+        MembershipFactory(user=user, organisation=organisation, role=role)
+        if with_mfa and role in (Role.ASSESSOR, Role.REGULATOR_STAFF):
+            add_totp(user)
+    user.__dict__.pop("active_memberships", None)
+    user.__dict__.pop("roles", None)
+    return user
+
+
+def add_totp(user):
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TEST_TOTP_SECRET)
