@@ -198,7 +198,21 @@ CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Daily housekeeping. Each task is idempotent, so a missed or repeated run does no harm.
+CELERY_BEAT_SCHEDULE: dict = {
+    "registration-renewal-reminders": {
+        "task": "regulation.tasks.send_renewal_reminders",
+        "schedule": timedelta(hours=24),
+    },
+    "registration-lapse-after-grace": {
+        "task": "regulation.tasks.lapse_unrenewed_registrations",
+        "schedule": timedelta(hours=6),
+    },
+    "fitness-to-practise-order-expiry": {
+        "task": "regulation.tasks.apply_order_expiries",
+        "schedule": timedelta(hours=6),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
