@@ -4,7 +4,7 @@ from rest_framework import generics, permissions, viewsets
 
 from . import selectors
 from .middleware import requires_mfa_setup
-from .models import Organisation
+from .models import Job, Organisation
 from .serializers import JobSerializer, MeSerializer, OrganisationSerializer
 
 
@@ -56,6 +56,7 @@ class OrganisationFilter(filters.FilterSet):
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations the caller belongs to; regulator staff see all of them."""
 
+    queryset = Organisation.objects.none()  # for the schema; requests use get_queryset
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     permission_classes = API_PERMISSIONS
@@ -68,6 +69,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Background work the caller started, with its progress."""
 
+    queryset = Job.objects.none()  # for the schema; requests use get_queryset
     serializer_class = JobSerializer
     permission_classes = API_PERMISSIONS
 

@@ -28,3 +28,38 @@ def test_each_role_signs_in_and_every_page_passes_axe(page, role):
         response = page.visit(path)
         assert response.status == 200, path
     assert len(page.checked) >= 3
+
+
+def test_wrong_password_error_summary_takes_focus_and_passes_axe(page):
+    user = make_user(Role.SOCIAL_WORKER)
+    page.visit("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary")
+    assert "The email address and/or password you specified are not correct." in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert page.title().startswith("Error: ")
+    page.check()
+
+
+def test_account_form_with_every_field_wrong_shows_each_error_without_javascript(browser, live_server):
+    user = make_user(Role.SOCIAL_WORKER, first_name="Sam", last_name="Okafor")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto("/accounts/login/")
+        plain.get_by_label("Email").fill(user.email)
+        plain.get_by_label("Password").fill(TEST_PASSWORD)
+        plain.get_by_role("button", name="Sign In").click()
+        plain.goto("/account/")
+        plain.get_by_label("First name").fill("")
+        plain.get_by_label("Last name").fill("   ")
+        plain.get_by_role("button", name="Save your name").click()
+        errors = plain.locator(".govuk-error-summary__list li").all_inner_texts()
+        assert len(errors) == 2
+        user.refresh_from_db()
+        assert user.first_name == "Sam"
+    finally:
+        context.close()

@@ -1,0 +1,87 @@
+"""A real Celery worker process takes a job from the real broker and finishes it in the real database.
+
+Needs PostgreSQL and Redis (the worker is another process, so it cannot see an in-memory SQLite test
+database); CI provides both and this test must run there.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.jobs import start_job
+from accounts.models import Job, Role
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _real_services_available() -> str | None:
+    if connection.vendor != "postgresql":
+        return "the database is not PostgreSQL"
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return "the broker is not Redis"
+    return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_job_and_its_progress_reaches_the_database():
+    reason = _real_services_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the real worker test, but {reason}.")
+        pytest.skip(reason)
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    url = urlparse(os.environ["DATABASE_URL"])
+    test_database_url = urlunparse(url._replace(path="/" + connection.settings_dict["NAME"]))
+    env = {**os.environ, "DATABASE_URL": test_database_url, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    queue = f"test-{os.getpid()}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        app.conf.task_routes = {"accounts.tasks.run_job": {"queue": queue}}
+        job = start_job(kind="audit_export", title="Audit log download", by=make_user(Role.REGULATOR_STAFF))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.is_finished:
+                break
+            time.sleep(0.5)
+        assert job.status == Job.Status.SUCCEEDED, job.error
+        assert job.progress == 100
+        assert job.attempts == 1
+        assert job.result_file.read().decode("utf-8-sig").startswith("When,Who,Action")
+    finally:
+        app.conf.task_routes = None
+        app.conf.task_always_eager = True
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+        print(output)
