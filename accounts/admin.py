@@ -8,6 +8,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from .models import AuditEvent, Job, Membership, Organisation, OrganisationCode, Region, User
@@ -117,3 +119,4 @@ admin_site.register(Organisation, OrganisationAdmin)
 admin_site.register(Region, NoDeleteAdmin)
 admin_site.register(AuditEvent, AuditEventAdmin)
 admin_site.register(Job, JobAdmin)
+admin_site.register(TokenProxy, TokenAdmin)

@@ -41,6 +41,7 @@ class HomeSection:
     heading: str
     tasks: list[Task] = field(default_factory=list)
     empty_text: str = "Nothing to do here at the moment."
+    role: str = ""  # the role this section serves, if any
 
 
 _nav_items: list[NavItem] = []
@@ -63,11 +64,21 @@ def nav_for(user) -> list[NavItem]:
 
 
 def home_sections_for(user) -> list[HomeSection]:
+    """Sections the apps contribute, plus an empty state for any role of the person that none served."""
+    from .models import Role
+
     sections = []
     for _, builder in sorted(_home_sections, key=lambda pair: pair[0]):
         section = builder(user)
         if section is not None:
             sections.append(section)
+    served = {section.role for section in sections}
+    for role in Role:
+        if role.value in user.roles and role.value not in served:
+            where = ", ".join(o.name for o in user.organisations_for(role.value))
+            sections.insert(
+                0, HomeSection(f"{role.label} at {where}", empty_text=ROLE_EMPTY_STATES[role.value], role=role.value)
+            )
     return sections
 
 
@@ -96,6 +107,17 @@ def _regulator_tools(user):
             Task("Administration", reverse("admin:index"), "Organisations, people and their roles."),
         ],
     )
+
+
+ROLE_EMPTY_STATES = {
+    # What each role will find here; feature apps add the tasks themselves.
+    "social_worker": "Your registration, CPD and accreditation tasks will appear here.",
+    "line_manager": "Endorsements and reviews for the people you manage will appear here.",
+    "assessor": "Observed practice waiting for your scoring and moderation will appear here.",
+    "workforce_lead": "Your council's workforce return and reports will appear here.",
+    "course_lead": "Your course approval applications will appear here.",
+    "regulator_staff": "Applications, cases and decisions waiting for you will appear here.",
+}
 
 
 register_nav("Home", "home", allowed=account_rules.is_signed_in, order=0)

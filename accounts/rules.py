@@ -67,3 +67,6 @@ rules.add_perm("accounts.view_job", is_job_owner)
 rules.add_perm("accounts.view_history", can_see_record_history)
 rules.add_perm("accounts.view_region", is_signed_in)
 rules.add_perm("accounts.view_organisationcode", is_regulator_staff)
+rules.add_perm("authtoken.view_tokenproxy", is_regulator_staff)
+rules.add_perm("authtoken.add_tokenproxy", is_regulator_staff)
+rules.add_perm("authtoken.delete_tokenproxy", is_regulator_staff)  # revoking a system's API token

@@ -66,3 +66,17 @@ def test_workforce_lead_sees_only_their_own_authority_in_the_api(client, role_us
 def test_regulator_staff_see_every_organisation_in_the_api(client, role_users):
     client.force_login(role_users[Role.REGULATOR_STAFF])
     assert client.get("/api/v1/organisations/").json()["count"] == len(role_users) - 1
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_each_role_has_a_home_page_saying_what_comes_next(client, role_users, role):
+    client.force_login(role_users[role])
+    body = client.get("/").content.decode()
+    assert "Your home page" in body
+    assert Role(role).label in body
+
+
+def test_home_page_costs_a_fixed_number_of_queries(client, role_users, django_assert_max_num_queries):
+    client.force_login(role_users[Role.REGULATOR_STAFF])
+    with django_assert_max_num_queries(12):
+        client.get("/")
