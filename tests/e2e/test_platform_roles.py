@@ -63,3 +63,11 @@ def test_account_form_with_every_field_wrong_shows_each_error_without_javascript
         assert user.first_name == "Sam"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/signup/", "/accounts/password/reset/", "/accessibility/", "/privacy/", "/no-such-page/"]
+)
+def test_public_pages_pass_axe(page, path):
+    response = page.visit(path)
+    assert response.status == (404 if path == "/no-such-page/" else 200)
