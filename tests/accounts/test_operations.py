@@ -62,10 +62,8 @@ def test_healthz_reports_database_broker_and_storage(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_unavailable_when_the_broker_is_down(client, monkeypatch):
-    from config.celery import app
-
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+def test_healthz_is_unavailable_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("error")
