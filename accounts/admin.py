@@ -6,6 +6,7 @@ import rules
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from rest_framework.authtoken.admin import TokenAdmin
@@ -13,6 +14,7 @@ from rest_framework.authtoken.models import TokenProxy
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from .models import AuditEvent, Job, Membership, Organisation, OrganisationCode, Region, User
+from .services import record_event
 
 
 class RegulatorAdminSite(admin.AdminSite):
@@ -52,10 +54,27 @@ class MembershipInline(admin.TabularInline):
 
 
 class NoDeleteAdmin(ObjectPermissionsModelAdmin):
-    """Regulated records are ended or closed, never deleted."""
+    """Regulated records are ended or closed, never deleted; every change made here goes into the audit trail."""
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = {name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name}
+            record_event(obj, "changed_by_admin" if change else "created_by_admin", by=request.user, changes=changed)
+
+    def save_formset(self, request, form, formset, change):
+        with transaction.atomic():
+            instances = formset.save()
+            for instance in instances:
+                record_event(
+                    form.instance,
+                    f"{instance._meta.model_name}_saved_by_admin",
+                    by=request.user,
+                    changes={"record": str(instance)},
+                )
 
 
 class UserAdmin(NoDeleteAdmin, DjangoUserAdmin):

@@ -6,7 +6,7 @@ from django.core import mail
 
 from accounts import services
 from accounts.jobs import JobContext, job_handler, start_job
-from accounts.models import AuditEvent, Job, Role
+from accounts.models import AuditEvent, Job, Organisation, Role
 from accounts.notifications import notify
 from tests.factories import LocalAuthorityFactory, make_user
 
@@ -190,3 +190,47 @@ def test_notifications_are_sent_by_the_worker_after_commit(django_capture_on_com
         callback()
     assert mail.outbox[0].subject == "Hello Sam"
     assert mail.outbox[0].body == "Your registration is due.\n"
+
+
+def test_changes_made_in_the_admin_are_audited_and_nothing_can_be_deleted(client):
+    regulator = make_user(Role.REGULATOR_STAFF)
+    council = LocalAuthorityFactory(name="Old name")
+    client.force_login(regulator)
+    url = f"/admin/accounts/organisation/{council.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k not in ("id",)}
+    data.update(
+        {
+            "name": "New name",
+            "region": council.region_id,
+            "closed_on": "",
+            "employer_type": "",
+            "ons_codes-TOTAL_FORMS": "0",
+            "ons_codes-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    council.refresh_from_db()
+    assert council.name == "New name"
+    event = AuditEvent.objects.for_object(council).get(action="changed_by_admin")
+    assert event.actor == regulator and event.changes["name"] == "New name"
+    assert client.post(f"/admin/accounts/organisation/{council.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_an_la_number_must_be_three_digits_in_the_admin(client):
+    client.force_login(make_user(Role.REGULATOR_STAFF))
+    response = client.post(
+        "/admin/accounts/organisation/add/",
+        {
+            "name": "Bad council",
+            "kind": "local_authority",
+            "la_number": "12",
+            "is_active": "on",
+            "ons_codes-TOTAL_FORMS": "0",
+            "ons_codes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "organisation_la_number_only_for_local_authorities" in str(response.context["adminform"].form.errors)
+    assert not Organisation.objects.filter(name="Bad council").exists()
