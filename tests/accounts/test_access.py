@@ -80,3 +80,16 @@ def test_home_page_costs_a_fixed_number_of_queries(client, role_users, django_as
     client.force_login(role_users[Role.REGULATOR_STAFF])
     with django_assert_max_num_queries(12):
         client.get("/")
+
+
+def test_one_person_can_hold_several_roles_and_sees_each(client):
+    from accounts import services
+    from tests.factories import LocalAuthorityFactory
+
+    person = make_user(Role.SOCIAL_WORKER)
+    council = LocalAuthorityFactory(name="Leeds")
+    services.grant_membership(user=person, organisation=council, role=Role.LINE_MANAGER, by=None, reason="Promoted")
+    client.force_login(person)
+    body = client.get("/").content.decode()
+    assert "Social worker at" in body and "Line manager at Leeds" in body
+    assert person.roles == {Role.SOCIAL_WORKER, Role.LINE_MANAGER}
