@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -12,6 +13,8 @@ from accounts.models import Membership, Organisation, Role, User
 from accounts.reference_data import load_local_authorities
 
 DEMO_PASSWORD = "demo-password-2026"
+# Each feature app adds its own demo records (idempotent) on top of the people and organisations made here.
+FEATURE_DEMO_COMMANDS = ["seed_register_demo", "seed_workforce_demo"]
 # A fixed secret so the demo assessor and regulator can sign in; `manage.py demo_totp` prints the code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_LA_NUMBER = "383"  # Leeds
@@ -62,6 +65,9 @@ class Command(BaseCommand):
             for name, kind, employer_type in OTHER_ORGANISATIONS:
                 Organisation.objects.get_or_create(name=name, kind=kind, defaults={"employer_type": employer_type})
             created_users = sum(self._demo_user(*spec) for spec in DEMO_USERS)
+        for command in FEATURE_DEMO_COMMANDS:
+            if command in get_commands():
+                call_command(command, stdout=self.stdout)
         self.stdout.write(
             f"Reference data: {counts['regions']} new regions, {counts['local_authorities']} new local authorities, "
             f"{counts['ons_codes']} new ONS codes; {created_users} new demo users."
