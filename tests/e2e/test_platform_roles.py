@@ -71,3 +71,12 @@ def test_account_form_with_every_field_wrong_shows_each_error_without_javascript
 def test_public_pages_pass_axe(page, path):
     response = page.visit(path)
     assert response.status == (404 if path == "/no-such-page/" else 200)
+
+
+def test_api_documentation_renders_under_the_content_security_policy(page):
+    errors = []
+    page.page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.page.goto(page.base_url + "/api/docs/")
+    page.page.wait_for_selector(".swagger-ui .info")
+    assert "Social work accreditation API" in page.page.locator(".swagger-ui .info").inner_text()
+    assert errors == []
