@@ -1,0 +1,286 @@
+"""Writes: drafts, submissions, corrections and bulk loads of workforce returns. Every change is a new
+ReturnVersion and an audit event; nothing is saved unless every return in the request is valid."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from accounts.services import record_event, require
+
+from .calculations import COUNTS, Value
+from .models import ReportingUnit, ReturnVersion, WorkforceReturn
+from .validation import (
+    ParsedReturn,
+    Problem,
+    ReturnProblems,
+    check_values,
+    check_year,
+    decode_upload,
+    parse_rows,
+    read_csv,
+)
+
+
+def _json_values(values: dict[str, Value]) -> dict[str, str | None]:
+    return {name: (f"{v.normalize():f}" if isinstance(v, Decimal) else v) for name, v in values.items()}
+
+
+def _changes(before: dict[str, Value], after: dict[str, Value]) -> dict:
+    old, new = _json_values(before), _json_values(after)
+    return {name: [old.get(name), new.get(name)] for name in COUNTS if old.get(name) != new.get(name)}
+
+
+def _overlapping_return(unit: ReportingUnit, year: int) -> WorkforceReturn | None:
+    """A council reporting jointly in a year cannot also report alone (or in another pair) that year."""
+    return (
+        WorkforceReturn.objects.filter(year=year, unit__organisations__in=unit.organisations.all())
+        .exclude(unit=unit)
+        .select_related("unit")
+        .first()
+    )
+
+
+def _write(
+    *,
+    unit: ReportingUnit,
+    year: int,
+    values: dict[str, Value],
+    by: User | None,
+    status: str,
+    source: str,
+    reason: str,
+    existing: WorkforceReturn | None,
+) -> WorkforceReturn:
+    if existing is None:
+        overlap = _overlapping_return(unit, year)
+        require(
+            overlap is None,
+            f"{overlap.unit if overlap else ''} already has a {year} return covering this council.",
+        )
+        ret = WorkforceReturn(unit=unit, year=year, created_by=by, source=source)
+        before: dict[str, Value] = {}
+        from_state = ""
+    else:
+        ret = existing
+        before = ret.counts()
+        from_state = ret.status
+    for name in COUNTS:
+        ret.set_value(name, values.get(name))
+    was_submitted = ret.status == WorkforceReturn.Status.SUBMITTED and existing is not None
+    ret.status = status
+    ret.source = source
+    ret.version += 1
+    if status == WorkforceReturn.Status.SUBMITTED:
+        ret.submitted_at, ret.submitted_by = timezone.now(), by
+    ret.save()
+    ReturnVersion.objects.create(
+        workforce_return=ret,
+        number=ret.version,
+        status=status,
+        values=_json_values(ret.counts()),
+        source=source,
+        reason=reason,
+        saved_by=by if by is not None and by.pk else None,
+    )
+    action = "corrected" if was_submitted else ("submitted" if status == "submitted" else "draft_saved")
+    record_event(
+        ret,
+        action,
+        by=by,
+        reason=reason,
+        from_state=from_state,
+        to_state=status,
+        changes={"version": ret.version, "counts": _changes(before, ret.counts())},
+    )
+    return ret
+
+
+def _locked(unit: ReportingUnit, year: int) -> WorkforceReturn | None:
+    return WorkforceReturn.objects.select_for_update().filter(unit=unit, year=year).first()
+
+
+def _check_form(raw: dict, *, year: int, complete: bool, today: date | None) -> dict[str, Value]:
+    checked_year, problems = check_year(year, row=None, today=today)
+    values, value_problems = check_values(raw, year=checked_year, row=None, complete=complete)
+    if problems or value_problems:
+        raise ReturnProblems(problems + value_problems)
+    return values
+
+
+def _require_own(unit: ReportingUnit, by: User) -> None:
+    from .rules import can_report_for_unit
+
+    require(can_report_for_unit(by, unit), "You can only send the return for your own authority.")
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    unit: ReportingUnit,
+    year: int,
+    raw: dict,
+    by: User,
+    source: str = WorkforceReturn.Source.FORM,
+    today: date | None = None,
+) -> WorkforceReturn:
+    """Keep what has been entered so far (blanks allowed) to finish later. A submitted return is corrected instead."""
+    _require_own(unit, by)
+    values = _check_form(raw, year=year, complete=False, today=today)
+    existing = _locked(unit, year)
+    require(
+        existing is None or existing.status == WorkforceReturn.Status.DRAFT,
+        f"The {year} return has been submitted: correct it instead, saying why.",
+    )
+    return _write(
+        unit=unit,
+        year=year,
+        values=values,
+        by=by,
+        status=WorkforceReturn.Status.DRAFT,
+        source=source,
+        reason="",
+        existing=existing,
+    )
+
+
+@transaction.atomic
+def submit_return(
+    *,
+    unit: ReportingUnit,
+    year: int,
+    raw: dict,
+    by: User,
+    source: str = WorkforceReturn.Source.FORM,
+    today: date | None = None,
+) -> WorkforceReturn:
+    _require_own(unit, by)
+    values = _check_form(raw, year=year, complete=True, today=today)
+    existing = _locked(unit, year)
+    require(
+        existing is None or existing.status == WorkforceReturn.Status.DRAFT,
+        f"The {year} return has already been submitted: correct it instead, saying why.",
+    )
+    return _write(
+        unit=unit,
+        year=year,
+        values=values,
+        by=by,
+        status=WorkforceReturn.Status.SUBMITTED,
+        source=source,
+        reason="",
+        existing=existing,
+    )
+
+
+@transaction.atomic
+def correct_return(
+    *, workforce_return: WorkforceReturn, raw: dict, by: User, reason: str, today: date | None = None
+) -> WorkforceReturn:
+    """A submitted return is never overwritten: the correction is a new version, with why."""
+    _require_own(workforce_return.unit, by)
+    existing = _locked(workforce_return.unit, workforce_return.year)
+    require(existing.status == WorkforceReturn.Status.SUBMITTED, "Only a submitted return can be corrected.")
+    require(bool(reason.strip()), "Say why the return is being corrected.")
+    values = _check_form(raw, year=existing.year, complete=True, today=today)
+    require(bool(_changes(existing.counts(), values)), "Nothing has changed: the correction would be the same.")
+    return _write(
+        unit=existing.unit,
+        year=existing.year,
+        values=values,
+        by=by,
+        status=WorkforceReturn.Status.SUBMITTED,
+        source=WorkforceReturn.Source.FORM,
+        reason=reason,
+        existing=existing,
+    )
+
+
+def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: str, reason: str) -> dict[str, int]:
+    from .reference import units_by_code
+
+    units = units_by_code({p.unit_code for p in parsed})
+    years = {p.year for p in parsed}
+    existing = {
+        (r.unit_id, r.year): r
+        for r in WorkforceReturn.objects.select_for_update().filter(
+            unit__in={u.pk for u in units.values()}, year__in=years
+        )
+    }
+    counts = {"created": 0, "corrected": 0, "unchanged": 0}
+    problems: list[Problem] = []
+    for item in parsed:
+        unit = units[item.unit_code]
+        current = existing.get((unit.pk, item.year))
+        if current is not None and not _changes(current.counts(), item.values):
+            counts["unchanged"] += 1
+            continue
+        submitted = current is not None and current.status == WorkforceReturn.Status.SUBMITTED
+        if submitted and not reason.strip():
+            problems.append(
+                Problem(
+                    item.row,
+                    "time_period",
+                    f"The {item.year} return has been submitted: say why you are correcting it.",
+                )
+            )
+            continue
+        try:
+            _write(
+                unit=unit,
+                year=item.year,
+                values=item.values,
+                by=by,
+                status=WorkforceReturn.Status.SUBMITTED
+                if current is not None and current.status == WorkforceReturn.Status.SUBMITTED
+                else status,
+                source=source,
+                reason=reason if current is not None else "",
+                existing=current,
+            )
+        except Exception as exc:  # a rule of the service refused this row
+            from accounts.services import ServiceError
+
+            if not isinstance(exc, ServiceError):
+                raise
+            problems.append(Problem(item.row, "old_la_code", str(exc)))
+            continue
+        counts["corrected" if current is not None else "created"] += 1
+    if problems:
+        raise ReturnProblems(problems)
+    return counts
+
+
+def _known_la_numbers() -> set[str]:
+    return set(Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY).values_list("la_number", flat=True))
+
+
+@transaction.atomic
+def upload_returns(*, data: bytes, by: User, reason: str = "", today: date | None = None) -> dict[str, int]:
+    """A workforce lead's CSV: saved as drafts to check and submit (or as corrections, with a reason)."""
+    rows = read_csv(decode_upload(data))
+    allowed = {o.la_number for o in by.organisations_for("workforce_lead") if o.la_number}
+    parsed = parse_rows(rows, allowed_la_numbers=allowed, known_la_numbers=_known_la_numbers(), today=today)
+    return _load(
+        parsed, by=by, status=WorkforceReturn.Status.DRAFT, source=WorkforceReturn.Source.UPLOAD, reason=reason
+    )
+
+
+@transaction.atomic
+def import_returns(
+    *, data: bytes, by: User | None = None, reason: str = "", today: date | None = None
+) -> dict[str, int]:
+    """The operators' load: every row becomes a submitted return, or nothing is saved."""
+    rows = read_csv(decode_upload(data) if len(data) <= 5 * 1024 * 1024 else data.decode("utf-8-sig"))
+    parsed = parse_rows(rows, allowed_la_numbers=None, known_la_numbers=_known_la_numbers(), today=today)
+    return _load(
+        parsed,
+        by=by,
+        status=WorkforceReturn.Status.SUBMITTED,
+        source=WorkforceReturn.Source.IMPORT,
+        reason=reason or "Loaded by an operator",
+    )

@@ -1,0 +1,235 @@
+"""Checking returns, from the form, an upload or the operators' command: every problem by row and column.
+
+Nothing is saved unless every row is valid; the callers (services) rely on that.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .calculations import COUNTS, SYMBOLS, WHOLE_NUMBER_COUNTS, Value, parse_value, working_days
+
+REQUIRED_COLUMNS = ["time_period", "old_la_code", *COUNTS]
+MAX_BYTES = 5 * 1024 * 1024
+# Bounds no council comes near (the largest employs under 1,000 FTE and holds about 10,000 cases).
+MAX_STAFF = Decimal(5000)
+MAX_CASES = Decimal(100000)
+FIRST_YEAR = 2010
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # line of the file (header is line 1); None for the whole file or a form field
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}, " if self.row else ""
+        column = f"{self.column}: " if self.column else ""
+        return f"{where}{column}{self.message}"
+
+
+class ReturnProblems(Exception):
+    """The return(s) cannot be saved; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ParsedReturn:
+    row: int | None
+    year: int
+    unit_code: str
+    values: dict[str, Value] = field(default_factory=dict)
+
+
+def latest_reportable_year(today: date | None = None) -> int:
+    """The snapshot is 30 September: a year can be reported once its 30 September has passed."""
+    today = today or timezone.localdate()
+    return today.year if today >= date(today.year, 9, 30) else today.year - 1
+
+
+def decode_upload(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel writes) or Excel's Windows-1252 'CSV'; anything else is refused."""
+    if len(data) > MAX_BYTES:
+        raise ReturnProblems([Problem(None, "", "The file is larger than 5 MB. Upload one year's return.")])
+    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
+        raise ReturnProblems(
+            [Problem(None, "", "The file is not a CSV file. Save it from your spreadsheet as ‘CSV UTF-8’.")]
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReturnProblems([Problem(None, "", "The file's text encoding is not UTF-8 or Windows-1252.")])
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise ReturnProblems([Problem(None, "", "The file is empty.")])
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ReturnProblems([Problem(None, c, "This column is missing from the file.") for c in missing])
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        if (row.get("geographic_level") or "Local authority").strip() != "Local authority":
+            continue  # national and regional rows of a published file are sums, not returns
+        row["_line"] = line
+        rows.append(row)
+    if not rows:
+        raise ReturnProblems([Problem(None, "", "The file has no returns in it, only a header.")])
+    return rows
+
+
+def check_values(raw: dict[str, object], *, year: int | None, row: int | None, complete: bool) -> tuple[dict, list]:
+    """Parse and check one return's counts. `complete` (submitting) needs every count: a number or a symbol."""
+    problems: list[Problem] = []
+    values: dict[str, Value] = {}
+    for name, label in COUNTS.items():
+        try:
+            value = parse_value(raw.get(name))
+        except ValueError:
+            problems.append(
+                Problem(row, name, f"{label} must be a number, or one of the symbols {', '.join(SYMBOLS)}.")
+            )
+            continue
+        if value is None and complete:
+            problems.append(Problem(row, name, f"Enter {label.lower()} (or x if it is unavailable)."))
+        elif isinstance(value, Decimal):
+            if value < 0:
+                problems.append(Problem(row, name, f"{label} cannot be negative."))
+            elif name in WHOLE_NUMBER_COUNTS and value != value.to_integral_value():
+                problems.append(Problem(row, name, f"{label} must be a whole number."))
+            elif value.as_tuple().exponent < -2:
+                problems.append(Problem(row, name, f"{label} can have at most 2 decimal places."))
+            elif value > (
+                MAX_CASES if name == "cases" else MAX_STAFF * (300 if name == "working_days_lost_fte" else 1)
+            ):
+                problems.append(Problem(row, name, f"{label} of {value} is not plausible for one council."))
+        values[name] = value
+    problems += _cross_checks(values, year=year, row=row)
+    return values, problems
+
+
+def _number(values, name):
+    value = values.get(name)
+    return value if isinstance(value, Decimal) and value >= 0 else None
+
+
+def _cross_checks(values: dict, *, year: int | None, row: int | None) -> list[Problem]:
+    problems = []
+    for suffix in ("fte", "headcount"):
+        leavers, inpost, starters = (_number(values, f"{k}_{suffix}") for k in ("leavers", "inpost", "starters"))
+        if None not in (leavers, inpost, starters) and leavers > inpost + starters:
+            problems.append(
+                Problem(
+                    row,
+                    f"leavers_{suffix}",
+                    f"Leavers ({suffix}) of {leavers} is more than everyone who could have left "
+                    f"(in post {inpost} plus starters {starters}).",
+                )
+            )
+    holders, inpost, agency = (_number(values, k) for k in ("case_holders_fte", "inpost_fte", "agency_fte"))
+    if holders is not None and inpost is not None and holders > inpost + (agency or 0):
+        problems.append(
+            Problem(
+                row,
+                "case_holders_fte",
+                f"Case holders ({holders} FTE) cannot be more than the FTE in post ({inpost}) "
+                f"plus agency workers ({agency or 0}).",
+            )
+        )
+    days, inpost = _number(values, "working_days_lost_fte"), _number(values, "inpost_fte")
+    if days is not None and inpost is not None and year and days > inpost * working_days(year):
+        problems.append(
+            Problem(
+                row,
+                "working_days_lost_fte",
+                f"{days} working days lost is more than the {inpost} FTE in post could work in a year "
+                f"({working_days(year)} days each).",
+            )
+        )
+    return problems
+
+
+def check_year(raw, *, row: int | None, today: date | None = None) -> tuple[int | None, list[Problem]]:
+    text = str(raw or "").strip()
+    latest = latest_reportable_year(today)
+    if not (text[:4].isdigit() and (len(text) == 4 or (len(text) == 6 and text.isdigit()))):
+        return None, [Problem(row, "time_period", f"“{text}” is not a reporting year such as {latest}.")]
+    year = int(text[:4]) if len(text) == 4 else int(text[:4]) + 1  # 202324 is the year ending Sept 2024
+    if year > latest:
+        return None, [
+            Problem(
+                row,
+                "time_period",
+                f"{year} is in the future: the return for {year} is a snapshot at 30 September {year}.",
+            )
+        ]
+    if year < FIRST_YEAR:
+        return None, [Problem(row, "time_period", f"{year} is before {FIRST_YEAR}, the first year collected.")]
+    return year, []
+
+
+def parse_rows(
+    rows: list[dict[str, str]],
+    *,
+    allowed_la_numbers: set[str] | None,
+    known_la_numbers: set[str],
+    complete: bool = True,
+    today: date | None = None,
+) -> list[ParsedReturn]:
+    """Check every row; raise ReturnProblems listing all of them, or return the parsed returns."""
+    from .reference import split_la_numbers, unit_code
+
+    problems: list[Problem] = []
+    parsed: list[ParsedReturn] = []
+    seen: dict[tuple[str, int], int] = {}
+    for index, row in enumerate(rows, start=2):
+        line = row.get("_line", index)
+        year, year_problems = check_year(row.get("time_period"), row=line, today=today)
+        problems += year_problems
+        numbers = split_la_numbers(row.get("old_la_code") or "")
+        code = unit_code(numbers)
+        if not numbers:
+            problems.append(Problem(line, "old_la_code", "Enter the three-digit LA number."))
+        elif unknown := [n for n in numbers if n not in known_la_numbers]:
+            problems.append(Problem(line, "old_la_code", f"No council has LA number {', '.join(unknown)}."))
+        elif allowed_la_numbers is not None and not set(numbers) & allowed_la_numbers:
+            problems.append(
+                Problem(line, "old_la_code", f"LA {code} is not your authority: you can only send your own return.")
+            )
+        if numbers and year:
+            for number in numbers:
+                if (number, year) in seen:
+                    problems.append(
+                        Problem(
+                            line,
+                            "old_la_code",
+                            f"LA {number} already has a {year} return in row {seen[(number, year)]} of this file.",
+                        )
+                    )
+                    break
+            for number in numbers:
+                seen.setdefault((number, year), line)
+        values, value_problems = check_values(row, year=year, row=line, complete=complete)
+        problems += value_problems
+        if year and numbers:
+            parsed.append(ParsedReturn(line, year, code, values))
+    if problems:
+        raise ReturnProblems(problems)
+    return parsed
