@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("workforce/returns", api.WorkforceReturnViewSet, basename="workforce-return")
+
+urlpatterns = [
+    path("workforce/report/", api.NationalReportView.as_view(), name="workforce-report"),
+    path("workforce/units/<str:code>/report/", api.UnitReportView.as_view(), name="workforce-unit-report"),
+    *router.urls,
+]
