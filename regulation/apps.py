@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class RegulationConfig(AppConfig):
     name = "regulation"
+    verbose_name = "The register"
+
+    def ready(self):
+        from . import home, rules  # noqa: F401  registers nav, home sections and permissions

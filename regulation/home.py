@@ -1,0 +1,1 @@
+from accounts.home import register_nav  # noqa: F401
