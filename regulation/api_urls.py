@@ -1,1 +1,34 @@
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("register/entries", api.RegisterEntryViewSet, basename="register-entry")
+router.register("register/applications", api.ApplicationViewSet, basename="register-application")
+router.register("register/cases", api.CaseViewSet, basename="register-case")
+
+urlpatterns = [
+    path("register/public/", api.PublicSearchView.as_view(), name="register-public-search"),
+    path("register/public/bulk/", api.PublicBulkLookupView.as_view(), name="register-public-bulk"),
+    path("register/entries/<int:pk>/cpd/", api.EntryCPDView.as_view(), name="register-entry-cpd"),
+    path("register/entries/<int:pk>/renew/", api.EntryRenewView.as_view(), name="register-entry-renew"),
+    path(
+        "register/entries/<int:pk>/direct-work/", api.EntryDirectWorkView.as_view(), name="register-entry-direct-work"
+    ),
+    path(
+        "register/entries/<int:pk>/employments/", api.EntryEmploymentView.as_view(), name="register-entry-employments"
+    ),
+    path("register/entries/<int:pk>/conditions/", api.EntryConditionView.as_view(), name="register-entry-conditions"),
+    path(
+        "register/entries/<int:pk>/annotations/", api.EntryAnnotationView.as_view(), name="register-entry-annotations"
+    ),
+    path(
+        "register/employments/<int:pk>/confirm/",
+        api.EmploymentConfirmView.as_view(),
+        name="register-employment-confirm",
+    ),
+    path("register/employments/<int:pk>/end/", api.EmploymentEndView.as_view(), name="register-employment-end"),
+    path("register/orders/<int:pk>/revoke/", api.OrderRevokeView.as_view(), name="register-order-revoke"),
+    path("", include(router.urls)),
+]

@@ -1,1 +1,137 @@
-from accounts.home import register_nav  # noqa: F401
+"""The register's place in the navigation and on each person's home page."""
+
+from django.urls import reverse
+
+from accounts import rules as account_rules
+from accounts.home import HomeSection, Task, register_home_section, register_nav
+
+from . import rules as register_rules
+
+
+def _anyone(user):
+    return True
+
+
+register_nav("Check the register", "regulation:check", allowed=_anyone, order=50)
+register_nav("Your registration", "regulation:my_registration", allowed=account_rules.is_social_worker, order=20)
+register_nav("Your registered staff", "regulation:employer_staff", allowed=register_rules.is_employer_staff, order=30)
+register_nav("Register", "regulation:entries", allowed=account_rules.is_regulator_staff, order=20)
+register_nav("Cases", "regulation:cases", allowed=account_rules.is_regulator_staff, order=21)
+
+
+def social_worker_section(user):
+    from . import selectors, services, years
+
+    if not user.is_authenticated:
+        return None
+    entry = selectors.own_entry(user)
+    if entry is None and not account_rules.is_social_worker(user):
+        return None
+    heading = "Your registration"
+    if entry is None:
+        application = selectors.latest_application(user)
+        if application and application.status != "refused":
+            task = Task(
+                "Your application to register",
+                reverse("regulation:my_application"),
+                "",
+                application.get_status_display(),
+            )
+        else:
+            task = Task(
+                "Apply to register",
+                reverse("regulation:apply"),
+                "You must be registered to practise as a social worker.",
+            )
+        return HomeSection(heading, [task], role="social_worker")
+    position = services.renewal_position(entry)
+    tasks = [
+        Task(
+            f"Registration {entry.registration_number}",
+            reverse("regulation:my_registration"),
+            f"Registered until {entry.registered_until:%-d %B %Y}.",
+            entry.get_status_display(),
+        ),
+        Task(
+            "Record CPD",
+            reverse("regulation:cpd"),
+            f"{position['cpd']} of {position['min_cpd']} records this year, {position['peer']} peer reflection(s).",
+            "Done" if position["cpd"] >= position["min_cpd"] and position["peer"] >= position["min_peer"] else "To do",
+        ),
+    ]
+    if position["is_open"] and entry.is_practising:
+        tasks.append(
+            Task(
+                "Renew your registration",
+                reverse("regulation:renew"),
+                f"Renew by {position['year_end']:%-d %B %Y}"
+                + (f" (late renewal until {position['grace_ends']:%-d %B %Y})." if position["late"] else "."),
+                "Ready" if position["can_renew"] else "CPD needed",
+            )
+        )
+    tasks.append(
+        Task(
+            "Log direct work",
+            reverse("regulation:direct_work"),
+            f"{selectors.direct_work_total(entry)} of {years.direct_work_hours_expected()} hours this year.",
+        )
+    )
+    return HomeSection(heading, tasks, role="social_worker")
+
+
+def employer_section(user):
+    from .models import Employment
+    from .rules import employer_org_ids
+
+    if not register_rules.is_employer_staff(user):
+        return None
+    waiting = Employment.objects.filter(
+        employer_id__in=employer_org_ids(user), ended_on__isnull=True, confirmed_at__isnull=True
+    ).count()
+    return HomeSection(
+        "Registered social workers you employ",
+        [
+            Task(
+                "Your registered staff",
+                reverse("regulation:employer_staff"),
+                "Registration status, direct-work hours, and employment to confirm or end.",
+                f"{waiting} to confirm" if waiting else "",
+            ),
+            Task(
+                "Check the register", reverse("regulation:check"), "Look people up, or check up to 100 numbers at once."
+            ),
+        ],
+        role="line_manager" if account_rules.is_line_manager(user) else "",
+    )
+
+
+def regulator_section(user):
+    from django.db.models import Count, Q
+
+    from .models import Application, FitnessToPractiseCase
+
+    if not account_rules.is_regulator_staff(user):
+        return None
+    applications = Application.objects.filter(status__in=Application.OPEN).count()
+    cases = FitnessToPractiseCase.objects.aggregate(open=Count("pk", filter=~Q(stage="closed")))["open"]
+    return HomeSection(
+        "The register",
+        [
+            Task(
+                "Applications to register",
+                reverse("regulation:applications"),
+                "Oldest first.",
+                f"{applications} waiting",
+            ),
+            Task(
+                "Fitness to practise cases", reverse("regulation:cases"), "Open cases with their age.", f"{cases} open"
+            ),
+            Task("Search the register", reverse("regulation:entries"), "Open any entry and its full history."),
+        ],
+        role="regulator_staff",
+    )
+
+
+register_home_section(social_worker_section, order=10)
+register_home_section(employer_section, order=20)
+register_home_section(regulator_section, order=10)

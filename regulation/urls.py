@@ -1,4 +1,36 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "regulation"
-urlpatterns: list = []
+urlpatterns = [
+    # The public
+    path("check/", views.check_register, name="check"),
+    path("check/bulk/", views.bulk_lookup, name="bulk_lookup"),
+    # Social workers
+    path("apply/", views.apply, name="apply"),
+    path("application/", views.my_application, name="my_application"),
+    path("me/", views.my_registration, name="my_registration"),
+    path("me/cpd/", views.cpd, name="cpd"),
+    path("me/renew/", views.renew, name="renew"),
+    path("me/direct-work/", views.direct_work, name="direct_work"),
+    path("me/employment/", views.employment, name="employment"),
+    # Employers
+    path("staff/", views.employer_staff, name="employer_staff"),
+    path("employment/<int:pk>/confirm/", views.employment_confirm, name="employment_confirm"),
+    path("employment/<int:pk>/end/", views.employment_end, name="employment_end"),
+    # Regulator staff
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/", views.application_review, name="application_review"),
+    path("entries/", views.entries, name="entries"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/annotations/add/", views.annotation_add, name="annotation_add"),
+    path("entries/<int:pk>/conditions/add/", views.condition_add, name="condition_add"),
+    path("entries/<int:pk>/cases/add/", views.case_add, name="case_add"),
+    path("entries/<int:pk>/voluntary-removal/", views.voluntary_removal, name="voluntary_removal"),
+    path("annotations/<int:pk>/end/", views.annotation_end, name="annotation_end"),
+    path("conditions/<int:pk>/revoke/", views.condition_revoke, name="condition_revoke"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("orders/<int:pk>/revoke/", views.order_revoke, name="order_revoke"),
+]

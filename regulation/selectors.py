@@ -1,0 +1,234 @@
+"""Reads of the register, scoped and prefetched so each page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+
+from . import years
+from .models import (
+    Annotation,
+    Application,
+    CaseStage,
+    Condition,
+    CPDRecord,
+    Employment,
+    FitnessToPractiseCase,
+    Order,
+    RegisterEntry,
+    Renewal,
+    StatusChange,
+    normalise_name,
+)
+from .rules import employer_org_ids
+
+NUMBER_RE = re.compile(r"^SW\d{1,9}$")
+
+
+def normalise_number(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def _in_force(today: datetime.date, *, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": today}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
+    )
+
+
+def public_prefetches(today: datetime.date) -> list[Prefetch]:
+    """Only what is in force today: conditions, orders (sanctions) and annotations."""
+    return [
+        Prefetch(
+            "conditions",
+            queryset=Condition.objects.filter(_in_force(today), revoked_at__isnull=True),
+            to_attr="conditions_in_force",
+        ),
+        Prefetch(
+            "orders",
+            queryset=Order.objects.filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+                status=Order.Status.IN_FORCE,
+                starts_on__lte=today,
+            ),
+            to_attr="orders_in_force",
+        ),
+        Prefetch("annotations", queryset=Annotation.objects.filter(_in_force(today)), to_attr="annotations_in_force"),
+    ]
+
+
+def _name_filter(query: str) -> Q:
+    key = normalise_name(query)
+    return Q(surname_key__startswith=key) | Q(name_key__startswith=key)
+
+
+def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]:
+    """The public register: by number (exact), name (starting with) or employer town (exact).
+
+    Every public record is here (including lapsed and removed, as the law requires of removals); callers
+    show only the public fields. Ordered by the name index, so a page is a bounded index scan.
+    """
+    query = (query or "").strip()
+    town = (town or "").strip()
+    entries = RegisterEntry.objects.all()
+    if not query and not town:
+        return entries.none()
+    number = normalise_number(query)
+    if NUMBER_RE.match(number):
+        entries = entries.filter(registration_number=number)
+    elif query:
+        entries = entries.filter(_name_filter(query))
+    if town:
+        entries = entries.filter(current_employer__town__iexact=town)
+    return (
+        entries.select_related("current_employer")
+        .only(
+            "registration_number",
+            "first_name",
+            "last_name",
+            "status",
+            "registered_on",
+            "qualification",
+            "current_employer__town",
+            "current_employer__name",
+        )
+        .prefetch_related(*public_prefetches(timezone.localdate()))
+        .order_by("surname_key", "name_key", "id")
+    )
+
+
+def bulk_lookup(numbers: list[str]) -> list[tuple[str, RegisterEntry | None]]:
+    """Each number asked for, in the order given, with its entry or None if not on the register."""
+    found = {
+        e.registration_number: e
+        for e in RegisterEntry.objects.filter(registration_number__in=numbers)
+        .select_related("current_employer")
+        .prefetch_related(*public_prefetches(timezone.localdate()))
+    }
+    return [(n, found.get(n)) for n in numbers]
+
+
+def staff_search(*, query: str = "", status: str = "") -> QuerySet[RegisterEntry]:
+    entries = RegisterEntry.objects.select_related("current_employer")
+    query = (query or "").strip()
+    if query:
+        number = normalise_number(query)
+        if NUMBER_RE.match(number):
+            entries = entries.filter(registration_number=number)
+        elif "@" in query:
+            entries = entries.filter(email__iexact=query)
+        else:
+            entries = entries.filter(_name_filter(query))
+    if status:
+        entries = entries.filter(status=status)
+    return entries.order_by("surname_key", "name_key", "id")
+
+
+def entry_for_staff(pk: int) -> RegisterEntry:
+    return (
+        RegisterEntry.objects.select_related("current_employer", "user")
+        .prefetch_related(
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by", "order")),
+            Prefetch("employments", queryset=Employment.objects.select_related("employer", "confirmed_by")),
+            Prefetch("ftp_cases", queryset=FitnessToPractiseCase.objects.order_by("-received_on")),
+            Prefetch("orders", queryset=Order.objects.select_related("case")),
+            Prefetch("conditions", queryset=Condition.objects.select_related("case")),
+            "annotations",
+            Prefetch("renewals", queryset=Renewal.objects.order_by("-year_end")),
+            Prefetch("cpd_records", queryset=CPDRecord.objects.order_by("-activity_date")),
+        )
+        .get(pk=pk)
+    )
+
+
+def entry_history(entry: RegisterEntry) -> QuerySet[AuditEvent]:
+    """Every audited change to the entry and to the records hanging off it, newest first."""
+    types = ContentType.objects.get_for_models(
+        RegisterEntry, Employment, Order, Condition, Application, FitnessToPractiseCase
+    )
+    ids = {
+        RegisterEntry: [entry.pk],
+        Employment: [e.pk for e in entry.employments.all()],
+        Order: [o.pk for o in entry.orders.all()],
+        Condition: [c.pk for c in entry.conditions.all()],
+        FitnessToPractiseCase: [c.pk for c in entry.ftp_cases.all()],
+        Application: list(Application.objects.filter(entry=entry).values_list("pk", flat=True)),
+    }
+    condition = Q(pk__in=[])
+    for model, pks in ids.items():
+        if pks:
+            condition |= Q(content_type=types[model], object_id__in=[str(pk) for pk in pks])
+    return AuditEvent.objects.filter(condition).select_related("actor").order_by("-occurred_at", "-id")
+
+
+def own_entry(user) -> RegisterEntry | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        RegisterEntry.objects.select_related("current_employer")
+        .prefetch_related(*public_prefetches(timezone.localdate()))
+        .filter(user=user)
+        .first()
+    )
+
+
+def latest_application(user) -> Application | None:
+    return Application.objects.filter(applicant=user).select_related("employer").order_by("-submitted_at").first()
+
+
+def direct_work_total(entry: RegisterEntry, today: datetime.date | None = None) -> Decimal:
+    today = today or timezone.localdate()
+    total = entry.direct_work.filter(
+        worked_on__gte=years.year_start_for(today), worked_on__lte=years.year_end_for(today)
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
+
+
+def applications_queue() -> QuerySet[Application]:
+    return Application.objects.filter(status__in=Application.OPEN).select_related("employer").order_by("submitted_at")
+
+
+def open_cases() -> QuerySet[FitnessToPractiseCase]:
+    return (
+        FitnessToPractiseCase.objects.exclude(stage=FitnessToPractiseCase.Stage.CLOSED)
+        .select_related("entry")
+        .annotate(order_count=Count("orders", filter=Q(orders__status=Order.Status.IN_FORCE)))
+        .order_by("received_on", "id")
+    )
+
+
+def case_detail(pk: int) -> FitnessToPractiseCase:
+    return (
+        FitnessToPractiseCase.objects.select_related("entry", "opened_by")
+        .prefetch_related(
+            Prefetch("stages", queryset=CaseStage.objects.select_related("recorded_by")),
+            Prefetch("orders", queryset=Order.objects.prefetch_related("conditions")),
+        )
+        .get(pk=pk)
+    )
+
+
+def employed_staff(user) -> QuerySet[Employment]:
+    """Current employments at the organisations where this person is a line manager or workforce lead."""
+    today = timezone.localdate()
+    return (
+        Employment.objects.filter(employer_id__in=employer_org_ids(user))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("entry", "employer")
+        .annotate(
+            hours_this_year=Sum(
+                "entry__direct_work__hours",
+                filter=Q(
+                    entry__direct_work__worked_on__gte=years.year_start_for(today),
+                    entry__direct_work__worked_on__lte=years.year_end_for(today),
+                ),
+            )
+        )
+        .order_by("entry__surname_key", "entry__name_key", "id")
+    )

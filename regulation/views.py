@@ -1,0 +1,555 @@
+"""Thin pages: parse the form, call one service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from accounts.exports import streaming_csv_response
+from accounts.services import ServiceError
+
+from . import forms, selectors, services, years
+from .models import Annotation, Application, Condition, Employment, FitnessToPractiseCase, Order
+
+PAGE_SIZE = 20
+
+
+def _perm(name, fn=None):
+    def decorator(view):
+        return login_required(permission_required(name, fn=fn, raise_exception=True)(view))
+
+    return decorator
+
+
+def _attempt(form, call):
+    """Run a service; a refusal becomes a form error so nothing is saved and the person is told why."""
+    try:
+        return call()
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def _own_entry_or_redirect(view):
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        entry = selectors.own_entry(request.user)
+        if entry is None:
+            messages.info(request, "You are not on the register yet. Apply to register first.")
+            return redirect("regulation:apply")
+        return view(request, entry, *args, **kwargs)
+
+    return login_required(inner)
+
+
+def public_row(entry) -> dict:
+    """The only facts the public register shows about a person."""
+    return {
+        "registration_number": entry.registration_number,
+        "name": entry.full_name,
+        "status": entry.get_status_display(),
+        "registered_on": entry.registered_on,
+        "qualification": entry.qualification,
+        "employer_town": entry.current_employer.town if entry.current_employer else "",
+        "conditions": [c.text for c in entry.conditions_in_force],
+        "sanctions": [
+            {"order": o.get_kind_display(), "from": o.starts_on, "until": o.expires_on} for o in entry.orders_in_force
+        ],
+        "annotations": [a.get_kind_display() for a in entry.annotations_in_force],
+    }
+
+
+# --- The public ------------------------------------------------------------------------------------------------
+
+
+def check_register(request):
+    form = forms.PublicSearchForm(request.GET or None)
+    page = None
+    query = ""
+    if request.GET and form.is_valid():
+        results = selectors.public_search(query=form.cleaned_data["q"], town=form.cleaned_data["town"])
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.rows = [public_row(e) for e in page.object_list]
+        query = request.GET.copy()
+        query.pop("page", None)
+        query = query.urlencode()
+    return render(
+        request,
+        "regulation/check.html",
+        {"form": form, "page": page, "query": query, "page_title": "Check the register"},
+    )
+
+
+BULK_HEADER = [
+    "Registration number",
+    "Found",
+    "Name",
+    "Status",
+    "Town of employer",
+    "Conditions in force",
+    "Sanctions in force",
+    "Annotations",
+]
+
+
+def bulk_rows(results):
+    for number, entry in results:
+        if entry is None:
+            yield [number, "No", "", "Not on the register", "", "", "", ""]
+            continue
+        row = public_row(entry)
+        yield [
+            number,
+            "Yes",
+            row["name"],
+            row["status"],
+            row["employer_town"],
+            "; ".join(row["conditions"]),
+            "; ".join(s["order"] for s in row["sanctions"]),
+            "; ".join(row["annotations"]),
+        ]
+
+
+def bulk_lookup(request):
+    form = forms.BulkLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        results = selectors.bulk_lookup(form.cleaned_data["numbers"])
+        return streaming_csv_response("register-check.csv", BULK_HEADER, list(bulk_rows(results)))
+    return render(
+        request,
+        "regulation/bulk.html",
+        {"form": form, "page_title": "Check up to 100 registration numbers", "max": forms.MAX_BULK},
+    )
+
+
+# --- Social workers --------------------------------------------------------------------------------------------
+
+
+@login_required
+def apply(request):
+    if selectors.own_entry(request.user):
+        return redirect("regulation:my_registration")
+    latest = selectors.latest_application(request.user)
+    if latest and latest.is_open:
+        return redirect("regulation:my_application")
+    user = request.user
+    employer = next(iter(user.organisations_for("social_worker")), None)
+    form = forms.ApplicationForm(
+        request.POST or None,
+        initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "employer": employer},
+    )
+    if request.method == "POST" and form.is_valid():
+        application = _attempt(form, lambda: services.submit_application(applicant=user, **form.cleaned_data))
+        if application:
+            messages.success(request, "Your application has been sent to the regulator.")
+            return redirect("regulation:my_application")
+    return render(request, "regulation/apply.html", {"form": form, "page_title": "Apply to register"})
+
+
+@login_required
+def my_application(request):
+    application = selectors.latest_application(request.user)
+    if application is None:
+        return redirect("regulation:apply")
+    form = forms.ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(
+            form,
+            lambda: services.respond_to_request(
+                application=application, by=request.user, response=form.cleaned_data["response"]
+            ),
+        )
+        if done:
+            messages.success(request, "Your answer has been sent.")
+            return redirect("regulation:my_application")
+    return render(
+        request,
+        "regulation/my_application.html",
+        {"application": application, "form": form, "page_title": "Your application"},
+    )
+
+
+@_own_entry_or_redirect
+def my_registration(request, entry):
+    position = services.renewal_position(entry)
+    return render(
+        request,
+        "regulation/my_registration.html",
+        {
+            "entry": entry,
+            "position": position,
+            "year_label": years.year_label(entry.registered_until),
+            "hours": selectors.direct_work_total(entry),
+            "hours_expected": years.direct_work_hours_expected(),
+            "employments": entry.employments.select_related("employer"),
+            "page_title": "Your registration",
+        },
+    )
+
+
+@_own_entry_or_redirect
+def cpd(request, entry):
+    form = forms.CPDForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record = _attempt(form, lambda: services.record_cpd(entry=entry, by=request.user, **form.cleaned_data))
+        if record:
+            messages.success(request, f"“{record.title}” has been added to your CPD.")
+            return redirect("regulation:cpd")
+    return render(
+        request,
+        "regulation/cpd.html",
+        {
+            "entry": entry,
+            "form": form,
+            "records": entry.cpd_records.all(),
+            "position": services.renewal_position(entry),
+            "page_title": "Your CPD",
+        },
+    )
+
+
+@_own_entry_or_redirect
+def renew(request, entry):
+    position = services.renewal_position(entry)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.renew_registration(entry=entry, by=request.user)
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Your registration has been renewed.")
+            return redirect("regulation:my_registration")
+    return render(
+        request,
+        "regulation/renew.html",
+        {"entry": entry, "position": position, "error": error, "page_title": "Renew your registration"},
+    )
+
+
+@_own_entry_or_redirect
+def direct_work(request, entry):
+    form = forms.DirectWorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        log = _attempt(form, lambda: services.log_direct_work(entry=entry, by=request.user, **form.cleaned_data))
+        if log:
+            messages.success(request, f"{log.hours} hours of direct work logged.")
+            return redirect("regulation:direct_work")
+    today = timezone.localdate()
+    return render(
+        request,
+        "regulation/direct_work.html",
+        {
+            "entry": entry,
+            "form": form,
+            "logs": entry.direct_work.filter(worked_on__gte=years.year_start_for(today)),
+            "hours": selectors.direct_work_total(entry),
+            "hours_expected": years.direct_work_hours_expected(),
+            "year_label": years.year_label(years.year_end_for(today)),
+            "page_title": "Your direct work with children and families",
+        },
+    )
+
+
+@_own_entry_or_redirect
+def employment(request, entry):
+    form = forms.EmploymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = _attempt(form, lambda: services.add_employment(entry=entry, by=request.user, **form.cleaned_data))
+        if job:
+            messages.success(request, f"{job} has been added. Your employer will be asked to confirm it.")
+            return redirect("regulation:employment")
+    return render(
+        request,
+        "regulation/employment.html",
+        {
+            "entry": entry,
+            "form": form,
+            "employments": entry.employments.select_related("employer", "confirmed_by"),
+            "page_title": "Your employment",
+        },
+    )
+
+
+# --- Employers ------------------------------------------------------------------------------------------------
+
+
+@_perm("regulation.view_employed_staff")
+def employer_staff(request):
+    staff = list(selectors.employed_staff(request.user))
+    return render(
+        request,
+        "regulation/employer_staff.html",
+        {"staff": staff, "hours_expected": years.direct_work_hours_expected(), "page_title": "Your registered staff"},
+    )
+
+
+def _employment(request, pk):
+    return get_object_or_404(Employment.objects.select_related("entry", "employer"), pk=pk)
+
+
+@require_POST
+@_perm("regulation.confirm_employment", fn=_employment)
+def employment_confirm(request, pk):
+    try:
+        services.confirm_employment(employment=_employment(request, pk), by=request.user)
+        messages.success(request, "Employment confirmed.")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("regulation:employer_staff")
+
+
+@_perm("regulation.change_employment", fn=_employment)
+def employment_end(request, pk):
+    job = _employment(request, pk)
+    form = forms.EndEmploymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(form, lambda: services.end_employment(employment=job, by=request.user, **form.cleaned_data))
+        if done:
+            messages.success(request, f"{job} has ended.")
+            mine = job.entry.user_id == request.user.pk
+            return redirect("regulation:employment" if mine else "regulation:employer_staff")
+    return render(
+        request, "regulation/employment_end.html", {"employment": job, "form": form, "page_title": "End employment"}
+    )
+
+
+# --- Regulator staff --------------------------------------------------------------------------------------------
+
+
+@_perm("regulation.review_applications")
+def applications(request):
+    page = Paginator(selectors.applications_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "regulation/applications.html", {"page": page, "page_title": "Applications to register"})
+
+
+@_perm("regulation.review_applications")
+def application_review(request, pk):
+    application = get_object_or_404(Application.objects.select_related("employer", "applicant", "entry"), pk=pk)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        actions = {
+            "approve": lambda: services.approve_application(application=application, by=request.user, reason=reason),
+            "refuse": lambda: services.refuse_application(application=application, by=request.user, reason=reason),
+            "more_information": lambda: services.request_more_information(
+                application=application, by=request.user, request=reason
+            ),
+        }
+        result = _attempt(form, actions[decision])
+        if result:
+            if decision == "approve":
+                messages.success(request, f"{result.full_name} is registered as {result.registration_number}.")
+                return redirect("regulation:entry_detail", pk=result.pk)
+            messages.success(request, "Decision recorded.")
+            return redirect("regulation:applications")
+    return render(
+        request,
+        "regulation/application_review.html",
+        {
+            "application": application,
+            "form": form,
+            "page_title": f"Application from {application.first_name} {application.last_name}",
+        },
+    )
+
+
+@_perm("regulation.search_register")
+def entries(request):
+    form = forms.StaffSearchForm(request.GET or None)
+    page, query = None, ""
+    if form.is_valid():
+        results = selectors.staff_search(query=form.cleaned_data["q"], status=form.cleaned_data["status"])
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        query = params.urlencode()
+    return render(
+        request,
+        "regulation/entries.html",
+        {"form": form, "page": page, "query": query, "page_title": "Search the register"},
+    )
+
+
+@_perm("regulation.search_register")
+def entry_detail(request, pk):
+    try:
+        entry = selectors.entry_for_staff(pk)
+    except selectors.RegisterEntry.DoesNotExist as exc:
+        raise Http404 from exc
+    today = timezone.localdate()
+    history = Paginator(selectors.entry_history(entry), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "regulation/entry_detail.html",
+        {
+            "entry": entry,
+            "today": today,
+            "history": history,
+            "position": services.renewal_position(entry),
+            "hours": selectors.direct_work_total(entry),
+            "page_title": f"{entry.registration_number} {entry.full_name}",
+        },
+    )
+
+
+def _staff_form_page(
+    request, *, entry_pk, form, call, success, title, template="regulation/staff_form.html", extra=None
+):
+    entry = get_object_or_404(selectors.RegisterEntry, pk=entry_pk)
+    if request.method == "POST" and form.is_valid():
+        result = _attempt(form, lambda: call(entry, form.cleaned_data))
+        if result is not None:
+            messages.success(request, success)
+            return redirect(reverse("regulation:entry_detail", args=[entry.pk]))
+    return render(request, template, {"entry": entry, "form": form, "page_title": title, **(extra or {})})
+
+
+@_perm("regulation.add_annotation")
+def annotation_add(request, pk):
+    return _staff_form_page(
+        request,
+        entry_pk=pk,
+        form=forms.AnnotationForm(request.POST or None),
+        call=lambda entry, data: services.add_annotation(entry=entry, by=request.user, **data),
+        success="Annotation added.",
+        title="Add an annotation",
+    )
+
+
+@_perm("regulation.change_annotation")
+def annotation_end(request, pk):
+    annotation = get_object_or_404(Annotation, pk=pk)
+    return _staff_form_page(
+        request,
+        entry_pk=annotation.entry_id,
+        form=forms.EndAnnotationForm(request.POST or None),
+        call=lambda entry, data: services.end_annotation(annotation=annotation, by=request.user, **data),
+        success="Annotation ended.",
+        title=f"End annotation: {annotation}",
+    )
+
+
+@_perm("regulation.add_condition")
+def condition_add(request, pk):
+    entry = get_object_or_404(selectors.RegisterEntry, pk=pk)
+    return _staff_form_page(
+        request,
+        entry_pk=pk,
+        form=forms.ConditionForm(request.POST or None, entry=entry),
+        call=lambda entry, data: services.add_condition(entry=entry, by=request.user, **data),
+        success="Condition of practice added.",
+        title="Add a condition of practice",
+    )
+
+
+@_perm("regulation.change_condition")
+def condition_revoke(request, pk):
+    condition = get_object_or_404(Condition, pk=pk)
+    return _staff_form_page(
+        request,
+        entry_pk=condition.entry_id,
+        form=forms.ReasonForm(request.POST or None),
+        call=lambda entry, data: services.revoke_condition(condition=condition, by=request.user, **data),
+        success="Condition removed.",
+        title="Remove a condition of practice",
+        extra={"subject": condition.text},
+    )
+
+
+@_perm("regulation.change_registerentry")
+def voluntary_removal(request, pk):
+    return _staff_form_page(
+        request,
+        entry_pk=pk,
+        form=forms.ReasonForm(request.POST or None),
+        call=lambda entry, data: services.remove_voluntarily(entry=entry, by=request.user, **data),
+        success="The entry is now voluntarily removed.",
+        title="Remove from the register at the person's request",
+    )
+
+
+@_perm("regulation.add_fitnesstopractisecase")
+def case_add(request, pk):
+    entry = get_object_or_404(selectors.RegisterEntry, pk=pk)
+    form = forms.CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = _attempt(form, lambda: services.open_case(entry=entry, by=request.user, **form.cleaned_data))
+        if case:
+            messages.success(request, f"{case} opened.")
+            return redirect("regulation:case_detail", pk=case.pk)
+    return render(
+        request, "regulation/staff_form.html", {"entry": entry, "form": form, "page_title": "Record a concern"}
+    )
+
+
+@_perm("regulation.manage_ftp")
+def cases(request):
+    today = timezone.localdate()
+    page = Paginator(selectors.open_cases(), PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        case.age = case.age_in_days(today)
+    return render(request, "regulation/cases.html", {"page": page, "page_title": "Open fitness to practise cases"})
+
+
+@_perm("regulation.manage_ftp")
+def case_detail(request, pk):
+    case = get_object_or_404(FitnessToPractiseCase, pk=pk)
+    case = selectors.case_detail(case.pk)
+    forms_by_name = {
+        "stage": forms.StageForm(prefix="stage"),
+        "interim": forms.InterimOrderForm(prefix="interim"),
+        "outcome": forms.OutcomeForm(prefix="outcome"),
+    }
+    form = None
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in forms_by_name:
+        form_class = type(forms_by_name[action])
+        form = form_class(request.POST, prefix=action)
+        forms_by_name[action] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            calls = {
+                "stage": lambda: services.move_case_stage(case=case, by=request.user, **data),
+                "interim": lambda: services.make_interim_order(case=case, by=request.user, **data),
+                "outcome": lambda: services.record_outcome(case=case, by=request.user, **data),
+            }
+            if _attempt(form, calls[action]) is not None:
+                messages.success(request, "Recorded.")
+                return redirect("regulation:case_detail", pk=case.pk)
+    return render(
+        request,
+        "regulation/case_detail.html",
+        {
+            "case": case,
+            "form": form,
+            "stage_form": forms_by_name["stage"],
+            "interim_form": forms_by_name["interim"],
+            "outcome_form": forms_by_name["outcome"],
+            "age": case.age_in_days(),
+            "page_title": f"{case}: {case.entry.full_name}",
+        },
+    )
+
+
+@_perm("regulation.change_order")
+def order_revoke(request, pk):
+    order = get_object_or_404(Order, pk=pk)
+    return _staff_form_page(
+        request,
+        entry_pk=order.entry_id,
+        form=forms.ReasonForm(request.POST or None),
+        call=lambda entry, data: services.revoke_order(order=order, by=request.user, **data),
+        success="Order revoked.",
+        title=f"Revoke {order.get_kind_display().lower()}",
+        extra={"subject": str(order)},
+    )
