@@ -89,6 +89,7 @@ def import_published_statistics(path: Path) -> dict[str, int]:
         else:
             area_code, area_name = unit_code(split_la_numbers(row["old_la_code"])), row["la_name"]
         stat = existing.get((year, level, area_code)) or PublishedStatistic(year=year, level=level, area_code=area_code)
+        before = _snapshot(stat) if stat.pk else None
         stat.area_name = area_name
         stat.region_code, stat.region_name = row["region_code"] or "", row["region_name"] or ""
         stat.old_la_code, stat.new_la_code, stat.la_name = row["old_la_code"], row["new_la_code"], row["la_name"]
@@ -100,7 +101,10 @@ def import_published_statistics(path: Path) -> dict[str, int]:
                 stat.set_value(name, parse_value(row[name]))
             except ValueError as exc:
                 problems.append(f"row {line}, {name}: {exc}")
-        (to_update if stat.pk else to_create).append(stat)
+        if stat.pk is None:
+            to_create.append(stat)
+        elif _snapshot(stat) != before:
+            to_update.append(stat)
     if problems:
         raise ServiceError("; ".join(problems[:50]))
     fields = [
@@ -111,15 +115,21 @@ def import_published_statistics(path: Path) -> dict[str, int]:
     return {"created": len(to_create), "updated": len(to_update), "years": len({r["time_period"] for r in rows})}
 
 
+def _snapshot(stat: PublishedStatistic) -> tuple:
+    return tuple(getattr(stat, f.attname) for f in PublishedStatistic._meta.concrete_fields)
+
+
 @transaction.atomic
 def import_statistical_neighbours(path: Path) -> int:
     """``LA num, …, SN1, SNP, SN2, SNP…``: each council's ten neighbours with how close each is."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     organisations = {o.la_number: o for o in Organisation.objects.filter(la_number__isnull=False)}
+    existing = {(n.organisation_id, n.rank): n for n in StatisticalNeighbour.objects.all()}
     header = rows[0]
     first = header.index("SN1")
     count = 0
+    to_create, to_update = [], []
     for row in rows[1:]:
         if not row or not row[0].strip():
             continue
@@ -132,8 +142,15 @@ def import_statistical_neighbours(path: Path) -> int:
             neighbour = organisations.get(number)
             if neighbour is None:
                 continue
-            StatisticalNeighbour.objects.update_or_create(
-                organisation=organisation, rank=rank, defaults={"neighbour": neighbour, "closeness": closeness}
-            )
             count += 1
+            link = existing.get((organisation.pk, rank))
+            if link is None:
+                to_create.append(
+                    StatisticalNeighbour(organisation=organisation, neighbour=neighbour, rank=rank, closeness=closeness)
+                )
+            elif (link.neighbour_id, link.closeness) != (neighbour.pk, closeness):
+                link.neighbour, link.closeness = neighbour, closeness
+                to_update.append(link)
+    StatisticalNeighbour.objects.bulk_create(to_create, batch_size=500)
+    StatisticalNeighbour.objects.bulk_update(to_update, ["neighbour", "closeness"], batch_size=500)
     return count

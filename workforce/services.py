@@ -201,6 +201,8 @@ def correct_return(
 
 
 def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: str, reason: str) -> dict[str, int]:
+    """Many returns at once: new ones are inserted in bulk (each still gets its version and audit event);
+    existing ones go through the same path as a correction."""
     from .reference import units_by_code
 
     units = units_by_code({p.unit_code for p in parsed})
@@ -211,15 +213,35 @@ def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: s
             unit__in={u.pk for u in units.values()}, year__in=years
         )
     }
+    reported = set(WorkforceReturn.objects.filter(year__in=years).values_list("unit__organisations", "year", "unit_id"))
+    taken = {(organisation, year): unit for organisation, year, unit in reported}
+    member_ids = {u.pk: [o.pk for o in u.organisations.all()] for u in units.values()}
     counts = {"created": 0, "corrected": 0, "unchanged": 0}
     problems: list[Problem] = []
+    new_returns: list[WorkforceReturn] = []
     for item in parsed:
         unit = units[item.unit_code]
         current = existing.get((unit.pk, item.year))
-        if current is not None and not _changes(current.counts(), item.values):
+        if current is None:
+            clash = [
+                taken[(o, item.year)] for o in member_ids[unit.pk] if taken.get((o, item.year), unit.pk) != unit.pk
+            ]
+            if clash:
+                problems.append(
+                    Problem(item.row, "old_la_code", f"Another return already covers this council in {item.year}.")
+                )
+                continue
+            ret = WorkforceReturn(unit=unit, year=item.year, created_by=by, source=source, status=status, version=1)
+            for name in COUNTS:
+                ret.set_value(name, item.values.get(name))
+            if status == WorkforceReturn.Status.SUBMITTED:
+                ret.submitted_at, ret.submitted_by = timezone.now(), by
+            new_returns.append(ret)
+            continue
+        if not _changes(current.counts(), item.values):
             counts["unchanged"] += 1
             continue
-        submitted = current is not None and current.status == WorkforceReturn.Status.SUBMITTED
+        submitted = current.status == WorkforceReturn.Status.SUBMITTED
         if submitted and not reason.strip():
             problems.append(
                 Problem(
@@ -229,29 +251,48 @@ def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: s
                 )
             )
             continue
-        try:
-            _write(
-                unit=unit,
-                year=item.year,
-                values=item.values,
-                by=by,
-                status=WorkforceReturn.Status.SUBMITTED
-                if current is not None and current.status == WorkforceReturn.Status.SUBMITTED
-                else status,
-                source=source,
-                reason=reason if current is not None else "",
-                existing=current,
-            )
-        except Exception as exc:  # a rule of the service refused this row
-            from accounts.services import ServiceError
-
-            if not isinstance(exc, ServiceError):
-                raise
-            problems.append(Problem(item.row, "old_la_code", str(exc)))
+        if problems:
             continue
-        counts["corrected" if current is not None else "created"] += 1
+        _write(
+            unit=unit,
+            year=item.year,
+            values=item.values,
+            by=by,
+            status=WorkforceReturn.Status.SUBMITTED if submitted else status,
+            source=source,
+            reason=reason,
+            existing=current,
+        )
+        counts["corrected"] += 1
     if problems:
         raise ReturnProblems(problems)
+    WorkforceReturn.objects.bulk_create(new_returns, batch_size=500)
+    saved_by = by if by is not None and by.pk else None
+    ReturnVersion.objects.bulk_create(
+        [
+            ReturnVersion(
+                workforce_return=ret,
+                number=1,
+                status=ret.status,
+                values=_json_values(ret.counts()),
+                source=source,
+                reason=reason,
+                saved_by=saved_by,
+            )
+            for ret in new_returns
+        ],
+        batch_size=500,
+    )
+    for ret in new_returns:
+        record_event(
+            ret,
+            "submitted" if ret.status == WorkforceReturn.Status.SUBMITTED else "draft_saved",
+            by=by,
+            reason=reason,
+            to_state=ret.status,
+            changes={"version": 1, "source": source},
+        )
+    counts["created"] = len(new_returns)
     return counts
 
 

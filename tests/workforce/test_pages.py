@@ -1,0 +1,228 @@
+"""The workforce lead's and regulator's pages, with the real published data behind them."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from accounts.jobs import start_job  # noqa: F401  (job handlers registered via the app)
+from accounts.models import Job, Organisation, Role
+from tests.factories import make_user
+from workforce.models import PublishedStatistic, WorkforceReturn
+
+from .conftest import PUBLISHED
+from .factories import GOOD, csv_text, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leeds_lead(published):
+    return make_user(Role.WORKFORCE_LEAD, organisation=Organisation.objects.get(la_number="383"))
+
+
+@pytest.fixture
+def everyone(published):
+    call_command("import_workforce_returns", str(PUBLISHED), stdout=io.StringIO())
+
+
+def test_lead_sends_a_return_by_form_as_a_draft_then_submits(client, published, leeds_lead, time_machine):
+    time_machine.move_to("2025-11-01", tick=False)
+    client.force_login(leeds_lead)
+    response = client.post("/workforce/returns/new/", {"year": "2025", "action": "draft", "inpost_fte": "500"})
+    ret = WorkforceReturn.objects.get(year=2025)
+    assert response.status_code == 302 and ret.status == "draft"
+    response = client.post(f"/workforce/returns/{ret.pk}/edit/", {**GOOD, "leavers_fte": "-2", "action": "submit"})
+    body = response.content.decode()
+    assert "There is a problem" in body and "Leavers (FTE) cannot be negative." in body
+    ret.refresh_from_db()
+    assert ret.status == "draft" and ret.version == 1
+    client.post(f"/workforce/returns/{ret.pk}/edit/", {**GOOD, "action": "submit"})
+    ret.refresh_from_db()
+    assert ret.status == "submitted" and ret.version == 2
+    page = client.get(f"/workforce/returns/{ret.pk}/versions/").content.decode()
+    assert "Draft" in page and "Submitted" in page
+
+
+def test_correcting_a_submitted_return_asks_why(client, published, leeds_lead):
+    client.force_login(leeds_lead)
+    client.post("/workforce/returns/new/", {**GOOD, "year": "2024", "action": "submit"})
+    ret = WorkforceReturn.objects.get()
+    response = client.post(f"/workforce/returns/{ret.pk}/edit/", {**GOOD, "cases": "1400", "reason": ""})
+    assert "Say why the return is being corrected." in response.content.decode()
+    client.post(f"/workforce/returns/{ret.pk}/edit/", {**GOOD, "cases": "1400", "reason": "Recount"})
+    ret.refresh_from_db()
+    assert ret.cases == Decimal("1400") and ret.version == 2
+
+
+def test_upload_page_lists_every_problem_with_its_row_and_column(client, published, leeds_lead):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(leeds_lead)
+    data = csv_text([row(2024, cases="many"), row(2023, la="384")]).encode("utf-8-sig")
+    response = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", data)})
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Row 2, cases: Cases held must be a number" in body
+    assert "Row 3, old_la_code: LA 384 is not your authority" in body
+    assert not WorkforceReturn.objects.exists()
+    wrong_type = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.xlsx", b"PK\x03\x04")})
+    assert "must be a CSV file" in wrong_type.content.decode()
+
+
+def test_report_shows_charts_tables_ranks_and_neighbours_in_a_fixed_number_of_queries(
+    client, everyone, leeds_lead, django_assert_max_num_queries
+):
+    client.force_login(leeds_lead)
+    with django_assert_max_num_queries(25):
+        response = client.get("/workforce/report/")
+    body = response.content.decode()
+    assert body.count('role="img"') == 8 and body.count("the figures in the chart") == 8
+    assert "Yorkshire and The Humber" in body and "Statistical neighbours" in body and "England" in body
+    assert "of 150" in body or "of 151" in body or "of 149" in body
+    # Leeds' ten neighbours in the published order of closeness
+    first = body.index("1. ")
+    assert body.index("10. ") > first
+
+
+def test_report_cost_does_not_grow_with_years_of_returns(client, published, leeds_lead, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leeds_lead)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/workforce/report/")
+    call_command("import_workforce_returns", str(PUBLISHED), stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as many:
+        client.get("/workforce/report/")
+    assert len(many) == len(few)
+
+
+def test_report_downloads_csv_and_excel_with_formulas_escaped(client, everyone, leeds_lead):
+    from workforce.models import ReportingUnit
+
+    ReportingUnit.objects.filter(code="383").update(name="=HYPERLINK(1)")
+    client.force_login(leeds_lead)
+    response = client.get("/workforce/report/download.csv")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8")
+    assert text.startswith("\ufeffmeasure,")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    mine = [r for r in rows if r[3].endswith("HYPERLINK(1)")]
+    assert mine and all(r[3] == "'=HYPERLINK(1)" for r in mine)
+    assert any(r[0] == "turnover_rate_fte" and r[2] == "2024" and r[3] == "England" and r[4] == "13.9" for r in rows)
+    assert "Open Government Licence" in text
+    book = load_workbook(io.BytesIO(client.get("/workforce/report/download.xlsx").content))
+    cells = [c.value for r in book["Rates"].iter_rows() for c in r]
+    assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
+
+
+def test_pdf_is_made_by_a_job_with_progress(client, everyone, leeds_lead, django_capture_on_commit_callbacks):
+    client.force_login(leeds_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/workforce/report/pdf/")
+    job = Job.objects.get(kind="workforce_report_pdf")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "succeeded" and job.progress == 100
+    assert job.result_file.read().startswith(b"%PDF")
+
+
+def test_forecast_shows_defaults_and_takes_new_assumptions(client, everyone, leeds_lead):
+    client.force_login(leeds_lead)
+    body = client.get("/workforce/forecast/").content.decode()
+    assert "This is a projection, not a prediction" in body and "Gap (demand minus supply)" in body
+    assert body.count('scope="row" class="govuk-table__header">202') == 3  # 2025, 2026, 2027
+    changed = client.get(
+        "/workforce/forecast/",
+        {
+            "turnover_rate": "30",
+            "growth_in_posts": "0",
+            "early_career_starters": "0",
+            "course_places_in_region": "0",
+            "experienced_starters": "0",
+        },
+    )
+    assert changed.context["years"][0].leavers > 0 and changed.context["years"][0].supply == 0
+    bad = client.get("/workforce/forecast/", {"turnover_rate": "500"})
+    assert "There is a problem" in bad.content.decode()
+
+
+def test_all_authorities_filters_sorts_and_sums_counts_in_a_fixed_number_of_queries(
+    client, everyone, role_users, django_assert_max_num_queries
+):
+    client.force_login(role_users[Role.REGULATOR_STAFF])
+    with django_assert_max_num_queries(20):
+        response = client.get(
+            "/workforce/authorities/",
+            {"year": 2024, "region": "E12000003", "sort": "vacancy_rate_fte", "order": "desc"},
+        )
+    rows = response.context["rows"]
+    assert rows and {r.region_name for r, _ in rows} == {"Yorkshire and The Humber"}
+    numbers = [r.rates["vacancy_rate_fte"] for r, _ in rows if isinstance(r.rates["vacancy_rate_fte"], Decimal)]
+    assert numbers == sorted(numbers, reverse=True)
+    ((region, values),) = response.context["summary"]
+    published = PublishedStatistic.objects.get(year=2024, level="regional", area_code="E12000003")
+    assert abs(Decimal(values[list(region.rates).index("turnover_rate_fte")]) - published.turnover_rate_fte) <= Decimal(
+        "0.1"
+    )
+    everywhere = client.get("/workforce/authorities/", {"year": 2024}).context
+    assert len(everywhere["rows"]) == 151 and everywhere["summary"][0][0].name == "England"
+
+
+def test_report_command_and_api_give_the_same_rows(client, everyone, role_users):
+    out = io.StringIO()
+    call_command("workforce_report", "--year", "2024", "--level", "national", "--format", "json", stdout=out)
+    (england,) = json.loads(out.getvalue())
+    assert england["geographic_level"] == "National" and england["turnover_rate_fte"] == "13.9"
+    client.force_login(role_users[Role.REGULATOR_STAFF])
+    assert client.get("/api/v1/workforce/report/?year=2024&level=national").json() == [england]
+    out = io.StringIO()
+    call_command("workforce_report", "--year", "2024", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    leeds = next(r for r in rows if r["old_la_code"] == "383")
+    assert leeds["new_la_code"] == "E08000035" and leeds["region_name"] == "Yorkshire and The Humber"
+    joint = next(r for r in rows if r["old_la_code"] == "940 / 941")
+    assert joint["new_la_code"] == "E06000061 / E06000062"
+    birmingham = next(r for r in rows if r["old_la_code"] == "330")
+    assert birmingham["agency_rate_fte"] == "u" and birmingham["agency_fte"] == "u"
+
+
+def test_import_command_prints_each_problem_and_saves_nothing(published, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text([row(2023, inpost_fte="-1"), row(2023)]))
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_workforce_returns", str(bad))
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert "row 2, column inpost_fte: Social workers in post (FTE) cannot be negative." in err
+    assert "row 3, column old_la_code: LA 383 already has a 2023 return in row 2" in err
+    assert not WorkforceReturn.objects.exists()
+
+
+def test_published_import_keeps_symbols_at_every_level(published):
+    assert PublishedStatistic.objects.filter(level="national").count() == 8
+    assert PublishedStatistic.objects.filter(level="regional", area_code__startswith="E13").count() == 16
+    birmingham = PublishedStatistic.objects.get(year=2024, area_code="330")
+    assert birmingham.agency_fte is None and birmingham.get_value("agency_fte") == "u"
+    joint = PublishedStatistic.objects.get(year=2024, area_code="940 / 941")
+    assert sorted(joint.unit.organisations.values_list("la_number", flat=True)) == ["940", "941"]
+    call_command("import_dfe_statistics", str(PUBLISHED), stdout=io.StringIO())
+    assert PublishedStatistic.objects.count() == 1300
+
+
+def test_home_pages_show_workforce_tasks(client, published, leeds_lead, role_users):
+    client.force_login(leeds_lead)
+    body = client.get("/").content.decode()
+    assert "workforce return" in body and "Your workforce report" in body and 'href="/workforce/"' in body
+    client.force_login(role_users[Role.REGULATOR_STAFF])
+    assert "All authorities" in client.get("/").content.decode()
+
+
+def test_seed_workforce_demo_is_idempotent(published):
+    call_command("seed_workforce_demo", stdout=io.StringIO())
+    count = WorkforceReturn.objects.count()
+    call_command("seed_workforce_demo", stdout=io.StringIO())
+    assert WorkforceReturn.objects.count() == count == 1204
