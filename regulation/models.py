@@ -303,7 +303,7 @@ class Employment(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.ended_on is None or self.ended_on >= timezone.localdate()
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
 
 class FitnessToPractiseCase(models.Model):

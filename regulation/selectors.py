@@ -219,7 +219,7 @@ def employed_staff(user) -> QuerySet[Employment]:
     today = timezone.localdate()
     return (
         Employment.objects.filter(employer_id__in=employer_org_ids(user))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("entry", "employer")
         .annotate(
             hours_this_year=Sum(

@@ -365,7 +365,7 @@ def log_direct_work(
 def _refresh_current_employer(entry: RegisterEntry) -> None:
     today = _today()
     current = (
-        entry.employments.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today)
+        entry.employments.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), started_on__lte=today)
         .order_by("-started_on", "-id")
         .first()
     )
