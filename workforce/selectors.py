@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from accounts.models import OrganisationCode, Region, User
 
@@ -65,60 +65,59 @@ def versions_of(workforce_return: WorkforceReturn):
     return ReturnVersion.objects.filter(workforce_return=workforce_return).select_related("saved_by")
 
 
-def _ons_code(unit: ReportingUnit, year: int) -> str:
-    """ONS codes in force at the 30 September snapshot of `year` (they change with boundary changes)."""
-    snapshot = date(year, 9, 30)
-    codes = []
-    for organisation in unit.organisations.all():
-        valid = [
-            c
-            for c in organisation.ons_codes.all()
-            if c.valid_from <= snapshot and (c.valid_to is None or c.valid_to >= snapshot)
-        ]
-        codes.append(valid[0].ons_code if valid else organisation.current_ons_code)
-    return " / ".join(codes)
-
-
-def _units_prefetch():
-    return Prefetch(
-        "unit__organisations",
-        queryset=Organisation_queryset(),
-    )
-
-
-def Organisation_queryset():
-    from accounts.models import Organisation
-
-    return Organisation.objects.prefetch_related(Prefetch("ons_codes", queryset=OrganisationCode.objects.all()))
-
-
 def submitted(year: int | None = None):
     qs = WorkforceReturn.objects.filter(status=WorkforceReturn.Status.SUBMITTED)
     return qs.filter(year=year) if year is not None else qs
 
 
 def authority_rows(year: int, *, region: str = "") -> list[ReportRow]:
-    """One row per reporting unit with a submitted return in `year` (3 queries)."""
-    qs = submitted(year).select_related("unit__region").prefetch_related(_units_prefetch()).order_by("unit__name")
+    """One row per reporting unit with a submitted return in `year` (3 queries, plain values, no model objects)."""
+    qs = submitted(year).order_by("unit__name")
     if region:
         qs = qs.filter(unit__region__code=region)
+    fields = [*COUNTS, *(f"{name}_symbol" for name in COUNTS)]
+    returns = list(
+        qs.values("unit_id", "unit__code", "unit__name", "unit__region__code", "unit__region__name", *fields)
+    )
+    ons = _ons_codes({r["unit_id"] for r in returns}, year)
     rows = []
-    for ret in qs:
-        counts = ret.counts()
+    for ret in returns:
+        counts = {name: ret[name] if ret[name] is not None else (ret[f"{name}_symbol"] or None) for name in COUNTS}
         rows.append(
             ReportRow(
                 year=year,
                 level="Local authority",
-                region_code=ret.unit.region.code if ret.unit.region else "",
-                region_name=ret.unit.region.name if ret.unit.region else "",
-                old_la_code=ret.unit.code,
-                new_la_code=_ons_code(ret.unit, year),
-                la_name=ret.unit.name,
+                region_code=ret["unit__region__code"] or "",
+                region_name=ret["unit__region__name"] or "",
+                old_la_code=ret["unit__code"],
+                new_la_code=ons.get(ret["unit_id"], ""),
+                la_name=ret["unit__name"],
                 counts=counts,
                 rates=rates_for(counts, year),
             )
         )
     return rows
+
+
+def _ons_codes(unit_ids: set[int], year: int) -> dict[int, str]:
+    """Each unit's ONS code(s) in force at the 30 September snapshot of `year` (codes change with boundaries)."""
+    snapshot = date(year, 9, 30)
+    members = list(
+        ReportingUnit.organisations.through.objects.filter(reportingunit_id__in=unit_ids)
+        .order_by("organisation__la_number")
+        .values_list("reportingunit_id", "organisation_id")
+    )
+    codes: dict[int, list] = {}
+    for organisation_id, code, valid_from, valid_to in OrganisationCode.objects.filter(
+        organisation_id__in={o for _, o in members}
+    ).values_list("organisation_id", "ons_code", "valid_from", "valid_to"):
+        codes.setdefault(organisation_id, []).append((valid_from, valid_to, code))
+    result: dict[int, list[str]] = {}
+    for unit_id, organisation_id in members:
+        history = sorted(codes.get(organisation_id, []))
+        valid = [c for f, t, c in history if f <= snapshot and (t is None or t >= snapshot)]
+        result.setdefault(unit_id, []).append(valid[0] if valid else (history[-1][2] if history else ""))
+    return {unit_id: " / ".join(found) for unit_id, found in result.items()}
 
 
 def region_rows(year: int, *, region: str = "") -> list[ReportRow]:
