@@ -171,6 +171,7 @@ class BulkLookupForm(forms.Form):
     numbers = forms.CharField(
         label="Registration numbers",
         widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter at least one registration number."},
         help_text=f"Up to {MAX_BULK}, one per line or separated by commas, for example SW100123.",
     )
 
