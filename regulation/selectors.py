@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -63,9 +64,17 @@ def public_prefetches(today: datetime.date) -> list[Prefetch]:
     ]
 
 
+def _prefix(field: str, key: str) -> Q:
+    """Starts-with as an index range. SQLite's LIKE is case-insensitive and skips the index, so it gets an
+    explicit range; PostgreSQL's LIKE uses the pattern index Django builds for indexed CharFields."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": key, f"{field}__lt": key + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": key})
+
+
 def _name_filter(query: str) -> Q:
     key = normalise_name(query)
-    return Q(surname_key__startswith=key) | Q(name_key__startswith=key)
+    return _prefix("surname_key", key) | _prefix("name_key", key)
 
 
 def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]:

@@ -1,0 +1,109 @@
+"""Public and staff register search at 1,000 and 100,000 entries, beside a plain indexed SELECT.
+
+Run: .venv/bin/python benchmarks/regulation_search.py [--large 100000]
+Uses its own SQLite file under var/ unless DATABASE_URL is set (then that database gets the generated rows).
+Prints each search's median time, its ratio to the baseline (an indexed lookup by registration number on the
+same table, from the same run), and the queries each request costs; the query count must not grow with size.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+if "DATABASE_URL" not in os.environ:
+    db_file = ROOT / "var" / "regulation_bench.sqlite3"
+    db_file.parent.mkdir(exist_ok=True)
+    db_file.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import Organisation, Role, User  # noqa: E402
+from accounts.services import grant_membership  # noqa: E402
+from regulation.models import RegisterEntry  # noqa: E402
+
+
+def timed(fn, repeat=15):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def measure(size, staff_client):
+    public = Client()
+    number = RegisterEntry.objects.order_by("-id").values_list("registration_number", flat=True).first()
+
+    def baseline():
+        list(RegisterEntry.objects.filter(registration_number=number).values_list("id", flat=True))
+
+    searches = {
+        "public search by name": lambda: public.get("/register/check/", {"q": "okafor"}),
+        "public search by number": lambda: public.get("/register/check/", {"q": number}),
+        "public API search by name": lambda: public.get("/api/v1/register/public/", {"q": "pat"}),
+        "staff search by name": lambda: staff_client.get("/register/entries/", {"q": "smith"}),
+    }
+    base = timed(baseline)
+    print(f"\n{size:>7,} entries  baseline (indexed SELECT by number): {base * 1000:.2f} ms")
+    counts = {}
+    for name, fn in searches.items():
+        fn()  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            response = fn()
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(ctx.captured_queries)
+        seconds = timed(fn)
+        print(f"  {name:<28} {seconds * 1000:8.2f} ms  {seconds / base:7.1f}× baseline  {counts[name]} queries")
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    Organisation.objects.get_or_create(name="Bench Council", kind="other_employer", defaults={"town": "Leeds"})
+    regulator_org, _ = Organisation.objects.get_or_create(name="Bench Regulator", kind="regulator")
+    staff, _ = User.objects.get_or_create(email="bench.regulator@example.com")
+    grant_membership(user=staff, organisation=regulator_org, role=Role.REGULATOR_STAFF, by=None)
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=staff).exists():
+        TOTP.activate(staff, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    staff_client = Client()
+    staff_client.force_login(staff)
+
+    have = RegisterEntry.objects.count()
+    results = {}
+    for size in (args.small, args.large):
+        if have < size:
+            start = time.perf_counter()
+            with open(os.devnull, "w") as quiet:
+                call_command("generate_register", entries=size - have, stdout=quiet)
+            print(f"(generated {size - have:,} entries in {time.perf_counter() - start:.1f} s)")
+            have = size
+        results[size] = measure(size, staff_client)
+    same = all(results[args.small][k] == results[args.large][k] for k in results[args.small])
+    print(f"\nQueries per request the same at {args.small:,} and {args.large:,} entries: {'yes' if same else 'NO'}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
