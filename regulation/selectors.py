@@ -94,7 +94,13 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
     elif query:
         entries = entries.filter(_name_filter(query))
     if town:
-        entries = entries.filter(current_employer__town__iexact=town)
+        # Councils loaded from the published statistics have no town; their name is the place (e.g. "Leeds").
+        entries = entries.filter(
+            Q(current_employer__town__iexact=town)
+            | Q(
+                current_employer__town="", current_employer__kind="local_authority", current_employer__name__iexact=town
+            )
+        )
     return (
         entries.select_related("current_employer")
         .only(
@@ -106,6 +112,7 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
             "qualification",
             "current_employer__town",
             "current_employer__name",
+            "current_employer__kind",
         )
         .prefetch_related(*public_prefetches(timezone.localdate()))
         .order_by("surname_key", "name_key", "id")

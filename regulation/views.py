@@ -51,6 +51,14 @@ def _own_entry_or_redirect(view):
     return login_required(inner)
 
 
+def employer_town(organisation) -> str:
+    if organisation is None:
+        return ""
+    if not organisation.town and organisation.kind == "local_authority":
+        return organisation.name
+    return organisation.town
+
+
 def public_row(entry) -> dict:
     """The only facts the public register shows about a person."""
     return {
@@ -59,7 +67,7 @@ def public_row(entry) -> dict:
         "status": entry.get_status_display(),
         "registered_on": entry.registered_on,
         "qualification": entry.qualification,
-        "employer_town": entry.current_employer.town if entry.current_employer else "",
+        "employer_town": employer_town(entry.current_employer),
         "conditions": [c.text for c in entry.conditions_in_force],
         "sanctions": [
             {"order": o.get_kind_display(), "from": o.starts_on, "until": o.expires_on} for o in entry.orders_in_force

@@ -251,3 +251,22 @@ def test_regulator_home_page_stays_cheap(client, regulator, django_assert_max_nu
     with django_assert_max_num_queries(12):
         body = client.get("/").content.decode()
     assert "Applications to register" in body
+
+
+def test_a_council_without_a_town_is_found_by_its_place_name(client, entry, worker):
+    from decimal import Decimal
+
+    from tests.factories import LocalAuthorityFactory
+
+    council = LocalAuthorityFactory(name="Leeds", town="")
+    services.add_employment(
+        entry=entry,
+        by=worker,
+        employer=council,
+        role_title="SW",
+        started_on=entry.registered_on,
+        fte=Decimal("1"),
+        contract="permanent",
+    )
+    row = client.get("/api/v1/register/public/", {"town": "leeds"}).json()["results"][0]
+    assert row["registration_number"] == entry.registration_number and row["employer_town"] == "Leeds"
