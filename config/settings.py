@@ -237,6 +237,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or "stage"; name each choice set after its model so the schema is clear.
+    "ENUM_NAME_OVERRIDES": {
+        "RegisterEntryStatusEnum": "regulation.models.EntryStatus",
+        "ApplicationStatusEnum": "regulation.models.Application.Status",
+        "OrderStatusEnum": "regulation.models.Order.Status",
+        "CaseStageEnum": "regulation.models.FitnessToPractiseCase.Stage",
+        "CaseStageChangeEnum": [
+            ("triage", "triage"),
+            ("investigation", "investigation"),
+            ("case_examiners", "case_examiners"),
+            ("hearing", "hearing"),
+        ],
+        "JobStatusEnum": "accounts.models.Job.Status",
+    },
 }
 
 # Content Security Policy: our own origin only; inline scripts need the per-request nonce.
@@ -276,6 +290,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The register: renewal needs this much CPD in the registration year; lapse follows the grace period.
+REGISTER_RENEWAL_MIN_CPD = env.int("REGISTER_RENEWAL_MIN_CPD", default=2)
+REGISTER_RENEWAL_MIN_PEER_REFLECTIONS = env.int("REGISTER_RENEWAL_MIN_PEER_REFLECTIONS", default=1)
+REGISTER_RENEWAL_GRACE_DAYS = env.int("REGISTER_RENEWAL_GRACE_DAYS", default=21)
+REGISTER_DIRECT_WORK_HOURS_EXPECTED = env.int("REGISTER_DIRECT_WORK_HOURS_EXPECTED", default=100)
 
 # Demo data (one user per role with a known password) is loaded only when this is on.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
