@@ -31,8 +31,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class LocalAuthorityFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Council {n}")
     kind = Organisation.Kind.LOCAL_AUTHORITY
-    la_number = factory.Sequence(lambda n: f"{100 + n % 900:03d}")
+    la_number = factory.LazyFunction(lambda: free_la_number())
     region = factory.SubFactory(RegionFactory)
+
+
+def free_la_number() -> str:
+    """An LA number no council in the database has yet, from the top down (real ones stop in the 900s)."""
+    used = set(Organisation.objects.filter(la_number__isnull=False).values_list("la_number", flat=True))
+    return next(f"{n:03d}" for n in range(999, 99, -1) if f"{n:03d}" not in used)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
