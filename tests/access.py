@@ -39,7 +39,9 @@ def check_access(client, world: dict, case: AccessCase, role: str) -> None:
     response = getattr(client, case.method)(url, data=case.data)
     allowed = role in case.allowed or case.public
     if allowed:
-        assert response.status_code in (200, 201, 302), f"{role} should reach {case.name} ({url}): {response.status_code}"
+        assert response.status_code in (200, 201, 302), (
+            f"{role} should reach {case.name} ({url}): {response.status_code}"
+        )
         if response.status_code == 302:
             assert "/accounts/login/" not in response["Location"], f"{role} was sent to sign in for {case.name}"
     elif role == ANONYMOUS:
