@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
@@ -58,30 +57,23 @@ def export_audit_events(context: JobContext) -> None:
     if context.params.get("since"):
         events = events.filter(occurred_at__date__gte=context.params["since"])
     total = events.count() or 1
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(AUDIT_HEADER)
-    for done, event in enumerate(events.iterator(chunk_size=2000), start=1):
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    event.occurred_at.isoformat(),
-                    event.actor_label,
-                    event.action,
-                    f"{event.content_type.app_label}.{event.content_type.model}",
-                    event.object_id,
-                    event.object_repr,
-                    event.from_state,
-                    event.to_state,
-                    event.reason,
-                )
-            ]
-        )
-        if done % 500 == 0:
-            context.progress(done * 100 // total, f"{done:,} of {total:,} events written")
+
+    def rows():
+        for done, event in enumerate(events.iterator(chunk_size=2000), start=1):
+            yield (
+                event.occurred_at.isoformat(),
+                event.actor_label,
+                event.action,
+                f"{event.content_type.app_label}.{event.content_type.model}",
+                event.object_id,
+                event.object_repr,
+                event.from_state,
+                event.to_state,
+                event.reason,
+            )
+            if done % 500 == 0:
+                context.progress(done * 100 // total, f"{done:,} of {total:,} events written")
+
+    content = csv_bytes(AUDIT_HEADER, rows())
     context.progress(100, f"{total:,} events written")
-    context.save_result(
-        filename="audit-log.csv", content=buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    context.save_result(filename="audit-log.csv", content=content, content_type="text/csv; charset=utf-8")
