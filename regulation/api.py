@@ -17,10 +17,11 @@ from accounts.services import ServiceError
 
 from . import selectors, services
 from .forms import BulkLookupForm, PublicSearchForm
-from .models import Application, Employment, FitnessToPractiseCase, Order, RegisterEntry
+from .models import Annotation, Application, Condition, Employment, FitnessToPractiseCase, Order, RegisterEntry
 from .rules import employer_org_ids
 from .serializers import (
     AnnotationSerializer,
+    ApplicantResponseSerializer,
     ApplicationSerializer,
     BulkLookupSerializer,
     CaseSerializer,
@@ -29,6 +30,7 @@ from .serializers import (
     DecisionSerializer,
     DirectWorkSerializer,
     EmploymentSerializer,
+    EndAnnotationSerializer,
     EndEmploymentSerializer,
     InterimOrderSerializer,
     OrderSerializer,
@@ -285,6 +287,19 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             lambda: services.submit_application(applicant=self.request.user, **serializer.validated_data)
         )
 
+    @extend_schema(request=ApplicantResponseSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """The applicant answers the regulator's request for more information."""
+        self.object_permissions = {"POST": "regulation.view_application"}
+        application = self.get_object()
+        data = ApplicantResponseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = _service(
+            lambda: services.respond_to_request(application=application, by=request.user, **data.validated_data)
+        )
+        return Response(ApplicationSerializer(application).data)
+
     @extend_schema(request=DecisionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
@@ -360,3 +375,37 @@ class OrderRevokeView(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         order = _service(lambda: services.revoke_order(order=order, by=request.user, **data.validated_data))
         return Response(OrderSerializer(order).data)
+
+
+@extend_schema(tags=["register"], request=ReasonSerializer, responses=ConditionSerializer)
+class ConditionRevokeView(generics.GenericAPIView):
+    permission_classes = API_PERMISSIONS
+    serializer_class = ConditionSerializer
+    object_permissions = {"POST": "regulation.change_condition"}
+
+    def post(self, request, pk):
+        condition = get_object_or_404(Condition, pk=pk)
+        self.check_object_permissions(request, condition)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        condition = _service(
+            lambda: services.revoke_condition(condition=condition, by=request.user, **data.validated_data)
+        )
+        return Response(ConditionSerializer(condition).data)
+
+
+@extend_schema(tags=["register"], request=EndAnnotationSerializer, responses=AnnotationSerializer)
+class AnnotationEndView(generics.GenericAPIView):
+    permission_classes = API_PERMISSIONS
+    serializer_class = AnnotationSerializer
+    object_permissions = {"POST": "regulation.change_annotation"}
+
+    def post(self, request, pk):
+        annotation = get_object_or_404(Annotation, pk=pk)
+        self.check_object_permissions(request, annotation)
+        data = EndAnnotationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = _service(
+            lambda: services.end_annotation(annotation=annotation, by=request.user, **data.validated_data)
+        )
+        return Response(AnnotationSerializer(annotation).data)

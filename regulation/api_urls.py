@@ -30,5 +30,7 @@ urlpatterns = [
     ),
     path("register/employments/<int:pk>/end/", api.EmploymentEndView.as_view(), name="register-employment-end"),
     path("register/orders/<int:pk>/revoke/", api.OrderRevokeView.as_view(), name="register-order-revoke"),
+    path("register/conditions/<int:pk>/revoke/", api.ConditionRevokeView.as_view(), name="register-condition-revoke"),
+    path("register/annotations/<int:pk>/end/", api.AnnotationEndView.as_view(), name="register-annotation-end"),
     path("", include(router.urls)),
 ]

@@ -189,3 +189,12 @@ class OutcomeSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class ApplicantResponseSerializer(serializers.Serializer):
+    response = serializers.CharField(max_length=5000)
+
+
+class EndAnnotationSerializer(serializers.Serializer):
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)

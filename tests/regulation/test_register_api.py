@@ -100,3 +100,47 @@ def test_other_people_cannot_open_cases(client, entry):
         {"entry": entry.pk, "concern": "c", "source": "s", "received_on": str(datetime.date(2027, 3, 1))},
     )
     assert response.status_code == 403
+
+
+def test_applicant_answers_a_request_for_more_information_through_the_api(client, worker, regulator):
+    from regulation import services
+
+    from .conftest import apply_for
+
+    application = apply_for(worker)
+    services.request_more_information(application=application, by=regulator, request="Send your transcript")
+    client.force_login(make_user(Role.SOCIAL_WORKER))
+    url = f"/api/v1/register/applications/{application.pk}/respond/"
+    assert client.post(url, {"response": "Not mine"}).status_code == 404  # nobody else's application is visible
+    client.force_login(worker)
+    assert client.post(url, {"response": ""}).status_code == 400
+    response = client.post(url, {"response": "Transcript attached to my email"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "submitted"
+    assert client.post(url, {"response": "Again"}).status_code == 400  # nothing is waiting for an answer now
+
+
+def test_regulator_revokes_a_condition_and_ends_an_annotation_through_the_api(client, entry, regulator, worker):
+    from regulation import services
+
+    condition = services.add_condition(
+        entry=entry, by=regulator, text="Supervised practice", starts_on=datetime.date(2027, 3, 2), ends_on=None
+    )
+    annotation = services.add_annotation(entry=entry, by=regulator, kind="amhp", starts_on=datetime.date(2027, 3, 2))
+    client.force_login(worker)
+    assert client.post(f"/api/v1/register/conditions/{condition.pk}/revoke/", {"reason": "x"}).status_code == 403
+    client.force_login(regulator)
+    assert client.post(f"/api/v1/register/conditions/{condition.pk}/revoke/", {"reason": ""}).status_code == 400
+    revoked = client.post(f"/api/v1/register/conditions/{condition.pk}/revoke/", {"reason": "Order met"})
+    assert revoked.status_code == 200, revoked.json()
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REGISTERED
+    assert client.post(f"/api/v1/register/conditions/{condition.pk}/revoke/", {"reason": "Again"}).status_code == 400
+    bad = client.post(f"/api/v1/register/annotations/{annotation.pk}/end/", {"ends_on": "2027-01-01", "reason": "x"})
+    assert bad.status_code == 400
+    ended = client.post(
+        f"/api/v1/register/annotations/{annotation.pk}/end/", {"ends_on": "2027-03-10", "reason": "Left"}
+    )
+    assert ended.status_code == 200, ended.json()
+    annotation.refresh_from_db()
+    assert annotation.ends_on == datetime.date(2027, 3, 10)
