@@ -14,7 +14,11 @@ from accounts.reference_data import load_local_authorities
 
 DEMO_PASSWORD = "demo-password-2026"
 # Each feature app adds its own demo records (idempotent) on top of the people and organisations made here.
-FEATURE_DEMO_COMMANDS = ["seed_register_demo", "seed_workforce_demo"]
+FEATURE_DEMO_COMMANDS = [
+    "seed_register_demo",
+    "seed_workforce_demo",
+    # one line per app, in the order their data depends on each other
+]
 # A fixed secret so the demo assessor and regulator can sign in; `manage.py demo_totp` prints the code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_LA_NUMBER = "383"  # Leeds
