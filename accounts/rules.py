@@ -52,6 +52,22 @@ def can_see_record_history(user, obj):
     return rules.has_perm(perm, user, obj) if rules.perm_exists(perm) else False
 
 
+@rules.predicate
+def can_see_history_reasons(user, obj):
+    """Reasons in audit events can hold private facts (a panel's reasons for an interim order: health, police).
+
+    Regulator staff see them. For anyone else a record's own app decides with a
+    ``<app>.view_<model>_history_reasons`` rule; a record whose app names no such rule shows its reasons to
+    whoever may see its history.
+    """
+    if obj is None:
+        return False
+    if is_regulator_staff(user):
+        return True
+    perm = f"{obj._meta.app_label}.view_{obj._meta.model_name}_history_reasons"
+    return rules.has_perm(perm, user, obj) if rules.perm_exists(perm) else True
+
+
 rules.add_perm("accounts.access_admin", is_regulator_staff)
 rules.add_perm("accounts.view_user", is_self | is_regulator_staff)
 rules.add_perm("accounts.change_user", is_regulator_staff)
@@ -65,6 +81,7 @@ rules.add_perm("accounts.view_auditevent", is_regulator_staff)
 rules.add_perm("accounts.export_auditevents", is_regulator_staff)
 rules.add_perm("accounts.view_job", is_job_owner)
 rules.add_perm("accounts.view_history", can_see_record_history)
+rules.add_perm("accounts.view_history_reasons", can_see_history_reasons)
 rules.add_perm("accounts.view_region", is_signed_in)
 rules.add_perm("accounts.view_organisationcode", is_regulator_staff)
 rules.add_perm("authtoken.view_tokenproxy", is_regulator_staff)

@@ -16,5 +16,16 @@ def jobs_for(user: User) -> QuerySet[Job]:
     return Job.objects.filter(created_by=user)
 
 
-def history_for(obj) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.for_object(obj).select_related("actor")
+def history_for(obj, user: User | None = None) -> QuerySet[AuditEvent]:
+    """A record's audit events as ``user`` may see them.
+
+    Someone who may not see the reasons sees only the events the model lists in ``public_history_actions``
+    (when it lists them); the page leaves the reasons out for them (``accounts.view_history_reasons``).
+    """
+    events = AuditEvent.objects.for_object(obj).select_related("actor")
+    if user is None or user.has_perm("accounts.view_history_reasons", obj):
+        return events
+    public = getattr(type(obj), "public_history_actions", None)
+    if public is not None:
+        events = events.filter(action__in=public)
+    return events

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -95,25 +96,31 @@ def audit_log(request):
     return render(request, "accounts/audit_log.html", {"page": page, "form": form, "page_title": "Audit log"})
 
 
-def _get_history_object(request, app_label, model, pk):
-    content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
-    model_class = content_type.model_class()
-    if model_class is None:
-        raise Http404
-    return get_object_or_404(model_class._default_manager, pk=pk)
+def _get_history_object(app_label, model, pk):
+    try:
+        content_type = ContentType.objects.get(app_label=app_label, model=model)
+        model_class = content_type.model_class()
+        return model_class._default_manager.get(pk=pk) if model_class is not None else None
+    except (ContentType.DoesNotExist, ObjectDoesNotExist, ValueError, ValidationError):
+        return None
 
 
+@never_cache
 @login_required
-@permission_required("accounts.view_history", fn=_get_history_object, raise_exception=True)
 def record_history(request, app_label, model, pk):
-    obj = _get_history_object(request, app_label, model, pk)
-    events = selectors.history_for(obj)
+    """A record that does not exist and one the person may not see answer alike (404), so the page cannot be
+    used to learn which records exist."""
+    obj = _get_history_object(app_label, model, pk)
+    if obj is None or not request.user.has_perm("accounts.view_history", obj):
+        raise Http404("No history to show.")
+    events = selectors.history_for(obj, request.user)
     return render(
         request,
         "accounts/history.html",
         {
             "record": obj,
             "events": events,
+            "show_reasons": request.user.has_perm("accounts.view_history_reasons", obj),
             "page_title": f"History of {obj}",
             "record_type": obj._meta.verbose_name,
         },

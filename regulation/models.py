@@ -45,6 +45,23 @@ class RegistrationNumber(models.Model):
 
 
 class RegisterEntry(models.Model):
+    # What the history page shows someone other than regulator staff: the facts the public register holds.
+    # Fitness-to-practise cases and the panels' reasons stay with the regulator.
+    public_history_actions = frozenset(
+        {
+            "registered",
+            "status_changed",
+            "renewed",
+            "order_made",
+            "order_ended",
+            "condition_added",
+            "annotation_added",
+            "annotation_ended",
+            "employment_added",
+            "restored",
+        }
+    )
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="register_entry"
     )

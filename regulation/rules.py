@@ -84,4 +84,11 @@ rules.add_perm("regulation.change_annotation", is_regulator_staff)
 rules.add_perm("regulation.add_annotation", is_regulator_staff)
 rules.add_perm("regulation.view_registrationnumber", is_regulator_staff)
 
+# Reasons on the history pages of register records: fitness-to-practise reasons (health, police) are the
+# regulator's alone; the person and their employer see the public facts. An applicant sees the reasons on
+# their own application (they were sent them).
+for _model in ("registerentry", "order", "condition", "statuschange", "annotation", "fitnesstopractisecase"):
+    rules.add_perm(f"regulation.view_{_model}_history_reasons", is_regulator_staff)
+rules.add_perm("regulation.view_application_history_reasons", is_applicant | is_regulator_staff)
+
 __all__ = ["is_social_worker"]

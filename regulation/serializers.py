@@ -35,6 +35,13 @@ class BulkLookupSerializer(serializers.Serializer):
 
 class StatusChangeSerializer(serializers.ModelSerializer):
     changed_by = serializers.StringRelatedField()
+    reason = serializers.SerializerMethodField(help_text="Given to regulator staff only; empty for anyone else.")
+
+    def get_reason(self, change) -> str:
+        request = self.context.get("request")
+        if request is not None and request.user.has_perm("regulation.view_statuschange_history_reasons", change):
+            return change.reason
+        return ""
 
     class Meta:
         model = StatusChange

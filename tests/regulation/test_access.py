@@ -105,6 +105,17 @@ CASES = [
         {Role.REGULATOR_STAFF, Role.LINE_MANAGER},
     ),
     AccessCase("case history", lambda w: f"/history/regulation/fitnesstopractisecase/{w['case'].pk}/", REG),
+    # History pages for every register record, every role: a record someone may not see answers 404 like a
+    # missing one; reasons are checked in test_history_privacy.
+    AccessCase("order history", lambda w: f"/history/regulation/order/{w['order'].pk}/", REG),
+    AccessCase("condition history", lambda w: f"/history/regulation/condition/{w['condition'].pk}/", REG),
+    AccessCase("application history", lambda w: f"/history/regulation/application/{w['application'].pk}/", REG),
+    AccessCase(
+        "employment history",
+        lambda w: f"/history/regulation/employment/{w['job'].pk}/",
+        {Role.REGULATOR_STAFF, Role.LINE_MANAGER},
+    ),
+    AccessCase("missing record history", lambda w: "/history/regulation/registerentry/999999/", set()),
     AccessCase("API: public search", lambda w: "/api/v1/register/public/?q=Other", EVERY_ROLE, public=True),
     AccessCase("API: entries", lambda w: "/api/v1/register/entries/", SIGNED_IN),
     AccessCase("API: entry", lambda w: f"/api/v1/register/entries/{e(w)}/", {Role.REGULATOR_STAFF, Role.LINE_MANAGER}),
