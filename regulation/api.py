@@ -40,7 +40,7 @@ from .serializers import (
     RegisterEntrySerializer,
     StageSerializer,
 )
-from .views import public_row
+from .views import public_row, searched_for
 
 PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
 
@@ -80,7 +80,11 @@ class PublicSearchView(generics.GenericAPIView):
             raise ValidationError(_form_errors(form))
         results = selectors.public_search(query=form.cleaned_data["q"], town=form.cleaned_data["town"])
         page = self.paginate_queryset(results)
-        return self.get_paginated_response(PublicEntrySerializer([public_row(e) for e in page], many=True).data)
+        response = self.get_paginated_response(PublicEntrySerializer([public_row(e) for e in page], many=True).data)
+        if not response.data["count"]:
+            searched = searched_for(form.cleaned_data["q"], form.cleaned_data["town"])
+            response.data["message"] = f"No one on the register matches {searched}."
+        return response
 
 
 @extend_schema(tags=["register (public)"], request=BulkLookupSerializer, responses=PublicEntrySerializer(many=True))

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -167,20 +168,29 @@ class StaffSearchForm(forms.Form):
         self.fields["status"].choices = [("", "Any status"), *EntryStatus.choices]
 
 
+def split_numbers(text: str) -> list[str]:
+    """Numbers as people paste them: from a spreadsheet column (new lines, tabs), a list (commas, spaces),
+    with "SW 100123" kept as one number."""
+    tokens = [t.upper() for t in re.split(r"[\s,;]+", text or "") if t]
+    numbers: list[str] = []
+    for token in tokens:
+        if numbers and numbers[-1] == "SW" and token.isdigit():
+            numbers[-1] += token
+        else:
+            numbers.append(normalise_number(token))
+    return numbers
+
+
 class BulkLookupForm(forms.Form):
     numbers = forms.CharField(
         label="Registration numbers",
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Enter at least one registration number."},
-        help_text=f"Up to {MAX_BULK}, one per line or separated by commas, for example SW100123.",
+        help_text=f"Up to {MAX_BULK}, separated by new lines, spaces, tabs or commas, for example SW100123.",
     )
 
     def clean_numbers(self):
-        raw = [
-            n
-            for n in (normalise_number(part) for part in self.cleaned_data["numbers"].replace(",", "\n").split("\n"))
-            if n
-        ]
+        raw = split_numbers(self.cleaned_data["numbers"])
         if not raw:
             raise ValidationError("Enter at least one registration number.")
         if len(raw) > MAX_BULK:
@@ -209,7 +219,7 @@ class EndAnnotationForm(forms.Form):
 class ConditionForm(forms.Form):
     text = forms.CharField(label="Condition", widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = _date("Start date", initial=timezone.localdate)
-    ends_on = _date("End date", required=False, help_text="Leave blank if it has no end date.")
+    ends_on = _date("End date")
     case = forms.ModelChoiceField(queryset=FitnessToPractiseCase.objects.none(), required=False, label="Linked case")
 
     def __init__(self, *args, entry=None, **kwargs):

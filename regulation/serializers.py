@@ -53,6 +53,8 @@ class ConditionSerializer(serializers.ModelSerializer):
         model = Condition
         fields = ["id", "text", "starts_on", "ends_on", "case", "order", "revoked_at", "revoked_reason"]
         read_only_fields = ["order", "revoked_at", "revoked_reason"]
+        # The service requires an end date; saying so here gives a 400 naming the field, not a 500.
+        extra_kwargs = {"ends_on": {"required": True, "allow_null": False}}
 
 
 class AnnotationSerializer(serializers.ModelSerializer):

@@ -473,7 +473,9 @@ def refresh_status(*, entry: RegisterEntry, by: User | None, reason: str) -> Reg
     """Bring a locked entry's status in line with its orders and conditions, recording why."""
     status, order = derived_status(entry)
     if status != entry.status:
-        why = f"{reason}: {order}" if order else reason
+        # The reason names the event; the order now causing the status is named apart, so revoking one order
+        # is never recorded as the revocation of another.
+        why = f"{reason} (now under the {order})" if order else reason
         _set_status(entry, status, by=by, reason=why, order=order)
     return entry
 
@@ -572,7 +574,7 @@ def make_interim_order(
         reason=reason,
         conditions=[c.strip() for c in (conditions or []) if c.strip()],
     )
-    refresh_status(entry=entry, by=by, reason="Interim order made")
+    refresh_status(entry=entry, by=by, reason=f"Interim order made: {order}")
     return order
 
 
@@ -646,7 +648,7 @@ def revoke_order(*, order: Order, by: User, reason: str) -> Order:
     order.save(update_fields=["status", "ended_at", "end_reason"])
     order.conditions.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_reason=reason)
     record_event(order, "revoked", by=by, reason=reason, from_state="in_force", to_state="revoked")
-    refresh_status(entry=entry, by=by, reason="Order revoked")
+    refresh_status(entry=entry, by=by, reason=f"Order revoked: {order}")
     return order
 
 
@@ -697,7 +699,7 @@ def add_condition(
     by: User,
     text: str,
     starts_on: datetime.date,
-    ends_on: datetime.date | None,
+    ends_on: datetime.date | None = None,
     case: FitnessToPractiseCase | None = None,
 ) -> Condition:
     entry = _lock_entry(entry)
@@ -706,7 +708,10 @@ def add_condition(
         "This person is not on the register.",
     )
     text = _reason(text, "Enter the condition.")
-    require(ends_on is None or ends_on >= starts_on, "The end date must be on or after the start date.")
+    # Conditions of practice are always for a period (as orders other than removal always expire), so the
+    # status can follow from the dates alone.
+    require(ends_on is not None, "Enter the date the condition ends.")
+    require(ends_on >= starts_on, "The end date must be on or after the start date.")
     require(case is None or case.entry_id == entry.pk, "That case is about someone else.")
     condition = Condition.objects.create(
         entry=entry, case=case, text=text, starts_on=starts_on, ends_on=ends_on, added_by=by

@@ -65,6 +65,7 @@ def public_row(entry) -> dict:
         "registration_number": entry.registration_number,
         "name": entry.full_name,
         "status": entry.get_status_display(),
+        "status_code": entry.status,
         "registered_on": entry.registered_on,
         "qualification": entry.qualification,
         "employer_town": employer_town(entry.current_employer),
@@ -79,11 +80,23 @@ def public_row(entry) -> dict:
 # --- The public ------------------------------------------------------------------------------------------------
 
 
+def searched_for(query: str = "", town: str = "") -> str:
+    """What was searched, in words, for the "no one matches" message."""
+    parts = []
+    if (query or "").strip():
+        parts.append(f"“{query.strip()}”")
+    if (town or "").strip():
+        parts.append(f"with an employer in {town.strip()}")
+    return " ".join(parts) or "your search"
+
+
 def check_register(request):
     form = forms.PublicSearchForm(request.GET or None)
     page = None
     query = ""
+    searched = ""
     if request.GET and form.is_valid():
+        searched = searched_for(form.cleaned_data["q"], form.cleaned_data["town"])
         results = selectors.public_search(query=form.cleaned_data["q"], town=form.cleaned_data["town"])
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         page.rows = [public_row(e) for e in page.object_list]
@@ -93,7 +106,7 @@ def check_register(request):
     return render(
         request,
         "regulation/check.html",
-        {"form": form, "page": page, "query": query, "page_title": "Check the register"},
+        {"form": form, "page": page, "query": query, "searched": searched, "page_title": "Check the register"},
     )
 
 
@@ -128,14 +141,35 @@ def bulk_rows(results):
 
 
 def bulk_lookup(request):
+    """Results on the page with the time of the check; the same results as a spreadsheet on request."""
     form = forms.BulkLookupForm(request.POST or None)
+    rows, checked_at = None, None
     if request.method == "POST" and form.is_valid():
         results = selectors.bulk_lookup(form.cleaned_data["numbers"])
-        return streaming_csv_response("register-check.csv", BULK_HEADER, list(bulk_rows(results)))
+        checked_at = timezone.localtime()
+        if request.POST.get("format") == "csv":
+            header = [*BULK_HEADER, "Checked at"]
+            stamp = checked_at.strftime("%Y-%m-%d %H:%M")
+            return streaming_csv_response(
+                f"register-check-{checked_at:%Y%m%d-%H%M}.csv",
+                header,
+                [[*row, stamp] for row in bulk_rows(results)],
+            )
+        rows = [
+            {"number": number, "found": entry is not None, **(public_row(entry) if entry else {})}
+            for number, entry in results
+        ]
     return render(
         request,
         "regulation/bulk.html",
-        {"form": form, "page_title": "Check up to 100 registration numbers", "max": forms.MAX_BULK},
+        {
+            "form": form,
+            "rows": rows,
+            "checked_at": checked_at,
+            "numbers_text": "\n".join(form.cleaned_data["numbers"]) if rows is not None else "",
+            "page_title": "Check up to 100 registration numbers",
+            "max": forms.MAX_BULK,
+        },
     )
 
 
@@ -374,8 +408,9 @@ def application_review(request, pk):
 @_perm("regulation.search_register")
 def entries(request):
     form = forms.StaffSearchForm(request.GET or None)
-    page, query = None, ""
+    page, query, searched = None, "", ""
     if form.is_valid():
+        searched = searched_for(form.cleaned_data["q"])
         results = selectors.staff_search(query=form.cleaned_data["q"], status=form.cleaned_data["status"])
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         params = request.GET.copy()
@@ -384,7 +419,7 @@ def entries(request):
     return render(
         request,
         "regulation/entries.html",
-        {"form": form, "page": page, "query": query, "page_title": "Search the register"},
+        {"form": form, "page": page, "query": query, "searched": searched, "page_title": "Search the register"},
     )
 
 

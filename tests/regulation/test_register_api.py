@@ -124,7 +124,11 @@ def test_regulator_revokes_a_condition_and_ends_an_annotation_through_the_api(cl
     from regulation import services
 
     condition = services.add_condition(
-        entry=entry, by=regulator, text="Supervised practice", starts_on=datetime.date(2027, 3, 2), ends_on=None
+        entry=entry,
+        by=regulator,
+        text="Supervised practice",
+        starts_on=datetime.date(2027, 3, 2),
+        ends_on=datetime.date(2028, 3, 1),
     )
     annotation = services.add_annotation(entry=entry, by=regulator, kind="amhp", starts_on=datetime.date(2027, 3, 2))
     client.force_login(worker)

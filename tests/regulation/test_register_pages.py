@@ -94,7 +94,9 @@ def test_public_search_costs_a_fixed_number_of_queries(client, regulator, django
 
 
 def test_bulk_lookup_returns_csv_in_the_order_given(client, sanctioned):
-    response = client.post("/register/check/bulk/", {"numbers": f"sw999999, {sanctioned.registration_number}"})
+    response = client.post(
+        "/register/check/bulk/", {"numbers": f"sw999999, {sanctioned.registration_number}", "format": "csv"}
+    )
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = text.strip().splitlines()

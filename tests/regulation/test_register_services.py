@@ -242,7 +242,11 @@ def test_removal_is_permanent_and_needs_reasons(entry, regulator):
 
 def test_condition_without_a_case_and_its_revocation(entry, regulator):
     condition = services.add_condition(
-        entry=entry, by=regulator, text="Practise under supervision", starts_on=entry.registered_on, ends_on=None
+        entry=entry,
+        by=regulator,
+        text="Practise under supervision",
+        starts_on=entry.registered_on,
+        ends_on=entry.registered_on + datetime.timedelta(days=365),
     )
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REGISTERED_WITH_CONDITIONS
