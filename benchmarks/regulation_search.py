@@ -57,6 +57,11 @@ def measure(size, staff_client):
         "public search by number": lambda: public.get("/register/check/", {"q": number}),
         "public API search by name": lambda: public.get("/api/v1/register/public/", {"q": "pat"}),
         "staff search by name": lambda: staff_client.get("/register/entries/", {"q": "smith"}),
+        # Names as people type them: no accents, any apostrophe (issue 20 item 4).
+        "public search 'bronte'": lambda: public.get("/register/check/", {"q": "bronte"}),
+        "public search 'zoe bronte'": lambda: public.get("/register/check/", {"q": "zoe bronte"}),
+        "public search 'O’Neill'": lambda: public.get("/register/check/", {"q": "O’Neill"}),
+        "public search 'oneill'": lambda: public.get("/register/check/", {"q": "oneill"}),
     }
     base = timed(baseline)
     print(f"\n{size:>7,} entries  baseline (indexed SELECT by number): {base * 1000:.2f} ms")
@@ -69,6 +74,18 @@ def measure(size, staff_client):
         counts[name] = len(ctx.captured_queries)
         seconds = timed(fn)
         print(f"  {name:<28} {seconds * 1000:8.2f} ms  {seconds / base:7.1f}× baseline  {counts[name]} queries")
+    print("  query plans (must use an index, never scan the table):")
+    from regulation.selectors import public_search
+
+    for typed in ("bronte", "oneill"):
+        sql, params = public_search(query=typed).values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+            cursor.execute(prefix + sql, params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        uses_index = ("INDEX" in plan.upper()) and ("SCAN regulation_registerentry" not in plan)
+        print(f"    {typed!r}: {'index' if uses_index else 'NO INDEX'}: {plan[:200]}")
+        counts[f"plan {typed}"] = uses_index
     return counts
 
 

@@ -1,3 +1,4 @@
+import datetime
 import re
 from decimal import Decimal
 
@@ -5,20 +6,38 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.dates import GovUKDateField
 from accounts.models import Organisation
 
 from .models import Annotation, Employment, FitnessToPractiseCase, Order
 from .selectors import NUMBER_RE, normalise_number
 
 MAX_BULK = 100
+MAX_END_NOTICE_DAYS = 92  # an end date can be given ahead of a leaving date, within a notice period
+MIN_QUALIFYING_AGE = 18  # a qualifying course is a degree; nobody finishes one younger
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+def _date(label, required=True, help_text="For example, 27 3 2026", initial=None, **bounds):
+    return GovUKDateField(label=label, required=required, hint=help_text, initial=initial, **bounds)
 
 
-def _date(label, required=True, help_text="For example, 2026-03-27.", initial=None):
-    return forms.DateField(label=label, required=required, widget=DateInput, help_text=help_text, initial=initial)
+def _days_ahead(days: int):
+    return lambda: timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _years_ago(years: int):
+    def bound():
+        today = timezone.localdate()
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+
+    return bound
 
 
 def employers():
@@ -30,13 +49,21 @@ def employers():
 class ApplicationForm(forms.Form):
     first_name = forms.CharField(max_length=150, label="First name")
     last_name = forms.CharField(max_length=150, label="Last name")
-    date_of_birth = _date("Date of birth", help_text="For example, 1990-03-27. This is never shown to the public.")
+    date_of_birth = _date(
+        "Date of birth",
+        help_text="For example, 27 3 1990. This is never shown to the public.",
+        earliest=_years_ago(100),
+        latest=_years_ago(16),
+        latest_message="You must be at least 16 years old to apply",
+        birth_date=True,
+        required_message="Enter your date of birth",
+    )
     email = forms.EmailField(label="Email address")
     address = forms.CharField(label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
     qualification = forms.CharField(
         max_length=255, label="Qualifying course", help_text="The social work course you completed, and where."
     )
-    qualified_on = _date("Date of qualification")
+    qualified_on = _date("Date of qualification", latest=_today, earliest=lambda: datetime.date(1950, 1, 1))
     employer = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, label="Employer (if you have one)"
     )
@@ -48,13 +75,11 @@ class ApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         dob, qualified = data.get("date_of_birth"), data.get("qualified_on")
-        today = timezone.localdate()
-        if dob and dob >= today:
-            self.add_error("date_of_birth", "Date of birth must be in the past.")
-        if qualified and qualified > today:
-            self.add_error("qualified_on", "Date of qualification must be today or in the past.")
-        if dob and qualified and qualified <= dob:
-            self.add_error("qualified_on", "Date of qualification must be after your date of birth.")
+        if dob and qualified and qualified < dob.replace(year=dob.year + MIN_QUALIFYING_AGE, day=min(dob.day, 28)):
+            self.add_error(
+                "qualified_on",
+                f"Date of qualification must be at least {MIN_QUALIFYING_AGE} years after your date of birth",
+            )
         return data
 
 
@@ -78,7 +103,7 @@ class DecisionForm(forms.Form):
 
 class CPDForm(forms.Form):
     title = forms.CharField(max_length=200, label="Title of the activity")
-    activity_date = _date("Date of the activity", initial=timezone.localdate)
+    activity_date = _date("Date of the activity", initial=timezone.localdate, latest=_today, earliest=_years_ago(5))
     learning = forms.CharField(label="What you learned", widget=forms.Textarea(attrs={"rows": 4}))
     impact = forms.CharField(label="The impact on your practice", widget=forms.Textarea(attrs={"rows": 4}))
     discussed_with_peer = forms.BooleanField(required=False, label="I discussed this with a peer (a peer reflection)")
@@ -95,7 +120,7 @@ class CPDForm(forms.Form):
 
 
 class DirectWorkForm(forms.Form):
-    worked_on = _date("Date", initial=timezone.localdate)
+    worked_on = _date("Date", initial=timezone.localdate, latest=_today, earliest=_years_ago(2))
     hours = forms.DecimalField(
         label="Hours", min_value=Decimal("0.25"), max_value=Decimal("24"), decimal_places=2, max_digits=4
     )
@@ -113,7 +138,7 @@ class DirectWorkForm(forms.Form):
 class EmploymentForm(forms.Form):
     employer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Employer")
     role_title = forms.CharField(max_length=200, label="Role", initial="Social worker")
-    started_on = _date("Start date")
+    started_on = _date("Start date", earliest=lambda: datetime.date(1950, 1, 1), latest=_days_ahead(183))
     fte = forms.DecimalField(
         label="Full-time equivalent",
         min_value=Decimal("0.01"),
@@ -130,7 +155,12 @@ class EmploymentForm(forms.Form):
 
 
 class EndEmploymentForm(forms.Form):
-    ended_on = _date("End date", initial=timezone.localdate)
+    ended_on = _date(
+        "End date",
+        initial=timezone.localdate,
+        latest=_days_ahead(MAX_END_NOTICE_DAYS),
+        latest_message="End date must be no more than 3 months from today. You can change it later if it moves.",
+    )
     reason = forms.CharField(label="Why it ended", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -233,7 +263,7 @@ class CaseForm(forms.Form):
     source = forms.CharField(
         max_length=200, label="Who raised it", help_text="For example, employer, member of the public, police."
     )
-    received_on = _date("Date received", initial=timezone.localdate)
+    received_on = _date("Date received", initial=timezone.localdate, latest=_today, earliest=_years_ago(20))
 
 
 class StageForm(forms.Form):

@@ -7,6 +7,7 @@ trail record who changed it and why.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -117,8 +118,18 @@ class RegisterEntry(models.Model):
         return self.status in PRACTISING
 
 
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+_SEPARATORS = dict.fromkeys(map(ord, "-‐‑–—.,"), " ")
+
+
 def normalise_name(text: str) -> str:
-    return " ".join(text.lower().split())
+    """A name as people type it: no accents (Zoë → zoe), no apostrophes (O’Neill → oneill), hyphens and
+    full stops as spaces (Brontë-Smith → bronte smith), case-folded. Stored in the indexed search keys, so a
+    search is a prefix lookup on an index on PostgreSQL and SQLite alike."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.translate(_APOSTROPHES).translate(_SEPARATORS)
+    return " ".join(plain.casefold().split())
 
 
 class StatusChange(models.Model):

@@ -100,3 +100,29 @@ def test_history_is_kept_for_every_role(client, entry):
 
 
 __all__ = ["SPRING", "register"]
+
+
+# --- Item 4: names match as people type them ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "typed"),
+    [
+        ("Zoë", "Brontë-Smith", "zoe"),
+        ("Zoë", "Brontë-Smith", "bronte"),
+        ("Zoë", "Brontë-Smith", "Brontë"),
+        ("Zoë", "Brontë-Smith", "zoe bronte-smith"),
+        ("Siobhan", "O'Neill", "oneill"),
+        ("Siobhan", "O'Neill", "O'Neill"),
+        ("Siobhan", "O'Neill", "O’Neill"),
+        ("Siobhan", "O’Neill", "o'neill"),
+    ],
+)
+def test_names_match_as_people_type_them(client, regulator, time_machine, first, last, typed):
+    time_machine.move_to(SPRING, tick=False)
+    person = make_user(Role.SOCIAL_WORKER, first_name=first, last_name=last, email="named@example.com")
+    entry = register(person, regulator, first_name=first, last_name=last)
+    page = client.get("/register/check/", {"q": typed}).content.decode()
+    assert entry.registration_number in page
+    api = client.get("/api/v1/register/public/", {"q": typed}).json()
+    assert [r["registration_number"] for r in api["results"]] == [entry.registration_number]

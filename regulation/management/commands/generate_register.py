@@ -44,6 +44,8 @@ FIRST = [
     "Wei",
     "Yusuf",
     "Zara",
+    "Zoë",
+    "Siân",
 ]
 LAST = [
     "Adams",
@@ -71,6 +73,9 @@ LAST = [
     "Wright",
     "Young",
     "Zhang",
+    "Brontë-Smith",
+    "O'Neill",
+    "O’Brien",
 ]
 STATUSES = (
     [EntryStatus.REGISTERED] * 90
