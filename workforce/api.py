@@ -3,8 +3,9 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import generics, permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +15,7 @@ from . import selectors
 from .calculations import COUNTS, RATES, display, display_count, rates_for
 from .models import ReportingUnit, WorkforceReturn
 from .reports import record
+from .statistics import MEASURES, TIDY_COLUMNS, tidy_records
 
 
 class WorkforceReturnSerializer(serializers.ModelSerializer):
@@ -51,6 +53,19 @@ class WorkforceReturnViewSet(viewsets.ReadOnlyModelViewSet):
         return WorkforceReturn.objects.none()
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def parse_year(text: str, *, required: bool = True) -> int | None:
+    """A reporting year as four digits; anything else is a 400 saying so, never a 500 from a date overflow."""
+    text = (text or "").strip()
+    if not text and not required:
+        return None
+    if not (text.isdigit() and len(text) == 4 and FIRST_YEAR <= int(text) <= LAST_YEAR):
+        raise ValidationError({"year": f"Give the reporting year as four digits between {FIRST_YEAR} and {LAST_YEAR}."})
+    return int(text)
+
+
 ROW = inline_serializer(
     many=True,
     name="WorkforceReportRow",
@@ -65,6 +80,8 @@ ROW = inline_serializer(
             "la_name",
             *COUNTS,
             *RATES,
+            "source",
+            "councils_included",
         ]
     },
 )
@@ -87,10 +104,11 @@ class NationalReportView(APIView):
     def get(self, request):
         if not request.user.has_perm("workforce.view_all_authorities"):
             self.permission_denied(request, message="Only regulator staff can see every authority's returns.")
-        year, level = request.query_params.get("year", ""), request.query_params.get("level", "la")
-        if not year.isdigit() or level not in selectors.LEVELS:
-            raise ValidationError({"year": "Give ?year=YYYY", "level": "la, region or national"})
-        return Response([record(row) for row in selectors.report_rows(int(year), level)])
+        year = parse_year(request.query_params.get("year", ""))
+        level = request.query_params.get("level", "la")
+        if level not in selectors.LEVELS:
+            raise ValidationError({"level": "Give ?level=la, region or national."})
+        return Response([record(row) for row in selectors.report_rows(year, level)])
 
 
 @extend_schema(tags=["workforce"], responses=OpenApiTypes.OBJECT)
@@ -108,19 +126,80 @@ class UnitReportView(APIView):
                 "unit": {"code": unit.code, "name": unit.name, "region": unit.region.name if unit.region else ""},
                 "years": report.years,
                 "own": {
-                    str(y): {"source": row.source, "rates": {n: display(row.rates.get(n)) for n in RATES}}
+                    str(y): {
+                        "source": row.source,
+                        "source_label": row.source_label,
+                        "rates": {n: display(row.rates.get(n)) for n in RATES},
+                    }
                     for y, row in sorted(report.own.items())
                 },
                 "comparisons": [
                     {
                         "label": c.label,
                         "source": c.source,
+                        "notes": {str(y): note for y, note in sorted(c.notes.items())},
                         "by_year": {
                             str(y): {n: display(v.get(n)) for n in RATES} for y, v in sorted(c.by_year.items())
                         },
                     }
                     for c in report.comparisons
                 ],
-                "ranks": {n: (list(r) if r else None) for n, r in report.ranks.items()},
+                "missing_years": report.missing_years,
+                "rankings": [
+                    {
+                        "label": r.label,
+                        "note": r.note,
+                        "ranks": {n: (list(v) if v else None) for n, v in r.by_rate.items()},
+                    }
+                    for r in report.rankings
+                ],
             }
         )
+
+
+class PublishedPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+TIDY = inline_serializer(name="PublishedFigure", fields={name: serializers.CharField() for name in TIDY_COLUMNS})
+
+
+@extend_schema(
+    tags=["workforce"],
+    parameters=[
+        OpenApiParameter("year", OpenApiTypes.INT, description="Reporting year, e.g. 2024"),
+        OpenApiParameter("area", OpenApiTypes.STR, description="ONS code, old LA number, or part of a name"),
+        OpenApiParameter("measure", OpenApiTypes.STR, enum=list(MEASURES)),
+        OpenApiParameter("level", OpenApiTypes.STR, enum=["national", "regional", "local_authority"]),
+        OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows a page (up to 1000)"),
+    ],
+    responses=TIDY,
+    auth=[],
+)
+class PublishedStatisticsView(generics.GenericAPIView):
+    """Every figure the Department for Education published (Open Government Licence v3.0): one row per area,
+    year and measure, symbols kept. No sign-in needed."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    pagination_class = PublishedPagination
+    serializer_class = TIDY
+    filter_backends: list = []
+
+    def get(self, request):
+        params = request.query_params
+        measure, level = params.get("measure", ""), params.get("level", "")
+        if measure and measure not in MEASURES:
+            raise ValidationError({"measure": f"Give one of {', '.join(MEASURES)}."})
+        if level and level not in ("national", "regional", "local_authority"):
+            raise ValidationError({"level": "Give national, regional or local_authority."})
+        records = tidy_records(
+            year=parse_year(params.get("year", ""), required=False),
+            area=params.get("area", "")[:100],
+            measure=measure,
+            level=level,
+        )
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(page)

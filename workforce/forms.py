@@ -100,7 +100,9 @@ class ForecastForm(forms.Form):
 
 
 class AuthoritiesFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label="Year", coerce=int, required=False)
+    year = forms.TypedMultipleChoiceField(
+        label="Years", coerce=int, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "app-years"})
+    )
     region = forms.ChoiceField(label="Region", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
@@ -114,4 +116,31 @@ class AuthoritiesFilterForm(forms.Form):
     def __init__(self, *args, years=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in years]
-        self.fields["region"].choices = [("", "All regions"), *[(r.code, r.name) for r in regions]]
+        self.fields["region"].choices = [("", "All regions"), *regions]
+
+
+class StatisticsFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None)
+    level = forms.ChoiceField(
+        label="Level",
+        required=False,
+        choices=[
+            ("", "Every level"),
+            ("national", "England"),
+            ("regional", "Regions"),
+            ("local_authority", "Authorities"),
+        ],
+    )
+    area = forms.ChoiceField(label="Area", required=False)
+    measure = forms.ChoiceField(label="Measure", required=False)
+    page_size = forms.TypedChoiceField(
+        label="Rows a page", coerce=int, required=False, empty_value=None, choices=[(n, n) for n in (25, 50, 100, 500)]
+    )
+
+    def __init__(self, *args, years=(), areas=(), **kwargs):
+        from .statistics import MEASURES
+
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Every year"), *[(y, y) for y in years]]
+        self.fields["area"].choices = [("", "Every area"), *areas]
+        self.fields["measure"].choices = [("", "Every measure"), *MEASURES.items()]

@@ -14,12 +14,15 @@ from .selectors import ReportRow, UnitReport, report_rows, unit_report
 REPORT_COLUMNS = [
     "time_period",
     "geographic_level",
+    "region_code",
     "region_name",
     "old_la_code",
     "new_la_code",
     "la_name",
     *COUNTS,
     *RATES,
+    "source",
+    "councils_included",
 ]
 ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 
@@ -28,12 +31,15 @@ def record(row: ReportRow) -> dict[str, str]:
     return {
         "time_period": str(row.year),
         "geographic_level": row.level,
+        "region_code": row.region_code if row.level != "National" else "",
         "region_name": row.region_name,
         "old_la_code": row.old_la_code,
         "new_la_code": row.new_la_code,
         "la_name": row.la_name,
         **{name: display_count(row.counts.get(name)) for name in COUNTS},
         **{name: display(row.rates.get(name)) for name in RATES},
+        "source": row.source,
+        "councils_included": "" if row.councils is None else str(row.councils),
     }
 
 
@@ -65,7 +71,7 @@ def unit_report_rows(report: UnitReport) -> list[list[str]]:
                         report.unit.name,
                         display(own.rates.get(name)),
                         rate.unit,
-                        "your return" if own.source == "return" else "published",
+                        own.source_label.lower(),
                     ]
                 )
             for comparison in report.comparisons:
@@ -78,7 +84,7 @@ def unit_report_rows(report: UnitReport) -> list[list[str]]:
                             comparison.label,
                             display(comparison.by_year[year].get(name)),
                             rate.unit,
-                            comparison.source,
+                            comparison.notes.get(year, comparison.source),
                         ]
                     )
     return rows
@@ -98,38 +104,114 @@ def chart_blocks(report: UnitReport) -> list[dict]:
                 ),
                 "labels": [label for label, _ in series],
                 "rows": [
-                    (year, [display(values[i]) if values[i] is not None else "–" for _, values in series])
+                    (
+                        year,
+                        [
+                            display(values[i])
+                            if values[i] is not None
+                            else ("no return" if column == 0 and year in report.missing_years else "–")
+                            for column, (_, values) in enumerate(series)
+                        ],
+                    )
                     for i, year in enumerate(report.years)
                 ],
-                "rank": report.ranks.get(name),
             }
         )
     return blocks
 
 
 def unit_report_csv(report: UnitReport) -> bytes:
-    rows = [*unit_report_rows(report), [ATTRIBUTION, "", "", "", "", "", ""]]
-    return "".join(csv_rows(UNIT_COLUMNS, rows)).encode("utf-8")
+    """Data rows only: the attribution and the meaning of the symbols are in the companion metadata file."""
+    return "".join(csv_rows(UNIT_COLUMNS, unit_report_rows(report))).encode("utf-8")
 
 
 def unit_report_xlsx(report: UnitReport) -> bytes:
+    counts = [
+        [year, *[display_count(report.own[year].counts.get(c)) for c in COUNTS], report.own[year].source]
+        for year in sorted(report.own)
+    ]
+    return workbook(
+        [
+            ("Rates", UNIT_COLUMNS, unit_report_rows(report)),
+            ("Your counts", ["time_period", *COUNTS, "source"], counts),
+        ]
+    )
+
+
+def records_csv(columns: list[str], records: list[dict]) -> bytes:
+    return "".join(csv_rows(columns, ([r[c] for c in columns] for r in records))).encode("utf-8")
+
+
+def records_xlsx(columns: list[str], records: list[dict]) -> bytes:
+    return workbook([("Figures", columns, [[r[c] for c in columns] for r in records])])
+
+
+METADATA = """Children's social work workforce figures: data guidance
+
+{attribution}
+Source: Department for Education, Children's social work workforce statistics, reporting years {years}
+(https://explore-education-statistics.service.gov.uk/find-statistics/children-s-social-work-workforce).
+
+Each row is one area (England, a region — the nine regions and Inner and Outer London — or a local
+authority) in one reporting year, ending 30 September. The column "source" says where each figure comes
+from: "published" is exactly the Department's figure; "provisional" is worked out by this service from the
+returns councils have sent for a year the Department has not published yet ("councils_included" says how
+many councils a provisional regional or England figure adds up).
+
+Symbols, as the Department uses them:
+{symbols}
+
+Measures:
+{measures}
+"""
+
+
+def metadata_text() -> str:
+    from .calculations import SYMBOLS
+    from .selectors import published_years
+
+    years = published_years()
+    return METADATA.format(
+        attribution=ATTRIBUTION,
+        years=f"{min(years)} to {max(years)}" if years else "(none loaded)",
+        symbols="\n".join(f"  {k}  {v}" for k, v in SYMBOLS.items()),
+        measures="\n".join(
+            [f"  {n}  {label}" for n, label in COUNTS.items()]
+            + [f"  {n}  {r.label} ({r.unit})" for n, r in RATES.items()]
+        ),
+    )
+
+
+def workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """Excel with a bold, frozen header row, columns wide enough for their contents, and the attribution and
+    the symbols on a sheet of their own (never inside the data)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from .calculations import SYMBOLS
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Rates"
-    sheet.append(UNIT_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in unit_report_rows(report):
-        sheet.append([_xlsx_value(v) for v in row])
-    sheet.append([ATTRIBUTION])
-    counts = book.create_sheet("Your counts")
-    counts.append(["time_period", *COUNTS, "source"])
-    for year in sorted(report.own):
-        own = report.own[year]
-        counts.append([year, *[_xlsx_value(display_count(own.counts.get(c))) for c in COUNTS], own.source])
+    book.remove(book.active)
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(str(c)) for c in columns]
+        for row in rows:
+            values = [_xlsx_value(v) for v in row]
+            sheet.append(values)
+            widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=False)]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+        sheet.freeze_panes = "A2"
+    about = book.create_sheet("About")
+    about.append(["About these figures"])
+    about["A1"].font = Font(bold=True)
+    for line in [ATTRIBUTION, "", "Symbols:", *[f"{k}: {v}" for k, v in SYMBOLS.items()]]:
+        about.append([line])
+    about.column_dimensions["A"].width = 90
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -166,9 +248,11 @@ def build_report_pdf(context: JobContext) -> None:
         "workforce/report_pdf.html",
         {"report": report, "blocks": blocks, "attribution": ATTRIBUTION, "rates": RATES},
     )
-    context.progress(95, "Saving")
+    context.progress(95, "Saving the PDF")
     context.save_result(
         filename=f"workforce-report-{unit.code.replace(' / ', '-')}.pdf",
         content=content,
         content_type="application/pdf",
     )
+    # The finished page shows the last message under "Ready": it must describe the result, not a step.
+    context.progress(100, "Your PDF report with the charts is ready to download.")

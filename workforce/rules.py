@@ -27,6 +27,8 @@ def is_own_version(user, version):
 rules.add_perm("workforce.view_own_report", is_workforce_lead)
 rules.add_perm("workforce.send_return", is_workforce_lead)
 rules.add_perm("workforce.view_all_authorities", is_regulator_staff)
+# Published figures are public; the table of them is for leads too. Provisional years stay with regulator staff.
+rules.add_perm("workforce.view_authorities_table", is_workforce_lead | is_regulator_staff)
 rules.add_perm("workforce.view_workforcereturn", is_own_return | is_regulator_staff)
 rules.add_perm("workforce.change_workforcereturn", is_own_return)
 rules.add_perm("workforce.add_workforcereturn", is_workforce_lead)

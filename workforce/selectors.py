@@ -3,36 +3,35 @@ done by the database (``aggregate_annotations``), rates from them in Python for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from accounts.models import OrganisationCode, Region, User
+from accounts.models import Region, User
 
-from .calculations import COUNTS, RATES, Value, aggregate_annotations, rates_for, rates_from_aggregate, round_1dp
+from .calculations import COUNTS, Value, aggregate_annotations, rates_for, rates_from_aggregate
+from .figures import (  # noqa: F401  (re-exported: the pages, API and commands read figures from here)
+    ENGLAND,
+    PROVISIONAL,
+    PUBLISHED,
+    Ranking,
+    ReportRow,
+    authority_rows,
+    london_halves,
+    national_row,
+    published_years,
+    rank_among,
+    region_order,
+    region_rows,
+    report_rows,
+    row_from_published,
+    submitted,
+)
 from .models import PublishedStatistic, ReportingUnit, ReturnVersion, StatisticalNeighbour, WorkforceReturn
+from .validation import latest_reportable_year
 
 LEVELS = ["la", "region", "national"]
-ENGLAND = ("E92000001", "England")
-
-
-@dataclass
-class ReportRow:
-    year: int
-    level: str  # "Local authority" | "Regional" | "National", as the published file writes it
-    region_code: str = ""
-    region_name: str = ""
-    old_la_code: str = ""
-    new_la_code: str = ""
-    la_name: str = ""
-    counts: dict[str, Value] = field(default_factory=dict)
-    rates: dict[str, Value] = field(default_factory=dict)
-    source: str = "return"
-
-    @property
-    def name(self) -> str:
-        return self.la_name or self.region_name or ENGLAND[1]
 
 
 def units_for(user: User) -> list[ReportingUnit]:
@@ -65,106 +64,24 @@ def versions_of(workforce_return: WorkforceReturn):
     return ReturnVersion.objects.filter(workforce_return=workforce_return).select_related("saved_by")
 
 
-def submitted(year: int | None = None):
-    qs = WorkforceReturn.objects.filter(status=WorkforceReturn.Status.SUBMITTED)
-    return qs.filter(year=year) if year is not None else qs
+def report_years(*, with_returns: bool = True) -> list[int]:
+    """Every published year, and (for regulator staff) years with submitted returns not yet published; newest
+    first."""
+    years = set(published_years())
+    if with_returns:
+        years |= set(submitted().values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
 
 
-def authority_rows(year: int, *, region: str = "") -> list[ReportRow]:
-    """One row per reporting unit with a submitted return in `year` (3 queries, plain values, no model objects)."""
-    qs = submitted(year).order_by("unit__name")
-    if region:
-        qs = qs.filter(unit__region__code=region)
-    fields = [*COUNTS, *(f"{name}_symbol" for name in COUNTS)]
-    returns = list(
-        qs.values("unit_id", "unit__code", "unit__name", "unit__region__code", "unit__region__name", *fields)
+def all_regions() -> list[tuple[str, str]]:
+    """(code, name) of the nine regions and Inner and Outer London, in the Department's order."""
+    regions = {(r.code, r.name) for r in Region.objects.filter(code__startswith="E12")}
+    regions |= set(
+        PublishedStatistic.objects.filter(level=PublishedStatistic.Level.REGIONAL)
+        .values_list("area_code", "area_name")
+        .distinct()
     )
-    ons = _ons_codes({r["unit_id"] for r in returns}, year)
-    rows = []
-    for ret in returns:
-        counts = {name: ret[name] if ret[name] is not None else (ret[f"{name}_symbol"] or None) for name in COUNTS}
-        rows.append(
-            ReportRow(
-                year=year,
-                level="Local authority",
-                region_code=ret["unit__region__code"] or "",
-                region_name=ret["unit__region__name"] or "",
-                old_la_code=ret["unit__code"],
-                new_la_code=ons.get(ret["unit_id"], ""),
-                la_name=ret["unit__name"],
-                counts=counts,
-                rates=rates_for(counts, year),
-            )
-        )
-    return rows
-
-
-def _ons_codes(unit_ids: set[int], year: int) -> dict[int, str]:
-    """Each unit's ONS code(s) in force at the 30 September snapshot of `year` (codes change with boundaries)."""
-    snapshot = date(year, 9, 30)
-    members = list(
-        ReportingUnit.organisations.through.objects.filter(reportingunit_id__in=unit_ids)
-        .order_by("organisation__la_number")
-        .values_list("reportingunit_id", "organisation_id")
-    )
-    codes: dict[int, list] = {}
-    for organisation_id, code, valid_from, valid_to in OrganisationCode.objects.filter(
-        organisation_id__in={o for _, o in members}
-    ).values_list("organisation_id", "ons_code", "valid_from", "valid_to"):
-        codes.setdefault(organisation_id, []).append((valid_from, valid_to, code))
-    result: dict[int, list[str]] = {}
-    for unit_id, organisation_id in members:
-        history = sorted(codes.get(organisation_id, []))
-        valid = [c for f, t, c in history if f <= snapshot and (t is None or t >= snapshot)]
-        result.setdefault(unit_id, []).append(valid[0] if valid else (history[-1][2] if history else ""))
-    return {unit_id: " / ".join(found) for unit_id, found in result.items()}
-
-
-def region_rows(year: int, *, region: str = "") -> list[ReportRow]:
-    """Each region from the summed counts of its authorities' submitted returns (1 query)."""
-    qs = submitted(year).exclude(unit__region__isnull=True)
-    if region:
-        qs = qs.filter(unit__region__code=region)
-    grouped = (
-        qs.values("unit__region__code", "unit__region__name")
-        .annotate(**aggregate_annotations())
-        .order_by("unit__region__code")
-    )
-    rows = []
-    for row in grouped:
-        counts, rates = rates_from_aggregate(row, year)
-        rows.append(
-            ReportRow(
-                year, "Regional", row["unit__region__code"], row["unit__region__name"], counts=counts, rates=rates
-            )
-        )
-    return rows
-
-
-def national_row(year: int) -> ReportRow | None:
-    """England from the summed counts of every submitted return (1 query)."""
-    row = submitted(year).aggregate(**aggregate_annotations())
-    if row["sum__inpost_fte"] is None and row["sum__cases"] is None and not submitted(year).exists():
-        return None
-    counts, rates = rates_from_aggregate(row, year)
-    return ReportRow(year, "National", counts=counts, rates=rates)
-
-
-def report_rows(year: int, level: str = "la") -> list[ReportRow]:
-    if level == "national":
-        row = national_row(year)
-        return [row] if row else []
-    if level == "region":
-        return region_rows(year)
-    return authority_rows(year)
-
-
-def years_with_returns() -> list[int]:
-    return list(submitted().order_by("-year").values_list("year", flat=True).distinct())
-
-
-def all_regions():
-    return Region.objects.filter(code__startswith="E12").order_by("name")
+    return sorted(regions, key=lambda r: region_order(r[0]))
 
 
 # ---- one authority's report ---------------------------------------------------------------------
@@ -175,17 +92,27 @@ class Comparison:
     label: str
     by_year: dict[int, dict[str, Value]]
     source: str
+    notes: dict[int, str]  # per year: where that year's figure comes from
 
 
 @dataclass
 class UnitReport:
     unit: ReportingUnit
-    years: list[int]
+    years: list[int]  # every year from the first to the last, gaps included
     own: dict[int, ReportRow]
     comparisons: list[Comparison]
-    neighbours: list[tuple[StatisticalNeighbour, PublishedStatistic | None]]
-    ranks: dict[str, tuple[int, int] | None]
+    neighbours: list[tuple[StatisticalNeighbour, ReportRow | None]]
+    neighbours_year: int | None
+    rankings: list[Ranking]
     latest_year: int | None
+    latest_published: int | None
+    missing_years: list[int]  # years with no figure at all, to send a return for
+
+    @property
+    def latest_is_published(self) -> bool:
+        if self.latest_year in self.own:
+            return self.own[self.latest_year].is_published
+        return self.latest_year is not None and self.latest_year == self.latest_published
 
     def series(self, rate: str) -> list[tuple[str, list[Value]]]:
         own = [self.own[y].rates.get(rate) if y in self.own else None for y in self.years]
@@ -194,28 +121,48 @@ class UnitReport:
         ]
 
 
-def unit_report(unit: ReportingUnit) -> UnitReport:
-    """Their own figures (submitted returns, or the published row where they sent none), beside the published
-    region, the summed published counts of their ten statistical neighbours, and England. 7 queries."""
+def unit_report(unit: ReportingUnit, *, today: date | None = None) -> UnitReport:
+    """Their own figures by year — the published row where the Department published one, otherwise their
+    submitted return (provisional) — beside their region, their half of London (for a London borough), the
+    summed counts of their ten statistical neighbours, and England. A fixed number of queries."""
+    published = published_years()
+    latest_published = published[0] if published else None
     own: dict[int, ReportRow] = {}
+    half: tuple[str, str] | None = None
+    for stat in PublishedStatistic.objects.filter(level=PublishedStatistic.Level.LOCAL_AUTHORITY, unit=unit).order_by(
+        "year"
+    ):
+        own[stat.year] = row_from_published(stat)
+        if stat.region_code.startswith("E13"):
+            half = (stat.region_code, stat.region_name)
     for ret in WorkforceReturn.objects.filter(unit=unit, status=WorkforceReturn.Status.SUBMITTED):
-        counts = ret.counts()
-        own[ret.year] = ReportRow(ret.year, "Local authority", counts=counts, rates=rates_for(counts, ret.year))
-    for stat in PublishedStatistic.objects.filter(level=PublishedStatistic.Level.LOCAL_AUTHORITY, unit=unit):
-        if stat.year not in own:
-            counts = stat.counts()
-            own[stat.year] = ReportRow(
-                stat.year, "Local authority", counts=counts, rates=stat.rates(), source="published"
-            )
-    area_filter = Q(level=PublishedStatistic.Level.NATIONAL)
-    region_code = unit.region.code if unit.region else None
-    if region_code:
-        area_filter |= Q(level=PublishedStatistic.Level.REGIONAL, area_code=region_code)
-    region_by_year: dict[int, dict] = {}
-    england_by_year: dict[int, dict] = {}
-    for stat in PublishedStatistic.objects.filter(area_filter):
-        target = england_by_year if stat.level == PublishedStatistic.Level.NATIONAL else region_by_year
-        target[stat.year] = stat.rates()
+        if ret.year not in own:
+            counts = ret.counts()
+            own[ret.year] = ReportRow(ret.year, "Local authority", counts=counts, rates=rates_for(counts, ret.year))
+    provisional_years = sorted(y for y, row in own.items() if not row.is_published)
+
+    region = unit.region
+    areas = [(ENGLAND[0], "England")]
+    if region:
+        areas.append((region.code, region.name))
+    if half:
+        areas.append(half)
+    by_area: dict[str, dict[int, dict]] = {code: {} for code, _ in areas}
+    notes: dict[str, dict[int, str]] = {code: {} for code, _ in areas}
+    for stat in PublishedStatistic.objects.filter(area_code__in=[c for c, _ in areas]).exclude(
+        level=PublishedStatistic.Level.LOCAL_AUTHORITY
+    ):
+        by_area[stat.area_code][stat.year] = stat.rates()
+        notes[stat.area_code][stat.year] = f"published {stat.year}"
+    for year in provisional_years:
+        computed = [national_row(year, published=published)]
+        if region:
+            computed += region_rows(year, region=region.code, published=published)
+        for row in computed:
+            if row is not None and row.area_code in by_area:
+                by_area[row.area_code][year] = row.rates
+                notes[row.area_code][year] = row.source_label.lower()
+
     organisation_ids = [o.pk for o in unit.organisations.all()]
     neighbour_links = list(
         StatisticalNeighbour.objects.filter(organisation_id=organisation_ids[0] if organisation_ids else None)
@@ -223,54 +170,114 @@ def unit_report(unit: ReportingUnit) -> UnitReport:
         .order_by("rank")
     )
     neighbour_ids = [link.neighbour_id for link in neighbour_links if link.neighbour_id not in organisation_ids]
-    neighbour_stats = PublishedStatistic.objects.filter(
-        level=PublishedStatistic.Level.LOCAL_AUTHORITY, unit__organisations__in=neighbour_ids
-    ).exclude(unit=unit)
-    sn_by_year = {
-        row["year"]: rates_from_aggregate(row, row["year"])[1]
-        for row in neighbour_stats.values("year").annotate(**aggregate_annotations()).order_by("year")
-    }
-    years = sorted(set(own) | set(england_by_year))
-    latest = max(own) if own else (max(years) if years else None)
-    latest_by_neighbour = {}
-    for stat in neighbour_stats.filter(year=latest).prefetch_related("unit__organisations"):
-        for organisation in stat.unit.organisations.all():
-            latest_by_neighbour[organisation.pk] = stat
-    comparisons = [
-        Comparison(unit.region.name if unit.region else "Region", region_by_year, "published"),
-        Comparison("Statistical neighbours", sn_by_year, "published counts, summed"),
-        Comparison("England", england_by_year, "published"),
-    ]
+    sn_by_year, sn_notes = _neighbour_sums(unit, neighbour_ids, provisional_years)
+
+    latest = max(own) if own else latest_published
+    first = min([*own, *published]) if (own or published) else None
+    last = max([*own, *published]) if (own or published) else None
+    years = list(range(first, last + 1)) if first is not None else []
+    reportable = latest_reportable_year(today)
+    missing = [y for y in range(first or reportable, reportable + 1) if y not in own] if years else [reportable]
+
+    neighbours_year = latest if latest in published else latest_published
+    neighbour_rows: dict[int, ReportRow] = {}
+    if neighbours_year is not None:
+        for stat in (
+            PublishedStatistic.objects.filter(
+                level=PublishedStatistic.Level.LOCAL_AUTHORITY,
+                year=neighbours_year,
+                unit__organisations__in=neighbour_ids,
+            )
+            .exclude(unit=unit)
+            .prefetch_related("unit__organisations")
+        ):
+            for organisation in stat.unit.organisations.all():
+                neighbour_rows[organisation.pk] = row_from_published(stat)
+
+    comparisons = []
+    if region:
+        comparisons.append(Comparison(region.name, by_area[region.code], "region", notes[region.code]))
+    if half:
+        comparisons.append(Comparison(half[1], by_area[half[0]], "half of London", notes[half[0]]))
+    comparisons.append(Comparison("Statistical neighbours", sn_by_year, "neighbours' counts, summed", sn_notes))
+    comparisons.append(Comparison("England", by_area[ENGLAND[0]], "England", notes[ENGLAND[0]]))
     return UnitReport(
         unit=unit,
         years=years,
         own=own,
         comparisons=comparisons,
-        neighbours=[(link, latest_by_neighbour.get(link.neighbour_id)) for link in neighbour_links],
-        ranks=_ranks(unit, latest, own.get(latest)) if latest else {},
+        neighbours=[(link, neighbour_rows.get(link.neighbour_id)) for link in neighbour_links],
+        neighbours_year=neighbours_year,
+        rankings=_rankings(unit, latest, own.get(latest), published) if latest else [],
         latest_year=latest,
+        latest_published=latest_published,
+        missing_years=missing,
     )
 
 
-def _ranks(unit: ReportingUnit, year: int, own: ReportRow | None) -> dict[str, tuple[int, int] | None]:
-    """Where the authority ranks among every published authority that year (1 = lowest), per rate (1 query)."""
-    from decimal import Decimal
+def _neighbour_sums(
+    unit: ReportingUnit, neighbour_ids: list[int], provisional_years: list[int]
+) -> tuple[dict[int, dict], dict[int, str]]:
+    """Rates from the neighbours' summed published counts (their returns for a year not yet published), saying
+    how many neighbours each sum includes: a neighbour whose counts are suppressed cannot be added in."""
+    by_year: dict[int, dict] = {}
+    notes: dict[int, str] = {}
+    complete = Q(**{f"{name}__isnull": False for name in COUNTS if name != "starters_headcount"})
+    annotations = {**aggregate_annotations(), "n": Count("id"), "whole": Count("id", filter=complete)}
+    stats = (
+        PublishedStatistic.objects.filter(
+            level=PublishedStatistic.Level.LOCAL_AUTHORITY, unit__organisations__in=neighbour_ids
+        )
+        .exclude(unit=unit)
+        .values("year")
+        .annotate(**annotations)
+        .order_by("year")
+    )
+    for row in stats:
+        by_year[row["year"]] = rates_from_aggregate(row, row["year"])[1]
+        notes[row["year"]] = _included(row["whole"], row["n"], f"published {row['year']} counts")
+    if provisional_years and neighbour_ids:
+        returns = (
+            submitted()
+            .filter(year__in=provisional_years, unit__organisations__in=neighbour_ids)
+            .exclude(unit=unit)
+            .values("year")
+            .annotate(**annotations)
+            .order_by("year")
+        )
+        for row in returns:
+            by_year[row["year"]] = rates_from_aggregate(row, row["year"])[1]
+            notes[row["year"]] = _included(row["whole"], row["n"], "returns sent (provisional)")
+    return by_year, notes
 
+
+def _included(whole: int, total: int, what: str) -> str:
+    if whole == total:
+        return f"{total} neighbours' {what}"
+    return f"{total} neighbours' {what}; {total - whole} with a suppressed count left out of some rates"
+
+
+def _rankings(unit: ReportingUnit, year: int, own: ReportRow | None, published: list[int]) -> list[Ranking]:
+    """A published year ranks on the published figures. A year not yet published ranks among the councils that
+    have sent that year's return (provisional, saying how many), and against the latest published year."""
     if own is None:
-        return {}
-    others = PublishedStatistic.objects.filter(level=PublishedStatistic.Level.LOCAL_AUTHORITY, year=year).exclude(
-        unit=unit
-    )
-    values = list(others.values(*RATES))
-    ranks = {}
-    for rate in RATES:
-        mine = own.rates.get(rate)
-        if not isinstance(mine, Decimal):
-            ranks[rate] = None
-            continue
-        theirs = [row[rate] for row in values if row[rate] is not None]
-        ranks[rate] = (1 + sum(1 for v in theirs if v < round_1dp(mine)), len(theirs) + 1)
-    return ranks
+        return []
+    if year in published:
+        others = [r.rates for r in authority_rows(year, published=published) if r.old_la_code != unit.code]
+        return [Ranking(f"Among every authority's published {year} figure", rank_among(own.rates, others))]
+    sent = [r.rates for r in authority_rows(year, published=published) if r.old_la_code != unit.code]
+    rankings = [
+        Ranking(
+            f"Among the {len(sent)} other councils that have sent a {year} return (provisional)",
+            rank_among(own.rates, sent),
+            "" if sent else f"No other council has sent a {year} return yet, so there is nothing to rank against.",
+        )
+    ]
+    if published:
+        latest = published[0]
+        others = [r.rates for r in authority_rows(latest, published=published) if r.old_la_code != unit.code]
+        rankings.append(Ranking(f"Against every authority's published {latest} figure", rank_among(own.rates, others)))
+    return rankings
 
 
 def count_fields() -> list[str]:

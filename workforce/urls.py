@@ -15,4 +15,7 @@ urlpatterns = [
     path("report/pdf/", views.report_pdf, name="report_pdf"),
     path("forecast/", views.forecast, name="forecast"),
     path("authorities/", views.authorities, name="authorities"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/download.csv", views.statistics_csv, name="statistics_csv"),
+    path("statistics/data-guidance.txt", views.statistics_metadata, name="statistics_metadata"),
 ]

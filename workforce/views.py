@@ -16,7 +16,7 @@ from accounts.services import ServiceError
 
 from . import forecast as forecasting
 from . import selectors, services
-from .calculations import COUNTS, RATES, SYMBOLS, display, display_count, rates_for
+from .calculations import COUNTS, RATES, SYMBOLS, display, display_count, rates_for, rounded
 from .forms import AuthoritiesFilterForm, ForecastForm, ReturnForm, UploadForm
 from .models import ReportingUnit, WorkforceReturn
 from .reports import ATTRIBUTION, chart_blocks, unit_report_csv, unit_report_xlsx
@@ -208,12 +208,9 @@ def _report_context(request):
 @permission_required("workforce.view_own_report", raise_exception=True)
 def report(request):
     unit, data = _report_context(request)
+    latest = data.own.get(data.latest_year)
     ranks = [
-        (
-            rate.label,
-            data.ranks.get(name),
-            display(data.own[data.latest_year].rates.get(name)) if data.latest_year in data.own else "x",
-        )
+        (rate.label, display(latest.rates.get(name)) if latest else "x", [r.by_rate.get(name) for r in data.rankings])
         for name, rate in RATES.items()
     ]
     return render(
@@ -222,12 +219,13 @@ def report(request):
         {
             "page_title": f"Workforce report: {unit.name}",
             "report": data,
+            "latest": latest,
             "blocks": chart_blocks(data),
             "ranks": ranks,
             "rates": RATES,
             "neighbours": [
-                (link, [display(stat.get_value(n)) if stat else "no figures" for n in RATES])
-                for link, stat in data.neighbours
+                (link, link.closeness.capitalize(), [display(row.rates.get(n)) for n in RATES] if row else None)
+                for link, row in data.neighbours
             ],
             "attribution": ATTRIBUTION,
             "symbols": SYMBOLS,
@@ -297,39 +295,132 @@ def forecast(request):
 
 
 @login_required
-@permission_required("workforce.view_all_authorities", raise_exception=True)
+@permission_required("workforce.view_authorities_table", raise_exception=True)
 def authorities(request):
-    years = selectors.years_with_returns()
-    regions = list(selectors.all_regions())
+    """Every authority, region and England for one or more years: published figures, and for regulator staff the
+    provisional figures of a year not yet published."""
+    years = selectors.report_years(with_returns=request.user.has_perm("workforce.view_all_authorities"))
+    regions = selectors.all_regions()
     form = AuthoritiesFilterForm(request.GET or None, years=years, regions=regions)
-    year, region, sort, order = (years[0] if years else None), "", "name", "desc"
+    chosen, region, sort, order = years[:1], "", "name", "desc"
     if form.is_bound and form.is_valid():
-        year = form.cleaned_data["year"] or year
+        chosen = sorted(form.cleaned_data["year"] or chosen, reverse=True)
         region = form.cleaned_data["region"] or ""
         sort = form.cleaned_data["sort"] or "name"
         order = form.cleaned_data["order"] or "desc"
+    published = selectors.published_years()
     rows, summary = [], []
-    if year:
-        rows = selectors.authority_rows(year, region=region)
+    for year in chosen:
+        year_rows = selectors.authority_rows(year, region=region, published=published)
+        if not request.user.has_perm("workforce.view_all_authorities"):
+            year_rows = [r for r in year_rows if r.is_published]
         if sort in RATES:
-            numeric = [r for r in rows if isinstance(r.rates.get(sort), Decimal)]
-            missing = [r for r in rows if not isinstance(r.rates.get(sort), Decimal)]
-            numeric.sort(key=lambda r: r.rates[sort], reverse=order == "desc")
-            rows = numeric + missing
-        national = selectors.national_row(year)
-        summary = ([national] if national and not region else []) + selectors.region_rows(year, region=region)
+            numeric = [r for r in year_rows if isinstance(r.rates.get(sort), Decimal)]
+            missing = [r for r in year_rows if not isinstance(r.rates.get(sort), Decimal)]
+            numeric.sort(key=lambda r: rounded(r.rates[sort]), reverse=order == "desc")
+            year_rows = numeric + missing
+        rows += year_rows
+        national = selectors.national_row(year, published=published)
+        summary += ([national] if national and not region else []) + selectors.region_rows(
+            year, region=region, published=published
+        )
+    download = request.GET.get("download")
+    if download in ("csv", "xlsx"):
+        return _table_download(summary + rows, download, "workforce-authorities-" + "-".join(map(str, chosen)))
+    query = request.GET.copy()
+    query.pop("download", None)
     return render(
         request,
         "workforce/authorities.html",
         {
             "page_title": "All authorities",
             "form": form,
-            "year": year,
+            "years": chosen,
+            "year": chosen[0] if chosen else None,
             "sort": sort,
+            "sort_label": RATES[sort].label if sort in RATES else "",
             "order": order,
             "rates": RATES,
             "summary": [(r, [display(r.rates.get(n)) for n in RATES]) for r in summary],
             "rows": [(r, [display(r.rates.get(n)) for n in RATES]) for r in rows],
             "symbols": SYMBOLS,
+            "query": query.urlencode(),
+            "attribution": ATTRIBUTION,
         },
     )
+
+
+def _table_download(rows, kind: str, name: str) -> HttpResponse:
+    from .reports import REPORT_COLUMNS, record, records_csv, records_xlsx
+
+    records = [record(r) for r in rows]
+    if kind == "csv":
+        response = HttpResponse(records_csv(REPORT_COLUMNS, records), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(
+        records_xlsx(REPORT_COLUMNS, records),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# ---- published statistics: public (Open Government Licence) ------------------------------------------
+
+PAGE_SIZES = [25, 50, 100, 500]
+
+
+def statistics(request):
+    """Every published figure for every area, year and measure, filterable and paginated; no sign-in needed."""
+    from django.core.paginator import Paginator
+
+    from .forms import StatisticsFilterForm
+    from .statistics import TIDY_COLUMNS, areas, tidy_records
+
+    form = StatisticsFilterForm(request.GET or None, years=selectors.published_years(), areas=areas())
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    records = tidy_records(
+        year=filters.get("year"),
+        area=filters.get("area") or "",
+        measure=filters.get("measure") or "",
+        level=filters.get("level") or "",
+    )
+    size = filters.get("page_size") or 50
+    page = Paginator(records, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workforce/statistics.html",
+        {
+            "page_title": "Children's social work workforce: published statistics",
+            "form": form,
+            "page_obj": page,
+            "columns": TIDY_COLUMNS,
+            "query": query.urlencode(),
+            "total": len(records),
+            "attribution": ATTRIBUTION,
+            "symbols": SYMBOLS,
+        },
+    )
+
+
+def statistics_csv(request):
+    """The lot, in one tidy file: one row per area, year and measure, with LA and ONS codes, counts and rates."""
+    from accounts.exports import streaming_csv_response
+
+    from .statistics import TIDY_COLUMNS, tidy_records
+
+    records = tidy_records()
+    return streaming_csv_response(
+        "csww-published-figures.csv", TIDY_COLUMNS, ([r[c] for c in TIDY_COLUMNS] for r in records)
+    )
+
+
+def statistics_metadata(request):
+    from .reports import metadata_text
+
+    response = HttpResponse(metadata_text(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="data-guidance.txt"'
+    return response

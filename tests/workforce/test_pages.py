@@ -114,10 +114,15 @@ def test_report_downloads_csv_and_excel_with_formulas_escaped(client, everyone, 
     mine = [r for r in rows if r[3].endswith("HYPERLINK(1)")]
     assert mine and all(r[3] == "'=HYPERLINK(1)" for r in mine)
     assert any(r[0] == "turnover_rate_fte" and r[2] == "2024" and r[3] == "England" and r[4] == "13.9" for r in rows)
-    assert "Open Government Licence" in text
+    # The attribution is outside the data rows: in the companion data guidance, linked from the page.
+    assert "Open Government Licence" not in text
+    assert "Open Government Licence" in client.get("/workforce/statistics/data-guidance.txt").content.decode()
+    assert "data-guidance.txt" in client.get("/workforce/report/").content.decode()
     book = load_workbook(io.BytesIO(client.get("/workforce/report/download.xlsx").content))
     cells = [c.value for r in book["Rates"].iter_rows() for c in r]
     assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
+    assert book["Rates"].freeze_panes == "A2" and book["Rates"].column_dimensions["B"].width > 20
+    assert "Open Government Licence" in book["About"]["A2"].value
 
 
 def test_pdf_is_made_by_a_job_with_progress(client, everyone, leeds_lead, django_capture_on_commit_callbacks):
