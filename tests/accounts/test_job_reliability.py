@@ -118,7 +118,9 @@ def _running(seconds_since_heartbeat, attempts=1):
     )
 
 
-def test_a_job_whose_worker_died_is_shown_as_stopped_then_run_again(client, settings, django_capture_on_commit_callbacks):
+def test_a_job_whose_worker_died_is_shown_as_stopped_then_run_again(
+    client, settings, django_capture_on_commit_callbacks
+):
     job = _running(settings.JOB_LEASE_SECONDS + 30)
     client.force_login(job.created_by)
     assert "stopped making progress" in client.get(f"/jobs/{job.pk}/").content.decode()
