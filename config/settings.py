@@ -107,6 +107,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Each process would count sign-in failures on its own, so throttles would multiply with the workers.
+    raise ImproperlyConfigured("CACHE_URL must name a shared cache (Redis) in production.")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -144,9 +147,14 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Social work accreditation] "
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords for one email in 15 minutes locks that email out for the rest of the window.
-    "login_failed": env.str("LOGIN_FAILED_RATE", default="20/m/ip,5/15m/key"),
+    # Counted per email and client IP together (see AccountAdapter), backing off: five wrong passwords in 15
+    # minutes pause that pair for the rest of the window, twenty in a day for the rest of the day. Guesses from
+    # elsewhere never lock the owner out; a password reset lifts the pause for the owner's own IP.
+    "login_failed": env.str("LOGIN_FAILED_RATE", default="20/m/ip,5/15m/key,20/1d/key"),
 }
+# The client IP is the one the last TRUSTED_PROXY_COUNT proxies saw (X-Forwarded-For), never a header any client
+# can set; 0 (no proxy) uses the connection's address. Sign-in throttles and the API's throttles both use it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Social work accreditation"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -252,6 +260,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social work accreditation API",
