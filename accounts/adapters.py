@@ -7,6 +7,11 @@ from .notifications import queue_email
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-in emails (verification, password reset) go out through the worker like every other email."""
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # Wrong passwords are counted per email *and* client IP, so nobody elsewhere can lock the owner out by
+        # guessing at their email. A successful password reset clears the count for the owner's own IP.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}|{self.get_client_ip(request)}"
+
     def send_mail(self, template_prefix, email, context):
         ctx = {"email": email, "current_site": context.get("current_site"), **context}
         subject = render_to_string(f"{template_prefix}_subject.txt", ctx).strip()

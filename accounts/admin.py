@@ -1,6 +1,7 @@
 """Django admin for regulator staff, guarded by the same rules as the pages."""
 
 from functools import update_wrapper
+from urllib.parse import urlencode
 
 import rules
 from django.contrib import admin
@@ -39,7 +40,8 @@ class RegulatorAdminSite(admin.AdminSite):
         # One way to sign in (allauth, with MFA); the admin never shows its own password form.
         if request.user.is_authenticated:
             raise PermissionDenied("Administration is for regulator staff.")
-        return redirect(f"{reverse('account_login')}?next={request.GET.get('next', reverse('admin:index'))}")
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -266,6 +267,10 @@ class Job(models.Model):
     result_content_type = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The outbox: null until the broker has accepted the message, so a sweep can hand it over when it is back.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    # The lease: the running worker renews this; a job whose worker died stops renewing it and is noticed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs")
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -283,3 +288,35 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def is_waiting_for_broker(self) -> bool:
+        return self.status == self.Status.QUEUED and self.dispatched_at is None
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker has not renewed the lease: it has probably stopped and will be restarted."""
+        if self.status != self.Status.RUNNING:
+            return False
+        last_sign_of_life = self.heartbeat_at or self.started_at
+        lease = datetime.timedelta(seconds=settings.JOB_LEASE_SECONDS)
+        return last_sign_of_life is None or last_sign_of_life < timezone.now() - lease
+
+
+class OutboxEmail(models.Model):
+    """An email waiting to be handed to the broker: written in the same transaction as the change it reports.
+
+    Removed once the broker has taken it; a sweep retries any left behind while the broker was down.
+    """
+
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.signals import worker_ready
 
 from . import jobs, notifications
 
@@ -11,3 +12,17 @@ def run_job(job_id: str) -> None:
 @shared_task(acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_email(*, to: list[str], subject: str, body: str) -> None:
     notifications.deliver(to=to, subject=subject, body=body)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> dict:
+    """Hand over work left behind while the broker was down and restart jobs whose worker died (beat, each minute)."""
+    counts = jobs.sweep()
+    counts["emails"] = notifications.sweep_outbox()
+    return counts
+
+
+@worker_ready.connect
+def _sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
+    # A worker starting after a crash or an outage picks up what was left behind without waiting for beat.
+    sweep.delay()

@@ -60,7 +60,15 @@ def _get_job(request, pk):
 def job_detail(request, pk):
     job = _get_job(request, pk)
     if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message})
+        return JsonResponse(
+            {
+                "status": job.status,
+                "progress": job.progress,
+                "message": job.message,
+                "waiting_for_broker": job.is_waiting_for_broker,
+                "stalled": job.is_stalled,
+            }
+        )
     return render(request, "accounts/job_detail.html", {"job": job, "page_title": job.title})
 
 

@@ -107,6 +107,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Each process would count sign-in failures on its own, so throttles would multiply with the workers.
+    raise ImproperlyConfigured("CACHE_URL must name a shared cache (Redis) in production.")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -144,9 +147,14 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Social work accreditation] "
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords for one email in 15 minutes locks that email out for the rest of the window.
-    "login_failed": env.str("LOGIN_FAILED_RATE", default="20/m/ip,5/15m/key"),
+    # Counted per email and client IP together (see AccountAdapter), backing off: five wrong passwords in 15
+    # minutes pause that pair for the rest of the window, twenty in a day for the rest of the day. Guesses from
+    # elsewhere never lock the owner out; a password reset lifts the pause for the owner's own IP.
+    "login_failed": env.str("LOGIN_FAILED_RATE", default="20/m/ip,5/15m/key,20/1d/key"),
 }
+# The client IP is the one the last TRUSTED_PROXY_COUNT proxies saw (X-Forwarded-For), never a header any client
+# can set; 0 (no proxy) uses the connection's address. Sign-in throttles and the API's throttles both use it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Social work accreditation"
 MFA_RECOVERY_CODE_COUNT = 10
@@ -191,6 +199,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
+        # Without this kombu writes its exchange tables to ./control in whatever folder the process started in.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -199,11 +209,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # An unacknowledged message (acks_late) goes back on the queue this long after delivery. Longer than the
+    # longest job (the hard time limit), or a job still running would be handed to a second worker; a job whose
+    # worker died is noticed sooner by its lease (JOB_LEASE_SECONDS) and the sweep below.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60),
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    }
+# Publishing gives up quickly when the broker is down: the request carries on and the outbox keeps the work.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Jobs hold a lease their worker renews every JOB_LEASE_SECONDS / 4; one not renewed for a whole lease is
+# restarted (up to JOB_MAX_ATTEMPTS runs in all) or marked failed by the sweep, which runs every JOB_SWEEP_SECONDS.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
+# A job handed to the broker but not started after this long is handed over again (its message may be lost with a
+# broker restart); a spare copy is harmless, as a job runs only while nobody holds its lease.
+JOB_REDISPATCH_SECONDS = env.int("JOB_REDISPATCH_SECONDS", default=5 * 60)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Daily housekeeping. Each task is idempotent, so a missed or repeated run does no harm.
 CELERY_BEAT_SCHEDULE: dict = {
+    "jobs-and-outbox-sweep": {"task": "accounts.tasks.sweep", "schedule": timedelta(seconds=JOB_SWEEP_SECONDS)},
     "registration-renewal-reminders": {
         "task": "regulation.tasks.send_renewal_reminders",
         "schedule": timedelta(hours=24),
@@ -230,6 +260,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social work accreditation API",

@@ -147,6 +147,8 @@ def test_job_progress_is_visible_while_running_and_errors_are_shown(client, djan
         "status": "failed",
         "progress": 50,
         "message": "Half done",
+        "waiting_for_broker": False,
+        "stalled": False,
     }
 
 

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k" * 20 + "a-long-random-production-secret-for-tests-only-0123456789",
     "DJANGO_ALLOWED_HOSTS": "accreditation.example.gov.uk",
     "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -47,6 +48,12 @@ def test_production_refuses_to_start_without_secret_key_or_hosts(missing, messag
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_refuses_a_cache_each_process_keeps_to_itself():
+    result = run_manage("check", env={**PRODUCTION_ENV, "CACHE_URL": "locmemcache://"})
+    assert result.returncode != 0
+    assert "CACHE_URL must name a shared cache" in result.stderr
 
 
 def test_production_refuses_a_short_secret_key():

@@ -168,3 +168,70 @@ def test_password_reset_for_an_unknown_email_does_not_reveal_it(client, django_c
         response = client.post("/accounts/password/reset/", {"email": "nobody-here@example.com"})
     assert response.status_code == 302  # same answer as for a real account
     assert all("/accounts/password/reset/key/" not in m.body for m in mail.outbox)
+
+
+def _sign_in_from(client, ip, email, password, **headers):
+    return client.post(LOGIN, {"login": email, "password": password}, REMOTE_ADDR=ip, **headers)
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(client):
+    from django.test import Client
+
+    owner = make_user(Role.REGULATOR_STAFF, with_mfa=False)
+    attacker = Client()
+    for _ in range(12):
+        _sign_in_from(attacker, "203.0.113.9", owner.email, "guessing-wrongly")
+    assert "Too many" in _sign_in_from(attacker, "203.0.113.9", owner.email, TEST_PASSWORD).content.decode()
+    assert _sign_in_from(client, "198.51.100.7", owner.email, TEST_PASSWORD).status_code == 302
+
+
+def test_the_pause_backs_off_for_someone_who_keeps_guessing(client):
+    user = make_user(Role.SOCIAL_WORKER)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(4):
+            for _ in range(5):
+                sign_in(client, user.email, "wrong-password")
+            traveller.shift(16 * 60)
+        # Twenty wrong in a day: the short window has passed but the day's limit holds.
+        assert "Too many" in sign_in(client, user.email, TEST_PASSWORD).content.decode()
+        traveller.shift(24 * 60 * 60)
+        assert sign_in(client, user.email, TEST_PASSWORD).status_code == 302
+
+
+def test_a_password_reset_lifts_the_pause(client, django_capture_on_commit_callbacks):
+    import re
+
+    user = make_user(Role.SOCIAL_WORKER)
+    for _ in range(5):
+        sign_in(client, user.email, "wrong-password")
+    assert "Too many" in sign_in(client, user.email, TEST_PASSWORD).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": user.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link)["Location"]
+    new_password = "a-brand-new-long-passphrase"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    assert sign_in(client, user.email, new_password).status_code == 302
+
+
+def test_the_client_ip_comes_from_the_trusted_proxy_and_cannot_be_spoofed(client, settings):
+    from django.test import Client
+
+    user = make_user(Role.SOCIAL_WORKER)
+    # No proxy configured: a made-up X-Forwarded-For does not give a fresh allowance.
+    for n in range(5):
+        _sign_in_from(client, "192.0.2.1", user.email, "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    blocked = _sign_in_from(client, "192.0.2.1", user.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert "Too many" in blocked.content.decode()
+    # Behind one trusted proxy, people are told apart by the address the proxy saw, not the proxy's own.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    for _ in range(5):
+        _sign_in_from(client, "192.0.2.1", user.email, "wrong", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.50")
+    spoofed = _sign_in_from(
+        client, "192.0.2.1", user.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.50"
+    )
+    assert "Too many" in spoofed.content.decode()
+    other = _sign_in_from(Client(), "192.0.2.1", user.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert other.status_code == 302
