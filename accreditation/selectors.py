@@ -247,11 +247,9 @@ def bank_summary() -> list[dict]:
     """Live items per level and domain, so authors see where the bank is thin."""
     counts = defaultdict(int)
     for row in (
-        Item.objects.filter(status=BankStatus.LIVE)
-        .values("level", "domain_key", "scenario__isnull")
-        .annotate(n=Count("id"))
+        Item.objects.filter(status=BankStatus.LIVE).values("level", "domain_key", "scenario_id").annotate(n=Count("id"))
     ):
-        counts[(row["level"], row["domain_key"], row["scenario__isnull"])] += row["n"]
+        counts[(row["level"], row["domain_key"], row["scenario_id"] is None)] += row["n"]
     summary = []
     for standard in current_standards():
         for d in standard.domains.all():
