@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "regulation.tasks.apply_order_expiries",
         "schedule": timedelta(hours=6),
     },
+    "accreditation-mark-overdue-tests": {
+        "task": "accreditation.tasks.mark_overdue_tests",
+        "schedule": timedelta(minutes=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -248,3 +248,53 @@ def employed_staff(user) -> QuerySet[Employment]:
         )
         .order_by("entry__surname_key", "entry__name_key", "id")
     )
+
+
+ACCREDITATION_KINDS = {
+    Annotation.Kind.PRACTITIONER: "practitioner",
+    Annotation.Kind.SUPERVISOR: "supervisor",
+    Annotation.Kind.LEADER: "leader",
+}
+
+
+def practice_standing(user_ids) -> dict[int, dict]:
+    """For other apps (the accreditation pathway): each person's register standing in two queries.
+
+    ``practising`` is False when suspended, removed or lapsed; ``reason`` is the latest status change's reason,
+    so a paused pathway can say why; ``accredited`` lists the pathway levels whose annotation is in force.
+    """
+    today = timezone.localdate()
+    entries = (
+        RegisterEntry.objects.filter(user_id__in=list(user_ids))
+        .only("user_id", "registration_number", "first_name", "last_name", "status", "current_employer_id")
+        .prefetch_related(
+            Prefetch(
+                "annotations",
+                queryset=Annotation.objects.filter(_in_force(today), kind__in=list(ACCREDITATION_KINDS)),
+                to_attr="accreditations_in_force",
+            ),
+            Prefetch("status_changes", queryset=StatusChange.objects.order_by("-changed_at", "-id"), to_attr="history"),
+        )
+    )
+    return {
+        e.user_id: {
+            "registration_number": e.registration_number,
+            "name": e.full_name,
+            "status": e.status,
+            "status_label": e.get_status_display(),
+            "practising": e.is_practising,
+            "reason": e.history[0].reason if e.history and not e.is_practising else "",
+            "accredited": [ACCREDITATION_KINDS[a.kind] for a in e.accreditations_in_force],
+        }
+        for e in entries
+    }
+
+
+def current_employer_ids(user) -> set[int]:
+    """The organisations the register says this person works for now (for other apps' eligibility checks)."""
+    today = timezone.localdate()
+    return set(
+        Employment.objects.filter(entry__user=user)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("employer_id", flat=True)
+    )

@@ -1,0 +1,206 @@
+from django import forms
+
+from .models import Item, Level, LevelSettings, Scenario
+
+LEVEL_CHOICES = [("", "Choose a level"), *Level.choices]
+
+
+class NominateForm(forms.Form):
+    person = forms.TypedChoiceField(label="Social worker", coerce=int, choices=())
+    level = forms.ChoiceField(label="Level", choices=Level.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why you are nominating them (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = {s["user_id"]: s for s in staff}
+        self.fields["person"].choices = [("", "Choose a social worker")] + [
+            (s["user_id"], f"{s['name']} ({s['registration_number']}), {s['organisation']}") for s in staff
+        ]
+
+
+class RequestForm(forms.Form):
+    level = forms.ChoiceField(label="Level", choices=Level.choices, widget=forms.RadioSelect)
+    organisation = forms.TypedChoiceField(label="Employer", coerce=int, choices=())
+    reason = forms.CharField(
+        label="A note for your manager (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in employers]
+
+
+class MappingForm(forms.Form):
+    """One statement per domain of the candidate's statement."""
+
+    def __init__(self, *args, domains=(), mappings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        mappings = mappings or {}
+        self.domains = list(domains)
+        for d in self.domains:
+            self.fields[f"domain_{d.key}"] = forms.CharField(
+                label=f"{d.position}. {d.title}",
+                required=False,
+                max_length=2000,
+                initial=mappings.get(d.key, ""),
+                help_text="A short statement of the worker's practice against this domain, with an example.",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def statements(self) -> dict[str, str]:
+        return {d.key: self.cleaned_data.get(f"domain_{d.key}", "") for d in self.domains}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("endorse", "Endorse"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The social worker will see these. If you decline, say what they should work on.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    """A question page. The label is the question; the choices are (option id, text) only — never the key."""
+
+    def __init__(self, *args, row=None, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        single = row.item.kind == Item.Kind.SINGLE
+        field_class = forms.TypedChoiceField if single else forms.TypedMultipleChoiceField
+        self.fields["answer"] = field_class(
+            label=row.item.stem,
+            choices=list(options),
+            coerce=int,
+            required=False,
+            initial=(row.selected[0] if row.selected else None) if single else row.selected,
+            widget=forms.RadioSelect if single else forms.CheckboxSelectMultiple,
+            help_text="Choose one answer." if single else "Choose three answers.",
+        )
+
+    def option_ids(self) -> list[int]:
+        value = self.cleaned_data.get("answer")
+        if value in (None, ""):
+            return []
+        return list(value) if isinstance(value, list) else [value]
+
+
+class SettingsForm(forms.ModelForm):
+    reason = forms.CharField(label="Why the settings are changing", widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = LevelSettings
+        fields = ["general_items", "applied_items", "minutes", "pass_mark_percent", "resit_wait_days", "attempt_limit"]
+        labels = {
+            "general_items": "General questions",
+            "applied_items": "Questions on the case scenario",
+            "minutes": "Time allowed (minutes)",
+            "pass_mark_percent": "Pass mark (percent)",
+            "resit_wait_days": "Wait before a resit (days)",
+            "attempt_limit": "Attempts allowed",
+        }
+
+
+class StandardForm(forms.Form):
+    reason = forms.CharField(label="What changed and why", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, standard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domains = list(standard.domains.all())
+        for d in self.domains:
+            self.fields[f"title_{d.key}"] = forms.CharField(
+                label=f"Domain {d.position} heading", max_length=200, initial=d.title
+            )
+            self.fields[f"description_{d.key}"] = forms.CharField(
+                label=f"Domain {d.position} description",
+                required=False,
+                initial=d.description,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.order_fields([*(f for d in self.domains for f in (f"title_{d.key}", f"description_{d.key}")), "reason"])
+
+    def domain_data(self) -> list[dict]:
+        return [
+            {
+                "key": d.key,
+                "title": self.cleaned_data[f"title_{d.key}"],
+                "description": self.cleaned_data[f"description_{d.key}"],
+            }
+            for d in self.domains
+        ]
+
+
+class ItemForm(forms.Form):
+    level = forms.ChoiceField(label="Level", choices=Level.choices)
+    domain_key = forms.ChoiceField(label="Domain", choices=())
+    kind = forms.ChoiceField(label="Type of question", choices=Item.Kind.choices, widget=forms.RadioSelect)
+    scenario = forms.ModelChoiceField(
+        label="Case scenario (for an applied question)", queryset=Scenario.objects.none(), required=False
+    )
+    stem = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 3}))
+    options = forms.CharField(
+        label="Options",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One option a line: 4 for a single-answer item, 8 for multiple-answer. Start each correct "
+        "option with an asterisk (*).",
+    )
+    rationale = forms.CharField(
+        label="Rationale (for reviewers only)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, standards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain_key"].choices = [
+            (d.key, f"{s.get_level_display()}: {d.title}") for s in standards for d in s.domains.all()
+        ]
+        self.fields["scenario"].queryset = Scenario.objects.exclude(status="retired")
+
+    def clean_options(self):
+        lines = [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+        parsed = [(line.lstrip("*").strip(), line.startswith("*")) for line in lines]
+        if len(parsed) not in (4, 8):
+            raise forms.ValidationError("Enter 4 options (single answer) or 8 options (multiple answer), one a line.")
+        return parsed
+
+
+class ReviseItemForm(forms.Form):
+    stem = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 3}))
+    options = ItemForm.base_fields["options"]
+    rationale = ItemForm.base_fields["rationale"]
+    clean_options = ItemForm.clean_options
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Review decision",
+        choices=[("approve", "Approve: the item goes live"), ("return", "Return to the author as a draft")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Review comments", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ScenarioForm(forms.Form):
+    level = forms.ChoiceField(label="Level", choices=Level.choices)
+    title = forms.CharField(label="Title", max_length=200)
+    passage = forms.CharField(label="Case passage", widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class AdjustmentForm(forms.Form):
+    extra_minutes = forms.IntegerField(label="Extra time (minutes)", min_value=0, max_value=240)
+    note = forms.CharField(label="What the adjustment is for", max_length=255)
+
+
+class BankFilterForm(forms.Form):
+    level = forms.ChoiceField(label="Level", choices=LEVEL_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *Item._meta.get_field("status").choices], required=False
+    )

@@ -1,0 +1,325 @@
+"""Reads of the pathway, scoped to the person and prefetched so each page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from regulation import selectors as register
+
+from .models import (
+    LEVEL_ORDER,
+    Attempt,
+    AttemptItem,
+    BankStatus,
+    Candidate,
+    Domain,
+    Item,
+    Level,
+    LevelSettings,
+    StandardVersion,
+)
+from .services.assessment import resit_from
+
+
+def current_standards() -> list[StandardVersion]:
+    """The latest version of each level's statement, with its domains (two queries)."""
+    latest = {}
+    for standard in StandardVersion.objects.order_by("level", "-version").prefetch_related("domains"):
+        latest.setdefault(standard.level, standard)
+    return [latest[level] for level in LEVEL_ORDER if level in latest]
+
+
+def settings_by_level() -> dict[str, LevelSettings]:
+    return {s.level: s for s in LevelSettings.objects.all()}
+
+
+def _candidate_qs() -> QuerySet[Candidate]:
+    return Candidate.objects.select_related("user", "organisation", "standard").prefetch_related(
+        Prefetch("standard__domains", queryset=Domain.objects.order_by("position")),
+        "mappings",
+        Prefetch("attempts", queryset=Attempt.objects.order_by("number")),
+    )
+
+
+def candidate_detail(pk: int) -> Candidate:
+    return _candidate_qs().select_related("endorsement_decided_by").get(pk=pk)
+
+
+def with_standing(candidates: list[Candidate]) -> list[Candidate]:
+    """Attach the register standing and any pause reason (suspension, removal, lapse) to each candidate."""
+    from .services.pathway import pause_reason
+
+    standing = register.practice_standing({c.user_id for c in candidates})
+    for c in candidates:
+        c.standing = standing.get(c.user_id)
+        c.paused = pause_reason(c.standing) if c.is_active else ""
+    return candidates
+
+
+def nominees_for(user) -> list[Candidate]:
+    orgs = [m.organisation_id for m in user.active_memberships if m.role == "line_manager"]
+    return with_standing(list(_candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level")))
+
+
+def eligible_staff(user) -> list[dict]:
+    """People the register shows working for the manager's organisations, with their standing (a fixed few queries)."""
+    managed = {m.organisation_id for m in user.active_memberships if m.role == "line_manager"}
+    rows = [e for e in register.employed_staff(user) if e.employer_id in managed and e.entry.user_id]
+    standing = register.practice_standing({e.entry.user_id for e in rows})
+    return [
+        {
+            "user_id": e.entry.user_id,
+            "name": e.entry.full_name,
+            "registration_number": e.entry.registration_number,
+            "organisation": e.employer,
+            "standing": standing.get(e.entry.user_id),
+        }
+        for e in rows
+    ]
+
+
+STAGE_LABELS = {
+    Candidate.Stage.ENDORSEMENT: "Employer endorsement",
+    Candidate.Stage.KNOWLEDGE: "Knowledge assessment",
+    Candidate.Stage.OBSERVATION: "Practice observation",
+    Candidate.Stage.DECISION: "Decision and certificate",
+}
+
+
+def pathway_for(user) -> list[dict]:
+    """For each level: the person's latest candidacy and the four stages as done / current / not yet open."""
+    candidates = with_standing(list(_candidate_qs().filter(user=user).order_by("-started_at")))
+    settings = settings_by_level()
+    standing = register.practice_standing([user.pk]).get(user.pk)
+    latest: dict[str, Candidate] = {}
+    history: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        latest.setdefault(c.level, c)
+        history[c.level].append(c)
+    levels = []
+    for level in LEVEL_ORDER:
+        c = latest.get(level)
+        stages = []
+        current_index = Candidate.STAGES.index(c.stage) if c and c.stage in Candidate.STAGES else None
+        if c and c.stage == Candidate.Stage.ACCREDITED:
+            current_index = len(Candidate.STAGES)
+        for i, stage in enumerate(Candidate.STAGES):
+            if c is None or current_index is None:
+                state = "Not yet open"
+            elif i < current_index:
+                state = "Done"
+            elif i == current_index:
+                state = {
+                    Candidate.Status.ACTIVE: "Paused" if c.paused else "Current",
+                    Candidate.Status.DECLINED: "Declined",
+                    Candidate.Status.WITHDRAWN: "Withdrawn",
+                    Candidate.Status.CLOSED: "Closed",
+                }.get(c.status, "Current")
+            else:
+                state = "Not yet open"
+            stages.append({"key": stage, "label": STAGE_LABELS[stage], "state": state})
+        attempts = list(c.attempts.all()) if c else []
+        last = attempts[-1] if attempts else None
+        levels.append(
+            {
+                "level": level,
+                "label": Level(level).label,
+                "candidate": c,
+                "history": history[level],
+                "stages": stages,
+                "attempts": attempts,
+                "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
+                "resit_from": resit_from(c, settings[level], last) if c else None,
+                "attempts_left": settings[level].attempt_limit - len(attempts),
+                "accredited": bool(standing and level in standing["accredited"]),
+                "next": _next_step(c, settings[level], last),
+            }
+        )
+    return levels
+
+
+def _next_step(c: Candidate | None, settings: LevelSettings, last: Attempt | None) -> str:
+    if c is None:
+        return "Ask your line manager to endorse you, or wait to be nominated."
+    if c.paused:
+        return f"Paused: {c.paused}"
+    if c.status == Candidate.Status.DECLINED:
+        return f"Your manager declined to endorse you: {c.endorsement_reason}"
+    if c.status != Candidate.Status.ACTIVE:
+        return c.closed_reason or c.get_status_display()
+    if c.stage == Candidate.Stage.ENDORSEMENT:
+        mapped = len(c.mappings.all())
+        total = len(c.standard.domains.all())
+        if mapped < total:
+            return f"Map your practice against each domain with your manager ({mapped} of {total} done)."
+        return "Waiting for your manager's endorsement decision."
+    if c.stage == Candidate.Stage.KNOWLEDGE:
+        if last and last.status == Attempt.Status.IN_PROGRESS:
+            return f"Finish your knowledge assessment by {timezone.localtime(last.deadline):%-d %B %Y, %H:%M}."
+        resit = resit_from(c, settings, last)
+        if resit and resit > timezone.now():
+            return f"You can resit the knowledge assessment from {timezone.localtime(resit):%-d %B %Y}."
+        minutes = settings.minutes + c.extra_minutes
+        return f"Take the knowledge assessment: {settings.total_items} questions in {minutes} minutes."
+    if c.stage == Candidate.Stage.OBSERVATION:
+        return "Book your practice observation (opens with the assessment days)."
+    return c.get_stage_display()
+
+
+def attempt_page(attempt_pk: int) -> Attempt:
+    """The attempt, its form (without options' keys being read by templates) and the scenario: four queries."""
+    return (
+        Attempt.objects.select_related("candidate", "scenario", "standard")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AttemptItem.objects.select_related("item").only(
+                    "id",
+                    "attempt_id",
+                    "position",
+                    "selected",
+                    "answered_at",
+                    "item__id",
+                    "item__kind",
+                    "item__stem",
+                    "item__domain_key",
+                    "item__scenario_id",
+                ),
+            )
+        )
+        .get(pk=attempt_pk)
+    )
+
+
+def question_options(item_id: int) -> list[tuple[int, str]]:
+    """A question's options as (id, text): the key (which are correct) is never loaded for a candidate."""
+    from .models import Option
+
+    return list(Option.objects.filter(item_id=item_id).order_by("position").values_list("id", "text"))
+
+
+def pipeline() -> dict:
+    """Candidates per stage and level (active), closed outcomes, and pass rates of marked attempts."""
+    counts = defaultdict(int)
+    for row in Candidate.objects.values("level", "stage", "status").annotate(n=Count("id")):
+        key = row["stage"] if row["status"] == Candidate.Status.ACTIVE else row["status"]
+        counts[(row["level"], key)] += row["n"]
+    rates = {
+        r["candidate__level"]: r
+        for r in Attempt.objects.filter(status=Attempt.Status.MARKED)
+        .values("candidate__level")
+        .annotate(n=Count("id"), passed=Count("id", filter=Q(passed=True)))
+    }
+    columns = [*Candidate.STAGES, Candidate.Status.DECLINED, Candidate.Status.WITHDRAWN, Candidate.Status.CLOSED]
+    rows = []
+    for level in LEVEL_ORDER:
+        r = rates.get(level, {"n": 0, "passed": 0})
+        rows.append(
+            {
+                "level": level,
+                "label": Level(level).label,
+                "counts": [counts[(level, c)] for c in columns],
+                "sat": r["n"],
+                "passed": r["passed"],
+                "pass_rate": round(100 * r["passed"] / r["n"]) if r["n"] else None,
+            }
+        )
+    labels = [STAGE_LABELS.get(c) or Candidate.Status(c).label for c in columns]
+    return {"columns": labels, "rows": rows}
+
+
+def bank(*, level: str = "", status: str = "", domain: str = "") -> QuerySet[Item]:
+    items = Item.objects.select_related("scenario", "author", "reviewed_by").annotate(use_count=Count("uses"))
+    if level:
+        items = items.filter(level=level)
+    if status:
+        items = items.filter(status=status)
+    if domain:
+        items = items.filter(domain_key=domain)
+    return items.order_by("level", "domain_key", "id")
+
+
+def bank_summary() -> list[dict]:
+    """Live items per level and domain, so authors see where the bank is thin."""
+    counts = defaultdict(int)
+    for row in (
+        Item.objects.filter(status=BankStatus.LIVE).values("level", "domain_key", "scenario_id").annotate(n=Count("id"))
+    ):
+        counts[(row["level"], row["domain_key"], row["scenario_id"] is None)] += row["n"]
+    summary = []
+    for standard in current_standards():
+        for d in standard.domains.all():
+            summary.append(
+                {
+                    "level": standard.get_level_display(),
+                    "domain": d.title,
+                    "general": counts[(standard.level, d.key, True)],
+                    "applied": counts[(standard.level, d.key, False)],
+                }
+            )
+    return summary
+
+
+def _correlation(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def item_statistics(*, level: str = "") -> dict:
+    """Facility (share answering correctly) and discrimination (correlation of the item with the rest of the
+    candidate's score: positive means strong candidates get it right more often) per item, and per form the
+    score and the mean facility of its items. Two queries, whatever the cohort."""
+    rows = AttemptItem.objects.filter(attempt__status=Attempt.Status.MARKED)
+    if level:
+        rows = rows.filter(attempt__candidate__level=level)
+    data = list(rows.values_list("item_id", "attempt_id", "correct", "attempt__score", "attempt__max_score"))
+    per_item: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    per_form: dict[int, list[int]] = defaultdict(list)
+    for item_id, attempt_id, correct, score, _max in data:
+        c = 1 if correct else 0
+        per_item[item_id].append((c, (score or 0) - c))
+        per_form[attempt_id].append(item_id)
+    facility = {}
+    items = []
+    for item_id, pairs in per_item.items():
+        f = sum(c for c, _ in pairs) / len(pairs)
+        facility[item_id] = f
+        items.append(
+            {
+                "item_id": item_id,
+                "responses": len(pairs),
+                "facility": round(f, 2),
+                "discrimination": _rounded(_correlation([c for c, _ in pairs], [r for _, r in pairs])),
+            }
+        )
+    stems = dict(Item.objects.filter(pk__in=per_item).values_list("pk", "stem"))
+    for row in items:
+        row["stem"] = stems.get(row["item_id"], "")
+    items.sort(key=lambda r: (r["discrimination"] is None, r["discrimination"] or 0))
+    scores = {a: (s, m) for _, a, _, s, m in data}
+    forms = [
+        {
+            "attempt_id": a,
+            "score": scores[a][0],
+            "max_score": scores[a][1],
+            "mean_facility": round(sum(facility[i] for i in ids) / len(ids), 2),
+        }
+        for a, ids in sorted(per_form.items())
+    ]
+    return {"items": items, "forms": forms}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

@@ -1,0 +1,14 @@
+"""Scheduled work for the pathway (Celery beat). Idempotent: running twice marks nothing twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+
+_RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(name="accreditation.tasks.mark_overdue_tests", **_RETRY)
+def mark_overdue_tests() -> int:
+    """A test whose deadline passed with the browser closed still gets its result."""
+    return services.expire_overdue_attempts()
