@@ -315,3 +315,9 @@ CELERY_BEAT_SCHEDULE["early-career-reminders"] = {
     "task": "training.tasks.send_early_career_reminders",
     "schedule": timedelta(hours=24),
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "PassFailEnum": "training.models.Review.Recommendation",
+        "InternalModerationDecisionEnum": [("confirmed", "confirmed"), ("returned", "returned")],
+    }
+)

@@ -54,8 +54,6 @@ def _write(input_serializer, perm: str, summary: str):
     """An action on one enrolment: check the rule, validate the input, call the service, return the record."""
 
     def decorator(fn):
-        @extend_schema(request=input_serializer, responses=EnrolmentSerializer, summary=summary, tags=["early career"])
-        @action(detail=True, methods=["post"], url_path=fn.__name__.replace("_", "-"))
         def view(self, request, pk=None):
             enrolment = self.get_object()
             if not request.user.has_perm(perm, enrolment):
@@ -66,8 +64,13 @@ def _write(input_serializer, perm: str, summary: str):
             fresh = selectors.cohort(request.user).get(pk=enrolment.pk)
             return Response(EnrolmentSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
-        view.__name__ = fn.__name__
-        return view
+        # DRF routes an action by its function name, so the name is set before @action reads it.
+        view.__name__ = view.__qualname__ = fn.__name__
+        view.__doc__ = summary
+        view = action(detail=True, methods=["post"], url_path=fn.__name__.replace("_", "-"))(view)
+        return extend_schema(
+            request=input_serializer, responses={201: EnrolmentSerializer}, summary=summary, tags=["early career"]
+        )(view)
 
     return decorator
 
@@ -197,6 +200,7 @@ class NationalFiguresView(GenericAPIView):
     """Counts by employer, region and start year; completion rate. Regulator staff."""
 
     serializer_class = NationalFiguresSerializer
+    queryset = Enrolment.objects.none()
 
     def get(self, request):
         if not request.user.has_perm("training.view_national_figures"):
@@ -217,6 +221,7 @@ class JourneyView(GenericAPIView):
     """The signed-in person's journey: registration, early career, accreditation levels, expert practitioner."""
 
     serializer_class = JourneyStepSerializer
+    queryset = Enrolment.objects.none()
 
     def get(self, request):
         return Response(JourneyStepSerializer(journey.journey_for(request.user), many=True).data)

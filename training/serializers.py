@@ -137,7 +137,7 @@ class ReviewInputSerializer(serializers.Serializer):
     judgements = serializers.DictField(child=serializers.ChoiceField(choices=Review.Judgement.values))
     evidence_seen = serializers.CharField()
     actions = serializers.CharField(required=False, allow_blank=True)
-    recommendation = serializers.ChoiceField(choices=Review.Recommendation.values, required=False, allow_blank=True)
+    recommendation = serializers.ChoiceField(choices=Review.Recommendation.choices, required=False, allow_blank=True)
 
 
 class ReasonInputSerializer(serializers.Serializer):
@@ -150,7 +150,7 @@ class InternalModerationInputSerializer(serializers.Serializer):
 
 
 class ExternalModerationInputSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["pass", "fail"])
+    decision = serializers.ChoiceField(choices=Review.Recommendation.choices)
     reason = serializers.CharField()
 
 
