@@ -338,3 +338,21 @@ REGISTER_DIRECT_WORK_HOURS_EXPECTED = env.int("REGISTER_DIRECT_WORK_HOURS_EXPECT
 # Demo data (one user per role with a known password) is loaded only when this is on.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
 SERVICE_NAME = "Social work accreditation"
+
+# Early career (training/): who may enrol, pauses, moderation sample, grant, reminders.
+TRAINING_QUALIFIED_WITHIN_YEARS = env.int("TRAINING_QUALIFIED_WITHIN_YEARS", default=2)
+TRAINING_MAX_PAUSE_DAYS = env.int("TRAINING_MAX_PAUSE_DAYS", default=183)
+TRAINING_EXTERNAL_MODERATION_PERCENT = env.int("TRAINING_EXTERNAL_MODERATION_PERCENT", default=10)
+TRAINING_GRANT_PER_PARTICIPANT = env.int("TRAINING_GRANT_PER_PARTICIPANT", default=2000)
+TRAINING_ASSESSOR_IS_LINE_MANAGER = env.str("TRAINING_ASSESSOR_IS_LINE_MANAGER", default="warn")  # or "refuse"
+TRAINING_REMINDER_DAYS_BEFORE = env.int("TRAINING_REMINDER_DAYS_BEFORE", default=7)
+CELERY_BEAT_SCHEDULE["early-career-reminders"] = {
+    "task": "training.tasks.send_early_career_reminders",
+    "schedule": timedelta(hours=24),
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "PassFailEnum": "training.models.Review.Recommendation",
+        "InternalModerationDecisionEnum": [("confirmed", "confirmed"), ("returned", "returned")],
+    }
+)

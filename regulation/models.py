@@ -502,6 +502,7 @@ class Annotation(models.Model):
         SUPERVISOR = "accredited_supervisor", "Accredited Practice Supervisor"
         LEADER = "accredited_leader", "Accredited Practice Leader"
         EXPERT = "expert_practitioner", "Expert practitioner"
+        EARLY_CAREER = "early_career_completed", "Completed early career programme (ASYE)"
         TEMPORARY = "temporary", "Temporary (emergency) registration"
 
     entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="annotations")

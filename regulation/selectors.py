@@ -298,3 +298,23 @@ def current_employer_ids(user) -> set[int]:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .values_list("employer_id", flat=True)
     )
+# --- For other apps (early career, accreditation): reads by person or number, never a join across apps --------
+
+
+def entry_by_number(number: str) -> RegisterEntry | None:
+    number = normalise_number(number)
+    if not NUMBER_RE.match(number):
+        return None
+    return RegisterEntry.objects.select_related("user", "current_employer").filter(registration_number=number).first()
+
+
+def entries_for_users(user_ids) -> dict[int, RegisterEntry]:
+    """Each person's register entry (if any), keyed by user id, in one query."""
+    return {e.user_id: e for e in RegisterEntry.objects.filter(user_id__in=list(user_ids)).select_related("user")}
+
+
+def entry_with_annotations(user) -> RegisterEntry | None:
+    """The person's entry with every annotation, past and present, for their one-journey page."""
+    if not user.is_authenticated:
+        return None
+    return RegisterEntry.objects.prefetch_related("annotations").filter(user=user).first()

@@ -1,0 +1,264 @@
+import datetime
+import sys
+import types
+
+import pytest
+
+from tests.factories import LocalAuthorityFactory, make_user
+from training import selectors, services
+from training.models import Enrolment
+
+from .conftest import START, at, enrol, register, review
+
+pytestmark = pytest.mark.django_db
+
+
+def _date(prefix, day):
+    return {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+
+
+def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine):
+    time_machine.move_to(at(START), tick=False)
+    client.force_login(team["coordinator"])
+    page = client.get("/early-career/enrol/")
+    html = page.content.decode()
+    assert 'name="start_date_day"' in html and 'name="start_date_year"' in html
+    assert "Sue Visor" in html and "Asha Sessor" in html
+    data = {
+        "programme": Enrolment._meta.get_field("programme").related_model.objects.get(code="asye").pk,
+        "registration_number": team["entry"].registration_number,
+        **_date("start_date", START),
+        "team": "Children in need",
+        "fte": "1",
+        "supervisor": team["supervisor"].pk,
+        "assessor": team["assessor"].pk,
+        "line_manager": team["coordinator"].pk,
+    }
+    response = client.post("/early-career/enrol/", data)
+    enrolment = Enrolment.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/early-career/{enrolment.pk}/"
+    assert enrolment.start_date == START
+
+
+def test_enrol_refusal_is_shown_and_nothing_saved(client, team, time_machine):
+    time_machine.move_to(at(START), tick=False)
+    client.force_login(team["coordinator"])
+    response = client.post(
+        "/early-career/enrol/",
+        {
+            "programme": 1,
+            "registration_number": "SW999999",
+            **_date("start_date", START),
+            "team": "x",
+            "fte": "1",
+            "supervisor": team["supervisor"].pk,
+            "assessor": team["assessor"].pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "SW999999 is not on the register" in response.content.decode()
+    assert "There is a problem" in response.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_bad_date_names_the_field(client, enrolled, team):
+    client.force_login(team["coordinator"])
+    response = client.post(
+        f"/early-career/{enrolled.pk}/supervision/",
+        {"held_on_day": "31", "held_on_month": "2", "held_on_year": "2027", "minutes": 60, "themes": "x"},
+    )
+    assert "Date of supervision must be a real date" in response.content.decode()
+    response = client.post(
+        f"/early-career/{enrolled.pk}/supervision/",
+        {"held_on_day": "1", "held_on_month": "", "held_on_year": "2027", "minutes": 60, "themes": "x"},
+    )
+    assert "Date of supervision must include a month" in response.content.decode()
+    response = client.post(
+        f"/early-career/{enrolled.pk}/supervision/",
+        {**_date("held_on", datetime.date(2027, 9, 1)), "minutes": 60, "themes": "x"},
+    )
+    assert "cannot be before the start date" in response.content.decode()
+    assert not enrolled.supervision_sessions.exists()
+
+
+def test_review_page_records_judgement_per_standard(client, enrolled, team, time_machine):
+    day = datetime.date(2027, 12, 6)
+    time_machine.move_to(at(day), tick=False)
+    client.force_login(team["assessor"])
+    url = f"/early-career/{enrolled.pk}/reviews/3_months/"
+    assert "Professional leadership" in client.get(url).content.decode()
+    data = {**_date("held_on", day), "evidence_seen": "Observation", "actions": ""}
+    data.update({f"standard_{i}": "on_track" for i in range(10)})
+    data["standard_4"] = "some_concerns"
+    assert client.post(url, data).status_code == 302
+    r = enrolled.reviews.get()
+    assert r.judgements["Knowledge"] == "some_concerns" and r.concerns == 1
+
+
+def _cohort(team, n, regulator, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 3, 2)), tick=False)
+    people = [
+        make_user("social_worker", organisation=team["council"], first_name=f"P{i}", last_name="Person")
+        for i in range(n)
+    ]
+    entries = [register(p, regulator) for p in people]
+    time_machine.move_to(at(START), tick=False)
+    for entry in entries:
+        enrol({**team, "entry": entry})
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_cohort_dashboard_costs_a_bounded_number_of_queries(
+    client, team, regulator, time_machine, size, django_assert_max_num_queries
+):
+    _cohort(team, size, regulator, time_machine)
+    client.force_login(team["coordinator"])
+    with django_assert_max_num_queries(22):
+        response = client.get("/early-career/")
+    assert response.content.decode().count("/early-career/") > size
+    with django_assert_max_num_queries(22):
+        csv = b"".join(client.get("/early-career/?format=csv").streaming_content).decode("utf-8-sig")
+    assert len(csv.strip().splitlines()) == size + 1
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_national_figures_cost_a_bounded_number_of_queries(
+    client, team, regulator, time_machine, size, django_assert_max_num_queries
+):
+    _cohort(team, size, regulator, time_machine)
+    other = LocalAuthorityFactory(name="Bradford", region=team["council"].region)
+    Enrolment.objects.filter(pk=Enrolment.objects.first().pk).update(employer=other)
+    client.force_login(regulator)
+    with django_assert_max_num_queries(12):
+        response = client.get("/early-career/national/")
+    html = response.content.decode()
+    assert "Yorkshire" in html and "Bradford" in html
+
+
+def test_national_figures_count_outcomes_and_completion_rate(team, regulator, time_machine, settings):
+    settings.TRAINING_EXTERNAL_MODERATION_PERCENT = 0
+    _cohort(team, 3, regulator, time_machine)
+    a, b, c = Enrolment.objects.order_by("pk")
+    day = datetime.date(2028, 9, 6)
+    time_machine.move_to(at(day), tick=False)
+    for e, rec in [(a, "pass"), (b, "fail")]:
+        review(e, "final", day, recommendation=rec)
+        services.moderate_internally(enrolment=e, by=team["coordinator"], decision="confirmed", reason="ok")
+    services.add_pause(
+        enrolment=c,
+        by=team["coordinator"],
+        kind="sickness",
+        starts_on=datetime.date(2028, 1, 1),
+        ends_on=datetime.date(2028, 1, 10),
+        reason="Flu",
+    )
+    figures = selectors.national_figures()
+    assert figures["england"] == {
+        "enrolled": 3,
+        "completed": 2,
+        "passed": 1,
+        "failed": 1,
+        "extended": 1,
+        "withdrawn": 0,
+        "completion_rate": 50,
+    }
+    assert figures["regions"][0]["region"] == "Yorkshire" and figures["years"][0]["year"] == 2027
+
+
+def test_early_career_starters_for_the_workforce_forecast(team, regulator, time_machine):
+    assert selectors.early_career_starters_fte(region_code="E12000003", year=2027) is None
+    _cohort(team, 2, regulator, time_machine)
+    assert selectors.early_career_starters_fte(region_code="E12000003", year=2027) == 2
+    assert selectors.early_career_starters_fte(region_code="E12000003", year=2030) == 0
+    assert selectors.early_career_starters_fte(region_code="E12000009", year=2027) is None
+
+
+def test_journey_reads_register_annotations_without_accreditation_selector(client, enrolled, team, monkeypatch):
+    monkeypatch.setitem(sys.modules, "accreditation.selectors", types.ModuleType("accreditation.selectors"))
+    client.force_login(team["participant"])
+    html = client.get("/early-career/journey/").content.decode()
+    assert "Registration" in html and "Early career: ASYE" in html
+    assert "Approved Child and Family Practitioner" in html and "Expert practitioner" in html
+
+
+def test_journey_uses_accreditation_pathway_summary_when_present(client, enrolled, team, monkeypatch):
+    fake = types.ModuleType("accreditation.selectors")
+    fake.pathway_summary_for = lambda user: [
+        {"level": "Practitioner level (from accreditation)", "status": "current", "detail": "Endorsed", "url": ""}
+    ]
+    monkeypatch.setitem(sys.modules, "accreditation.selectors", fake)
+    import accreditation
+
+    monkeypatch.setattr(accreditation, "selectors", fake, raising=False)
+    client.force_login(team["participant"])
+    html = client.get("/early-career/journey/").content.decode()
+    assert "Practitioner level (from accreditation)" in html
+    assert "Accredited Practice Supervisor" not in html
+
+
+def test_home_page_shows_next_task(client, enrolled, team):
+    client.force_login(team["participant"])
+    html = client.get("/").content.decode()
+    assert "Your 3-month review" in html
+    client.force_login(team["coordinator"])
+    html = client.get("/").content.decode()
+    assert "Early career cohort" in html and "Enrol a newly qualified social worker" in html
+
+
+def test_participant_adds_evidence_and_sees_timeline(client, enrolled, team, time_machine):
+    day = START + datetime.timedelta(days=20)
+    time_machine.move_to(at(day), tick=False)
+    client.force_login(team["participant"])
+    response = client.post(
+        f"/early-career/{enrolled.pk}/evidence/",
+        {
+            "kind": "family_feedback",
+            "title": "Letter from a parent",
+            **_date("occurred_on", day),
+            "text": "She listened",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/early-career/me/"
+    html = client.get("/early-career/me/").content.decode()
+    assert "Letter from a parent" in html and "3-month review due" in html
+
+
+def test_api_enrol_and_refusal(client, team, time_machine):
+    time_machine.move_to(at(START), tick=False)
+    client.force_login(team["coordinator"])
+    body = {
+        "programme": "asye",
+        "registration_number": team["entry"].registration_number,
+        "employer": team["council"].pk,
+        "start_date": "2027-09-06",
+        "supervisor": team["supervisor"].pk,
+        "assessor": team["assessor"].pk,
+        "team": "East",
+        "fte": "0.8",
+    }
+    response = client.post("/api/v1/training/enrolments/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["end_date"] == "2028-12-07"  # 366 days (a leap year) ÷ 0.8
+    again = client.post("/api/v1/training/enrolments/", body, content_type="application/json")
+    assert again.status_code == 400 and "already enrolled" in again.json()["detail"]
+
+
+def test_api_review_and_final_guard(client, enrolled, team, time_machine):
+    day = datetime.date(2028, 8, 1)
+    time_machine.move_to(at(day), tick=False)
+    client.force_login(team["assessor"])
+    body = {
+        "point": "final",
+        "held_on": "2028-08-01",
+        "evidence_seen": "x",
+        "recommendation": "pass",
+        "judgements": dict.fromkeys(enrolled.programme.standards, "on_track"),
+    }
+    response = client.post(f"/api/v1/training/enrolments/{enrolled.pk}/review/", body, content_type="application/json")
+    assert response.status_code == 400 and "early completion" in response.json()["detail"]
+
+
+def test_schema_has_no_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", "/dev/null")

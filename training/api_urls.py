@@ -1,0 +1,15 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("training/programmes", api.ProgrammeViewSet, basename="training-programme")
+router.register("training/enrolments", api.EnrolmentViewSet, basename="training-enrolment")
+router.register("training/funding-claims", api.FundingClaimViewSet, basename="training-funding-claim")
+
+urlpatterns = [
+    path("training/national-figures/", api.NationalFiguresView.as_view(), name="training-national-figures"),
+    path("training/journey/", api.JourneyView.as_view(), name="training-journey"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,229 @@
+"""Forms for early career. Dates are GOV.UK day / month / year fields (kept here in one place until the shared
+widget lands in accounts)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Organisation, User
+from regulation import selectors as register
+
+from .models import Evidence, Pause, Programme, Review
+
+
+class DayMonthYearWidget(forms.MultiWidget):
+    """Three text boxes; the field template lays them out as the GOV.UK date input."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DayMonthYearField(forms.MultiValueField):
+    widget = DayMonthYearWidget
+    template_name = "training/forms/date_field.html"
+
+    def __init__(self, *, label, help_text="", **kwargs):
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        kwargs.setdefault("error_messages", {"required": f"Enter the {label.lower()}."})
+        super().__init__(fields, label=label, help_text=help_text, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        label = self.label.lower() if self.label else "the date"
+        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}.")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(f"{self.label} must be a real date, for example 27 3 2027.")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.label} must be a real date; check {label}.") from None
+
+
+def _people_choices(people) -> list[tuple[str, str]]:
+    return [("", "Choose a person")] + [(str(p.pk), p.display_name) for p in people]
+
+
+def registered_colleagues(organisation: Organisation):
+    """People at the employer who are on the register and practising: who can supervise or assess."""
+    members = list(
+        User.objects.filter(memberships__organisation=organisation, memberships__ended_on__isnull=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    entries = register.entries_for_users([m.pk for m in members])
+    return [m for m in members if m.pk in entries and entries[m.pk].is_practising]
+
+
+class EnrolForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(), label="Programme", empty_label=None, widget=forms.RadioSelect
+    )
+    registration_number = forms.CharField(
+        label="Registration number", max_length=12, help_text="Their Social Work England number, for example SW100123."
+    )
+    start_date = DayMonthYearField(label="Start date")
+    team = forms.CharField(label="Team", max_length=200)
+    fte = forms.DecimalField(
+        label="Full-time equivalent",
+        max_digits=3,
+        decimal_places=2,
+        min_value=0.1,
+        max_value=1,
+        help_text="1 for full time; 0.6 for three days a week. Part-time work extends the programme pro rata.",
+    )
+    supervisor = forms.ChoiceField(label="Supervisor")
+    assessor = forms.ChoiceField(label="Assessor")
+    line_manager = forms.ChoiceField(label="Line manager", required=False)
+    cohort = forms.CharField(
+        label="Cohort (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example, September 2027. Left blank, the start month is used.",
+    )
+
+    def __init__(self, *args, employer: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(is_active=True).order_by("available_from")
+        colleagues = registered_colleagues(employer)
+        self.people = {str(p.pk): p for p in colleagues}
+        managers = list(
+            User.objects.filter(
+                memberships__organisation=employer, memberships__ended_on__isnull=True, memberships__role="line_manager"
+            ).distinct()
+        )
+        self.people.update({str(p.pk): p for p in managers})
+        self.fields["supervisor"].choices = _people_choices(colleagues)
+        self.fields["assessor"].choices = _people_choices(colleagues)
+        self.fields["line_manager"].choices = _people_choices(managers)
+
+    def person(self, name):
+        return self.people.get(self.cleaned_data.get(name) or "")
+
+
+class LearningAgreementForm(forms.Form):
+    agreed_on = DayMonthYearField(label="Date agreed")
+    development_needs = forms.CharField(label="Development needs", widget=forms.Textarea(attrs={"rows": 4}))
+    support = forms.CharField(label="Support the employer will give", widget=forms.Textarea(attrs={"rows": 4}))
+    workload = forms.CharField(
+        label="Workload and protected time", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class SupervisionForm(forms.Form):
+    held_on = DayMonthYearField(label="Date of supervision")
+    minutes = forms.IntegerField(label="Length in minutes", min_value=1, max_value=480)
+    themes = forms.CharField(
+        label="Themes discussed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="In your own words: cases, learning, wellbeing, workload.",
+    )
+
+
+class ProtectedTimeForm(forms.Form):
+    week_starting = DayMonthYearField(label="Week starting")
+    hours = forms.DecimalField(label="Hours", max_digits=4, decimal_places=1, min_value=0.5, max_value=40)
+    activity = forms.CharField(label="What the time was used for", max_length=255)
+
+
+class CaseloadForm(forms.Form):
+    month = DayMonthYearField(label="Month", help_text="Any day in the month, for example 1 10 2027")
+    cases = forms.IntegerField(label="Cases held", min_value=0, max_value=200)
+    experienced_caseload = forms.IntegerField(
+        label="Cases an experienced full-time worker in the team holds", min_value=1, max_value=200
+    )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of evidence", choices=Evidence.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label="Title", max_length=200)
+    occurred_on = DayMonthYearField(label="Date")
+    text = forms.CharField(
+        label="The evidence",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Your own words: what happened, what was said, what you learned.",
+    )
+
+
+class PauseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Why the programme is paused",
+        choices=Pause.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text="A programme is never paused for capability; record concerns in a review.",
+    )
+    starts_on = DayMonthYearField(label="First day of the pause")
+    ends_on = DayMonthYearField(label="Last day of the pause")
+    reason = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, external: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = (
+            [("pass", "Pass"), ("fail", "Fail")]
+            if external
+            else [("confirmed", "Confirm the assessor's recommendation"), ("returned", "Return it to the assessor")]
+        )
+
+
+class ReviewForm(forms.Form):
+    held_on = DayMonthYearField(label="Date of the review")
+    evidence_seen = forms.CharField(label="Evidence seen", widget=forms.Textarea(attrs={"rows": 4}))
+    actions = forms.CharField(label="Actions agreed", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, standards: list[str], needs_recommendation: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.standard_fields = []
+        for i, standard in enumerate(standards):
+            name = f"standard_{i}"
+            self.fields[name] = forms.ChoiceField(
+                label=standard, choices=Review.Judgement.choices, widget=forms.RadioSelect
+            )
+            self.standard_fields.append((name, standard))
+        if needs_recommendation:
+            self.fields["recommendation"] = forms.ChoiceField(
+                label="Recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
+            )
+        order = ["held_on", *[n for n, _ in self.standard_fields], "evidence_seen", "actions"]
+        if needs_recommendation:
+            order.append("recommendation")
+        self.order_fields(order)
+
+    def judgements(self) -> dict:
+        return {standard: self.cleaned_data[name] for name, standard in self.standard_fields}
+
+
+class ClaimForm(forms.Form):
+    employer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Employer", empty_label=None)
+    period_start = DayMonthYearField(label="Period start", help_text="For example, 1 4 2027")
+    period_end = DayMonthYearField(label="Period end", help_text="For example, 31 3 2028")
+
+    def __init__(self, *args, employers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers
+
+
+class FiguresFilterForm(forms.Form):
+    year = forms.IntegerField(label="Start year", required=False, min_value=2000, max_value=2100)
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.all(), required=False, label="Programme", empty_label="All programmes"
+    )

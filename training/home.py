@@ -1,0 +1,127 @@
+"""Early career in the navigation and on each person's home page: the next task as a link."""
+
+from django.urls import reverse
+
+from accounts import rules as account_rules
+from accounts.home import HomeSection, Task, register_home_section, register_nav
+
+from . import rules as training_rules
+
+
+def _is_participant(user):
+    from .models import Enrolment
+
+    return user.is_authenticated and Enrolment.objects.filter(participant_id=user.pk).exists()
+
+
+def _sees_cohort(user):
+    return user.has_perm("training.view_cohort")
+
+
+register_nav("Early career", "training:cohort", allowed=_sees_cohort, order=35)
+register_nav("Your early career", "training:my_programme", allowed=_is_participant, order=22)
+register_nav("Your journey", "training:journey", allowed=account_rules.is_social_worker, order=23)
+register_nav("Early career figures", "training:national", allowed=account_rules.is_regulator_staff, order=36)
+
+
+def participant_section(user):
+    from . import selectors
+
+    if not user.is_authenticated:
+        return None
+    enrolment = selectors.current_enrolment(user)
+    if enrolment is None:
+        return None
+    rows = selectors.cohort_rows([enrolment])
+    row = rows[0]
+    tasks = []
+    if row.next_point and enrolment.is_open:
+        tasks.append(
+            Task(
+                f"Your {row.next_point.label.lower()}",
+                reverse("training:my_programme"),
+                f"Due {row.next_point.due_on:%-d %B %Y}. Add your evidence before then.",
+                row.next_point.state_label,
+            )
+        )
+    else:
+        tasks.append(
+            Task(
+                f"Your {enrolment.programme.short_name}",
+                reverse("training:my_programme"),
+                "",
+                enrolment.get_status_display(),
+            )
+        )
+    tasks.append(
+        Task(
+            "Your journey",
+            reverse("training:journey"),
+            "From registration through early career to accreditation and expert practitioner.",
+        )
+    )
+    return HomeSection(f"Your {enrolment.programme.short_name}", tasks, role="social_worker")
+
+
+def cohort_section(user):
+    from . import selectors
+
+    if not user.is_authenticated:
+        return None
+    coordinator = training_rules.is_coordinator(user)
+    if not coordinator and not training_rules.has_team_role(user):
+        return None
+    rows = selectors.cohort_rows(selectors.cohort(user, include_finished=False))
+    mine = [r for r in rows if coordinator or user.pk in (r.enrolment.supervisor_id, r.enrolment.assessor_id)]
+    overdue = [r for r in mine if r.overdue]
+    waiting = [r for r in mine if r.enrolment.status == "awaiting_moderation"]
+    tasks = []
+    for r in overdue[:3]:
+        tasks.append(
+            Task(
+                r.enrolment.participant_name,
+                reverse("training:enrolment", args=[r.enrolment.pk]),
+                "Overdue: " + ", ".join(r.overdue),
+                "Overdue",
+            )
+        )
+    tasks.append(
+        Task(
+            "Early career cohort",
+            reverse("training:cohort"),
+            f"{len(mine)} on a programme; {len(overdue)} with something overdue; {len(waiting)} awaiting moderation.",
+        )
+    )
+    if coordinator:
+        tasks.append(Task("Enrol a newly qualified social worker", reverse("training:enrol"), ""))
+        tasks.append(Task("Funding claims", reverse("training:claims"), "Claim the employer grant by milestone."))
+    return HomeSection("Early career", tasks, role="line_manager" if account_rules.is_line_manager(user) else "")
+
+
+def regulator_section(user):
+    from .models import Enrolment
+
+    if not account_rules.is_regulator_staff(user):
+        return None
+    waiting = Enrolment.objects.filter(status=Enrolment.Status.AWAITING_EXTERNAL).count()
+    return HomeSection(
+        "Early career",
+        [
+            Task(
+                "External moderation",
+                reverse("training:cohort") + "?status=awaiting_external",
+                "Final assessments sampled for external moderation.",
+                f"{waiting} waiting",
+            ),
+            Task(
+                "National early career figures",
+                reverse("training:national"),
+                "Enrolled, completed, passed, failed, extended and withdrawn by employer, region and year.",
+            ),
+        ],
+    )
+
+
+register_home_section(participant_section, order=12)
+register_home_section(cohort_section, order=25)
+register_home_section(regulator_section, order=15)

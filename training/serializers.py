@@ -1,0 +1,205 @@
+from rest_framework import serializers
+
+from .models import Enrolment, Evidence, FundingClaim, FundingClaimLine, Pause, Programme, Review
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "length_months",
+            "available_from",
+            "review_points",
+            "standards",
+            "supervision_schedule",
+            "caseload_expectation",
+            "protected_hours_per_week",
+            "funding_milestones",
+            "later_milestones",
+        ]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "point",
+            "point_label",
+            "held_on",
+            "assessor",
+            "judgements",
+            "evidence_seen",
+            "actions",
+            "recommendation",
+            "is_final",
+            "returned_at",
+        ]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    employer_name = serializers.CharField(source="employer.name", read_only=True)
+    reviews = ReviewSerializer(many=True, read_only=True)
+    supervision_sessions_held = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "programme",
+            "participant",
+            "registration_number",
+            "participant_name",
+            "employer",
+            "employer_name",
+            "cohort",
+            "team",
+            "fte",
+            "start_date",
+            "planned_end_date",
+            "end_date",
+            "supervisor",
+            "assessor",
+            "line_manager",
+            "assessor_is_line_manager",
+            "status",
+            "outcome_on",
+            "sampled_for_external",
+            "annotation_added_on",
+            "reviews",
+            "supervision_sessions_held",
+        ]
+
+    def get_supervision_sessions_held(self, obj) -> int:
+        return len(obj.supervision_sessions.all())
+
+
+class EnrolInputSerializer(serializers.Serializer):
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.filter(is_active=True))
+    registration_number = serializers.CharField(max_length=12)
+    employer = serializers.IntegerField(help_text="The organisation enrolling (you must co-ordinate there).")
+    start_date = serializers.DateField()
+    supervisor = serializers.IntegerField(help_text="User id of a registered social worker.")
+    assessor = serializers.IntegerField(help_text="User id of a registered social worker.")
+    line_manager = serializers.IntegerField(required=False, allow_null=True)
+    team = serializers.CharField(max_length=200)
+    fte = serializers.DecimalField(max_digits=3, decimal_places=2)
+    cohort = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class SupervisionInputSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    minutes = serializers.IntegerField(min_value=1, max_value=480)
+    themes = serializers.CharField()
+
+
+class LearningAgreementInputSerializer(serializers.Serializer):
+    agreed_on = serializers.DateField()
+    development_needs = serializers.CharField()
+    support = serializers.CharField()
+    workload = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProtectedTimeInputSerializer(serializers.Serializer):
+    week_starting = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+    activity = serializers.CharField(max_length=255)
+
+
+class CaseloadInputSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    cases = serializers.IntegerField(min_value=0)
+    experienced_caseload = serializers.IntegerField(min_value=1)
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Evidence.Kind.values)
+    title = serializers.CharField(max_length=200)
+    occurred_on = serializers.DateField()
+    text = serializers.CharField()
+
+
+class PauseInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Pause.Kind.values)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    point = serializers.CharField(max_length=40)
+    held_on = serializers.DateField()
+    judgements = serializers.DictField(child=serializers.ChoiceField(choices=Review.Judgement.values))
+    evidence_seen = serializers.CharField()
+    actions = serializers.CharField(required=False, allow_blank=True)
+    recommendation = serializers.ChoiceField(choices=Review.Recommendation.choices, required=False, allow_blank=True)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class InternalModerationInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["confirmed", "returned"])
+    reason = serializers.CharField()
+
+
+class ExternalModerationInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Review.Recommendation.choices)
+    reason = serializers.CharField()
+
+
+class FundingClaimLineSerializer(serializers.ModelSerializer):
+    participant_name = serializers.CharField(source="enrolment.participant_name", read_only=True)
+
+    class Meta:
+        model = FundingClaimLine
+        fields = ["enrolment", "participant_name", "milestone", "milestone_label", "reached_on", "amount"]
+
+
+class FundingClaimSerializer(serializers.ModelSerializer):
+    lines = FundingClaimLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FundingClaim
+        fields = ["id", "employer", "period_start", "period_end", "total", "created_at", "lines"]
+        read_only_fields = ["total", "created_at"]
+
+
+class ClaimInputSerializer(serializers.Serializer):
+    employer = serializers.IntegerField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+
+
+class FiguresRowSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    region = serializers.CharField(required=False)
+    employer = serializers.CharField(required=False)
+    employer_id = serializers.IntegerField(required=False)
+    enrolled = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    passed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    extended = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    completion_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
+class NationalFiguresSerializer(serializers.Serializer):
+    employers = FiguresRowSerializer(many=True)
+    regions = FiguresRowSerializer(many=True)
+    years = FiguresRowSerializer(many=True)
+
+
+class JourneyStepSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    state = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField()
+    source = serializers.CharField()
