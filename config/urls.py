@@ -13,6 +13,7 @@ api_urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("", include("regulation.api_urls")),
     path("", include("workforce.api_urls")),
+    path("", include("regulation.courses.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("register/", include("regulation.urls")),
     path("workforce/", include("workforce.urls")),
+    path("courses/", include("regulation.courses.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
