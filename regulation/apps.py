@@ -7,4 +7,4 @@ class RegulationConfig(AppConfig):
 
     def ready(self):
         from . import home, rules  # noqa: F401  registers nav, home sections and permissions
-        from .courses import home as course_home, rules as course_rules, tasks as course_tasks  # noqa: F401
+        from .courses import home as course_home  # noqa: F401

@@ -49,7 +49,9 @@ class DateField(forms.MultiValueField):
     template_name = "regulation/courses/widgets/date_field.html"
 
     def __init__(self, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        label = kwargs.get("label") or "the date"
+        kwargs.setdefault("error_messages", {"required": f"Enter {label[0].lower() + label[1:]}."})
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
@@ -73,6 +75,7 @@ def _text(label, help_text="", required=True, rows=4):
 
 class ProviderForm(forms.ModelForm):
     region = forms.ModelChoiceField(queryset=Region.objects.order_by("name"), required=False, label="Region")
+    website = forms.URLField(required=False, assume_scheme="https", label="Website")
 
     class Meta:
         model = EducationProvider
