@@ -7,286 +7,702 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('regulation', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("regulation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('award', models.CharField(help_text='For example, BA (Hons) Social Work.', max_length=100)),
-                ('level', models.CharField(choices=[('undergraduate', 'Undergraduate'), ('postgraduate', 'Postgraduate'), ('apprenticeship', 'Degree apprenticeship'), ('fast_track', 'Fast-track')], max_length=16)),
-                ('mode', models.CharField(choices=[('full_time', 'Full-time'), ('part_time', 'Part-time')], max_length=16)),
-                ('site', models.CharField(help_text='Where it is taught.', max_length=200)),
-                ('annual_places', models.PositiveIntegerField(verbose_name='annual places (intake)')),
-                ('practice_days', models.PositiveSmallIntegerField(default=200, verbose_name='practice-learning days')),
-                ('statutory_placement_days', models.PositiveSmallIntegerField(default=0, verbose_name='days in statutory placements')),
-                ('skills_days', models.PositiveSmallIntegerField(default=0, verbose_name='skills days')),
-                ('first_intake', models.DateField()),
-                ('status', models.CharField(choices=[('proposed', 'Not yet approved'), ('approved', 'Approved'), ('not_approved', 'Not approved'), ('withdrawn', 'Approval withdrawn'), ('closed', 'Closed to new students')], default='proposed', max_length=16)),
-                ('approved_on', models.DateField(blank=True, help_text='First approved.', null=True)),
-                ('approval_ended_on', models.DateField(blank=True, help_text='Withdrawn or closed.', null=True)),
-                ('flagged_on', models.DateField(blank=True, help_text='A condition was not met by its due date.', null=True)),
-                ('next_monitoring_due', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("award", models.CharField(help_text="For example, BA (Hons) Social Work.", max_length=100)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("undergraduate", "Undergraduate"),
+                            ("postgraduate", "Postgraduate"),
+                            ("apprenticeship", "Degree apprenticeship"),
+                            ("fast_track", "Fast-track"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(choices=[("full_time", "Full-time"), ("part_time", "Part-time")], max_length=16),
+                ),
+                ("site", models.CharField(help_text="Where it is taught.", max_length=200)),
+                ("annual_places", models.PositiveIntegerField(verbose_name="annual places (intake)")),
+                ("practice_days", models.PositiveSmallIntegerField(default=200, verbose_name="practice-learning days")),
+                (
+                    "statutory_placement_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="days in statutory placements"),
+                ),
+                ("skills_days", models.PositiveSmallIntegerField(default=0, verbose_name="skills days")),
+                ("first_intake", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Not yet approved"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                            ("withdrawn", "Approval withdrawn"),
+                            ("closed", "Closed to new students"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                ("approved_on", models.DateField(blank=True, help_text="First approved.", null=True)),
+                ("approval_ended_on", models.DateField(blank=True, help_text="Withdrawn or closed.", null=True)),
+                (
+                    "flagged_on",
+                    models.DateField(blank=True, help_text="A condition was not met by its due date.", null=True),
+                ),
+                ("next_monitoring_due", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['provider__organisation__name', 'title', 'id'],
+                "ordering": ["provider__organisation__name", "title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CourseApplication',
+            name="CourseApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new', 'New course'), ('reapproval', 'Re-approval'), ('major_change', 'Major change')], default='new', max_length=16)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for review'), ('under_review', 'Under review'), ('more_information', 'More information requested'), ('inspection', 'Inspection'), ('decided', 'Decided'), ('withdrawn', 'Withdrawn by the provider')], default='draft', max_length=20)),
-                ('change_summary', models.TextField(blank=True, help_text='For a major change: what changes and why.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_days', models.PositiveIntegerField(default=0, help_text='Days spent waiting on the provider.')),
-                ('paused_since', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('approved', 'Approved'), ('approved_with_conditions', 'Approved with conditions'), ('not_approved', 'Not approved')], max_length=32)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='regulation.course')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspectors', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "New course"),
+                            ("reapproval", "Re-approval"),
+                            ("major_change", "Major change"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for review"),
+                            ("under_review", "Under review"),
+                            ("more_information", "More information requested"),
+                            ("inspection", "Inspection"),
+                            ("decided", "Decided"),
+                            ("withdrawn", "Withdrawn by the provider"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("change_summary", models.TextField(blank=True, help_text="For a major change: what changes and why.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "paused_days",
+                    models.PositiveIntegerField(default=0, help_text="Days spent waiting on the provider."),
+                ),
+                ("paused_since", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approved", "Approved"),
+                            ("approved_with_conditions", "Approved with conditions"),
+                            ("not_approved", "Not approved"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="applications", to="regulation.course"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("inspectors", models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL)),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'id'],
+                "ordering": ["submitted_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CourseCondition',
+            name="CourseCondition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('not_met', 'Not met')], default='open', max_length=8)),
-                ('response', models.TextField(blank=True, help_text="The provider's evidence that the condition is met.")),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conditions', to='regulation.courseapplication')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conditions', to='regulation.course')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("met", "Met"), ("not_met", "Not met")], default="open", max_length=8
+                    ),
+                ),
+                (
+                    "response",
+                    models.TextField(blank=True, help_text="The provider's evidence that the condition is met."),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conditions",
+                        to="regulation.courseapplication",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="conditions", to="regulation.course"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CourseStatusChange',
+            name="CourseStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('proposed', 'Not yet approved'), ('approved', 'Approved'), ('not_approved', 'Not approved'), ('withdrawn', 'Approval withdrawn'), ('closed', 'Closed to new students')], max_length=16)),
-                ('to_status', models.CharField(choices=[('proposed', 'Not yet approved'), ('approved', 'Approved'), ('not_approved', 'Not approved'), ('withdrawn', 'Approval withdrawn'), ('closed', 'Closed to new students')], max_length=16)),
-                ('effective_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.TextField()),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regulation.courseapplication')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to='regulation.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("proposed", "Not yet approved"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                            ("withdrawn", "Approval withdrawn"),
+                            ("closed", "Closed to new students"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Not yet approved"),
+                            ("approved", "Approved"),
+                            ("not_approved", "Not approved"),
+                            ("withdrawn", "Approval withdrawn"),
+                            ("closed", "Closed to new students"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("effective_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.TextField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regulation.courseapplication",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to="regulation.course",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EducationProvider',
+            name="EducationProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ukprn', models.CharField(blank=True, max_length=8, verbose_name='UK provider reference number (UKPRN)')),
-                ('address', models.TextField(blank=True)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('website', models.URLField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='education_provider', to='accounts.organisation')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ukprn",
+                    models.CharField(blank=True, max_length=8, verbose_name="UK provider reference number (UKPRN)"),
+                ),
+                ("address", models.TextField(blank=True)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("website", models.URLField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="education_provider",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name'],
+                "ordering": ["organisation__name"],
             },
         ),
         migrations.AddField(
-            model_name='course',
-            name='provider',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='courses', to='regulation.educationprovider'),
+            model_name="course",
+            name="provider",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="courses", to="regulation.educationprovider"
+            ),
         ),
         migrations.CreateModel(
-            name='EvidenceDocument',
+            name="EvidenceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard', models.CharField(choices=[('admissions', 'Admissions'), ('learning_environment', 'Learning environment'), ('governance', 'Course governance, management and quality'), ('curriculum', 'Curriculum and assessment'), ('supporting_students', 'Supporting students'), ('level', 'Level of qualification for registration')], max_length=32)),
-                ('file', models.FileField(upload_to='course-evidence/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('detected_type', models.CharField(max_length=16)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='regulation.courseapplication')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "standard",
+                    models.CharField(
+                        choices=[
+                            ("admissions", "Admissions"),
+                            ("learning_environment", "Learning environment"),
+                            ("governance", "Course governance, management and quality"),
+                            ("curriculum", "Curriculum and assessment"),
+                            ("supporting_students", "Supporting students"),
+                            ("level", "Level of qualification for registration"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("file", models.FileField(upload_to="course-evidence/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                ("detected_type", models.CharField(max_length=16)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="regulation.courseapplication",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['standard', 'uploaded_at', 'id'],
+                "ordering": ["standard", "uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField()),
-                ('due_on', models.DateField()),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('response', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='information_requests', to='regulation.courseapplication')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.TextField()),
+                ("due_on", models.DateField()),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("response", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="information_requests",
+                        to="regulation.courseapplication",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
+                "ordering": ["requested_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('team', models.TextField(help_text='Who inspected, one a line.')),
-                ('report', models.TextField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='regulation.courseapplication')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("team", models.TextField(help_text="Who inspected, one a line.")),
+                ("report", models.TextField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="regulation.courseapplication",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_on', 'id'],
+                "ordering": ["starts_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringReturn',
+            name="MonitoringReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='The academic year starting in this year.')),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('due', 'Due'), ('submitted', 'Sent to the regulator'), ('reviewed', 'Outcome recorded')], default='due', max_length=12)),
-                ('intake', models.PositiveIntegerField(blank=True, null=True)),
-                ('students', models.PositiveIntegerField(blank=True, null=True)),
-                ('completions', models.PositiveIntegerField(blank=True, null=True)),
-                ('placement_days_provided', models.PositiveIntegerField(blank=True, null=True)),
-                ('changes', models.TextField(blank=True)),
-                ('concerns', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('standards_met', 'Standards met'), ('further_evidence', 'Further evidence needed'), ('inspection', 'Inspection needed')], max_length=20)),
-                ('outcome_reason', models.TextField(blank=True)),
-                ('outcome_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_before_on', models.DateField(blank=True, null=True)),
-                ('reminded_after_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_returns', to='regulation.course')),
-                ('outcome_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(help_text="The academic year starting in this year.")),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("due", "Due"),
+                            ("submitted", "Sent to the regulator"),
+                            ("reviewed", "Outcome recorded"),
+                        ],
+                        default="due",
+                        max_length=12,
+                    ),
+                ),
+                ("intake", models.PositiveIntegerField(blank=True, null=True)),
+                ("students", models.PositiveIntegerField(blank=True, null=True)),
+                ("completions", models.PositiveIntegerField(blank=True, null=True)),
+                ("placement_days_provided", models.PositiveIntegerField(blank=True, null=True)),
+                ("changes", models.TextField(blank=True)),
+                ("concerns", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("standards_met", "Standards met"),
+                            ("further_evidence", "Further evidence needed"),
+                            ("inspection", "Inspection needed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_reason", models.TextField(blank=True)),
+                ("outcome_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_before_on", models.DateField(blank=True, null=True)),
+                ("reminded_after_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monitoring_returns",
+                        to="regulation.course",
+                    ),
+                ),
+                (
+                    "outcome_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StandardEvidence',
+            name="StandardEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard', models.CharField(choices=[('admissions', 'Admissions'), ('learning_environment', 'Learning environment'), ('governance', 'Course governance, management and quality'), ('curriculum', 'Curriculum and assessment'), ('supporting_students', 'Supporting students'), ('level', 'Level of qualification for registration')], max_length=32)),
-                ('text', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='regulation.courseapplication')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "standard",
+                    models.CharField(
+                        choices=[
+                            ("admissions", "Admissions"),
+                            ("learning_environment", "Learning environment"),
+                            ("governance", "Course governance, management and quality"),
+                            ("curriculum", "Curriculum and assessment"),
+                            ("supporting_students", "Supporting students"),
+                            ("level", "Level of qualification for registration"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="regulation.courseapplication",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'standard'],
+                "ordering": ["application", "standard"],
             },
         ),
         migrations.CreateModel(
-            name='StandardReview',
+            name="StandardReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard', models.CharField(choices=[('admissions', 'Admissions'), ('learning_environment', 'Learning environment'), ('governance', 'Course governance, management and quality'), ('curriculum', 'Curriculum and assessment'), ('supporting_students', 'Supporting students'), ('level', 'Level of qualification for registration')], max_length=32)),
-                ('outcome', models.CharField(choices=[('met', 'Met'), ('not_met', 'Not met'), ('met_with_condition', 'Met with a condition')], max_length=20)),
-                ('reasons', models.TextField()),
-                ('reviewed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='regulation.courseapplication')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "standard",
+                    models.CharField(
+                        choices=[
+                            ("admissions", "Admissions"),
+                            ("learning_environment", "Learning environment"),
+                            ("governance", "Course governance, management and quality"),
+                            ("curriculum", "Curriculum and assessment"),
+                            ("supporting_students", "Supporting students"),
+                            ("level", "Level of qualification for registration"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("met", "Met"),
+                            ("not_met", "Not met"),
+                            ("met_with_condition", "Met with a condition"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("reviewed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="regulation.courseapplication",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application', 'standard'],
+                "ordering": ["application", "standard"],
             },
         ),
         migrations.AddConstraint(
-            model_name='courseapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'under_review', 'more_information', 'inspection'])), fields=('course',), name='course_application_one_open_per_course'),
+            model_name="courseapplication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "submitted", "under_review", "more_information", "inspection"])
+                ),
+                fields=("course",),
+                name="course_application_one_open_per_course",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courseapplication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'decided'), _negated=True), models.Q(models.Q(('outcome', ''), _negated=True), models.Q(('decision_reason', ''), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='course_application_decided_has_outcome'),
+            model_name="courseapplication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "decided"), _negated=True),
+                    models.Q(
+                        models.Q(("outcome", ""), _negated=True),
+                        models.Q(("decision_reason", ""), _negated=True),
+                        ("decided_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="course_application_decided_has_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='coursestatuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='course_status_change_has_reason'),
+            model_name="coursestatuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="course_status_change_has_reason"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='educationprovider',
-            constraint=models.CheckConstraint(condition=models.Q(('ukprn', ''), ('ukprn__regex', '^[0-9]{8}$'), _connector='OR'), name='provider_ukprn_digits'),
+            model_name="educationprovider",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ukprn", ""), ("ukprn__regex", "^[0-9]{8}$"), _connector="OR"),
+                name="provider_ukprn_digits",
+            ),
         ),
         migrations.AddIndex(
-            model_name='course',
-            index=models.Index(fields=['status', 'approved_on'], name='course_status_approved'),
+            model_name="course",
+            index=models.Index(fields=["status", "approved_on"], name="course_status_approved"),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'approved', 'not_approved', 'withdrawn', 'closed'])), name='course_status_valid'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["proposed", "approved", "not_approved", "withdrawn", "closed"])),
+                name="course_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'withdrawn', 'closed']), _negated=True), ('approved_on__isnull', False), _connector='OR'), name='course_approved_has_date'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["approved", "withdrawn", "closed"]), _negated=True),
+                    ("approved_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="course_approved_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['withdrawn', 'closed']), _negated=True), ('approval_ended_on__isnull', False), _connector='OR'), name='course_formerly_approved_has_end'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["withdrawn", "closed"]), _negated=True),
+                    ("approval_ended_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="course_formerly_approved_has_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='informationrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('responded_at__isnull', True)), fields=('application',), name='one_open_information_request'),
+            model_name="informationrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("responded_at__isnull", True)),
+                fields=("application",),
+                name="one_open_information_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspection',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='inspection_ends_after_start'),
+            model_name="inspection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="inspection_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringreturn',
-            constraint=models.UniqueConstraint(fields=('course', 'year'), name='monitoring_once_per_course_year'),
+            model_name="monitoringreturn",
+            constraint=models.UniqueConstraint(fields=("course", "year"), name="monitoring_once_per_course_year"),
         ),
         migrations.AddConstraint(
-            model_name='standardevidence',
-            constraint=models.UniqueConstraint(fields=('application', 'standard'), name='evidence_once_per_standard'),
+            model_name="standardevidence",
+            constraint=models.UniqueConstraint(fields=("application", "standard"), name="evidence_once_per_standard"),
         ),
         migrations.AddConstraint(
-            model_name='standardreview',
-            constraint=models.UniqueConstraint(fields=('application', 'standard'), name='review_once_per_standard'),
+            model_name="standardreview",
+            constraint=models.UniqueConstraint(fields=("application", "standard"), name="review_once_per_standard"),
         ),
         migrations.AddConstraint(
-            model_name='standardreview',
-            constraint=models.CheckConstraint(condition=models.Q(('reasons', ''), _negated=True), name='review_has_reasons'),
+            model_name="standardreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reasons", ""), _negated=True), name="review_has_reasons"
+            ),
         ),
     ]
