@@ -362,3 +362,23 @@ def test_figures_count_courses_by_level_mode_provider_region(approved_course):
 
 def test_draft_application_status_constants():
     assert "draft" not in CourseApplication.OPEN
+
+
+def test_demo_data_has_every_state_and_is_idempotent(db):
+    from django.core.management import call_command
+
+    from accounts.models import Organisation, Role
+    from tests.factories import OrganisationFactory, make_user
+
+    leeds = OrganisationFactory(name="University of Leeds", kind=Organisation.Kind.EDUCATION_PROVIDER)
+    make_user(Role.COURSE_LEAD, organisation=leeds, email="course.lead@example.com")
+    make_user(Role.REGULATOR_STAFF, email="regulator@example.com")
+    call_command("seed_courses_demo")
+    call_command("seed_courses_demo")
+    courses = Course.objects.filter(provider__organisation=leeds)
+    assert courses.count() == 5
+    assert set(courses.values_list("status", flat=True)) == {"proposed", "approved", "closed"}
+    assert CourseApplication.objects.filter(status="draft").count() == 1
+    assert CourseApplication.objects.filter(status="more_information").count() == 1
+    assert CourseCondition.objects.filter(status="open").count() == 1
+    assert MonitoringReturn.objects.filter(status="due").count() == 1
