@@ -127,7 +127,7 @@ class Course(models.Model):
 
     @property
     def public_status(self) -> str:
-        if self.status == self.Status.APPROVED and getattr(self, "open_condition_count", 0):
+        if self.status == self.Status.APPROVED and getattr(self, "has_open_condition", False):
             return "Approved with conditions"
         if self.is_formerly_approved:
             return f"Formerly approved ({self.get_status_display().lower()})"

@@ -7,7 +7,7 @@ import statistics
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Region
@@ -26,7 +26,8 @@ from .models import (
 )
 from .rules import lead_organisation_ids
 
-OPEN_CONDITIONS = Count("conditions", filter=Q(conditions__status=CourseCondition.Status.OPEN), distinct=True)
+# An EXISTS per row, not a join and GROUP BY: the list's count and page stay plain indexed scans.
+OPEN_CONDITIONS = Exists(CourseCondition.objects.filter(course=OuterRef("pk"), status=CourseCondition.Status.OPEN))
 
 
 def providers_for(user) -> QuerySet[EducationProvider]:
@@ -38,7 +39,7 @@ def providers_for(user) -> QuerySet[EducationProvider]:
 def provider_courses(provider: EducationProvider) -> QuerySet[Course]:
     live = [CourseApplication.Status.DRAFT, *CourseApplication.OPEN]
     return (
-        provider.courses.annotate(open_condition_count=OPEN_CONDITIONS)
+        provider.courses.annotate(has_open_condition=OPEN_CONDITIONS)
         .prefetch_related(
             Prefetch(
                 "applications",
@@ -79,7 +80,7 @@ def provider_open_conditions(provider: EducationProvider) -> QuerySet[CourseCond
 def course_detail(pk: int) -> Course:
     return (
         Course.objects.select_related("provider__organisation", "provider__region")
-        .annotate(open_condition_count=OPEN_CONDITIONS)
+        .annotate(has_open_condition=OPEN_CONDITIONS)
         .prefetch_related(
             Prefetch("applications", queryset=CourseApplication.objects.order_by("-created_at", "-id")),
             Prefetch("conditions", queryset=CourseCondition.objects.select_related("decided_by")),
@@ -162,7 +163,7 @@ def public_courses(
     courses = (
         Course.objects.filter(approved_on__isnull=False)
         .select_related("provider__organisation", "provider__region")
-        .annotate(open_condition_count=OPEN_CONDITIONS)
+        .annotate(has_open_condition=OPEN_CONDITIONS)
         .order_by("provider__organisation__name", "title", "id")
     )
     if q:
