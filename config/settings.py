@@ -250,6 +250,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accreditation.tasks.mark_overdue_tests",
         "schedule": timedelta(minutes=1),
     },
+    "course-monitoring-open": {
+        "task": "regulation.courses.tasks.open_due_monitoring_returns",
+        "schedule": timedelta(hours=24),
+    },
+    "course-monitoring-reminders": {
+        "task": "regulation.courses.tasks.send_monitoring_reminders",
+        "schedule": timedelta(hours=24),
+    },
+    "course-conditions-overdue": {
+        "task": "regulation.courses.tasks.flag_overdue_conditions",
+        "schedule": timedelta(hours=24),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -288,6 +300,7 @@ SPECTACULAR_SETTINGS = {
             ("hearing", "hearing"),
         ],
         "JobStatusEnum": "accounts.models.Job.Status",
+        "CourseStatusEnum": "regulation.courses.models.Course.Status",
     },
 }
 

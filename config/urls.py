@@ -15,6 +15,7 @@ api_urlpatterns = [
     path("", include("workforce.api_urls")),
     path("accreditation/", include("accreditation.api_urls")),
     path("", include("training.api_urls")),
+    path("", include("regulation.courses.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("workforce/", include("workforce.urls")),
     path("accreditation/", include("accreditation.urls")),
     path("early-career/", include("training.urls")),
+    path("courses/", include("regulation.courses.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

@@ -7,3 +7,6 @@ class RegulationConfig(AppConfig):
 
     def ready(self):
         from . import home, rules  # noqa: F401  registers nav, home sections and permissions
+        from .courses import home as course_home  # noqa: F401
+        from .courses import rules as course_rules  # noqa: F401
+        from .courses import tasks as course_tasks  # noqa: F401

@@ -532,3 +532,6 @@ class Annotation(models.Model):
 
     def in_force_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+from .courses import models as course_models  # noqa: E402,F401  qualifying courses live in their own sub-package

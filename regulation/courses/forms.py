@@ -1,0 +1,325 @@
+"""Forms for course approval. Field checks only: the services hold the rules."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Region, Role, User
+
+from . import uploads
+from .models import (
+    Course,
+    CourseApplication,
+    EducationProvider,
+    Level,
+    Mode,
+    MonitoringReturn,
+    Standard,
+    StandardReview,
+)
+
+
+class DateWidget(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes. (A shared one is being built in accounts/.)"""
+
+    template_name = "regulation/courses/widgets/date.html"
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric"}
+        super().__init__([forms.TextInput(box), forms.TextInput(box), forms.TextInput(box)], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label, width in zip(context["widget"]["subwidgets"], ("Day", "Month", "Year"), (2, 2, 4), strict=True):
+            sub["label"] = label
+            sub["width"] = width
+        return context
+
+
+class DateField(forms.MultiValueField):
+    widget = DateWidget
+    template_name = "regulation/courses/widgets/date_field.html"
+
+    def __init__(self, **kwargs):
+        label = kwargs.get("label") or "the date"
+        kwargs.setdefault("error_messages", {"required": f"Enter {label[0].lower() + label[1:]}."})
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        label = self.label or "The date"
+        if not (day and month and year):
+            raise ValidationError(f"{label} must include a day, month and year.")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(f"{label} must be a real date.") from exc
+
+
+def _text(label, help_text="", required=True, rows=4):
+    return forms.CharField(
+        label=label, help_text=help_text, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class ProviderForm(forms.ModelForm):
+    region = forms.ModelChoiceField(queryset=Region.objects.order_by("name"), required=False, label="Region")
+    website = forms.URLField(required=False, assume_scheme="https", label="Website")
+
+    class Meta:
+        model = EducationProvider
+        fields = ["ukprn", "address", "region", "contact_email", "website"]
+        labels = {"contact_email": "Contact email address", "website": "Website"}
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class CourseForm(forms.ModelForm):
+    first_intake = DateField(label="First intake", help_text="For example, 1 9 2027.")
+    level = forms.ChoiceField(choices=Level.choices, widget=forms.RadioSelect, label="Level")
+    mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label="Mode of study")
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "award",
+            "level",
+            "mode",
+            "site",
+            "annual_places",
+            "practice_days",
+            "statutory_placement_days",
+            "skills_days",
+            "first_intake",
+        ]
+        labels = {
+            "title": "Course title",
+            "award": "Award",
+            "site": "Site",
+            "annual_places": "Annual places (intake)",
+            "practice_days": "Practice-learning days",
+            "statutory_placement_days": "Days in statutory placements",
+            "skills_days": "Skills days",
+        }
+        help_texts = {"practice_days": "At least 200, including statutory placements and skills days."}
+
+
+class StartApplicationForm(forms.Form):
+    kind = forms.ChoiceField(widget=forms.RadioSelect, label="What are you applying for?")
+    change_summary = _text(
+        "For a major change: what changes and why",
+        required=False,
+        help_text="Leave blank unless this is a major change.",
+    )
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = CourseApplication.Kind
+        if course.status == Course.Status.APPROVED:
+            self.fields["kind"].choices = [
+                (kinds.REAPPROVAL, kinds.REAPPROVAL.label),
+                (kinds.MAJOR_CHANGE, kinds.MAJOR_CHANGE.label),
+            ]
+        else:
+            self.fields["kind"].choices = [(kinds.NEW, "Approval of a new course")]
+            self.fields["kind"].initial = kinds.NEW
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CourseApplication.Kind.MAJOR_CHANGE and not (data.get("change_summary") or "").strip():
+            self.add_error("change_summary", "Describe the major change.")
+        return data
+
+
+class EvidenceForm(forms.Form):
+    text = _text("Your evidence", required=False, rows=8, help_text="Describe how the course meets this standard.")
+    document = forms.FileField(
+        label="Upload a document (optional)",
+        required=False,
+        help_text=f"{uploads.ALLOWED_LIST}, smaller than {uploads.DEFAULT_MAX_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data.get("document")
+        if upload:
+            try:
+                uploads.check_upload(upload, label="The document")
+            except uploads.UploadRefused as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload
+
+
+class ResponseForm(forms.Form):
+    response = _text("Your answer", rows=6)
+    standard = forms.ChoiceField(choices=Standard.choices, label="Standard the document supports", required=False)
+    document = EvidenceForm.base_fields["document"]
+
+    def clean_document(self):
+        return EvidenceForm.clean_document(self)
+
+
+def regulator_staff():
+    return (
+        User.objects.filter(memberships__role=Role.REGULATOR_STAFF, memberships__ended_on__isnull=True, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class AssignForm(forms.Form):
+    reviewer = StaffChoiceField(queryset=User.objects.none(), label="Reviewer")
+    inspectors = StaffMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Inspectors"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = regulator_staff()
+        self.fields["inspectors"].queryset = regulator_staff()
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=StandardReview.Outcome.choices, widget=forms.RadioSelect, label="Is the standard met?"
+    )
+    reasons = _text("Reasons")
+
+
+class InformationRequestForm(forms.Form):
+    question = _text("What information do you need?")
+    due_on = DateField(label="Answer by", help_text="For example, 27 3 2027.")
+
+
+class InspectionForm(forms.Form):
+    starts_on = DateField(label="First day of the inspection")
+    ends_on = DateField(label="Last day of the inspection")
+    team = _text("Inspection team", help_text="One person a line.", rows=3)
+    report = _text("Inspection report", rows=8)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The last day must be on or after the first day.")
+        return data
+
+
+MAX_CONDITIONS = 3
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=CourseApplication.Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    reason = _text("Reasons for the decision")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_CONDITIONS + 1):
+            self.fields[f"condition_{n}"] = _text(f"Condition {n}", required=False, rows=2)
+            self.fields[f"condition_{n}_due"] = DateField(label=f"Condition {n} due date", required=False)
+
+    def clean(self):
+        data = super().clean()
+        conditions = []
+        for n in range(1, MAX_CONDITIONS + 1):
+            text, due = (data.get(f"condition_{n}") or "").strip(), data.get(f"condition_{n}_due")
+            if text and not due:
+                self.add_error(f"condition_{n}_due", f"Enter a due date for condition {n}.")
+            elif due and not text:
+                self.add_error(f"condition_{n}", f"Enter condition {n}, or remove its date.")
+            elif text:
+                conditions.append((text, due))
+        if data.get("outcome") == CourseApplication.Outcome.APPROVED_WITH_CONDITIONS and not conditions:
+            self.add_error("condition_1", "Enter at least one condition with its due date.")
+        data["conditions"] = conditions
+        return data
+
+
+class ConditionResponseForm(forms.Form):
+    response = _text("How the condition has been met", rows=6)
+
+
+class ConditionDecisionForm(forms.Form):
+    met = forms.TypedChoiceField(
+        choices=[("yes", "Met"), ("no", "Not met")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Has the condition been met?",
+    )
+    reason = _text("Reasons")
+
+
+class MonitoringForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringReturn
+        fields = ["intake", "students", "completions", "placement_days_provided", "changes", "concerns"]
+        labels = {
+            "intake": "Students who started this year (intake)",
+            "students": "Students on the course now",
+            "completions": "Students who completed this year",
+            "placement_days_provided": "Practice-learning days provided per student",
+            "changes": "Changes to the course this year",
+            "concerns": "Concerns or risks",
+        }
+        widgets = {"changes": forms.Textarea(attrs={"rows": 4}), "concerns": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("intake", "students", "completions", "placement_days_provided"):
+            self.fields[name].required = True
+            self.fields[name].min_value = 0
+
+
+class MonitoringOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=MonitoringReturn.Outcome.choices, widget=forms.RadioSelect, label="Outcome")
+    reason = _text("Reasons")
+
+
+class OpenMonitoringForm(forms.Form):
+    due_on = DateField(label="Return due by")
+
+
+class EndApprovalForm(forms.Form):
+    ACTIONS = [("close", "Closed to new students"), ("withdraw", "Approval withdrawn")]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect, label="What has happened?")
+    effective_on = DateField(label="From", help_text="For example, 31 8 2028.")
+    reason = _text("Reason")
+
+
+class PublicSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Provider or course", max_length=100)
+    level = forms.ChoiceField(choices=[("", "Any level"), *Level.choices], required=False, label="Level")
+    mode = forms.ChoiceField(choices=[("", "Any mode"), *Mode.choices], required=False, label="Mode of study")
+    status = forms.ChoiceField(
+        choices=[
+            ("", "Approved and formerly approved"),
+            ("approved", "Approved now"),
+            ("formerly_approved", "Formerly approved"),
+        ],
+        required=False,
+        label="Status",
+    )
+    region = forms.ChoiceField(required=False, label="Region")
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Any region"), *[(r.code, r.name) for r in regions]]

@@ -1,0 +1,111 @@
+"""Course approval's place in the navigation and on course leads' and regulator staff's home pages."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import rules as account_rules
+from accounts.home import HomeSection, Task, register_home_section, register_nav
+
+
+def _anyone(user):
+    return True
+
+
+register_nav("Approved courses", "courses:public_list", allowed=_anyone, order=55)
+register_nav("Your courses", "courses:provider_home", allowed=account_rules.is_course_lead, order=20)
+register_nav("Courses", "courses:queue", allowed=account_rules.is_regulator_staff, order=22)
+
+
+def course_lead_section(user):
+    from . import selectors
+    from .models import CourseApplication
+
+    if not account_rules.is_course_lead(user):
+        return None
+    providers = list(selectors.providers_for(user))
+    tasks = []
+    today = timezone.localdate()
+    for provider in providers:
+        for application in selectors.provider_applications(provider).filter(
+            status__in=[CourseApplication.Status.DRAFT, *CourseApplication.OPEN]
+        ):
+            if application.status == CourseApplication.Status.MORE_INFORMATION:
+                request = application.open_requests[0] if application.open_requests else None
+                tasks.append(
+                    Task(
+                        f"Answer the regulator: {application.course.title}",
+                        reverse("courses:application_respond", args=[application.pk]),
+                        f"Answer by {request.due_on:%-d %B %Y}." if request else "",
+                        "Action needed",
+                    )
+                )
+            elif application.status == CourseApplication.Status.DRAFT:
+                tasks.append(
+                    Task(
+                        f"Finish your application: {application.course.title}",
+                        reverse("courses:application_detail", args=[application.pk]),
+                        "Saved as a draft. Check your answers and send it.",
+                        "Draft",
+                    )
+                )
+            else:
+                tasks.append(
+                    Task(
+                        application.course.title,
+                        reverse("courses:application_detail", args=[application.pk]),
+                        f"{application.get_kind_display()} application.",
+                        application.get_status_display(),
+                    )
+                )
+        for condition in selectors.provider_open_conditions(provider):
+            if condition.responded_at is None:
+                tasks.append(
+                    Task(
+                        f"Meet a condition: {condition.course.title}",
+                        reverse("courses:condition_respond", args=[condition.pk]),
+                        f"Due by {condition.due_on:%-d %B %Y}.",
+                        "Overdue" if condition.is_overdue(today) else "Open",
+                    )
+                )
+        from .models import MonitoringReturn
+
+        for monitoring in MonitoringReturn.objects.filter(
+            course__provider=provider, status=MonitoringReturn.Status.DUE
+        ).select_related("course"):
+            tasks.append(
+                Task(
+                    f"Send annual monitoring: {monitoring.course.title}",
+                    reverse("courses:monitoring_detail", args=[monitoring.pk]),
+                    f"Due by {monitoring.due_on:%-d %B %Y}.",
+                    "Overdue" if monitoring.due_on < today else "Due",
+                )
+            )
+    tasks.append(Task("Your courses", reverse("courses:provider_home"), "Details, applications and their status."))
+    where = ", ".join(p.name for p in providers) or ", ".join(o.name for o in user.organisations_for("course_lead"))
+    return HomeSection(f"Course approval at {where}", tasks, role="course_lead")
+
+
+def regulator_section(user):
+    from . import selectors
+
+    if not account_rules.is_regulator_staff(user):
+        return None
+    waiting = selectors.application_queue().count()
+    returns = selectors.monitoring_queue().count()
+    return HomeSection(
+        "Course approval",
+        [
+            Task(
+                "Course applications and monitoring returns",
+                reverse("courses:queue"),
+                "Oldest first, with their age.",
+                f"{waiting} applications, {returns} returns",
+            ),
+            Task("Course figures", reverse("courses:figures"), "Approved courses over time, outcomes and places."),
+        ],
+        role="regulator_staff",
+    )
+
+
+register_home_section(course_lead_section, order=15)
+register_home_section(regulator_section, order=12)

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+urlpatterns = [
+    # The public
+    path("", views.public_list, name="public_list"),
+    path("approved.csv", views.public_csv, name="public_csv"),
+    # Course leads
+    path("provider/", views.provider_home, name="provider_home"),
+    path("provider/details/", views.provider_edit, name="provider_edit"),
+    path("provider/courses/add/", views.course_add, name="course_add"),
+    path("<int:pk>/", views.course_detail, name="course_detail"),
+    path("<int:pk>/change/", views.course_edit, name="course_edit"),
+    path("<int:pk>/apply/", views.application_start, name="application_start"),
+    path("<int:pk>/history/", views.course_history, name="course_history"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/standards/<str:standard>/", views.evidence_edit, name="evidence_edit"),
+    path("applications/<int:pk>/check/", views.check_answers, name="check_answers"),
+    path("applications/<int:pk>/sent/", views.application_sent, name="application_sent"),
+    path("applications/<int:pk>/respond/", views.application_respond, name="application_respond"),
+    path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
+    path("conditions/<int:pk>/respond/", views.condition_respond, name="condition_respond"),
+    path("monitoring/<int:pk>/", views.monitoring_detail, name="monitoring_detail"),
+    # Regulator staff
+    path("queue/", views.queue, name="queue"),
+    path("figures/", views.figures, name="figures"),
+    path("figures.csv", views.figures_csv, name="figures_csv"),
+    path("applications/<int:pk>/assign/", views.application_assign, name="application_assign"),
+    path("applications/<int:pk>/review/<str:standard>/", views.standard_review, name="standard_review"),
+    path("applications/<int:pk>/request-information/", views.request_information, name="request_information"),
+    path("applications/<int:pk>/inspection/", views.inspection_record, name="inspection_record"),
+    path("applications/<int:pk>/decision/", views.decision, name="decision"),
+    path("conditions/<int:pk>/decide/", views.condition_decide, name="condition_decide"),
+    path("<int:pk>/monitoring/open/", views.monitoring_open, name="monitoring_open"),
+    path("<int:pk>/end-approval/", views.end_approval, name="end_approval"),
+]

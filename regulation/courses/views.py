@@ -1,0 +1,734 @@
+"""Course approval pages: thin — parse, check the rule, call one service or selector, render."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from accounts.exports import streaming_csv_response
+from accounts.services import ServiceError
+
+from . import forms, selectors, services
+from .models import (
+    Course,
+    CourseApplication,
+    CourseCondition,
+    EvidenceDocument,
+    MonitoringReturn,
+    Standard,
+)
+
+PAGE_SIZE = 25
+
+
+def _perm(name):
+    def decorator(view):
+        return login_required(permission_required(name, raise_exception=True)(view))
+
+    return decorator
+
+
+def _check(request, perm, obj):
+    if not rules.has_perm(perm, request.user, obj):
+        raise PermissionDenied
+
+
+def _attempt(form, call):
+    """A refusal from a service becomes an error on the form: nothing is saved and the person is told why."""
+    try:
+        return call()
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def _form_page(
+    request,
+    *,
+    form,
+    call,
+    success,
+    redirect_to,
+    title,
+    caption="",
+    intro="",
+    button="Save",
+    back_url="",
+    multipart=False,
+):
+    if request.method == "POST" and form.is_valid():
+        result = _attempt(form, lambda: call(form.cleaned_data))
+        if result is not None:
+            if success:
+                messages.success(request, success)
+            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return render(
+        request,
+        "regulation/courses/form_page.html",
+        {
+            "form": form,
+            "page_title": title,
+            "caption": caption,
+            "intro": intro,
+            "button": button,
+            "back_url": back_url,
+            "multipart": multipart,
+        },
+    )
+
+
+def _course(request, pk, perm="regulation.view_course"):
+    try:
+        course = selectors.course_detail(pk)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    _check(request, perm, course)
+    return course
+
+
+def _application(request, pk, perm="regulation.view_courseapplication"):
+    try:
+        application = selectors.application_detail(pk)
+    except CourseApplication.DoesNotExist as exc:
+        raise Http404 from exc
+    _check(request, perm, application)
+    return application
+
+
+def _provider(request):
+    providers = list(selectors.providers_for(request.user))
+    if not providers:
+        organisations = request.user.organisations_for("course_lead")
+        if not organisations:
+            raise PermissionDenied
+        providers = [services.provider_for_organisation(organisation=organisations[0], by=request.user)]
+    return providers[0]
+
+
+# --- The public -----------------------------------------------------------------------------------------------
+
+
+def _public_results(request):
+    form = forms.PublicSearchForm(request.GET or None, regions=selectors.public_regions())
+    filters = form.cleaned_data if form.is_valid() else {}
+    courses = selectors.public_courses(
+        q=filters.get("q", ""),
+        level=filters.get("level", ""),
+        mode=filters.get("mode", ""),
+        status=filters.get("status", ""),
+        region=filters.get("region", ""),
+    )
+    return form, courses
+
+
+def public_list(request):
+    form, courses = _public_results(request)
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "regulation/courses/public_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "page_title": "Approved social work courses",
+            "can_review": rules.has_perm("regulation.review_courses", request.user),
+        },
+    )
+
+
+PUBLIC_HEADER = ["Provider", "Course", "Award", "Level", "Mode", "Site", "Status", "Approved from", "Approval ended"]
+
+
+def public_rows(courses):
+    for course in courses:
+        yield [
+            course.provider.name,
+            course.title,
+            course.award,
+            course.get_level_display(),
+            course.get_mode_display(),
+            course.site,
+            course.public_status,
+            course.approved_on.isoformat(),
+            course.approval_ended_on.isoformat() if course.approval_ended_on else "",
+        ]
+
+
+def public_csv(request):
+    _form, courses = _public_results(request)
+    return streaming_csv_response("approved-social-work-courses.csv", PUBLIC_HEADER, public_rows(courses.iterator()))
+
+
+# --- Course leads ---------------------------------------------------------------------------------------------
+
+
+@_perm("regulation.lead_courses")
+def provider_home(request):
+    provider = _provider(request)
+    return render(
+        request,
+        "regulation/courses/provider_home.html",
+        {
+            "provider": provider,
+            "courses": selectors.provider_courses(provider),
+            "applications": selectors.provider_applications(provider),
+            "conditions": selectors.provider_open_conditions(provider),
+            "today": timezone.localdate(),
+            "page_title": f"Courses at {provider.name}",
+        },
+    )
+
+
+@_perm("regulation.lead_courses")
+def provider_edit(request):
+    provider = _provider(request)
+    form = forms.ProviderForm(request.POST or None, instance=provider)
+    return _form_page(
+        request,
+        form=form,
+        call=lambda data: services.update_provider(provider=provider, by=request.user, **data),
+        success="Your provider's details have been saved.",
+        redirect_to="courses:provider_home",
+        title="Your provider's details",
+        caption=provider.name,
+        back_url=reverse("courses:provider_home"),
+    )
+
+
+@_perm("regulation.lead_courses")
+def course_add(request):
+    provider = _provider(request)
+    form = forms.CourseForm(request.POST or None)
+    return _form_page(
+        request,
+        form=form,
+        call=lambda data: services.add_course(provider=provider, by=request.user, **data),
+        success="The course has been added. Apply for its approval when you are ready.",
+        redirect_to=lambda course: reverse("courses:course_detail", args=[course.pk]),
+        title="Add a course",
+        caption=provider.name,
+        back_url=reverse("courses:provider_home"),
+    )
+
+
+@login_required
+def course_detail(request, pk):
+    course = _course(request, pk)
+    return render(
+        request,
+        "regulation/courses/course_detail.html",
+        {
+            "course": course,
+            "today": timezone.localdate(),
+            "status_history": selectors.status_history(course),
+            "page_title": course.title,
+        },
+    )
+
+
+@login_required
+def course_edit(request, pk):
+    course = _course(request, pk, "regulation.change_course")
+    form = forms.CourseForm(
+        request.POST or None,
+        instance=Course(**{f.attname: getattr(course, f.attname) for f in Course._meta.concrete_fields}),
+    )
+    return _form_page(
+        request,
+        form=form,
+        call=lambda data: services.update_course(course=course, by=request.user, **data),
+        success="The course's details have been saved.",
+        redirect_to=reverse("courses:course_detail", args=[course.pk]),
+        title="Change the course's details",
+        caption=course.title,
+        back_url=reverse("courses:course_detail", args=[course.pk]),
+    )
+
+
+@login_required
+def application_start(request, pk):
+    course = _course(request, pk, "regulation.apply_for_course")
+    form = forms.StartApplicationForm(request.POST or None, course=course)
+    return _form_page(
+        request,
+        form=form,
+        call=lambda data: services.start_application(course=course, by=request.user, **data),
+        success="",
+        redirect_to=lambda application: reverse("courses:application_detail", args=[application.pk]),
+        title="Apply for approval",
+        caption=course.title,
+        button="Start the application",
+        back_url=reverse("courses:course_detail", args=[course.pk]),
+    )
+
+
+def _standards_with_evidence(application):
+    texts = {e.standard: e.text for e in application.evidence.all()}
+    documents = {}
+    for document in application.documents.all():
+        documents.setdefault(document.standard, []).append(document)
+    reviews = {r.standard: r for r in application.reviews.all()}
+    return [
+        {
+            "value": s.value,
+            "label": s.label,
+            "text": texts.get(s.value, ""),
+            "documents": documents.get(s.value, []),
+            "review": reviews.get(s.value),
+            "done": bool(texts.get(s.value, "").strip() or documents.get(s.value)),
+        }
+        for s in Standard
+    ]
+
+
+@login_required
+def application_detail(request, pk):
+    application = _application(request, pk)
+    is_regulator = rules.has_perm("regulation.decide_courseapplication", request.user, application)
+    return render(
+        request,
+        "regulation/courses/application_detail.html",
+        {
+            "application": application,
+            "course": application.course,
+            "standards": _standards_with_evidence(application),
+            "is_regulator": is_regulator,
+            "can_change": rules.has_perm("regulation.change_courseapplication", request.user, application),
+            "open_request": next((r for r in application.information_requests.all() if r.is_open), None),
+            "days_waiting": application.days_waiting(),
+            "all_reviewed": len(application.reviews.all()) == len(Standard),
+            "page_title": str(application),
+        },
+    )
+
+
+@login_required
+def evidence_edit(request, pk, standard):
+    application = _application(request, pk, "regulation.change_courseapplication")
+    if standard not in Standard.values:
+        raise Http404
+    if application.status != CourseApplication.Status.DRAFT:
+        messages.info(request, "This application has been sent, so its evidence can no longer change.")
+        return redirect("courses:application_detail", pk=application.pk)
+    current = next(e for e in application.evidence.all() if e.standard == standard)
+    form = forms.EvidenceForm(request.POST or None, request.FILES or None, initial={"text": current.text})
+    if request.method == "POST" and form.is_valid():
+
+        def save():
+            services.save_evidence(
+                application=application, by=request.user, standard=standard, text=form.cleaned_data["text"]
+            )
+            if form.cleaned_data.get("document"):
+                services.upload_evidence(
+                    application=application, by=request.user, standard=standard, upload=form.cleaned_data["document"]
+                )
+            return True
+
+        if _attempt(form, save):
+            messages.success(request, f"Evidence for “{Standard(standard).label}” saved.")
+            if request.POST.get("then") == "upload":
+                return redirect("courses:evidence_edit", pk=application.pk, standard=standard)
+            return redirect("courses:application_detail", pk=application.pk)
+    documents = [d for d in application.documents.all() if d.standard == standard]
+    return render(
+        request,
+        "regulation/courses/evidence_edit.html",
+        {
+            "application": application,
+            "standard": Standard(standard),
+            "form": form,
+            "documents": documents,
+            "page_title": Standard(standard).label,
+        },
+    )
+
+
+@require_POST
+@login_required
+def document_remove(request, pk):
+    document = get_object_or_404(EvidenceDocument.objects.select_related("application__course__provider"), pk=pk)
+    _check(request, "regulation.change_courseapplication", document.application)
+    try:
+        services.remove_document(document=document, by=request.user)
+        messages.success(request, f"“{document.original_name}” removed.")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("courses:evidence_edit", pk=document.application_id, standard=document.standard)
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "ole2": "application/octet-stream",
+}
+
+
+@login_required
+def document_download(request, pk):
+    document = get_object_or_404(EvidenceDocument.objects.select_related("application__course__provider"), pk=pk)
+    _check(request, "regulation.view_evidencedocument", document)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=CONTENT_TYPES.get(document.detected_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def check_answers(request, pk):
+    application = _application(request, pk, "regulation.change_courseapplication")
+    if application.status != CourseApplication.Status.DRAFT:
+        return redirect("courses:application_detail", pk=application.pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.submit_application(application=application, by=request.user)
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            return redirect("courses:application_sent", pk=application.pk)
+    return render(
+        request,
+        "regulation/courses/check_answers.html",
+        {
+            "application": application,
+            "course": application.course,
+            "standards": _standards_with_evidence(application),
+            "error": error,
+            "page_title": "Check your answers before sending your application",
+        },
+    )
+
+
+@login_required
+def application_sent(request, pk):
+    application = _application(request, pk)
+    return render(
+        request,
+        "regulation/courses/application_sent.html",
+        {"application": application, "page_title": "Application sent"},
+    )
+
+
+@login_required
+def application_respond(request, pk):
+    application = _application(request, pk, "regulation.change_courseapplication")
+    request_open = next((r for r in application.information_requests.all() if r.is_open), None)
+    if request_open is None:
+        messages.info(request, "The regulator is not waiting for information on this application.")
+        return redirect("courses:application_detail", pk=application.pk)
+    form = forms.ResponseForm(request.POST or None, request.FILES or None)
+
+    def respond(data):
+        if data.get("document"):
+            services.upload_evidence(
+                application=application,
+                by=request.user,
+                standard=data.get("standard") or Standard.ADMISSIONS,
+                upload=data["document"],
+            )
+        return services.respond_to_request(application=application, by=request.user, response=data["response"])
+
+    return _form_page(
+        request,
+        form=form,
+        call=respond,
+        success="Your answer has been sent. The review has restarted.",
+        redirect_to=reverse("courses:application_detail", args=[application.pk]),
+        title="Answer the regulator's request",
+        caption=str(application),
+        intro=f"{request_open.question}\n\nAnswer by {request_open.due_on:%-d %B %Y}.",
+        button="Send your answer",
+        back_url=reverse("courses:application_detail", args=[application.pk]),
+        multipart=True,
+    )
+
+
+def _condition(request, pk, perm):
+    condition = get_object_or_404(CourseCondition.objects.select_related("course__provider__organisation"), pk=pk)
+    _check(request, perm, condition)
+    return condition
+
+
+@login_required
+def condition_respond(request, pk):
+    condition = _condition(request, pk, "regulation.respond_coursecondition")
+    return _form_page(
+        request,
+        form=forms.ConditionResponseForm(request.POST or None),
+        call=lambda data: services.respond_to_condition(condition=condition, by=request.user, **data),
+        success="Your evidence has been sent to the regulator.",
+        redirect_to=reverse("courses:course_detail", args=[condition.course_id]),
+        title="Send evidence that a condition is met",
+        caption=condition.course.title,
+        intro=f"{condition.text}\n\nDue by {condition.due_on:%-d %B %Y}.",
+        button="Send evidence",
+        back_url=reverse("courses:course_detail", args=[condition.course_id]),
+    )
+
+
+def _monitoring(request, pk):
+    monitoring = get_object_or_404(MonitoringReturn.objects.select_related("course__provider__organisation"), pk=pk)
+    _check(request, "regulation.view_monitoringreturn", monitoring)
+    return monitoring
+
+
+@login_required
+def monitoring_detail(request, pk):
+    monitoring = _monitoring(request, pk)
+    form = None
+    if monitoring.status == MonitoringReturn.Status.DUE and rules.has_perm(
+        "regulation.submit_monitoringreturn", request.user, monitoring
+    ):
+        form = forms.MonitoringForm(request.POST or None, instance=MonitoringReturn(course=monitoring.course))
+        call = lambda data: services.submit_monitoring(monitoring=monitoring, by=request.user, **data)  # noqa: E731
+        button, success = "Send the return", "Your annual monitoring return has been sent."
+    elif monitoring.status == MonitoringReturn.Status.SUBMITTED and rules.has_perm(
+        "regulation.review_monitoringreturn", request.user, monitoring
+    ):
+        form = forms.MonitoringOutcomeForm(request.POST or None)
+        call = lambda data: services.record_monitoring_outcome(monitoring=monitoring, by=request.user, **data)  # noqa: E731
+        button, success = "Record the outcome", "Outcome recorded."
+    done = form is not None and request.method == "POST" and form.is_valid()
+    if done and _attempt(form, lambda: call(form.cleaned_data)) is not None:
+        messages.success(request, success)
+        return redirect("courses:course_detail", pk=monitoring.course_id)
+    return render(
+        request,
+        "regulation/courses/monitoring_detail.html",
+        {
+            "monitoring": monitoring,
+            "form": form,
+            "button": form and button,
+            "page_title": f"Annual monitoring {monitoring.year_label}",
+        },
+    )
+
+
+# --- Regulator staff ------------------------------------------------------------------------------------------
+
+
+@_perm("regulation.review_courses")
+def queue(request):
+    today = timezone.localdate()
+    applications = list(selectors.application_queue())
+    for application in applications:
+        application.age = application.days_waiting(today)
+    returns = list(selectors.monitoring_queue())
+    for monitoring in returns:
+        monitoring.age = (today - monitoring.submitted_at.date()).days
+    return render(
+        request,
+        "regulation/courses/queue.html",
+        {
+            "applications": applications,
+            "returns": returns,
+            "conditions": selectors.conditions_queue(),
+            "flagged": selectors.flagged_courses(),
+            "overdue": selectors.overdue_monitoring(),
+            "today": today,
+            "page_title": "Course approval: work waiting",
+        },
+    )
+
+
+def _regulator_application_page(request, pk, *, form_class, call, title, success, button="Save", initial=None):
+    application = _application(request, pk, "regulation.decide_courseapplication")
+    form = form_class(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form=form,
+        call=lambda data: call(application, data),
+        success=success,
+        redirect_to=reverse("courses:application_detail", args=[application.pk]),
+        title=title,
+        caption=f"{application.course.title}, {application.course.provider.name}",
+        button=button,
+        back_url=reverse("courses:application_detail", args=[application.pk]),
+    )
+
+
+@login_required
+def application_assign(request, pk):
+    return _regulator_application_page(
+        request,
+        pk,
+        form_class=forms.AssignForm,
+        call=lambda application, data: services.assign(application=application, by=request.user, **data),
+        title="Assign a reviewer and inspectors",
+        success="Reviewer and inspectors assigned.",
+        initial={"reviewer": request.user.pk},
+    )
+
+
+@login_required
+def standard_review(request, pk, standard):
+    if standard not in Standard.values:
+        raise Http404
+    return _regulator_application_page(
+        request,
+        pk,
+        form_class=forms.ReviewForm,
+        call=lambda application, data: services.review_standard(
+            application=application, by=request.user, standard=standard, **data
+        ),
+        title=f"Review: {Standard(standard).label}",
+        success=f"Review of “{Standard(standard).label}” saved.",
+    )
+
+
+@login_required
+def request_information(request, pk):
+    return _regulator_application_page(
+        request,
+        pk,
+        form_class=forms.InformationRequestForm,
+        call=lambda application, data: services.request_information(application=application, by=request.user, **data),
+        title="Ask the provider for more information",
+        success="Request sent. The clock is paused until the provider answers.",
+        button="Send the request",
+    )
+
+
+@login_required
+def inspection_record(request, pk):
+    return _regulator_application_page(
+        request,
+        pk,
+        form_class=forms.InspectionForm,
+        call=lambda application, data: services.record_inspection(application=application, by=request.user, **data),
+        title="Record an inspection",
+        success="Inspection recorded.",
+    )
+
+
+@login_required
+def decision(request, pk):
+    def decide(application, data):
+        return services.decide(
+            application=application,
+            by=request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            conditions=data["conditions"],
+        )
+
+    return _regulator_application_page(
+        request,
+        pk,
+        form_class=forms.DecisionForm,
+        call=decide,
+        title="Record the decision",
+        success="Decision recorded.",
+        button="Record the decision",
+    )
+
+
+@login_required
+def condition_decide(request, pk):
+    condition = _condition(request, pk, "regulation.decide_coursecondition")
+    intro = condition.text + (f"\n\nProvider's evidence: {condition.response}" if condition.response else "")
+    return _form_page(
+        request,
+        form=forms.ConditionDecisionForm(request.POST or None),
+        call=lambda data: services.decide_condition(condition=condition, by=request.user, **data),
+        success="Decision on the condition recorded.",
+        redirect_to=reverse("courses:course_detail", args=[condition.course_id]),
+        title="Decide whether a condition is met",
+        caption=condition.course.title,
+        intro=intro,
+        button="Record the decision",
+        back_url=reverse("courses:course_detail", args=[condition.course_id]),
+    )
+
+
+@login_required
+def monitoring_open(request, pk):
+    course = _course(request, pk, "regulation.end_course_approval")
+    return _form_page(
+        request,
+        form=forms.OpenMonitoringForm(request.POST or None),
+        call=lambda data: services.open_monitoring_return(course=course, by=request.user, **data),
+        success="The provider has been asked for the annual monitoring return.",
+        redirect_to=reverse("courses:course_detail", args=[course.pk]),
+        title="Ask for the annual monitoring return",
+        caption=course.title,
+        button="Ask for the return",
+        back_url=reverse("courses:course_detail", args=[course.pk]),
+    )
+
+
+@login_required
+def end_approval(request, pk):
+    course = _course(request, pk, "regulation.end_course_approval")
+
+    def end(data):
+        action = services.close_course if data["action"] == "close" else services.withdraw_approval
+        return action(course=course, by=request.user, reason=data["reason"], effective_on=data["effective_on"])
+
+    return _form_page(
+        request,
+        form=forms.EndApprovalForm(request.POST or None),
+        call=end,
+        success="Recorded. The course stays on the public list as formerly approved.",
+        redirect_to=reverse("courses:course_detail", args=[course.pk]),
+        title="Withdraw approval or record the course as closed",
+        caption=course.title,
+        intro="The course will stay on the public list as formerly approved, with its dates, for ever.",
+        button="Record",
+        back_url=reverse("courses:course_detail", args=[course.pk]),
+    )
+
+
+@login_required
+def course_history(request, pk):
+    course = _course(request, pk)
+    return render(
+        request,
+        "regulation/courses/course_history.html",
+        {
+            "course": course,
+            "events": selectors.course_history(course),
+            "status_history": selectors.status_history(course),
+            "page_title": f"History of {course.title}",
+        },
+    )
+
+
+@_perm("regulation.view_course_figures")
+def figures(request):
+    return render(
+        request, "regulation/courses/figures.html", {"figures": selectors.figures(), "page_title": "Course figures"}
+    )
+
+
+@_perm("regulation.view_course_figures")
+def figures_csv(request):
+    data = selectors.figures()
+    header = ["Measure", "Group", *[d.isoformat() for d in data["dates"]]]
+
+    def rows():
+        for name, table in data["tables"].items():
+            for row in table:
+                yield [f"Approved courses by {name}", row["label"], *row["counts"]]
+        for label, count in data["outcomes"]:
+            yield ["Applications decided by outcome", label, count]
+        for region, places in data["places"]:
+            yield ["Annual places on approved courses by region (today)", region, places]
+        yield ["Median days from application to decision (clock paused)", "", data["median_days"] or ""]
+
+    return streaming_csv_response("course-figures.csv", header, rows())
