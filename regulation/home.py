@@ -50,7 +50,7 @@ def social_worker_section(user):
             f"Registration {entry.registration_number}",
             reverse("regulation:my_registration"),
             f"Registered until {entry.registered_until:%-d %B %Y}.",
-            entry.get_status_display(),
+            entry.get_status_today_display(),
         ),
         Task(
             "Record CPD",

@@ -64,8 +64,8 @@ def public_row(entry) -> dict:
     return {
         "registration_number": entry.registration_number,
         "name": entry.full_name,
-        "status": entry.get_status_display(),
-        "status_code": entry.status,
+        "status": entry.get_status_today_display(),
+        "status_code": entry.status_today,
         "registered_on": entry.registered_on,
         "qualification": entry.qualification,
         "employer_town": employer_town(entry.current_employer),
@@ -229,7 +229,7 @@ def my_registration(request, entry):
         {
             "entry": entry,
             "position": position,
-            "year_label": years.year_label(entry.registered_until),
+            "year_label": position["period_label"],
             "hours": selectors.direct_work_total(entry),
             "hours_expected": years.direct_work_hours_expected(),
             "employments": entry.employments.select_related("employer"),
@@ -286,17 +286,17 @@ def direct_work(request, entry):
         if log:
             messages.success(request, f"{log.hours} hours of direct work logged.")
             return redirect("regulation:direct_work")
-    today = timezone.localdate()
+    start, end = years.counting_period(entry.registered_on, entry.registered_until)
     return render(
         request,
         "regulation/direct_work.html",
         {
             "entry": entry,
             "form": form,
-            "logs": entry.direct_work.filter(worked_on__gte=years.year_start_for(today)),
+            "logs": entry.direct_work.filter(worked_on__gte=start, worked_on__lte=end),
             "hours": selectors.direct_work_total(entry),
             "hours_expected": years.direct_work_hours_expected(),
-            "year_label": years.year_label(years.year_end_for(today)),
+            "year_label": years.period_label(start, end),
             "page_title": "Your direct work with children and families",
         },
     )
@@ -327,7 +327,7 @@ def employment(request, entry):
 
 @_perm("regulation.view_employed_staff")
 def employer_staff(request):
-    staff = list(selectors.employed_staff(request.user))
+    staff = selectors.employed_staff(request.user)
     return render(
         request,
         "regulation/employer_staff.html",
@@ -353,9 +353,11 @@ def employment_confirm(request, pk):
 @_perm("regulation.change_employment", fn=_employment)
 def employment_end(request, pk):
     job = _employment(request, pk)
-    form = forms.EndEmploymentForm(request.POST or None)
+    # An end date already given can be corrected (the old one stays in the history).
+    service = services.correct_employment_end if job.ended_on else services.end_employment
+    form = forms.EndEmploymentForm(request.POST or None, initial={"ended_on": job.ended_on} if job.ended_on else None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.end_employment(employment=job, by=request.user, **form.cleaned_data))
+        done = _attempt(form, lambda: service(employment=job, by=request.user, **form.cleaned_data))
         if done:
             messages.success(request, f"{job} has ended.")
             mine = job.entry.user_id == request.user.pk
