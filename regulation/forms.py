@@ -84,6 +84,16 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
         return data
 
 
+class RestorationForm(NamedErrorsMixin, forms.Form):
+    address = forms.CharField(label="Home address", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    statement = forms.CharField(
+        label="Why you are applying to return",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Tell the regulator what has changed since your registration ended, and about your CPD.",
+    )
+
+
 class ResponseForm(NamedErrorsMixin, forms.Form):
     response = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -228,6 +228,15 @@ class Application(models.Model):
     entry = models.OneToOneField(
         RegisterEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )
+    restores = models.ForeignKey(
+        RegisterEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restoration_applications",
+        help_text="For a lapsed or removed person applying to return: the entry to restore.",
+    )
+    statement = models.TextField("why you are applying to return", blank=True, max_length=5000)
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -243,7 +252,7 @@ class Application(models.Model):
             ),
             models.CheckConstraint(
                 name="application_approved_has_entry",
-                condition=~Q(status="approved") | Q(entry__isnull=False),
+                condition=~Q(status="approved") | Q(entry__isnull=False) | Q(restores__isnull=False),
             ),
         ]
 
@@ -253,6 +262,10 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def is_restoration(self) -> bool:
+        return self.restores_id is not None
 
 
 class Renewal(models.Model):

@@ -187,6 +187,65 @@ def respond_to_request(*, application: Application, by: User, response: str) -> 
     return application
 
 
+RESTORABLE = (EntryStatus.LAPSED, EntryStatus.VOLUNTARILY_REMOVED, EntryStatus.REMOVED)
+
+
+@transaction.atomic
+def apply_for_restoration(*, entry: RegisterEntry, by: User, address: str, statement: str) -> Application:
+    """A lapsed or removed person asks to return. Regulator staff decide as for any application; the entry,
+    its number and its history are kept."""
+    User.objects.select_for_update().get(pk=by.pk)
+    entry = _lock_entry(entry)
+    require(entry.user_id == by.pk, "You can only apply to restore your own registration.")
+    require(entry.status_today in RESTORABLE, "Your registration does not need restoring.")
+    require(bool(address.strip()), "Enter your home address.")
+    statement = _reason(statement, "Say why you are applying to return to the register.")
+    open_apps = Application.objects.filter(applicant=by, status__in=Application.OPEN)
+    same = open_apps.filter(restores=entry).first()
+    if same:
+        return same  # a resent form
+    require(not open_apps.exists(), "You already have an application waiting for a decision.")
+    application = Application.objects.create(
+        applicant=by,
+        first_name=entry.first_name,
+        last_name=entry.last_name,
+        date_of_birth=entry.date_of_birth or datetime.date(1900, 1, 1),
+        email=entry.email or by.email,
+        address=address.strip(),
+        qualification=entry.qualification,
+        qualified_on=entry.qualified_on,
+        restores=entry,
+        statement=statement,
+    )
+    record_event(application, "restoration_requested", by=by, to_state=application.status)
+    return application
+
+
+def _restore(*, application: Application, by: User, reason: str) -> RegisterEntry:
+    entry = _lock_entry(application.restores)
+    require(entry.status_today in RESTORABLE, "This registration does not need restoring.")
+    today = _today()
+    for order in entry.orders.select_for_update().filter(kind="removal", status=Order.Status.IN_FORCE):
+        order.status = Order.Status.REVOKED
+        order.ended_at = timezone.now()
+        order.end_reason = f"Restored to the register: {reason}"
+        order.save(update_fields=["status", "ended_at", "end_reason"])
+        record_event(order, "revoked", by=by, reason=order.end_reason, from_state="in_force", to_state="revoked")
+    previous_until = entry.registered_until
+    entry.registered_until = max(years.first_registered_until(today), entry.registered_on)
+    entry.save(update_fields=["registered_until"])
+    _set_status(entry, EntryStatus.REGISTERED, by=by, reason=f"Restored to the register: {reason}")
+    refresh_status(entry=entry, by=by, reason="Restored to the register")
+    record_event(
+        entry,
+        "restored",
+        by=by,
+        reason=reason,
+        changes={"registered_until": [previous_until.isoformat(), entry.registered_until.isoformat()]},
+    )
+    return entry
+
+
 def allocate_registration_number() -> RegistrationNumber:
     """The primary key comes from the database sequence, so two approvals at once get different numbers."""
     return RegistrationNumber.objects.create()
@@ -200,6 +259,16 @@ def approve_application(*, application: Application, by: User, reason: str) -> R
     )
     require(application.applicant_id != by.pk, "You cannot decide your own application.")
     reason = _reason(reason, "Give a reason for the decision.")
+    if application.is_restoration:
+        entry = _restore(application=application, by=by, reason=reason)
+        application.status = Application.Status.APPROVED
+        application.decided_at = timezone.now()
+        application.decided_by = by
+        application.decision_reason = reason
+        application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        record_event(application, "approved", by=by, reason=reason, from_state="submitted", to_state="approved")
+        notify(to=[entry.email or application.email], template="regulation/approved", context={"entry": entry})
+        return entry
     require(
         not RegisterEntry.objects.filter(user_id=application.applicant_id).exists(),
         "This person is already registered.",

@@ -178,11 +178,14 @@ def bulk_lookup(request):
 
 @login_required
 def apply(request):
-    if selectors.own_entry(request.user):
-        return redirect("regulation:my_registration")
     latest = selectors.latest_application(request.user)
     if latest and latest.is_open:
         return redirect("regulation:my_application")
+    entry = selectors.own_entry(request.user)
+    if entry and entry.status_today in services.RESTORABLE:
+        return _apply_for_restoration(request, entry)
+    if entry:
+        return redirect("regulation:my_registration")
     user = request.user
     employer = next(iter(user.organisations_for("social_worker")), None)
     form = forms.ApplicationForm(
@@ -195,6 +198,22 @@ def apply(request):
             messages.success(request, "Your application has been sent to the regulator.")
             return redirect("regulation:my_application")
     return render(request, "regulation/apply.html", {"form": form, "page_title": "Apply to register"})
+
+
+def _apply_for_restoration(request, entry):
+    form = forms.RestorationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application = _attempt(
+            form, lambda: services.apply_for_restoration(entry=entry, by=request.user, **form.cleaned_data)
+        )
+        if application:
+            messages.success(request, "Your application to return to the register has been sent to the regulator.")
+            return redirect("regulation:my_application")
+    return render(
+        request,
+        "regulation/apply_restore.html",
+        {"entry": entry, "form": form, "page_title": "Apply to return to the register"},
+    )
 
 
 @login_required
@@ -233,6 +252,7 @@ def my_registration(request, entry):
             "hours": selectors.direct_work_total(entry),
             "hours_expected": years.direct_work_hours_expected(),
             "employments": entry.employments.select_related("employer"),
+            "can_restore": entry.status_today in services.RESTORABLE,
             "page_title": "Your registration",
         },
     )

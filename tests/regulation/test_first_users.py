@@ -401,3 +401,67 @@ def test_cpd_and_direct_work_count_the_same_year_on_the_same_day(client, worker,
     body = client.get("/register/me/direct-work/").content.decode()
     assert position["period_label"] in body and "15 September 2026 to 30 November 2027" in body
     assert "How the registration year is counted" in body
+
+
+# --- Item 2: people can find the service, and a way back ------------------------------------------------------
+
+
+def test_a_new_sign_up_sees_apply_as_a_link_and_then_your_registration_in_the_navigation(client, time_machine):
+    from .conftest import apply_for
+
+    time_machine.move_to(SPRING, tick=False)
+    newcomer = make_user(None, email="newcomer@example.com", first_name="New", last_name="Comer")
+    client.force_login(newcomer)
+    home = client.get("/").content.decode()
+    assert 'href="/register/apply/"' in home and "Apply to register" in home
+    assert "Your registration</a>" not in home.split("govuk-service-navigation__list")[1].split("</ul>")[0]
+    apply_for(newcomer)
+    home = client.get("/").content.decode()
+    nav = home.split("govuk-service-navigation__list")[1].split("</ul>")[0]
+    assert 'href="/register/me/"' in nav
+    assert 'href="/register/application/"' in home and "Your application" in home
+
+
+def test_a_lapsed_person_applies_to_return_and_staff_restore_them_with_history_kept(
+    client, entry, worker, regulator, time_machine
+):
+    time_machine.move_to(datetime.datetime(2027, 12, 23, 10, tzinfo=datetime.UTC), tick=False)
+    services.lapse_unrenewed()
+    client.force_login(worker)
+    home = client.get("/").content.decode()
+    assert "Apply to return to the register" in home and 'href="/register/apply/"' in home
+    assert "Apply to return to the register" in client.get("/register/me/").content.decode()
+    response = client.post(
+        "/register/apply/", {"address": "1 New Street, Leeds", "statement": "Back from a career break"}
+    )
+    assert response.status_code == 302
+    application = entry.restoration_applications.get()
+    assert application.is_open
+    client.force_login(regulator)
+    page = client.get(f"/register/applications/{application.pk}/").content.decode()
+    assert "Application to return to the register" in page and "Back from a career break" in page
+    response = client.post(
+        f"/register/applications/{application.pk}/", {"decision": "approve", "reason": "CPD evidence seen"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REGISTERED and entry.status_today == EntryStatus.REGISTERED
+    assert entry.registered_until == datetime.date(2028, 11, 30)
+    assert list(entry.status_changes.order_by("changed_at", "id").values_list("to_status", flat=True)) == [
+        "registered",
+        "lapsed",
+        "registered",
+    ]
+
+
+def test_a_removed_person_can_apply_to_return_and_a_practising_one_cannot(entry, worker, regulator):
+    with pytest.raises(services.ServiceError, match="does not need restoring"):
+        services.apply_for_restoration(entry=entry, by=worker, address="x", statement="y")
+    case = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=entry.registered_on)
+    services.record_outcome(case=case, by=regulator, outcome="removal", reason="Panel decision")
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REMOVED
+    application = services.apply_for_restoration(entry=entry, by=worker, address="x", statement="Five years on")
+    restored = services.approve_application(application=application, by=regulator, reason="Panel agreed")
+    assert restored.status == EntryStatus.REGISTERED
+    assert not restored.orders.filter(status="in_force").exists()
