@@ -14,6 +14,7 @@ from .selectors import NUMBER_RE, normalise_number
 from .services import MAX_END_NOTICE_DAYS, MIN_QUALIFYING_AGE, years_after
 
 MAX_BULK = 100
+TEXT_LIMIT = 5000  # free text: room for a full answer, not for a pasted document
 
 
 def _date(label, required=True, help_text="For example, 27 3 2026", initial=None, **bounds):
@@ -60,7 +61,7 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
         required_message="Enter your date of birth",
     )
     email = forms.EmailField(label="Email address")
-    address = forms.CharField(label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(max_length=TEXT_LIMIT, label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
     qualification = forms.CharField(
         max_length=255, label="Qualifying course", help_text="The social work course you completed, and where."
     )
@@ -95,7 +96,7 @@ class RestorationForm(NamedErrorsMixin, forms.Form):
 
 
 class ResponseForm(NamedErrorsMixin, forms.Form):
-    response = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}))
+    response = forms.CharField(max_length=TEXT_LIMIT, label="Your answer", widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class DecisionForm(NamedErrorsMixin, forms.Form):
@@ -106,6 +107,7 @@ class DecisionForm(NamedErrorsMixin, forms.Form):
     ]
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Decision")
     reason = forms.CharField(
+        max_length=TEXT_LIMIT,
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Sent to the applicant and kept in the record. If you ask for more information, say what you need.",
@@ -115,8 +117,12 @@ class DecisionForm(NamedErrorsMixin, forms.Form):
 class CPDForm(NamedErrorsMixin, forms.Form):
     title = forms.CharField(max_length=200, label="Title of the activity")
     activity_date = _date("Date of the activity", initial=timezone.localdate, latest=_today, earliest=_years_ago(5))
-    learning = forms.CharField(label="What you learned", widget=forms.Textarea(attrs={"rows": 4}))
-    impact = forms.CharField(label="The impact on your practice", widget=forms.Textarea(attrs={"rows": 4}))
+    learning = forms.CharField(
+        max_length=TEXT_LIMIT, label="What you learned", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    impact = forms.CharField(
+        max_length=TEXT_LIMIT, label="The impact on your practice", widget=forms.Textarea(attrs={"rows": 4})
+    )
     discussed_with_peer = forms.BooleanField(required=False, label="I discussed this with a peer (a peer reflection)")
     peer_name = forms.CharField(max_length=200, required=False, label="Who you discussed it with")
 
@@ -172,11 +178,11 @@ class EndEmploymentForm(NamedErrorsMixin, forms.Form):
         latest=_days_ahead(MAX_END_NOTICE_DAYS),
         latest_message="End date must be no more than 3 months from today. You can change it later if it moves.",
     )
-    reason = forms.CharField(label="Why it ended", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Why it ended", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(NamedErrorsMixin, forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PublicSearchForm(NamedErrorsMixin, forms.Form):
@@ -224,6 +230,7 @@ def split_numbers(text: str) -> list[str]:
 
 class BulkLookupForm(NamedErrorsMixin, forms.Form):
     numbers = forms.CharField(
+        max_length=TEXT_LIMIT,
         label="Registration numbers",
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Enter at least one registration number."},
@@ -254,11 +261,11 @@ class AnnotationForm(NamedErrorsMixin, forms.Form):
 
 class EndAnnotationForm(NamedErrorsMixin, forms.Form):
     ends_on = _date("End date", initial=timezone.localdate)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ConditionForm(NamedErrorsMixin, forms.Form):
-    text = forms.CharField(label="Condition", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(max_length=TEXT_LIMIT, label="Condition", widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = _date("Start date", initial=timezone.localdate)
     ends_on = _date("End date")
     case = forms.ModelChoiceField(queryset=FitnessToPractiseCase.objects.none(), required=False, label="Linked case")
@@ -270,7 +277,7 @@ class ConditionForm(NamedErrorsMixin, forms.Form):
 
 
 class CaseForm(NamedErrorsMixin, forms.Form):
-    concern = forms.CharField(label="The concern", widget=forms.Textarea(attrs={"rows": 5}))
+    concern = forms.CharField(max_length=TEXT_LIMIT, label="The concern", widget=forms.Textarea(attrs={"rows": 5}))
     source = forms.CharField(
         max_length=200, label="Who raised it", help_text="For example, employer, member of the public, police."
     )
@@ -281,7 +288,7 @@ class StageForm(NamedErrorsMixin, forms.Form):
     stage = forms.ChoiceField(
         choices=[c for c in FitnessToPractiseCase.Stage.choices if c[0] != "closed"], label="Move to stage"
     )
-    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=TEXT_LIMIT, label="Why", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _lines(text: str) -> list[str]:
@@ -296,12 +303,13 @@ class InterimOrderForm(NamedErrorsMixin, forms.Form):
     review_on = _date("Review date")
     expires_on = _date("Expiry date")
     conditions = forms.CharField(
+        max_length=TEXT_LIMIT,
         required=False,
         label="Conditions (for interim conditions)",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One condition per line.",
     )
-    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_conditions(self):
         return _lines(self.cleaned_data.get("conditions"))
@@ -314,12 +322,13 @@ class OutcomeForm(NamedErrorsMixin, forms.Form):
     starts_on = _date("Sanction start date", required=False, help_text="For a sanction. Leave blank for today.")
     expires_on = _date("Sanction expiry date", required=False, help_text="For a warning, conditions or suspension.")
     conditions = forms.CharField(
+        max_length=TEXT_LIMIT,
         required=False,
         label="Conditions (for conditions of practice)",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One condition per line.",
     )
-    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_conditions(self):
         return _lines(self.cleaned_data.get("conditions"))

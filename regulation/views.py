@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -24,8 +25,10 @@ PAGE_SIZE = 20
 
 
 def _perm(name, fn=None):
+    """Signed in and allowed. These pages show personal data, so no browser or proxy keeps a copy."""
+
     def decorator(view):
-        return login_required(permission_required(name, fn=fn, raise_exception=True)(view))
+        return never_cache(login_required(permission_required(name, fn=fn, raise_exception=True)(view)))
 
     return decorator
 
@@ -48,7 +51,7 @@ def _own_entry_or_redirect(view):
             return redirect("regulation:apply")
         return view(request, entry, *args, **kwargs)
 
-    return login_required(inner)
+    return never_cache(login_required(inner))
 
 
 def employer_town(organisation) -> str:
@@ -176,6 +179,7 @@ def bulk_lookup(request):
 # --- Social workers --------------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 def apply(request):
     latest = selectors.latest_application(request.user)
@@ -216,6 +220,7 @@ def _apply_for_restoration(request, entry):
     )
 
 
+@never_cache
 @login_required
 def my_application(request):
     application = selectors.latest_application(request.user)

@@ -465,3 +465,34 @@ def test_a_removed_person_can_apply_to_return_and_a_practising_one_cannot(entry,
     restored = services.approve_application(application=application, by=regulator, reason="Panel agreed")
     assert restored.status == EntryStatus.REGISTERED
     assert not restored.orders.filter(status="in_force").exists()
+
+
+# --- Item 12: wording and GOV.UK patterns ---------------------------------------------------------------------
+
+
+def test_staff_and_personal_pages_are_not_cached(client, entry, regulator, worker):
+    client.force_login(regulator)
+    for url in (f"/register/entries/{entry.pk}/", "/register/applications/", "/register/entries/?q=Okafor"):
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    client.force_login(worker)
+    assert "no-store" in client.get("/register/me/")["Cache-Control"]
+
+
+def test_free_text_has_a_limit_and_statuses_have_their_colours(client, entry, worker, regulator):
+    client.force_login(worker)
+    data = {"title": "x", "activity_date": "2027-03-01", "learning": "a" * 5001, "impact": "i"}
+    body = client.post("/register/me/cpd/", data).content.decode()
+    assert "Ensure this value has at most 5000 characters" in body
+    assert not entry.cpd_records.exists()
+    assert "govuk-tag--green" in client.get("/register/me/").content.decode()
+    services.add_condition(
+        entry=entry, by=regulator, text="Supervised", starts_on=entry.registered_on, ends_on=datetime.date(2028, 1, 1)
+    )
+    assert "govuk-tag--orange" in client.get("/register/check/", {"q": entry.registration_number}).content.decode()
+
+
+def test_entry_page_tables_can_be_scrolled_by_keyboard(client, entry, regulator):
+    client.force_login(regulator)
+    body = client.get(f"/register/entries/{entry.pk}/").content.decode()
+    assert 'class="app-table-scroll"' not in body
+    assert body.count('class="app-table-scroll" tabindex="0" role="region"') >= 1
