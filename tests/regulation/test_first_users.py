@@ -496,3 +496,27 @@ def test_entry_page_tables_can_be_scrolled_by_keyboard(client, entry, regulator)
     body = client.get(f"/register/entries/{entry.pk}/").content.decode()
     assert 'class="app-table-scroll">' not in body
     assert body.count('class="app-table-scroll" tabindex="0" role="region"') >= 4
+
+
+# --- Item 14 ---------------------------------------------------------------------------------------------------
+
+
+def test_signed_out_start_page_links_to_the_public_register_check(client):
+    assert 'href="/register/check/"' in client.get("/").content.decode().split("<main")[1]
+
+
+def test_account_page_says_whether_two_factor_is_set_up(client):
+    without = make_user(Role.SOCIAL_WORKER, email="no2fa@example.com", with_mfa=False)
+    client.force_login(without)
+    assert "Not set up" in client.get("/account/").content.decode()
+    with_app = make_user(Role.REGULATOR_STAFF, email="has2fa@example.com")
+    client.force_login(with_app)
+    body = client.get("/account/").content.decode()
+    assert "Not set up" not in body and "Set up: authenticator app" in body
+
+
+def test_regulators_administration_link_leads_to_a_page_they_can_use(client, regulator):
+    client.force_login(regulator)
+    home = client.get("/").content.decode()
+    assert 'href="/admin/"' in home
+    assert client.get("/admin/").status_code == 200
