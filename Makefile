@@ -24,7 +24,7 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo --quiet-users
 
 # Installs, migrates, loads demo data, then serves on http://127.0.0.1:8000 with a Celery worker.
-run: seed
+run: migrate
 	$(BIN)/python scripts/run.py
 
 demo-code: install

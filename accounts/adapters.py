@@ -1,7 +1,9 @@
-from allauth.account.adapter import DefaultAccountAdapter
-from django.template.loader import render_to_string
+from types import SimpleNamespace
 
-from .notifications import queue_email
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+from .notifications import queue_email, render_plain_text
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,8 +15,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}|{self.get_client_ip(request)}"
 
     def send_mail(self, template_prefix, email, context):
-        ctx = {"email": email, "current_site": context.get("current_site"), **context}
-        subject = render_to_string(f"{template_prefix}_subject.txt", ctx).strip()
+        site = context.get("current_site")
+        # Without django.contrib.sites the emails would say "Hello from !": the service is the site.
+        ctx = {
+            "email": email,
+            **context,
+            "current_site": SimpleNamespace(name=settings.SERVICE_NAME, domain=getattr(site, "domain", "") or ""),
+        }
+        subject = render_plain_text(f"{template_prefix}_subject.txt", ctx).strip()
         subject = self.format_email_subject(" ".join(subject.splitlines()))
-        body = render_to_string(f"{template_prefix}_message.txt", ctx).strip() + "\n"
+        body = render_plain_text(f"{template_prefix}_message.txt", ctx).strip() + "\n"
         queue_email(to=[email], subject=subject, body=body)

@@ -150,3 +150,20 @@ class GovUKDateField(forms.Field):
                 else f"{label} must be the same as or before {latest:%-d %B %Y}"
             )
             raise ValidationError(self.latest_message or default, code="late")
+
+
+class NamedErrorsMixin:
+    """Required-field errors that name the field, as GOV.UK asks: "Enter your first name", "Select the
+    contract", never "This field is required." Put it first in a form's bases."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = forms.Field.default_error_messages["required"]
+        for field in self.fields.values():
+            if str(field.error_messages.get("required")) != str(default):
+                continue
+            label = str(field.label or "this")
+            choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+                field.widget, forms.CheckboxInput
+            )
+            field.error_messages["required"] = f"{'Select' if choose else 'Enter'} {label[0].lower()}{label[1:]}"

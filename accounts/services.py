@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -102,3 +103,24 @@ def update_profile(*, user: User, first_name: str, last_name: str, by: User) -> 
         user.save(update_fields=list(changes))
         record_event(user, "profile_updated", by=by, changes=changes)
     return user
+
+
+DOUBLE_SUBMISSION_WINDOW_SECONDS = 600
+
+
+def just_created(queryset: models.QuerySet, *, field: str = "created_at", seconds: int | None = None):
+    """The server-side half of double-submission safety (the other half is GOV.UK's
+    ``data-prevent-double-click`` on the button).
+
+    Call it in a create service *after* locking the parent row (``select_for_update``), with a queryset of
+    records identical to the one about to be made; if one was made in the last few minutes, return it instead
+    of creating another. Two quick posts, or a form sent again with the back button, then give one record::
+
+        entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+        same = just_created(entry.cpd_records.filter(title=title, activity_date=activity_date))
+        if same:
+            return same
+    """
+    window = seconds if seconds is not None else DOUBLE_SUBMISSION_WINDOW_SECONDS
+    since = timezone.now() - datetime.timedelta(seconds=window)
+    return queryset.filter(**{f"{field}__gte": since}).order_by("-pk").first()

@@ -47,7 +47,19 @@ def account_settings(request):
         services.update_profile(user=request.user, by=request.user, **form.cleaned_data)
         messages.success(request, "Your name has been saved.")
         return redirect("account_settings")
-    return render(request, "accounts/account_settings.html", {"form": form, "page_title": "Your account"})
+    from allauth.mfa.models import Authenticator
+
+    kinds = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    return render(
+        request,
+        "accounts/account_settings.html",
+        {
+            "form": form,
+            "page_title": "Your account",
+            "has_totp": Authenticator.Type.TOTP in kinds,
+            "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in kinds,
+        },
+    )
 
 
 def _get_job(request, pk):

@@ -6,15 +6,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.dates import GovUKDateField
+from accounts.dates import GovUKDateField, NamedErrorsMixin
 from accounts.models import Organisation
 
 from .models import Annotation, Employment, FitnessToPractiseCase, Order
 from .selectors import NUMBER_RE, normalise_number
+from .services import MAX_END_NOTICE_DAYS, MIN_QUALIFYING_AGE, years_after
 
 MAX_BULK = 100
-MAX_END_NOTICE_DAYS = 92  # an end date can be given ahead of a leaving date, within a notice period
-MIN_QUALIFYING_AGE = 18  # a qualifying course is a degree; nobody finishes one younger
+TEXT_LIMIT = 5000  # free text: room for a full answer, not for a pasted document
 
 
 def _date(label, required=True, help_text="For example, 27 3 2026", initial=None, **bounds):
@@ -46,9 +46,11 @@ def employers():
     ).order_by("name")
 
 
-class ApplicationForm(forms.Form):
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+class ApplicationForm(NamedErrorsMixin, forms.Form):
+    first_name = forms.CharField(
+        max_length=150, label="First name", error_messages={"required": "Enter your first name"}
+    )
+    last_name = forms.CharField(max_length=150, label="Last name", error_messages={"required": "Enter your last name"})
     date_of_birth = _date(
         "Date of birth",
         help_text="For example, 27 3 1990. This is never shown to the public.",
@@ -59,7 +61,7 @@ class ApplicationForm(forms.Form):
         required_message="Enter your date of birth",
     )
     email = forms.EmailField(label="Email address")
-    address = forms.CharField(label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(max_length=TEXT_LIMIT, label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
     qualification = forms.CharField(
         max_length=255, label="Qualifying course", help_text="The social work course you completed, and where."
     )
@@ -75,7 +77,7 @@ class ApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         dob, qualified = data.get("date_of_birth"), data.get("qualified_on")
-        if dob and qualified and qualified < dob.replace(year=dob.year + MIN_QUALIFYING_AGE, day=min(dob.day, 28)):
+        if dob and qualified and qualified < years_after(dob, MIN_QUALIFYING_AGE):
             self.add_error(
                 "qualified_on",
                 f"Date of qualification must be at least {MIN_QUALIFYING_AGE} years after your date of birth",
@@ -83,11 +85,21 @@ class ApplicationForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
-    response = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 5}))
+class RestorationForm(NamedErrorsMixin, forms.Form):
+    address = forms.CharField(label="Home address", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    statement = forms.CharField(
+        label="Why you are applying to return",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Tell the regulator what has changed since your registration ended, and about your CPD.",
+    )
 
 
-class DecisionForm(forms.Form):
+class ResponseForm(NamedErrorsMixin, forms.Form):
+    response = forms.CharField(max_length=TEXT_LIMIT, label="Your answer", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class DecisionForm(NamedErrorsMixin, forms.Form):
     DECISIONS = [
         ("approve", "Approve and add to the register"),
         ("more_information", "Ask for more information"),
@@ -95,17 +107,22 @@ class DecisionForm(forms.Form):
     ]
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Decision")
     reason = forms.CharField(
+        max_length=TEXT_LIMIT,
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Sent to the applicant and kept in the record. If you ask for more information, say what you need.",
     )
 
 
-class CPDForm(forms.Form):
+class CPDForm(NamedErrorsMixin, forms.Form):
     title = forms.CharField(max_length=200, label="Title of the activity")
     activity_date = _date("Date of the activity", initial=timezone.localdate, latest=_today, earliest=_years_ago(5))
-    learning = forms.CharField(label="What you learned", widget=forms.Textarea(attrs={"rows": 4}))
-    impact = forms.CharField(label="The impact on your practice", widget=forms.Textarea(attrs={"rows": 4}))
+    learning = forms.CharField(
+        max_length=TEXT_LIMIT, label="What you learned", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    impact = forms.CharField(
+        max_length=TEXT_LIMIT, label="The impact on your practice", widget=forms.Textarea(attrs={"rows": 4})
+    )
     discussed_with_peer = forms.BooleanField(required=False, label="I discussed this with a peer (a peer reflection)")
     peer_name = forms.CharField(max_length=200, required=False, label="Who you discussed it with")
 
@@ -119,7 +136,7 @@ class CPDForm(forms.Form):
         return data
 
 
-class DirectWorkForm(forms.Form):
+class DirectWorkForm(NamedErrorsMixin, forms.Form):
     worked_on = _date("Date", initial=timezone.localdate, latest=_today, earliest=_years_ago(2))
     hours = forms.DecimalField(
         label="Hours", min_value=Decimal("0.25"), max_value=Decimal("24"), decimal_places=2, max_digits=4
@@ -135,7 +152,7 @@ class DirectWorkForm(forms.Form):
         return day
 
 
-class EmploymentForm(forms.Form):
+class EmploymentForm(NamedErrorsMixin, forms.Form):
     employer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Employer")
     role_title = forms.CharField(max_length=200, label="Role", initial="Social worker")
     started_on = _date("Start date", earliest=lambda: datetime.date(1950, 1, 1), latest=_days_ahead(183))
@@ -154,21 +171,21 @@ class EmploymentForm(forms.Form):
         self.fields["employer"].queryset = employers()
 
 
-class EndEmploymentForm(forms.Form):
+class EndEmploymentForm(NamedErrorsMixin, forms.Form):
     ended_on = _date(
         "End date",
         initial=timezone.localdate,
         latest=_days_ahead(MAX_END_NOTICE_DAYS),
         latest_message="End date must be no more than 3 months from today. You can change it later if it moves.",
     )
-    reason = forms.CharField(label="Why it ended", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Why it ended", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+class ReasonForm(NamedErrorsMixin, forms.Form):
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PublicSearchForm(forms.Form):
+class PublicSearchForm(NamedErrorsMixin, forms.Form):
     q = forms.CharField(
         label="Name or registration number",
         required=False,
@@ -187,7 +204,7 @@ class PublicSearchForm(forms.Form):
         return data
 
 
-class StaffSearchForm(forms.Form):
+class StaffSearchForm(NamedErrorsMixin, forms.Form):
     q = forms.CharField(label="Name, registration number or email", required=False, max_length=150)
     status = forms.ChoiceField(label="Status", required=False)
 
@@ -211,8 +228,9 @@ def split_numbers(text: str) -> list[str]:
     return numbers
 
 
-class BulkLookupForm(forms.Form):
+class BulkLookupForm(NamedErrorsMixin, forms.Form):
     numbers = forms.CharField(
+        max_length=TEXT_LIMIT,
         label="Registration numbers",
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Enter at least one registration number."},
@@ -234,20 +252,20 @@ class BulkLookupForm(forms.Form):
         return list(dict.fromkeys(raw))
 
 
-class AnnotationForm(forms.Form):
+class AnnotationForm(NamedErrorsMixin, forms.Form):
     kind = forms.ChoiceField(choices=Annotation.Kind.choices, label="Annotation")
     starts_on = _date("Start date", initial=timezone.localdate)
     ends_on = _date("End date", required=False, help_text="Leave blank if it has no end date.")
     note = forms.CharField(max_length=255, required=False, label="Note")
 
 
-class EndAnnotationForm(forms.Form):
+class EndAnnotationForm(NamedErrorsMixin, forms.Form):
     ends_on = _date("End date", initial=timezone.localdate)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConditionForm(forms.Form):
-    text = forms.CharField(label="Condition", widget=forms.Textarea(attrs={"rows": 3}))
+class ConditionForm(NamedErrorsMixin, forms.Form):
+    text = forms.CharField(max_length=TEXT_LIMIT, label="Condition", widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = _date("Start date", initial=timezone.localdate)
     ends_on = _date("End date")
     case = forms.ModelChoiceField(queryset=FitnessToPractiseCase.objects.none(), required=False, label="Linked case")
@@ -258,26 +276,26 @@ class ConditionForm(forms.Form):
             self.fields["case"].queryset = entry.ftp_cases.all()
 
 
-class CaseForm(forms.Form):
-    concern = forms.CharField(label="The concern", widget=forms.Textarea(attrs={"rows": 5}))
+class CaseForm(NamedErrorsMixin, forms.Form):
+    concern = forms.CharField(max_length=TEXT_LIMIT, label="The concern", widget=forms.Textarea(attrs={"rows": 5}))
     source = forms.CharField(
         max_length=200, label="Who raised it", help_text="For example, employer, member of the public, police."
     )
     received_on = _date("Date received", initial=timezone.localdate, latest=_today, earliest=_years_ago(20))
 
 
-class StageForm(forms.Form):
+class StageForm(NamedErrorsMixin, forms.Form):
     stage = forms.ChoiceField(
         choices=[c for c in FitnessToPractiseCase.Stage.choices if c[0] != "closed"], label="Move to stage"
     )
-    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=TEXT_LIMIT, label="Why", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class InterimOrderForm(forms.Form):
+class InterimOrderForm(NamedErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, Order.Kind(k).label) for k in Order.INTERIM], widget=forms.RadioSelect, label="Interim order"
     )
@@ -285,30 +303,32 @@ class InterimOrderForm(forms.Form):
     review_on = _date("Review date")
     expires_on = _date("Expiry date")
     conditions = forms.CharField(
+        max_length=TEXT_LIMIT,
         required=False,
         label="Conditions (for interim conditions)",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One condition per line.",
     )
-    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_conditions(self):
         return _lines(self.cleaned_data.get("conditions"))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(NamedErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(
         choices=FitnessToPractiseCase.Outcome.choices, widget=forms.RadioSelect, label="Outcome"
     )
     starts_on = _date("Sanction start date", required=False, help_text="For a sanction. Leave blank for today.")
     expires_on = _date("Sanction expiry date", required=False, help_text="For a warning, conditions or suspension.")
     conditions = forms.CharField(
+        max_length=TEXT_LIMIT,
         required=False,
         label="Conditions (for conditions of practice)",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One condition per line.",
     )
-    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=TEXT_LIMIT, label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_conditions(self):
         return _lines(self.cleaned_data.get("conditions"))

@@ -13,7 +13,24 @@ def _anyone(user):
 
 
 register_nav("Check the register", "regulation:check", allowed=_anyone, order=50)
-register_nav("Your registration", "regulation:my_registration", allowed=account_rules.is_social_worker, order=20)
+
+
+def has_register_record(user) -> bool:
+    """Social workers, and anyone with an application or an entry (a new applicant has no role yet)."""
+    from .models import Application, RegisterEntry
+
+    if not (user and user.is_authenticated):
+        return False
+    if account_rules.is_social_worker(user):
+        return True
+    cached = getattr(user, "_has_register_record", None)
+    if cached is None:
+        cached = Application.objects.filter(applicant=user).exists() or RegisterEntry.objects.filter(user=user).exists()
+        user._has_register_record = cached
+    return cached
+
+
+register_nav("Your registration", "regulation:my_registration", allowed=has_register_record, order=20)
 register_nav("Your registered staff", "regulation:employer_staff", allowed=register_rules.is_employer_staff, order=30)
 register_nav("Register", "regulation:entries", allowed=account_rules.is_regulator_staff, order=20)
 register_nav("Cases", "regulation:cases", allowed=account_rules.is_regulator_staff, order=21)
@@ -25,14 +42,15 @@ def social_worker_section(user):
     if not user.is_authenticated:
         return None
     entry = selectors.own_entry(user)
-    if entry is None and not account_rules.is_social_worker(user):
+    # A new sign-up has no role: their next task is to apply. Staff of the regulator never apply here.
+    if entry is None and not (has_register_record(user) or not user.roles):
         return None
     heading = "Your registration"
     if entry is None:
         application = selectors.latest_application(user)
         if application and application.status != "refused":
             task = Task(
-                "Your application to register",
+                "Your application",
                 reverse("regulation:my_application"),
                 "",
                 application.get_status_display(),
@@ -44,13 +62,33 @@ def social_worker_section(user):
                 "You must be registered to practise as a social worker.",
             )
         return HomeSection(heading, [task], role="social_worker")
+    latest = selectors.latest_application(user)
+    if latest is not None and latest.is_open and latest.is_restoration:
+        return HomeSection(
+            heading,
+            [Task("Your application", reverse("regulation:my_application"), "", latest.get_status_display())],
+            role="social_worker",
+        )
+    if entry.status_today in services.RESTORABLE:
+        return HomeSection(
+            heading,
+            [
+                Task(
+                    "Apply to return to the register",
+                    reverse("regulation:apply"),
+                    f"Your registration {entry.registration_number} is {entry.get_status_today_display().lower()}.",
+                    entry.get_status_today_display(),
+                )
+            ],
+            role="social_worker",
+        )
     position = services.renewal_position(entry)
     tasks = [
         Task(
             f"Registration {entry.registration_number}",
             reverse("regulation:my_registration"),
             f"Registered until {entry.registered_until:%-d %B %Y}.",
-            entry.get_status_display(),
+            entry.get_status_today_display(),
         ),
         Task(
             "Record CPD",

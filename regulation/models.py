@@ -115,7 +115,50 @@ class RegisterEntry(models.Model):
 
     @property
     def is_practising(self) -> bool:
-        return self.status in PRACTISING
+        return self.status_today in PRACTISING
+
+    def status_from_facts(self, day: datetime.date, *, orders, conditions) -> tuple[str, Order | None]:
+        """The status on ``day`` from dated facts: orders and conditions in force, and the renewal deadline.
+        Lapse, voluntary removal and removal are decisions, kept until someone decides otherwise."""
+        from . import years
+
+        in_force = [o for o in orders if o.in_force_on(day)]
+        for kinds, status in ((("removal",), EntryStatus.REMOVED), (Order.SUSPENDING, EntryStatus.SUSPENDED)):
+            for order in in_force:
+                if order.kind in kinds:
+                    return status, order
+        if self.status in (EntryStatus.LAPSED, EntryStatus.VOLUNTARILY_REMOVED):
+            return self.status, None
+        if years.grace_ends(self.registered_until) < day:
+            return EntryStatus.LAPSED, None
+        if any(c.in_force_on(day) for c in conditions):
+            return EntryStatus.REGISTERED_WITH_CONDITIONS, next(
+                (o for o in in_force if o.kind in Order.CONDITIONAL), None
+            )
+        return EntryStatus.REGISTERED, None
+
+    @property
+    def status_today(self) -> str:
+        """What every page and the API show: right on the day it changes, before the nightly task records it.
+        Uses the prefetched ``orders_in_force``/``conditions_in_force`` when a selector loaded them."""
+        cached = self.__dict__.get("_status_today")
+        if cached is not None:
+            return cached
+        day = timezone.localdate()
+        orders = getattr(self, "orders_in_force", None)
+        if orders is None:
+            orders = list(self.orders.filter(status=Order.Status.IN_FORCE))
+        conditions = getattr(self, "conditions_in_force", None)
+        if conditions is None:
+            conditions = list(self.conditions.filter(revoked_at__isnull=True))
+        status, _ = self.status_from_facts(day, orders=orders, conditions=conditions)
+        if self.status == EntryStatus.REMOVED and status != EntryStatus.REMOVED:
+            status = self.status  # a removal is lifted only by a decision (restoration, an appeal)
+        self.__dict__["_status_today"] = status
+        return status
+
+    def get_status_today_display(self) -> str:
+        return EntryStatus(self.status_today).label
 
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
@@ -185,6 +228,15 @@ class Application(models.Model):
     entry = models.OneToOneField(
         RegisterEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )
+    restores = models.ForeignKey(
+        RegisterEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restoration_applications",
+        help_text="For a lapsed or removed person applying to return: the entry to restore.",
+    )
+    statement = models.TextField("why you are applying to return", blank=True, max_length=5000)
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -200,7 +252,7 @@ class Application(models.Model):
             ),
             models.CheckConstraint(
                 name="application_approved_has_entry",
-                condition=~Q(status="approved") | Q(entry__isnull=False),
+                condition=~Q(status="approved") | Q(entry__isnull=False) | Q(restores__isnull=False),
             ),
         ]
 
@@ -210,6 +262,10 @@ class Application(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def is_restoration(self) -> bool:
+        return self.restores_id is not None
 
 
 class Renewal(models.Model):
@@ -453,6 +509,17 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.starts_on:%d %B %Y}"
+
+    def get_status_today_display(self) -> str:
+        """An order "in force" whose dates have passed is shown as expired the same day, not after the
+        nightly task; one not yet started says so."""
+        today = timezone.localdate()
+        if self.status == self.Status.IN_FORCE:
+            if self.expires_on is not None and self.expires_on < today:
+                return self.Status.EXPIRED.label
+            if self.starts_on > today:
+                return f"Starts on {self.starts_on:%-d %B %Y}"
+        return self.get_status_display()
 
     def in_force_on(self, day: datetime.date) -> bool:
         return (

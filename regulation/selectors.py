@@ -20,6 +20,7 @@ from .models import (
     CaseStage,
     Condition,
     CPDRecord,
+    DirectWorkLog,
     Employment,
     FitnessToPractiseCase,
     Order,
@@ -109,6 +110,7 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
             "last_name",
             "status",
             "registered_on",
+            "registered_until",
             "qualification",
             "current_employer__town",
             "current_employer__name",
@@ -131,7 +133,9 @@ def bulk_lookup(numbers: list[str]) -> list[tuple[str, RegisterEntry | None]]:
 
 
 def staff_search(*, query: str = "", status: str = "") -> QuerySet[RegisterEntry]:
-    entries = RegisterEntry.objects.select_related("current_employer")
+    entries = RegisterEntry.objects.select_related("current_employer").prefetch_related(
+        *public_prefetches(timezone.localdate())
+    )
     query = (query or "").strip()
     if query:
         number = normalise_number(query)
@@ -198,11 +202,10 @@ def latest_application(user) -> Application | None:
     return Application.objects.filter(applicant=user).select_related("employer").order_by("-submitted_at").first()
 
 
-def direct_work_total(entry: RegisterEntry, today: datetime.date | None = None) -> Decimal:
-    today = today or timezone.localdate()
-    total = entry.direct_work.filter(
-        worked_on__gte=years.year_start_for(today), worked_on__lte=years.year_end_for(today)
-    ).aggregate(total=Sum("hours"))["total"]
+def direct_work_total(entry: RegisterEntry) -> Decimal:
+    """Hours in the same registration year as CPD (``years.counting_period``)."""
+    start, end = years.counting_period(entry.registered_on, entry.registered_until)
+    total = entry.direct_work.filter(worked_on__gte=start, worked_on__lte=end).aggregate(total=Sum("hours"))["total"]
     return total or Decimal("0")
 
 
@@ -230,24 +233,37 @@ def case_detail(pk: int) -> FitnessToPractiseCase:
     )
 
 
-def employed_staff(user) -> QuerySet[Employment]:
-    """Current employments at the organisations where this person is a line manager or workforce lead."""
+def employed_staff(user) -> list[Employment]:
+    """Current employments at the organisations where this person is a line manager or workforce lead, each
+    with ``hours_this_year`` counted in that person's own registration year (``years.counting_period``)."""
     today = timezone.localdate()
-    return (
+    prefetches = [
+        Prefetch(f"entry__{p.prefetch_through}", queryset=p.queryset, to_attr=p.to_attr)
+        for p in public_prefetches(today)
+    ]
+    staff = list(
         Employment.objects.filter(employer_id__in=employer_org_ids(user))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("entry", "employer")
-        .annotate(
-            hours_this_year=Sum(
-                "entry__direct_work__hours",
-                filter=Q(
-                    entry__direct_work__worked_on__gte=years.year_start_for(today),
-                    entry__direct_work__worked_on__lte=years.year_end_for(today),
-                ),
-            )
-        )
+        .prefetch_related(*prefetches)
         .order_by("entry__surname_key", "entry__name_key", "id")
     )
+    periods = {e.entry_id: years.counting_period(e.entry.registered_on, e.entry.registered_until) for e in staff}
+    hours: dict[int, Decimal] = {}
+    if periods:
+        logs = DirectWorkLog.objects.filter(
+            entry_id__in=periods,
+            worked_on__gte=min(p[0] for p in periods.values()),
+            worked_on__lte=max(p[1] for p in periods.values()),
+        ).values_list("entry_id", "worked_on", "hours")
+        for entry_id, day, amount in logs:
+            start, end = periods[entry_id]
+            if start <= day <= end:
+                hours[entry_id] = hours.get(entry_id, Decimal("0")) + amount
+    for employment in staff:
+        employment.hours_this_year = hours.get(employment.entry_id, Decimal("0"))
+        employment.period_label = years.period_label(*periods[employment.entry_id])
+    return staff
 
 
 ACCREDITATION_KINDS = {
@@ -298,6 +314,8 @@ def current_employer_ids(user) -> set[int]:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .values_list("employer_id", flat=True)
     )
+
+
 # --- For other apps (early career, accreditation): reads by person or number, never a join across apps --------
 
 

@@ -10,6 +10,7 @@ from .models import (
     CPDRecord,
     DirectWorkLog,
     Employment,
+    EntryStatus,
     FitnessToPractiseCase,
     Order,
     RegisterEntry,
@@ -72,6 +73,9 @@ class OrderSerializer(serializers.ModelSerializer):
 class RegisterEntrySerializer(serializers.ModelSerializer):
     status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
     current_employer = serializers.StringRelatedField()
+    status = serializers.ChoiceField(
+        source="status_today", choices=EntryStatus.choices, read_only=True, help_text="The status today."
+    )
 
     class Meta:
         model = RegisterEntry

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.notifications import notify
-from accounts.services import ServiceError, record_event, require
+from accounts.services import ServiceError, just_created, record_event, require
 
 from . import years
 from .models import (
@@ -64,6 +64,17 @@ def _set_status(
     return True
 
 
+MIN_QUALIFYING_AGE = 18  # a qualifying course is a degree or an apprenticeship at degree level
+MAX_END_NOTICE_DAYS = 92  # an employment can be ended ahead of the leaving day, within a notice period
+
+
+def years_after(day: datetime.date, years_: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years_)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years_, day=28)
+
+
 def _lock_entry(entry: RegisterEntry) -> RegisterEntry:
     return RegisterEntry.objects.select_for_update().get(pk=entry.pk)
 
@@ -106,8 +117,16 @@ def submit_application(
     User.objects.select_for_update().get(pk=applicant.pk)  # one submission at a time per person
     require(bool(first_name.strip() and last_name.strip()), "Enter your full name.")
     require(bool(qualification.strip()), "Enter the qualifying course you completed.")
-    require(qualified_on <= _today(), "The date of qualification must be today or in the past.")
-    require(qualified_on > date_of_birth, "The date of qualification must be after your date of birth.")
+    today = _today()
+    require(qualified_on <= today, "The date of qualification must be today or in the past.")
+    require(
+        years_after(date_of_birth, 16) <= today and date_of_birth >= years_after(today, -100),
+        "Enter a real date of birth: you must be between 16 and 100 years old.",
+    )
+    require(
+        qualified_on >= years_after(date_of_birth, MIN_QUALIFYING_AGE),
+        f"The date of qualification must be at least {MIN_QUALIFYING_AGE} years after your date of birth.",
+    )
     duplicate = _duplicate_message(
         applicant=applicant, first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, email=email
     )
@@ -168,6 +187,65 @@ def respond_to_request(*, application: Application, by: User, response: str) -> 
     return application
 
 
+RESTORABLE = (EntryStatus.LAPSED, EntryStatus.VOLUNTARILY_REMOVED, EntryStatus.REMOVED)
+
+
+@transaction.atomic
+def apply_for_restoration(*, entry: RegisterEntry, by: User, address: str, statement: str) -> Application:
+    """A lapsed or removed person asks to return. Regulator staff decide as for any application; the entry,
+    its number and its history are kept."""
+    User.objects.select_for_update().get(pk=by.pk)
+    entry = _lock_entry(entry)
+    require(entry.user_id == by.pk, "You can only apply to restore your own registration.")
+    require(entry.status_today in RESTORABLE, "Your registration does not need restoring.")
+    require(bool(address.strip()), "Enter your home address.")
+    statement = _reason(statement, "Say why you are applying to return to the register.")
+    open_apps = Application.objects.filter(applicant=by, status__in=Application.OPEN)
+    same = open_apps.filter(restores=entry).first()
+    if same:
+        return same  # a resent form
+    require(not open_apps.exists(), "You already have an application waiting for a decision.")
+    application = Application.objects.create(
+        applicant=by,
+        first_name=entry.first_name,
+        last_name=entry.last_name,
+        date_of_birth=entry.date_of_birth or datetime.date(1900, 1, 1),
+        email=entry.email or by.email,
+        address=address.strip(),
+        qualification=entry.qualification,
+        qualified_on=entry.qualified_on,
+        restores=entry,
+        statement=statement,
+    )
+    record_event(application, "restoration_requested", by=by, to_state=application.status)
+    return application
+
+
+def _restore(*, application: Application, by: User, reason: str) -> RegisterEntry:
+    entry = _lock_entry(application.restores)
+    require(entry.status_today in RESTORABLE, "This registration does not need restoring.")
+    today = _today()
+    for order in entry.orders.select_for_update().filter(kind="removal", status=Order.Status.IN_FORCE):
+        order.status = Order.Status.REVOKED
+        order.ended_at = timezone.now()
+        order.end_reason = f"Restored to the register: {reason}"
+        order.save(update_fields=["status", "ended_at", "end_reason"])
+        record_event(order, "revoked", by=by, reason=order.end_reason, from_state="in_force", to_state="revoked")
+    previous_until = entry.registered_until
+    entry.registered_until = max(years.first_registered_until(today), entry.registered_on)
+    entry.save(update_fields=["registered_until"])
+    _set_status(entry, EntryStatus.REGISTERED, by=by, reason=f"Restored to the register: {reason}")
+    refresh_status(entry=entry, by=by, reason="Restored to the register")
+    record_event(
+        entry,
+        "restored",
+        by=by,
+        reason=reason,
+        changes={"registered_until": [previous_until.isoformat(), entry.registered_until.isoformat()]},
+    )
+    return entry
+
+
 def allocate_registration_number() -> RegistrationNumber:
     """The primary key comes from the database sequence, so two approvals at once get different numbers."""
     return RegistrationNumber.objects.create()
@@ -181,6 +259,16 @@ def approve_application(*, application: Application, by: User, reason: str) -> R
     )
     require(application.applicant_id != by.pk, "You cannot decide your own application.")
     reason = _reason(reason, "Give a reason for the decision.")
+    if application.is_restoration:
+        entry = _restore(application=application, by=by, reason=reason)
+        application.status = Application.Status.APPROVED
+        application.decided_at = timezone.now()
+        application.decided_by = by
+        application.decision_reason = reason
+        application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        record_event(application, "approved", by=by, reason=reason, from_state="submitted", to_state="approved")
+        notify(to=[entry.email or application.email], template="regulation/approved", context={"entry": entry})
+        return entry
     require(
         not RegisterEntry.objects.filter(user_id=application.applicant_id).exists(),
         "This person is already registered.",
@@ -266,6 +354,18 @@ def record_cpd(
         bool(title.strip() and learning.strip() and impact.strip()), "Enter the title, what you learned and its impact."
     )
     require(not discussed_with_peer or bool(peer_name.strip()), "Say who you discussed it with.")
+    same = just_created(
+        entry.cpd_records.filter(
+            title=title.strip(),
+            activity_date=activity_date,
+            learning=learning.strip(),
+            impact=impact.strip(),
+            discussed_with_peer=discussed_with_peer,
+            peer_name=peer_name.strip() if discussed_with_peer else "",
+        )
+    )
+    if same:
+        return same
     record = CPDRecord.objects.create(
         entry=entry,
         title=title.strip(),
@@ -282,15 +382,14 @@ def record_cpd(
 def renewal_position(entry: RegisterEntry, today: datetime.date | None = None) -> dict:
     """What renewal needs from this person today: whether it is open, and what CPD still lacks."""
     today = today or _today()
-    year_end = entry.registered_until
-    start = datetime.date(year_end.year - 1, 12, 1)
+    start, year_end = years.counting_period(entry.registered_on, entry.registered_until)
     records = entry.cpd_records.filter(activity_date__gte=start, activity_date__lte=year_end)
     cpd = records.count()
     peer = records.filter(discussed_with_peer=True).count()
     opens = years.window_opens(year_end)
     grace_end = years.grace_ends(year_end)
     problems = []
-    if entry.status not in PRACTISING:
+    if entry.status_today not in PRACTISING:
         problems.append(f"Your registration is {entry.get_status_display().lower()}, so it cannot be renewed.")
     if today < opens:
         problems.append(f"Renewal opens on {opens:%-d %B %Y}.")
@@ -305,6 +404,7 @@ def renewal_position(entry: RegisterEntry, today: datetime.date | None = None) -
     return {
         "year_end": year_end,
         "year_start": start,
+        "period_label": years.period_label(start, year_end),
         "opens": opens,
         "grace_ends": grace_end,
         "cpd": cpd,
@@ -354,6 +454,9 @@ def log_direct_work(
     require(worked_on <= _today(), "The date must be today or in the past.")
     require(Decimal("0") < hours <= Decimal("24"), "Hours must be more than 0 and no more than 24.")
     require(bool(description.strip()), "Say what the work was.")
+    same = just_created(entry.direct_work.filter(worked_on=worked_on, hours=hours, description=description.strip()))
+    if same:
+        return same
     log = DirectWorkLog.objects.create(entry=entry, worked_on=worked_on, hours=hours, description=description.strip())
     record_event(entry, "direct_work_logged", by=by, changes={"date": worked_on.isoformat(), "hours": str(hours)})
     return log
@@ -382,6 +485,11 @@ def _add_employment(*, entry, employer, role_title, started_on, fte, contract, b
     require(Decimal("0") < fte <= Decimal("1"), "Full-time equivalent must be more than 0 and no more than 1.")
     require(contract in Employment.Contract.values, "Say whether the job is permanent or through an agency.")
     require(bool(role_title.strip()), "Enter the role.")
+    same = just_created(
+        entry.employments.filter(employer=employer, role_title=role_title.strip(), started_on=started_on)
+    )
+    if same:
+        return same
     employment = Employment.objects.create(
         entry=entry, employer=employer, role_title=role_title.strip(), started_on=started_on, fte=fte, contract=contract
     )
@@ -436,7 +544,7 @@ def end_employment(*, employment: Employment, by: User, ended_on: datetime.date,
         owner or is_employer_staff(by, employment.employer_id), "Only the employer or the social worker can end this."
     )
     require(employment.ended_on is None, "This employment has already ended.")
-    require(ended_on >= employment.started_on, "The end date must be on or after the start date.")
+    _check_end_date(employment, ended_on)
     reason = _reason(reason, "Say why the employment ended.")
     employment.ended_on = ended_on
     employment.end_reason = reason
@@ -448,25 +556,51 @@ def end_employment(*, employment: Employment, by: User, ended_on: datetime.date,
     return employment
 
 
+def _check_end_date(employment: Employment, ended_on: datetime.date) -> None:
+    require(ended_on >= employment.started_on, "The end date must be on or after the start date.")
+    require(
+        ended_on <= _today() + datetime.timedelta(days=MAX_END_NOTICE_DAYS),
+        "The end date must be no more than 3 months from today.",
+    )
+
+
+@transaction.atomic
+def correct_employment_end(*, employment: Employment, by: User, ended_on: datetime.date, reason: str) -> Employment:
+    """A mistaken end date is corrected by the employer (or the person), the old date kept in the history."""
+    employment = Employment.objects.select_for_update().get(pk=employment.pk)
+    owner = employment.entry.user_id == by.pk
+    require(
+        owner or is_employer_staff(by, employment.employer_id),
+        "Only the employer or the social worker can change this.",
+    )
+    require(employment.ended_on is not None, "This employment has not ended.")
+    require(ended_on != employment.ended_on, "That is already the end date.")
+    _check_end_date(employment, ended_on)
+    reason = _reason(reason, "Say why the end date is changing.")
+    previous = employment.ended_on
+    employment.ended_on = ended_on
+    employment.save(update_fields=["ended_on"])
+    record_event(
+        employment,
+        "end_date_corrected",
+        by=by,
+        reason=reason,
+        changes={"ended_on": [previous.isoformat(), ended_on.isoformat()]},
+    )
+    _refresh_current_employer(_lock_entry(employment.entry))
+    return employment
+
+
 # --- Status derived from orders, conditions and renewal -------------------------------------------------------
 
 
 def derived_status(entry: RegisterEntry, today: datetime.date | None = None) -> tuple[str, Order | None]:
-    """The status the register should show today, and the order causing it, if any."""
+    """The status the register should show today, and the order causing it, if any (see
+    ``RegisterEntry.status_from_facts``, the one rule every read and write uses)."""
     today = today or _today()
     orders = [o for o in entry.orders.filter(status=Order.Status.IN_FORCE) if o.in_force_on(today)]
-    for kinds, status in ((("removal",), EntryStatus.REMOVED), (Order.SUSPENDING, EntryStatus.SUSPENDED)):
-        for order in orders:
-            if order.kind in kinds:
-                return status, order
-    if entry.status in (EntryStatus.LAPSED, EntryStatus.VOLUNTARILY_REMOVED):
-        return entry.status, None
-    if years.grace_ends(entry.registered_until) < today:
-        return EntryStatus.LAPSED, None
-    if any(c.in_force_on(today) for c in entry.conditions.filter(revoked_at__isnull=True)):
-        conditional = next((o for o in orders if o.kind in Order.CONDITIONAL), None)
-        return EntryStatus.REGISTERED_WITH_CONDITIONS, conditional
-    return EntryStatus.REGISTERED, None
+    conditions = list(entry.conditions.filter(revoked_at__isnull=True))
+    return entry.status_from_facts(today, orders=orders, conditions=conditions)
 
 
 def refresh_status(*, entry: RegisterEntry, by: User | None, reason: str) -> RegisterEntry:
@@ -491,6 +625,9 @@ def open_case(
     concern = _reason(concern, "Describe the concern.")
     require(bool(source.strip()), "Say who raised the concern.")
     require(received_on <= _today(), "The date received must be today or in the past.")
+    same = just_created(entry.ftp_cases.filter(concern=concern, received_on=received_on), field="opened_at")
+    if same:
+        return same
     case = FitnessToPractiseCase.objects.create(
         entry=entry, concern=concern, source=source.strip(), received_on=received_on, opened_by=by
     )
@@ -523,8 +660,17 @@ def move_case_stage(*, case: FitnessToPractiseCase, by: User, stage: str, note: 
 def _make_order(*, case, kind, by, starts_on, expires_on, review_on, reason, conditions: list[str]) -> Order:
     require(expires_on is not None or kind == Order.Kind.REMOVAL, "Give the date the order expires.")
     require(expires_on is None or expires_on >= starts_on, "The expiry date must be on or after the start date.")
+    require(
+        expires_on is None or expires_on >= _today(),
+        "The expiry date must be today or in the future: an order that has already ended cannot be made.",
+    )
+    require(starts_on >= case.received_on, "The start date must be on or after the date the concern was received.")
     if kind in Order.INTERIM:
         require(review_on is not None, "Give the date the interim order will be reviewed.")
+        require(
+            starts_on <= review_on and (expires_on is None or review_on <= expires_on),
+            "The review date must be between the start date and the expiry date.",
+        )
     if kind in Order.CONDITIONAL:
         require(bool(conditions), "List the conditions, one per line.")
     order = Order.objects.create(
@@ -564,6 +710,11 @@ def make_interim_order(
     require(case.is_open, "Interim orders can only be made on an open case.")
     require(kind in Order.INTERIM, "Choose interim suspension or interim conditions.")
     reason = _reason(reason, "Give the reasons for the interim order.")
+    same = just_created(
+        case.orders.filter(kind=kind, starts_on=starts_on, status=Order.Status.IN_FORCE), field="made_at"
+    )
+    if same:
+        return same
     order = _make_order(
         case=case,
         kind=kind,
@@ -713,6 +864,12 @@ def add_condition(
     require(ends_on is not None, "Enter the date the condition ends.")
     require(ends_on >= starts_on, "The end date must be on or after the start date.")
     require(case is None or case.entry_id == entry.pk, "That case is about someone else.")
+    same = just_created(
+        entry.conditions.filter(text=text, starts_on=starts_on, ends_on=ends_on, revoked_at__isnull=True),
+        field="added_at",
+    )
+    if same:
+        return same
     condition = Condition.objects.create(
         entry=entry, case=case, text=text, starts_on=starts_on, ends_on=ends_on, added_by=by
     )

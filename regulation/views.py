@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -24,8 +25,10 @@ PAGE_SIZE = 20
 
 
 def _perm(name, fn=None):
+    """Signed in and allowed. These pages show personal data, so no browser or proxy keeps a copy."""
+
     def decorator(view):
-        return login_required(permission_required(name, fn=fn, raise_exception=True)(view))
+        return never_cache(login_required(permission_required(name, fn=fn, raise_exception=True)(view)))
 
     return decorator
 
@@ -48,7 +51,7 @@ def _own_entry_or_redirect(view):
             return redirect("regulation:apply")
         return view(request, entry, *args, **kwargs)
 
-    return login_required(inner)
+    return never_cache(login_required(inner))
 
 
 def employer_town(organisation) -> str:
@@ -64,8 +67,8 @@ def public_row(entry) -> dict:
     return {
         "registration_number": entry.registration_number,
         "name": entry.full_name,
-        "status": entry.get_status_display(),
-        "status_code": entry.status,
+        "status": entry.get_status_today_display(),
+        "status_code": entry.status_today,
         "registered_on": entry.registered_on,
         "qualification": entry.qualification,
         "employer_town": employer_town(entry.current_employer),
@@ -176,13 +179,17 @@ def bulk_lookup(request):
 # --- Social workers --------------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 def apply(request):
-    if selectors.own_entry(request.user):
-        return redirect("regulation:my_registration")
     latest = selectors.latest_application(request.user)
     if latest and latest.is_open:
         return redirect("regulation:my_application")
+    entry = selectors.own_entry(request.user)
+    if entry and entry.status_today in services.RESTORABLE:
+        return _apply_for_restoration(request, entry)
+    if entry:
+        return redirect("regulation:my_registration")
     user = request.user
     employer = next(iter(user.organisations_for("social_worker")), None)
     form = forms.ApplicationForm(
@@ -197,6 +204,23 @@ def apply(request):
     return render(request, "regulation/apply.html", {"form": form, "page_title": "Apply to register"})
 
 
+def _apply_for_restoration(request, entry):
+    form = forms.RestorationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application = _attempt(
+            form, lambda: services.apply_for_restoration(entry=entry, by=request.user, **form.cleaned_data)
+        )
+        if application:
+            messages.success(request, "Your application to return to the register has been sent to the regulator.")
+            return redirect("regulation:my_application")
+    return render(
+        request,
+        "regulation/apply_restore.html",
+        {"entry": entry, "form": form, "page_title": "Apply to return to the register"},
+    )
+
+
+@never_cache
 @login_required
 def my_application(request):
     application = selectors.latest_application(request.user)
@@ -229,10 +253,11 @@ def my_registration(request, entry):
         {
             "entry": entry,
             "position": position,
-            "year_label": years.year_label(entry.registered_until),
+            "year_label": position["period_label"],
             "hours": selectors.direct_work_total(entry),
             "hours_expected": years.direct_work_hours_expected(),
             "employments": entry.employments.select_related("employer"),
+            "can_restore": entry.status_today in services.RESTORABLE,
             "page_title": "Your registration",
         },
     )
@@ -286,17 +311,17 @@ def direct_work(request, entry):
         if log:
             messages.success(request, f"{log.hours} hours of direct work logged.")
             return redirect("regulation:direct_work")
-    today = timezone.localdate()
+    start, end = years.counting_period(entry.registered_on, entry.registered_until)
     return render(
         request,
         "regulation/direct_work.html",
         {
             "entry": entry,
             "form": form,
-            "logs": entry.direct_work.filter(worked_on__gte=years.year_start_for(today)),
+            "logs": entry.direct_work.filter(worked_on__gte=start, worked_on__lte=end),
             "hours": selectors.direct_work_total(entry),
             "hours_expected": years.direct_work_hours_expected(),
-            "year_label": years.year_label(years.year_end_for(today)),
+            "year_label": years.period_label(start, end),
             "page_title": "Your direct work with children and families",
         },
     )
@@ -327,7 +352,7 @@ def employment(request, entry):
 
 @_perm("regulation.view_employed_staff")
 def employer_staff(request):
-    staff = list(selectors.employed_staff(request.user))
+    staff = selectors.employed_staff(request.user)
     return render(
         request,
         "regulation/employer_staff.html",
@@ -353,9 +378,11 @@ def employment_confirm(request, pk):
 @_perm("regulation.change_employment", fn=_employment)
 def employment_end(request, pk):
     job = _employment(request, pk)
-    form = forms.EndEmploymentForm(request.POST or None)
+    # An end date already given can be corrected (the old one stays in the history).
+    service = services.correct_employment_end if job.ended_on else services.end_employment
+    form = forms.EndEmploymentForm(request.POST or None, initial={"ended_on": job.ended_on} if job.ended_on else None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.end_employment(employment=job, by=request.user, **form.cleaned_data))
+        done = _attempt(form, lambda: service(employment=job, by=request.user, **form.cleaned_data))
         if done:
             messages.success(request, f"{job} has ended.")
             mine = job.entry.user_id == request.user.pk

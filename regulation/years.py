@@ -51,3 +51,20 @@ def first_registered_until(approved_on: datetime.date) -> datetime.date:
     if approved_on >= window_opens(end):
         return datetime.date(end.year + 1, 11, 30)
     return end
+
+
+def counting_period(
+    registered_on: datetime.date, registered_until: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The one registration-year rule every page uses for CPD and direct work: the year whose renewal is due
+    next, 1 December to the 30 November the person is registered until. Someone registered after the year
+    began (or in the renewal window, whose first year is longer) counts everything from the day they were
+    registered, so CPD done between approval and 1 December is never lost."""
+    start = datetime.date(registered_until.year - 1, 12, 1)
+    if datetime.date(registered_until.year - 2, 12, 1) <= registered_on < start:
+        start = registered_on
+    return start, registered_until
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    return f"{start:%-d %B %Y} to {end:%-d %B %Y}"

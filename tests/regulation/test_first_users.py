@@ -126,3 +126,397 @@ def test_names_match_as_people_type_them(client, regulator, time_machine, first,
     assert entry.registration_number in page
     api = client.get("/api/v1/register/public/", {"q": typed}).json()
     assert [r["registration_number"] for r in api["results"]] == [entry.registration_number]
+
+
+# --- Item 5: GOV.UK date inputs, prefilled --------------------------------------------------------------------
+
+
+def test_cpd_page_prefills_today_in_day_month_and_year_boxes_and_saves_them(client, entry, worker):
+    client.force_login(worker)
+    body = client.get("/register/me/cpd/").content.decode()
+    assert 'type="date"' not in body
+    assert 'name="activity_date-day" type="text" inputmode="numeric" value="2"' in body
+    assert 'name="activity_date-year" type="text" inputmode="numeric" value="2027"' in body
+    data = {
+        "title": "Workshop",
+        "activity_date-day": "1",
+        "activity_date-month": "3",
+        "activity_date-year": "2027",
+        "learning": "l",
+        "impact": "i",
+    }
+    assert client.post("/register/me/cpd/", data).status_code == 302
+    assert entry.cpd_records.get().activity_date == datetime.date(2027, 3, 1)
+
+
+def test_employer_ending_employment_sees_the_prefilled_date_and_can_save_it(client, entry, worker, leeds):
+    from decimal import Decimal
+
+    job = services.add_employment(
+        entry=entry,
+        by=worker,
+        employer=leeds,
+        role_title="Social worker",
+        started_on=datetime.date(2027, 1, 1),
+        fte=Decimal("1"),
+        contract="permanent",
+    )
+    manager = make_user(Role.LINE_MANAGER, organisation=leeds, email="m@leeds.example")
+    client.force_login(manager)
+    body = client.get(f"/register/employment/{job.pk}/end/").content.decode()
+    assert 'name="ended_on-month" type="text" inputmode="numeric" value="3"' in body
+    response = client.post(
+        f"/register/employment/{job.pk}/end/",
+        {"ended_on-day": "2", "ended_on-month": "3", "ended_on-year": "2027", "reason": "Left"},
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.ended_on == datetime.date(2027, 3, 2)
+
+
+def test_application_errors_name_the_field(client, time_machine):
+    time_machine.move_to(SPRING, tick=False)
+    client.force_login(make_user(None, email="new@example.com"))
+    body = client.post("/register/apply/", {"first_name": ""}).content.decode()
+    assert "Enter your date of birth" in body
+    assert "Enter date of qualification" in body
+    assert "Enter your first name" in body and "Enter home address" in body
+    assert body.count("This field is required") == 0
+
+
+# --- Item 6: double submission ---------------------------------------------------------------------------------
+
+
+def test_two_quick_posts_of_a_cpd_record_make_one(client, entry, worker):
+    client.force_login(worker)
+    data = {
+        "title": "Workshop",
+        "activity_date": "2027-03-01",
+        "learning": "l",
+        "impact": "i",
+    }
+    assert client.post("/register/me/cpd/", data).status_code == 302
+    assert client.post("/register/me/cpd/", data).status_code == 302
+    assert entry.cpd_records.count() == 1
+    body = client.get("/register/me/cpd/").content.decode()
+    assert 'data-prevent-double-click="true"' in body
+
+
+def test_resent_direct_work_and_interim_order_make_one_each(entry, worker, regulator):
+    from decimal import Decimal
+
+    for _ in range(2):
+        services.log_direct_work(
+            entry=entry, by=worker, worked_on=datetime.date(2027, 3, 1), hours=Decimal("2"), description="Visit"
+        )
+    assert entry.direct_work.count() == 1
+    case = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=entry.registered_on)
+    again = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=entry.registered_on)
+    assert again == case
+    for _ in range(2):
+        services.make_interim_order(
+            case=case,
+            by=regulator,
+            kind="interim_suspension",
+            starts_on=entry.registered_on,
+            review_on=entry.registered_on + datetime.timedelta(days=30),
+            expires_on=entry.registered_on + datetime.timedelta(days=90),
+            reason="r",
+        )
+    assert case.orders.count() == 1
+
+
+# --- Item 8: a status is right on the day it changes ----------------------------------------------------------
+
+
+def test_the_day_after_conditions_expire_the_public_page_says_registered(client, entry, regulator, time_machine):
+    services.add_condition(
+        entry=entry,
+        by=regulator,
+        text="Weekly supervision",
+        starts_on=entry.registered_on,
+        ends_on=entry.registered_on + datetime.timedelta(days=10),
+    )
+    time_machine.move_to(SPRING + datetime.timedelta(days=11), tick=False)  # no nightly task has run
+    body = client.get("/register/check/", {"q": entry.registration_number}).content.decode()
+    assert "Registered with conditions" not in body
+    assert ">Registered<" in body
+    api = client.get("/api/v1/register/public/", {"q": entry.registration_number}).json()
+    assert api["results"][0]["status"] == "Registered"
+
+
+def test_a_non_renewer_past_the_grace_period_shows_lapsed_everywhere(client, entry, worker, time_machine):
+    time_machine.move_to(datetime.datetime(2027, 12, 23, 10, tzinfo=datetime.UTC), tick=False)  # grace ended 21 Dec
+    body = client.get("/register/check/", {"q": entry.registration_number}).content.decode()
+    assert "Lapsed (not renewed)" in body
+    client.force_login(worker)
+    assert "Lapsed (not renewed)" in client.get("/register/me/").content.decode()
+    assert client.get(f"/api/v1/register/entries/{entry.pk}/").json()["status"] == "lapsed"
+
+
+def test_the_nightly_tasks_only_record_what_the_pages_already_showed(entry, regulator, time_machine):
+    time_machine.move_to(datetime.datetime(2027, 12, 23, 10, tzinfo=datetime.UTC), tick=False)
+    shown = entry.status_today
+    services.lapse_unrenewed()
+    entry.refresh_from_db()
+    assert entry.status == shown == EntryStatus.LAPSED
+
+
+# --- Item 9: implausible dates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dob", "qualified", "message"),
+    [
+        (datetime.date(1, 1, 1), datetime.date(2016, 7, 1), "between 16 and 100"),
+        (datetime.date(2009, 1, 1), datetime.date(2016, 7, 1), "at least 18 years after"),
+    ],
+)
+def test_implausible_application_dates_are_refused(worker, dob, qualified, message, time_machine):
+    from .conftest import apply_for
+
+    time_machine.move_to(SPRING, tick=False)
+    with pytest.raises(services.ServiceError, match=message):
+        apply_for(worker, date_of_birth=dob, qualified_on=qualified)
+
+
+def test_application_page_refuses_a_seven_year_old_qualifying(client, time_machine):
+    time_machine.move_to(SPRING, tick=False)
+    client.force_login(make_user(None, email="young@example.com"))
+    data = {
+        "first_name": "A",
+        "last_name": "B",
+        "date_of_birth-day": "1",
+        "date_of_birth-month": "1",
+        "date_of_birth-year": "2000",
+        "email": "young@example.com",
+        "address": "x",
+        "qualification": "BA",
+        "qualified_on-day": "1",
+        "qualified_on-month": "7",
+        "qualified_on-year": "2007",
+    }
+    body = client.post("/register/apply/", data).content.decode()
+    assert "Date of qualification must be at least 18 years after your date of birth" in body
+
+
+def test_interim_orders_with_implausible_dates_are_refused(entry, regulator):
+    case = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=entry.registered_on)
+    with pytest.raises(services.ServiceError, match="already ended"):
+        services.make_interim_order(
+            case=case,
+            by=regulator,
+            kind="interim_suspension",
+            starts_on=datetime.date(1990, 1, 1),
+            review_on=datetime.date(1990, 2, 1),
+            expires_on=datetime.date(1990, 6, 1),
+            reason="r",
+        )
+    with pytest.raises(services.ServiceError, match="review date must be between"):
+        services.make_interim_order(
+            case=case,
+            by=regulator,
+            kind="interim_suspension",
+            starts_on=entry.registered_on,
+            review_on=entry.registered_on + datetime.timedelta(days=200),
+            expires_on=entry.registered_on + datetime.timedelta(days=90),
+            reason="r",
+        )
+
+
+def test_an_order_past_its_expiry_is_not_shown_in_force(client, entry, regulator, time_machine):
+    case = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=entry.registered_on)
+    services.make_interim_order(
+        case=case,
+        by=regulator,
+        kind="interim_suspension",
+        starts_on=entry.registered_on,
+        review_on=entry.registered_on + datetime.timedelta(days=5),
+        expires_on=entry.registered_on + datetime.timedelta(days=10),
+        reason="r",
+    )
+    time_machine.move_to(SPRING + datetime.timedelta(days=20), tick=False)
+    client.force_login(regulator)
+    body = client.get(f"/register/entries/{entry.pk}/").content.decode()
+    assert "In force" not in body and "Expired" in body
+
+
+def test_a_far_future_end_date_is_refused_and_a_mistaken_one_corrected_with_history(entry, worker, leeds):
+    from decimal import Decimal
+
+    job = services.add_employment(
+        entry=entry,
+        by=worker,
+        employer=leeds,
+        role_title="Social worker",
+        started_on=datetime.date(2027, 1, 1),
+        fte=Decimal("1"),
+        contract="permanent",
+    )
+    manager = make_user(Role.LINE_MANAGER, organisation=leeds, email="m2@leeds.example")
+    with pytest.raises(services.ServiceError, match="no more than 3 months"):
+        services.end_employment(employment=job, by=manager, ended_on=datetime.date(2031, 1, 1), reason="typo")
+    services.end_employment(employment=job, by=manager, ended_on=datetime.date(2027, 5, 1), reason="Leaving")
+    services.correct_employment_end(
+        employment=job, by=manager, ended_on=datetime.date(2027, 4, 1), reason="Left earlier"
+    )
+    job.refresh_from_db()
+    assert job.ended_on == datetime.date(2027, 4, 1)
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.for_object(job).get(action="end_date_corrected")
+    assert event.changes == {"ended_on": ["2027-05-01", "2027-04-01"]}
+
+
+# --- Item 11: one registration-year rule ---------------------------------------------------------------------
+
+
+def test_cpd_between_approval_in_the_window_and_1_december_counts(worker, regulator, time_machine):
+    from .conftest import add_cpd
+
+    time_machine.move_to(datetime.datetime(2026, 9, 15, 10, tzinfo=datetime.UTC), tick=False)
+    entry = register(worker, regulator)
+    assert entry.registered_until == datetime.date(2027, 11, 30)
+    time_machine.move_to(datetime.datetime(2026, 10, 1, 10, tzinfo=datetime.UTC), tick=False)
+    add_cpd(entry, worker, day=datetime.date(2026, 10, 1))
+    position = services.renewal_position(entry)
+    assert position["cpd"] == 1
+    assert position["year_start"] == datetime.date(2026, 9, 15)
+
+
+def test_cpd_and_direct_work_count_the_same_year_on_the_same_day(client, worker, regulator, time_machine):
+    from decimal import Decimal
+
+    from regulation import selectors
+
+    time_machine.move_to(datetime.datetime(2026, 9, 15, 10, tzinfo=datetime.UTC), tick=False)
+    entry = register(worker, regulator)
+    services.log_direct_work(
+        entry=entry, by=worker, worked_on=datetime.date(2026, 9, 15), hours=Decimal("3"), description="Visit"
+    )
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC), tick=False)
+    position = services.renewal_position(entry)
+    assert selectors.direct_work_total(entry) == Decimal("3")
+    client.force_login(worker)
+    body = client.get("/register/me/direct-work/").content.decode()
+    assert position["period_label"] in body and "15 September 2026 to 30 November 2027" in body
+    assert "How the registration year is counted" in body
+
+
+# --- Item 2: people can find the service, and a way back ------------------------------------------------------
+
+
+def test_a_new_sign_up_sees_apply_as_a_link_and_then_your_registration_in_the_navigation(client, time_machine):
+    from .conftest import apply_for
+
+    time_machine.move_to(SPRING, tick=False)
+    newcomer = make_user(None, email="newcomer@example.com", first_name="New", last_name="Comer")
+    client.force_login(newcomer)
+    home = client.get("/").content.decode()
+    assert 'href="/register/apply/"' in home and "Apply to register" in home
+    assert "Your registration</a>" not in home.split("govuk-service-navigation__list")[1].split("</ul>")[0]
+    apply_for(newcomer)
+    home = client.get("/").content.decode()
+    nav = home.split("govuk-service-navigation__list")[1].split("</ul>")[0]
+    assert 'href="/register/me/"' in nav
+    assert 'href="/register/application/"' in home and "Your application" in home
+
+
+def test_a_lapsed_person_applies_to_return_and_staff_restore_them_with_history_kept(
+    client, entry, worker, regulator, time_machine
+):
+    time_machine.move_to(datetime.datetime(2027, 12, 23, 10, tzinfo=datetime.UTC), tick=False)
+    services.lapse_unrenewed()
+    client.force_login(worker)
+    home = client.get("/").content.decode()
+    assert "Apply to return to the register" in home and 'href="/register/apply/"' in home
+    assert "Apply to return to the register" in client.get("/register/me/").content.decode()
+    response = client.post(
+        "/register/apply/", {"address": "1 New Street, Leeds", "statement": "Back from a career break"}
+    )
+    assert response.status_code == 302
+    application = entry.restoration_applications.get()
+    assert application.is_open
+    client.force_login(regulator)
+    page = client.get(f"/register/applications/{application.pk}/").content.decode()
+    assert "Application to return to the register" in page and "Back from a career break" in page
+    response = client.post(
+        f"/register/applications/{application.pk}/", {"decision": "approve", "reason": "CPD evidence seen"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REGISTERED and entry.status_today == EntryStatus.REGISTERED
+    assert entry.registered_until == datetime.date(2028, 11, 30)
+    assert list(entry.status_changes.order_by("changed_at", "id").values_list("to_status", flat=True)) == [
+        "registered",
+        "lapsed",
+        "registered",
+    ]
+
+
+def test_a_removed_person_can_apply_to_return_and_a_practising_one_cannot(entry, worker, regulator):
+    with pytest.raises(services.ServiceError, match="does not need restoring"):
+        services.apply_for_restoration(entry=entry, by=worker, address="x", statement="y")
+    case = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=entry.registered_on)
+    services.record_outcome(case=case, by=regulator, outcome="removal", reason="Panel decision")
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REMOVED
+    application = services.apply_for_restoration(entry=entry, by=worker, address="x", statement="Five years on")
+    restored = services.approve_application(application=application, by=regulator, reason="Panel agreed")
+    assert restored.status == EntryStatus.REGISTERED
+    assert not restored.orders.filter(status="in_force").exists()
+
+
+# --- Item 12: wording and GOV.UK patterns ---------------------------------------------------------------------
+
+
+def test_staff_and_personal_pages_are_not_cached(client, entry, regulator, worker):
+    client.force_login(regulator)
+    for url in (f"/register/entries/{entry.pk}/", "/register/applications/", "/register/entries/?q=Okafor"):
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    client.force_login(worker)
+    assert "no-store" in client.get("/register/me/")["Cache-Control"]
+
+
+def test_free_text_has_a_limit_and_statuses_have_their_colours(client, entry, worker, regulator):
+    client.force_login(worker)
+    data = {"title": "x", "activity_date": "2027-03-01", "learning": "a" * 5001, "impact": "i"}
+    body = client.post("/register/me/cpd/", data).content.decode()
+    assert "Ensure this value has at most 5000 characters" in body
+    assert not entry.cpd_records.exists()
+    assert "govuk-tag--green" in client.get("/register/me/").content.decode()
+    services.add_condition(
+        entry=entry, by=regulator, text="Supervised", starts_on=entry.registered_on, ends_on=datetime.date(2028, 1, 1)
+    )
+    assert "govuk-tag--orange" in client.get("/register/check/", {"q": entry.registration_number}).content.decode()
+
+
+def test_entry_page_tables_can_be_scrolled_by_keyboard(client, entry, regulator):
+    client.force_login(regulator)
+    body = client.get(f"/register/entries/{entry.pk}/").content.decode()
+    assert 'class="app-table-scroll">' not in body
+    assert body.count('class="app-table-scroll" tabindex="0" role="region"') >= 4
+
+
+# --- Item 14 ---------------------------------------------------------------------------------------------------
+
+
+def test_signed_out_start_page_links_to_the_public_register_check(client):
+    assert 'href="/register/check/"' in client.get("/").content.decode().split("<main")[1]
+
+
+def test_account_page_says_whether_two_factor_is_set_up(client):
+    without = make_user(Role.SOCIAL_WORKER, email="no2fa@example.com", with_mfa=False)
+    client.force_login(without)
+    assert "Not set up" in client.get("/account/").content.decode()
+    with_app = make_user(Role.REGULATOR_STAFF, email="has2fa@example.com")
+    client.force_login(with_app)
+    body = client.get("/account/").content.decode()
+    assert "Not set up" not in body and "Set up: authenticator app" in body
+
+
+def test_regulators_administration_link_leads_to_a_page_they_can_use(client, regulator):
+    client.force_login(regulator)
+    home = client.get("/").content.decode()
+    assert 'href="/admin/"' in home
+    assert client.get("/admin/").status_code == 200

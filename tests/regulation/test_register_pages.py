@@ -158,7 +158,7 @@ def test_social_worker_applies_and_regulator_approves_through_the_pages(client, 
     application = Application.objects.get()
     client.force_login(regulator)
     response = client.post(f"/register/applications/{application.pk}/", {"decision": "approve", "reason": ""})
-    assert "This field is required" in response.content.decode()
+    assert "Enter reasons" in response.content.decode()
     response = client.post(f"/register/applications/{application.pk}/", {"decision": "approve", "reason": "Checked"})
     application.refresh_from_db()
     assert response.status_code == 302 and application.entry.current_employer == leeds
