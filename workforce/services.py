@@ -104,6 +104,13 @@ def _locked(unit: ReportingUnit, year: int) -> WorkforceReturn | None:
     return WorkforceReturn.objects.select_for_update().filter(unit=unit, year=year).first()
 
 
+def _not_known_reason(raw: dict, values: dict[str, Value]) -> str:
+    """Kept with the version: which counts the council could not give, and why."""
+    missing = [COUNTS[n] for n, v in values.items() if v == "x"]
+    reason = str(raw.get("not_known_reason") or "").strip()
+    return f"Not known: {', '.join(missing)}. {reason}" if missing and reason else ""
+
+
 def _check_form(raw: dict, *, year: int, complete: bool, today: date | None) -> dict[str, Value]:
     checked_year, problems = check_year(year, row=None, today=today)
     values, value_problems = check_values(raw, year=checked_year, row=None, complete=complete)
@@ -143,7 +150,7 @@ def save_draft(
         by=by,
         status=WorkforceReturn.Status.DRAFT,
         source=source,
-        reason="",
+        reason=_not_known_reason(raw, values),
         existing=existing,
     )
 
@@ -172,7 +179,7 @@ def submit_return(
         by=by,
         status=WorkforceReturn.Status.SUBMITTED,
         source=source,
-        reason="",
+        reason=_not_known_reason(raw, values),
         existing=existing,
     )
 
@@ -216,7 +223,7 @@ def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: s
     reported = set(WorkforceReturn.objects.filter(year__in=years).values_list("unit__organisations", "year", "unit_id"))
     taken = {(organisation, year): unit for organisation, year, unit in reported}
     member_ids = {u.pk: [o.pk for o in u.organisations.all()] for u in units.values()}
-    counts = {"created": 0, "corrected": 0, "unchanged": 0}
+    counts = {"created": 0, "corrected": 0, "drafts_updated": 0, "unchanged": 0}
     problems: list[Problem] = []
     new_returns: list[WorkforceReturn] = []
     for item in parsed:
@@ -263,7 +270,7 @@ def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: s
             reason=reason,
             existing=current,
         )
-        counts["corrected"] += 1
+        counts["corrected" if submitted else "drafts_updated"] += 1
     if problems:
         raise ReturnProblems(problems)
     WorkforceReturn.objects.bulk_create(new_returns, batch_size=500)
@@ -317,7 +324,7 @@ def import_returns(
 ) -> dict[str, int]:
     """The operators' load: every row becomes a submitted return, or nothing is saved."""
     rows = read_csv(decode_upload(data) if len(data) <= 5 * 1024 * 1024 else data.decode("utf-8-sig"))
-    parsed = parse_rows(rows, allowed_la_numbers=None, known_la_numbers=_known_la_numbers(), today=today)
+    parsed = parse_rows(rows, allowed_la_numbers=None, known_la_numbers=_known_la_numbers(), council=False, today=today)
     return _load(
         parsed,
         by=by,

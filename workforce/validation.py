@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .calculations import COUNTS, SYMBOLS, WHOLE_NUMBER_COUNTS, Value, parse_value, working_days
+from .calculations import COUNTS, RATES, SYMBOLS, WHOLE_NUMBER_COUNTS, Value, parse_value, working_days
 
 REQUIRED_COLUMNS = ["time_period", "old_la_code", *COUNTS]
 MAX_BYTES = 5 * 1024 * 1024
@@ -95,20 +95,46 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return rows
 
 
-def check_values(raw: dict[str, object], *, year: int | None, row: int | None, complete: bool) -> tuple[dict, list]:
-    """Parse and check one return's counts. `complete` (submitting) needs every count: a number or a symbol."""
+# Counts no rate needs: a council may say one is not known (x), with why.
+RATE_INPUTS = {name for rate in RATES.values() for name in rate.inputs}
+PUBLISHER_SYMBOLS = [s for s in SYMBOLS if s != "x"]
+
+
+def check_values(
+    raw: dict[str, object], *, year: int | None, row: int | None, complete: bool, council: bool = True
+) -> tuple[dict, list]:
+    """Parse and check one return's counts. `complete` (submitting) needs every count.
+
+    A council enters numbers. ``c``, ``low``, ``u`` and ``z`` are the Department's publication symbols, not a
+    council's answers, so only the operators' load of a published file (``council=False``) may hold them. A
+    council may say a count is not known (``x``) only where no rate needs it, and must then say why.
+    """
     problems: list[Problem] = []
     values: dict[str, Value] = {}
+    not_known = []
     for name, label in COUNTS.items():
         try:
             value = parse_value(raw.get(name))
         except ValueError:
+            hint = "a number, or x if it is not known" if council else f"a number, or one of {', '.join(SYMBOLS)}"
+            problems.append(Problem(row, name, f"{label} must be {hint}."))
+            continue
+        if council and value in PUBLISHER_SYMBOLS:
             problems.append(
-                Problem(row, name, f"{label} must be a number, or one of the symbols {', '.join(SYMBOLS)}.")
+                Problem(
+                    row,
+                    name,
+                    f"{label}: “{value}” is a symbol the Department uses when it publishes figures, not an answer. "
+                    "Enter the number, or x if it is not known.",
+                )
             )
             continue
         if value is None and complete:
-            problems.append(Problem(row, name, f"Enter {label.lower()} (or x if it is unavailable)."))
+            problems.append(Problem(row, name, f"Enter {label.lower()}."))
+        elif council and value == "x":
+            if complete and name in RATE_INPUTS:
+                problems.append(Problem(row, name, f"Enter {label.lower()}: the rates need it, so it cannot be x."))
+            not_known.append(label)
         elif isinstance(value, Decimal):
             if value < 0:
                 problems.append(Problem(row, name, f"{label} cannot be negative."))
@@ -121,6 +147,10 @@ def check_values(raw: dict[str, object], *, year: int | None, row: int | None, c
             ):
                 problems.append(Problem(row, name, f"{label} of {value} is not plausible for one council."))
         values[name] = value
+    if council and complete and not_known and not str(raw.get("not_known_reason") or "").strip():
+        problems.append(
+            Problem(row, "not_known_reason", f"Say why {', '.join(n.lower() for n in not_known)} is not known.")
+        )
     problems += _cross_checks(values, year=year, row=row)
     return values, problems
 
@@ -139,8 +169,8 @@ def _cross_checks(values: dict, *, year: int | None, row: int | None) -> list[Pr
                 Problem(
                     row,
                     f"leavers_{suffix}",
-                    f"Leavers ({suffix}) of {leavers} is more than everyone who could have left "
-                    f"(in post {inpost} plus starters {starters}).",
+                    f"Leavers ({'FTE' if suffix == 'fte' else 'headcount'}) of {leavers} is more than everyone "
+                    f"who could have left (in post {inpost} plus starters {starters}).",
                 )
             )
     holders, inpost, agency = (_number(values, k) for k in ("case_holders_fte", "inpost_fte", "agency_fte"))
@@ -191,6 +221,7 @@ def parse_rows(
     allowed_la_numbers: set[str] | None,
     known_la_numbers: set[str],
     complete: bool = True,
+    council: bool = True,
     today: date | None = None,
 ) -> list[ParsedReturn]:
     """Check every row; raise ReturnProblems listing all of them, or return the parsed returns."""
@@ -226,7 +257,7 @@ def parse_rows(
                     break
             for number in numbers:
                 seen.setdefault((number, year), line)
-        values, value_problems = check_values(row, year=year, row=line, complete=complete)
+        values, value_problems = check_values(row, year=year, row=line, complete=complete, council=council)
         problems += value_problems
         if year and numbers:
             parsed.append(ParsedReturn(line, year, code, values))

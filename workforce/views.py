@@ -38,7 +38,7 @@ def _unit_for(request, units) -> ReportingUnit:
 
 
 def _raw(form) -> dict:
-    return {name: form.data.get(name, "") for name in COUNTS}
+    return {name: form.data.get(name, "") for name in [*COUNTS, "not_known_reason"]}
 
 
 @login_required
@@ -108,7 +108,8 @@ def return_detail(request, pk):
         {
             "page_title": f"{ret.unit.name}: {ret.year} return",
             "ret": ret,
-            "counts": [(COUNTS[n], display_count(counts[n])) for n in COUNTS],
+            # A draft's blank is "not entered", not the publisher's x (unavailable).
+            "counts": [(COUNTS[n], "not entered" if counts[n] is None else display_count(counts[n])) for n in COUNTS],
             "rates": [(r.label, display(rates[n]), r.unit) for n, r in RATES.items()],
             "can_change": request.user.has_perm("workforce.change_workforcereturn", ret),
         },
@@ -181,11 +182,7 @@ def upload(request):
         except ServiceError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(
-                request,
-                f"Your file has been checked: {counts['created']} return(s) saved as drafts, "
-                f"{counts['corrected']} corrected, {counts['unchanged']} unchanged. Check and submit each draft.",
-            )
+            messages.success(request, upload_message(counts))
             return redirect("workforce:returns")
     return render(
         request,
@@ -197,6 +194,20 @@ def upload(request):
             "columns": ["time_period", "old_la_code", *COUNTS],
         },
     )
+
+
+def upload_message(counts: dict[str, int]) -> str:
+    """Say what happened to each kind of row: a correction to a submitted return is live, not a draft."""
+    parts = []
+    if counts.get("created"):
+        parts.append(f"{counts['created']} new return(s) saved as drafts: check and submit each one")
+    if counts.get("drafts_updated"):
+        parts.append(f"{counts['drafts_updated']} draft(s) updated: check and submit each one")
+    if counts.get("corrected"):
+        parts.append(f"{counts['corrected']} submitted return(s) corrected: the corrections are live now")
+    if counts.get("unchanged"):
+        parts.append(f"{counts['unchanged']} return(s) unchanged")
+    return "Your file has been checked. " + ("; ".join(parts) or "Nothing has changed") + "."
 
 
 def _report_context(request):
