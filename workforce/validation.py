@@ -21,6 +21,10 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_STAFF = Decimal(5000)
 MAX_CASES = Decimal(100000)
 FIRST_YEAR = 2010
+# A council's file holds a handful of returns; these bounds keep one bad file from holding a web worker.
+MAX_ROWS = 2_000
+MAX_FIELD_CHARS = 200
+PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,16 @@ class ReturnProblems(Exception):
     """The return(s) cannot be saved; ``problems`` says where and why."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("; ".join(str(p) for p in problems[:PROBLEMS_SHOWN]))
         self.problems = problems
+
+    @property
+    def shown(self) -> list[Problem]:
+        """The first problems, then one line counting the rest: a page never lists thousands."""
+        rest = len(self.problems) - PROBLEMS_SHOWN
+        if rest <= 0:
+            return self.problems
+        return [*self.problems[:PROBLEMS_SHOWN], Problem(None, "", f"…and {rest:,} more problems not shown.")]
 
 
 @dataclass
@@ -73,7 +85,7 @@ def decode_upload(data: bytes) -> str:
     raise ReturnProblems([Problem(None, "", "The file's text encoding is not UTF-8 or Windows-1252.")])
 
 
-def read_csv(text: str) -> list[dict[str, str]]:
+def read_csv(text: str, *, max_rows: int | None = MAX_ROWS) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -83,13 +95,28 @@ def read_csv(text: str) -> list[dict[str, str]]:
     if missing:
         raise ReturnProblems([Problem(None, c, "This column is missing from the file.") for c in missing])
     rows = []
-    for line, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        if (row.get("geographic_level") or "Local authority").strip() != "Local authority":
-            continue  # national and regional rows of a published file are sums, not returns
-        row["_line"] = line
-        rows.append(row)
+    try:
+        for line, row in enumerate(reader, start=2):
+            if max_rows is not None and line - 1 > max_rows:
+                raise ReturnProblems(
+                    [Problem(None, "", f"The file has more than {max_rows:,} rows. Upload your own returns only.")]
+                )
+            too_long = [k for k, v in row.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS]
+            if too_long:
+                raise ReturnProblems(
+                    [Problem(line, str(too_long[0]), f"This cell is longer than {MAX_FIELD_CHARS} characters.")]
+                )
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            if (row.get("geographic_level") or "Local authority").strip() != "Local authority":
+                continue  # national and regional rows of a published file are sums, not returns
+            row["_line"] = line
+            rows.append(row)
+    except csv.Error as exc:
+        # e.g. a cell over the csv module's own limit, or a stray NUL: say so instead of failing.
+        raise ReturnProblems(
+            [Problem(reader.line_num or None, "", f"The file cannot be read as CSV ({exc}).")]
+        ) from exc
     if not rows:
         raise ReturnProblems([Problem(None, "", "The file has no returns in it, only a header.")])
     return rows

@@ -85,7 +85,7 @@ def _save(request, form, *, unit, year_text, existing=None):
         saved = service(unit=unit, year=int(year_text), raw=_raw(form), by=request.user)
     except ReturnProblems as exc:
         form.is_valid()
-        form.add_problems(exc.problems)
+        form.add_problems(exc.shown)
     except ServiceError as exc:
         form.is_valid()
         form.add_error(None, str(exc))
@@ -169,16 +169,20 @@ def return_versions(request, pk):
 @login_required
 @permission_required("workforce.send_return", raise_exception=True)
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.add_error("file", "The file is larger than 5 MB. Upload your own returns only.")
+    elif request.method == "POST" and form.is_valid():
         try:
             counts = services.upload_returns(
                 data=form.cleaned_data["file"].read(), by=request.user, reason=form.cleaned_data["reason"]
             )
         except ReturnProblems as exc:
-            problems = exc.problems
-            form.add_problems(exc.problems)
+            problems = exc.shown
+            form.add_problems(exc.shown)
         except ServiceError as exc:
             form.add_error("file", str(exc))
         else:

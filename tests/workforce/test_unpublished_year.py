@@ -128,3 +128,29 @@ def test_report_api_refuses_impossible_years_with_a_400(client, role_users, year
     assert response.status_code == 400 and "four digits" in str(response.json()["year"])
     public = client.get("/api/v1/workforce/published/", {"year": year})
     assert public.status_code == 400
+
+
+def test_uploads_that_would_stall_the_service_are_refused_with_clear_messages(published, client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import csv_text, row
+
+    client.force_login(_lead("383"))
+    # 1,500 bad rows: the first 50 problems are shown, then a count of the rest.
+    data = csv_text([row(2024, cases="many") for _ in range(1500)]).encode()
+    body = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", data)}).content.decode()
+    assert 0 < body.count("Cases held must be") <= 2 * 50  # summary and field message, first 50 only
+    assert "…and 2,949 more problems not shown." in body
+    # Too many rows, an enormous cell: refused before any row is checked.
+    many = csv_text([row(2024)] * 2001).encode()
+    body = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", many)}).content.decode()
+    assert "The file has more than 2,000 rows." in body
+    huge = csv_text([row(2024, cases="1" * 200_000)]).encode()
+    body = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", huge)}).content.decode()
+    assert "This cell is longer than 200 characters" in body or "cannot be read as CSV" in body
+    # A body over the cap is refused as it streams in.
+    settings.MAX_UPLOAD_SIZE = 50_000
+    big = SimpleUploadedFile("r.csv", b"x" * 60_000)
+    response = client.post("/workforce/returns/upload/", {"file": big})
+    assert response.status_code == 200 and "The file is larger than 5 MB" in response.content.decode()
+    assert not WorkforceReturn.objects.exists()
