@@ -285,7 +285,7 @@ def report_pdf(request):
 @permission_required("workforce.view_own_report", raise_exception=True)
 def forecast(request):
     unit, data = _report_context(request)
-    base, defaults, problem = forecasting.baseline_and_defaults(data)
+    base, defaults, sources, problem = forecasting.baseline_and_defaults(data)
     form = ForecastForm(request.GET or None, initial=vars(defaults) if defaults else None)
     years = []
     assumptions = defaults
@@ -303,6 +303,12 @@ def forecast(request):
             "form": form,
             "base": base,
             "assumptions": assumptions,
+            "sources": [
+                (form[name].label, defaults_value, sources[name]) for name, defaults_value in vars(defaults).items()
+            ]
+            if defaults
+            else [],
+            "skipped": list(range(base.year + 1, years[0].year)) if base and years else [],
             "years": years,
             "problem": problem,
         },
