@@ -8,7 +8,7 @@ from accounts.exports import csv_rows, safe_cell
 from accounts.jobs import JobContext, job_handler
 
 from .calculations import COUNTS, RATES, display, display_count
-from .charts import line_chart
+from .charts import legend, line_chart
 from .selectors import ReportRow, UnitReport, report_rows, unit_report
 
 REPORT_COLUMNS = [
@@ -103,6 +103,8 @@ def chart_blocks(report: UnitReport) -> list[dict]:
                     chart_id=f"chart-{index}", title=rate.label, years=report.years, series=series, unit=rate.unit
                 ),
                 "labels": [label for label, _ in series],
+                "legend": legend(series),
+                "ranks": [(r.label, r.by_rate.get(name)) for r in report.rankings],
                 "rows": [
                     (
                         year,
