@@ -16,9 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .calculations import Value, display
 
-WIDTH, HEIGHT = 560, 280
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
-FONT = 15
+# A small drawing scaled to the column: text stays about 12px on a 320px screen and about 19px on a wide one.
+WIDTH, HEIGHT = 420, 250
+LEFT, RIGHT, TOP, BOTTOM = 40, 26, 14, 34
+FONT = 17
 INK = "#0b0c0c"
 STYLES = [
     ("#1d70b8", "", "circle"),
@@ -88,12 +89,12 @@ def line_chart(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
         )
         parts.append(f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end" fill="{INK}">{_tick_label(tick)}</text>')
-    label_every = 1 if len(years) <= 8 else 2
+    label_every = 1 if len(years) <= 6 else 2
     for index, year in enumerate(years):
         if index % label_every and index != len(years) - 1:
             continue
         x = LEFT + index * step
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 22}" text-anchor="middle" fill="{INK}">{year}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 24}" text-anchor="middle" fill="{INK}">{year}</text>')
     for number, (_label, values) in enumerate(series):
         colour, dash, shape = STYLES[number % len(STYLES)]
         segment: list[str] = []

@@ -268,7 +268,9 @@ def _rankings(unit: ReportingUnit, year: int, own: ReportRow | None, published: 
     sent = [r.rates for r in authority_rows(year, published=published) if r.old_la_code != unit.code]
     rankings = [
         Ranking(
-            f"Among the {len(sent)} other councils that have sent a {year} return (provisional)",
+            f"Among the {len(sent) + 1} councils that have sent a {year} return (provisional)"
+            if sent
+            else f"Among councils that have sent a {year} return",
             rank_among(own.rates, sent),
             "" if sent else f"No other council has sent a {year} return yet, so there is nothing to rank against.",
         )

@@ -44,7 +44,7 @@ def test_a_year_not_yet_published_compares_with_councils_that_sent_it_and_the_la
     services.submit_return(unit=_unit(wakefield), year=2026, raw=GOOD, by=wakefield)
     report = client.get("/workforce/report/").context["report"]
     among_sent, against_published = report.rankings
-    assert "1 other councils that have sent a 2026 return" in among_sent.label
+    assert "Among the 2 councils that have sent a 2026 return" in among_sent.label
     assert among_sent.by_rate["turnover_rate_fte"][1] == 2
     assert against_published.by_rate["turnover_rate_fte"][1] > 140
     region = next(c for c in report.comparisons if c.label == "Yorkshire and The Humber")
