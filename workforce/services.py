@@ -308,11 +308,15 @@ def _known_la_numbers() -> set[str]:
 
 
 @transaction.atomic
-def upload_returns(*, data: bytes, by: User, reason: str = "", today: date | None = None) -> dict[str, int]:
+def upload_returns(
+    *, data: bytes, by: User, reason: str = "", today: date | None = None, progress=None
+) -> dict[str, int]:
     """A workforce lead's CSV: saved as drafts to check and submit (or as corrections, with a reason)."""
     rows = read_csv(decode_upload(data))
     allowed = {o.la_number for o in by.organisations_for("workforce_lead") if o.la_number}
-    parsed = parse_rows(rows, allowed_la_numbers=allowed, known_la_numbers=_known_la_numbers(), today=today)
+    parsed = parse_rows(
+        rows, allowed_la_numbers=allowed, known_la_numbers=_known_la_numbers(), today=today, progress=progress
+    )
     return _load(
         parsed, by=by, status=WorkforceReturn.Status.DRAFT, source=WorkforceReturn.Source.UPLOAD, reason=reason
     )
@@ -331,4 +335,30 @@ def import_returns(
         status=WorkforceReturn.Status.SUBMITTED,
         source=WorkforceReturn.Source.IMPORT,
         reason=reason or "Loaded by an operator",
+    )
+
+
+def needs_a_job(data: bytes) -> bool:
+    """A file with more rows than a request should check is handed to a background job."""
+    from .validation import IN_REQUEST_ROWS
+
+    return data.count(b"\n") > IN_REQUEST_ROWS + 1
+
+
+def start_upload_job(*, data: bytes, by: User, reason: str):
+    """Keep the file in storage (never in the job's parameters or the audit trail) and start the job."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from accounts.jobs import start_job
+
+    decode_upload(data)  # refuse an oversized or binary file now, with its message, rather than in the job
+    path = default_storage.save(f"workforce-uploads/{uuid.uuid4()}.csv", ContentFile(data))
+    return start_job(
+        kind="workforce_upload",
+        title="Checking and saving your workforce return file",
+        by=by,
+        params={"path": path, "reason": reason},
     )

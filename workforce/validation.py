@@ -22,7 +22,8 @@ MAX_STAFF = Decimal(5000)
 MAX_CASES = Decimal(100000)
 FIRST_YEAR = 2010
 # A council's file holds a handful of returns; these bounds keep one bad file from holding a web worker.
-MAX_ROWS = 2_000
+MAX_ROWS = 100_000
+IN_REQUEST_ROWS = 500  # more rows than this are checked and saved by a background job, never in the request
 MAX_FIELD_CHARS = 200
 PROBLEMS_SHOWN = 50
 
@@ -85,7 +86,7 @@ def decode_upload(data: bytes) -> str:
     raise ReturnProblems([Problem(None, "", "The file's text encoding is not UTF-8 or Windows-1252.")])
 
 
-def read_csv(text: str, *, max_rows: int | None = MAX_ROWS) -> list[dict[str, str]]:
+def read_csv(text: str, *, limit_rows: bool = True) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -95,6 +96,7 @@ def read_csv(text: str, *, max_rows: int | None = MAX_ROWS) -> list[dict[str, st
     if missing:
         raise ReturnProblems([Problem(None, c, "This column is missing from the file.") for c in missing])
     rows = []
+    max_rows = MAX_ROWS if limit_rows else None
     try:
         for line, row in enumerate(reader, start=2):
             if max_rows is not None and line - 1 > max_rows:
@@ -245,6 +247,7 @@ def check_year(raw, *, row: int | None, today: date | None = None) -> tuple[int 
 def parse_rows(
     rows: list[dict[str, str]],
     *,
+    progress=None,
     allowed_la_numbers: set[str] | None,
     known_la_numbers: set[str],
     complete: bool = True,
@@ -257,7 +260,10 @@ def parse_rows(
     problems: list[Problem] = []
     parsed: list[ParsedReturn] = []
     seen: dict[tuple[str, int], int] = {}
+    step = max(1, len(rows) // 10)
     for index, row in enumerate(rows, start=2):
+        if progress is not None and (index - 2) % step == 0:
+            progress(index - 2, len(rows))
         line = row.get("_line", index)
         year, year_problems = check_year(row.get("time_period"), row=line, today=today)
         problems += year_problems

@@ -175,11 +175,15 @@ def upload(request):
     if getattr(request, "upload_too_large", False):
         form.is_valid()
         form.add_error("file", "The file is larger than 5 MB. Upload your own returns only.")
-    elif request.method == "POST" and form.is_valid():
+    elif posted and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        reason = form.cleaned_data["reason"]
         try:
-            counts = services.upload_returns(
-                data=form.cleaned_data["file"].read(), by=request.user, reason=form.cleaned_data["reason"]
-            )
+            if services.needs_a_job(data):
+                # A long file is checked and saved by a job with a progress bar, never in the request.
+                job = services.start_upload_job(data=data, by=request.user, reason=reason)
+                return redirect(reverse("job_detail", args=[job.pk]))
+            counts = services.upload_returns(data=data, by=request.user, reason=reason)
         except ReturnProblems as exc:
             problems = exc.shown
             form.add_problems(exc.shown)

@@ -130,21 +130,24 @@ def test_report_api_refuses_impossible_years_with_a_400(client, role_users, year
     assert public.status_code == 400
 
 
-def test_uploads_that_would_stall_the_service_are_refused_with_clear_messages(published, client, settings):
+def test_uploads_that_would_stall_the_service_are_refused_with_clear_messages(published, client, settings, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workforce import validation
 
     from .factories import csv_text, row
 
     client.force_login(_lead("383"))
-    # 1,500 bad rows: the first 50 problems are shown, then a count of the rest.
-    data = csv_text([row(2024, cases="many") for _ in range(1500)]).encode()
+    # 400 bad rows: the first 50 problems are shown, then a count of the rest.
+    data = csv_text([row(2024, cases="many") for _ in range(400)]).encode()
     body = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", data)}).content.decode()
     assert 0 < body.count("Cases held must be") <= 2 * 50  # summary and field message, first 50 only
-    assert "…and 2,949 more problems not shown." in body
+    assert "…and 749 more problems not shown." in body
     # Too many rows, an enormous cell: refused before any row is checked.
-    many = csv_text([row(2024)] * 2001).encode()
+    monkeypatch.setattr(validation, "MAX_ROWS", 100)
+    many = csv_text([row(2024)] * 101).encode()
     body = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", many)}).content.decode()
-    assert "The file has more than 2,000 rows." in body
+    assert "The file has more than 100 rows." in body
     huge = csv_text([row(2024, cases="1" * 200_000)]).encode()
     body = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", huge)}).content.decode()
     assert "This cell is longer than 200 characters" in body or "cannot be read as CSV" in body
@@ -154,3 +157,34 @@ def test_uploads_that_would_stall_the_service_are_refused_with_clear_messages(pu
     response = client.post("/workforce/returns/upload/", {"file": big})
     assert response.status_code == 200 and "The file is larger than 5 MB" in response.content.decode()
     assert not WorkforceReturn.objects.exists()
+
+
+def test_a_long_valid_file_is_checked_and_saved_by_a_job_with_progress(
+    published, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Job
+    from workforce import validation
+
+    from .factories import csv_text, row
+
+    monkeypatch.setattr(validation, "IN_REQUEST_ROWS", 3)
+    client.force_login(_lead("383"))
+    data = csv_text([row(year) for year in range(2015, 2025)]).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", data)})
+    job = Job.objects.get(kind="workforce_upload")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "succeeded" and job.progress == 100
+    assert job.message.startswith("Your file has been checked. 10 new return(s) saved as drafts")
+    assert WorkforceReturn.objects.count() == 10 and "workforce-uploads" not in str(job.params.get("data", ""))
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Ready" in page and "10 new return(s)" in page
+
+    bad = csv_text([row(year, cases="many") for year in range(2015, 2025)]).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/workforce/returns/upload/", {"file": SimpleUploadedFile("r.csv", bad)})
+    failed = Job.objects.filter(kind="workforce_upload").exclude(pk=job.pk).get()
+    assert failed.status == "failed" and "Nothing was saved" in failed.error and "Cases held" in failed.error
+    assert WorkforceReturn.objects.count() == 10
