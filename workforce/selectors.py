@@ -248,6 +248,8 @@ def _neighbour_sums(
         for row in returns:
             by_year[row["year"]] = rates_from_aggregate(row, row["year"])[1]
             notes[row["year"]] = _included(row["whole"], row["n"], "returns sent (provisional)")
+    for year in provisional_years:
+        notes.setdefault(year, f"none of your neighbours has sent a {year} return yet")
     return by_year, notes
 
 

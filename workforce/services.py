@@ -327,7 +327,7 @@ def import_returns(
     *, data: bytes, by: User | None = None, reason: str = "", today: date | None = None
 ) -> dict[str, int]:
     """The operators' load: every row becomes a submitted return, or nothing is saved."""
-    rows = read_csv(decode_upload(data) if len(data) <= 5 * 1024 * 1024 else data.decode("utf-8-sig"), max_rows=None)
+    rows = read_csv(decode_upload(data) if len(data) <= 5 * 1024 * 1024 else data.decode("utf-8-sig"), limit_rows=False)
     parsed = parse_rows(rows, allowed_la_numbers=None, known_la_numbers=_known_la_numbers(), council=False, today=today)
     return _load(
         parsed,
