@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_tokens, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+]
+urlpatterns += [
+    path("account/api-token/", api_tokens.api_token_create, name="api_token_create"),
+    path("account/api-token/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
 ]

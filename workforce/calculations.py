@@ -67,10 +67,15 @@ RATES: dict[str, Rate] = {
         Rate("turnover_rate_headcount", "Turnover rate (headcount)", "leavers_headcount", ("inpost_headcount",)),
         Rate("vacancy_rate_fte", "Vacancy rate (FTE)", "vacancy_fte", ("vacancy_fte", "inpost_fte")),
         Rate("agency_rate_fte", "Agency worker rate (FTE)", "agency_fte", ("agency_fte", "inpost_fte")),
-        Rate("agency_cover_rate_fte", "Agency workers covering vacancies (FTE)", "agency_cover_fte", ("agency_fte",)),
+        Rate(
+            "agency_cover_rate_fte",
+            "Share of agency workers who cover a vacancy (FTE)",
+            "agency_cover_fte",
+            ("agency_fte",),
+        ),
         Rate(
             "vacancy_agency_cover_rate_fte",
-            "Vacancies covered by agency workers (FTE)",
+            "Share of vacancies covered by an agency worker (FTE)",
             "agency_cover_fte",
             ("vacancy_fte",),
         ),

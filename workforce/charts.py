@@ -1,24 +1,50 @@
 """Server-rendered SVG line charts (no JavaScript). Each chart names itself for screen readers and is always
-shown beside a table holding the same figures. Series differ by dash and marker shape, not colour alone."""
+shown beside a table holding the same figures. Series differ by dash and marker shape, not colour alone.
+
+The text uses the page's own typeface (GOV.UK's, through ``font-family: inherit`` in ``app.css``); axis ticks
+are round numbers (0, 5, 10, 15); a year with no figure breaks the line rather than joining across it; the
+legend is an HTML list under the chart, so it is never cut off and reflows at 320 px.
+"""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .calculations import Value, display
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 170, 20, 40
+# A small drawing scaled to the column: text stays about 12px on a 320px screen and about 19px on a wide one.
+WIDTH, HEIGHT = 420, 250
+LEFT, RIGHT, TOP, BOTTOM = 40, 26, 14, 34
+FONT = 17
 INK = "#0b0c0c"
 STYLES = [
     ("#1d70b8", "", "circle"),
     ("#d4351c", "6 4", "square"),
     ("#00703c", "2 3", "triangle"),
     ("#4c2c92", "10 3 2 3", "diamond"),
+    ("#b58840", "4 2", "circle"),
 ]
+
+
+def nice_ticks(top: float, *, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `top`: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / (count - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    ticks = [0.0]
+    while ticks[-1] < top - 1e-9:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def _tick_label(value: float) -> str:
+    return f"{value:g}"
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
@@ -35,43 +61,41 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 def line_chart(
     *, chart_id: str, title: str, years: list[int], series: list[tuple[str, list[Value]]], unit: str
 ) -> SafeString:
-    numbers = [v for _, values in series for v in values if isinstance(v, Decimal)]
-    top = max(numbers, default=Decimal(1))
-    top = Decimal(1) if top <= 0 else top * Decimal("1.1")
+    numbers = [float(v) for _, values in series for v in values if isinstance(v, Decimal)]
+    ticks = nice_ticks(max(numbers, default=1.0))
+    top = ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(years) - 1, 1)
 
     def xy(index: int, value: Decimal) -> tuple[float, float]:
-        return LEFT + index * step, TOP + plot_h - float(value / top) * plot_h
+        return LEFT + index * step, TOP + plot_h - float(value) / top * plot_h
 
     summary = "; ".join(
-        f"{label}: " + ", ".join(f"{y} {display(v)}" for y, v in zip(years, values, strict=True) if v is not None)
+        f"{label}: "
+        + ", ".join(f"{y} {display(v) if v is not None else 'no figure'}" for y, v in zip(years, values, strict=True))
         for label, values in series
     )
     parts = [
-        f'<svg class="app-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="app-chart__svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'font-size="{FONT}">',
         f'<title id="{chart_id}-title">{escape(title)} by year ({escape(unit)})</title>',
-        f'<desc id="{chart_id}-desc">{escape(summary)}. The table beside this chart has the same figures.</desc>',
+        f'<desc id="{chart_id}-desc">{escape(summary)}. The table below this chart has the same figures.</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
-    for tick in range(5):
-        value = top * tick / 4
-        y = TOP + plot_h - plot_h * tick / 4
+    for tick in ticks:
+        y = TOP + plot_h - plot_h * tick / top
         parts.append(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
         )
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{display(value)}</text>'
-        )
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end" fill="{INK}">{_tick_label(tick)}</text>')
+    label_every = 1 if len(years) <= 6 else 2
     for index, year in enumerate(years):
+        if index % label_every and index != len(years) - 1:
+            continue
         x = LEFT + index * step
-        parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
-            f'fill="{INK}">{year}</text>'
-        )
-    for number, (label, values) in enumerate(series):
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 24}" text-anchor="middle" fill="{INK}">{year}</text>')
+    for number, (_label, values) in enumerate(series):
         colour, dash, shape = STYLES[number % len(STYLES)]
         segment: list[str] = []
         segments = []
@@ -80,23 +104,31 @@ def line_chart(
                 x, y = xy(index, value)
                 segment.append(f"{x:.1f},{y:.1f}")
                 parts.append(_marker(shape, x, y, colour))
-            elif segment:
-                segments.append(segment)
+            else:  # a missing year (or a symbol) breaks the line: nothing is drawn across it
+                if segment:
+                    segments.append(segment)
                 segment = []
         if segment:
             segments.append(segment)
-        for points in segments:
+        for points in (p for p in segments if len(p) > 1):  # a lone year is its marker alone
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             parts.append(
                 f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
             )
-        ly = TOP + 14 + number * 22
-        lx = WIDTH - RIGHT + 14
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<line x1="{lx}" x2="{lx + 26}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
-        )
-        parts.append(_marker(shape, lx + 13, ly, colour))
-        parts.append(f'<text x="{lx + 32}" y="{ly + 4}" font-size="12" fill="#0b0c0c">{escape(label[:22])}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def legend(series: list[tuple[str, list[Value]]]) -> SafeString:
+    """The key as an HTML list: full labels that wrap, each with the line and marker it stands for."""
+    items = []
+    for number, (label, _) in enumerate(series):
+        colour, dash, shape = STYLES[number % len(STYLES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        swatch = mark_safe(
+            f'<svg width="34" height="14" viewBox="0 0 34 14" aria-hidden="true" focusable="false">'
+            f'<line x1="1" x2="33" y1="7" y2="7" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+            f"{_marker(shape, 17, 7, colour)}</svg>"
+        )
+        items.append((swatch, label))
+    return format_html('<ul class="app-chart__legend">{}</ul>', format_html_join("", "<li>{} {}</li>", items))

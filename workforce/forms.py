@@ -1,9 +1,9 @@
 from django import forms
 
-from .calculations import COUNTS, RATES, SYMBOLS
+from .calculations import COUNTS, RATES
 from .validation import Problem
 
-SYMBOL_HINT = "A number, or x if unavailable (" + ", ".join(f"{k}: {v}" for k, v in SYMBOLS.items()) + ")."
+SYMBOL_HINT = "A number, or x if it is not known (then say why below)."
 COUNT_HINTS = {
     "inpost_fte": "Children and family social workers employed by the authority at 30 September.",
     "starters_fte": "Joined in the year to 30 September.",
@@ -41,6 +41,12 @@ class ReturnForm(forms.Form):
                 help_text=COUNT_HINTS.get(name, SYMBOL_HINT if name.endswith("headcount") else ""),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
             )
+        self.fields["not_known_reason"] = forms.CharField(
+            label="If you entered x for a figure you do not know, say why",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="Only starters and agency headcount can be x: every other count is needed for the rates.",
+        )
         if with_reason:
             self.fields["reason"] = forms.CharField(
                 label="Why are you correcting this return?",

@@ -8,7 +8,7 @@ from accounts.exports import csv_rows, safe_cell
 from accounts.jobs import JobContext, job_handler
 
 from .calculations import COUNTS, RATES, display, display_count
-from .charts import line_chart
+from .charts import legend, line_chart
 from .selectors import ReportRow, UnitReport, report_rows, unit_report
 
 REPORT_COLUMNS = [
@@ -103,6 +103,8 @@ def chart_blocks(report: UnitReport) -> list[dict]:
                     chart_id=f"chart-{index}", title=rate.label, years=report.years, series=series, unit=rate.unit
                 ),
                 "labels": [label for label, _ in series],
+                "legend": legend(series),
+                "ranks": [(r.label, r.by_rate.get(name)) for r in report.rankings],
                 "rows": [
                     (
                         year,
@@ -256,3 +258,41 @@ def build_report_pdf(context: JobContext) -> None:
     )
     # The finished page shows the last message under "Ready": it must describe the result, not a step.
     context.progress(100, "Your PDF report with the charts is ready to download.")
+
+
+@job_handler("workforce_upload")
+def check_and_save_upload(context: JobContext) -> None:
+    """A large upload, checked and saved outside the request with progress; nothing is saved if any row is wrong."""
+    from django.core.files.storage import default_storage
+
+    from accounts.models import User
+    from accounts.services import ServiceError
+
+    from . import services
+    from .validation import ReturnProblems
+
+    path = context.params["path"]
+    user = User.objects.get(pk=context.job.created_by_id)
+    context.progress(5, "Reading your file")
+    with default_storage.open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        counts = services.upload_returns(
+            data=data,
+            by=user,
+            reason=context.params.get("reason", ""),
+            progress=lambda done, total: context.progress(10 + 70 * done // max(total, 1), f"Checked {done:,} rows"),
+        )
+    except ReturnProblems as exc:
+        raise ServiceError(
+            "Nothing was saved. " + " · ".join(str(p) for p in exc.shown[:20]) + _more(len(exc.problems) - 20)
+        ) from exc
+    finally:
+        default_storage.delete(path)
+    from .views import upload_message
+
+    context.progress(100, upload_message(counts))
+
+
+def _more(rest: int) -> str:
+    return f" · …and {rest:,} more problems." if rest > 0 else ""

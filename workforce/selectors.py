@@ -248,6 +248,8 @@ def _neighbour_sums(
         for row in returns:
             by_year[row["year"]] = rates_from_aggregate(row, row["year"])[1]
             notes[row["year"]] = _included(row["whole"], row["n"], "returns sent (provisional)")
+    for year in provisional_years:
+        notes.setdefault(year, f"none of your neighbours has sent a {year} return yet")
     return by_year, notes
 
 
@@ -268,7 +270,9 @@ def _rankings(unit: ReportingUnit, year: int, own: ReportRow | None, published: 
     sent = [r.rates for r in authority_rows(year, published=published) if r.old_la_code != unit.code]
     rankings = [
         Ranking(
-            f"Among the {len(sent)} other councils that have sent a {year} return (provisional)",
+            f"Among the {len(sent) + 1} councils that have sent a {year} return (provisional)"
+            if sent
+            else f"Among councils that have sent a {year} return",
             rank_among(own.rates, sent),
             "" if sent else f"No other council has sent a {year} return yet, so there is nothing to rank against.",
         )

@@ -104,6 +104,13 @@ def _locked(unit: ReportingUnit, year: int) -> WorkforceReturn | None:
     return WorkforceReturn.objects.select_for_update().filter(unit=unit, year=year).first()
 
 
+def _not_known_reason(raw: dict, values: dict[str, Value]) -> str:
+    """Kept with the version: which counts the council could not give, and why."""
+    missing = [COUNTS[n] for n, v in values.items() if v == "x"]
+    reason = str(raw.get("not_known_reason") or "").strip()
+    return f"Not known: {', '.join(missing)}. {reason}" if missing and reason else ""
+
+
 def _check_form(raw: dict, *, year: int, complete: bool, today: date | None) -> dict[str, Value]:
     checked_year, problems = check_year(year, row=None, today=today)
     values, value_problems = check_values(raw, year=checked_year, row=None, complete=complete)
@@ -143,7 +150,7 @@ def save_draft(
         by=by,
         status=WorkforceReturn.Status.DRAFT,
         source=source,
-        reason="",
+        reason=_not_known_reason(raw, values),
         existing=existing,
     )
 
@@ -172,7 +179,7 @@ def submit_return(
         by=by,
         status=WorkforceReturn.Status.SUBMITTED,
         source=source,
-        reason="",
+        reason=_not_known_reason(raw, values),
         existing=existing,
     )
 
@@ -216,7 +223,7 @@ def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: s
     reported = set(WorkforceReturn.objects.filter(year__in=years).values_list("unit__organisations", "year", "unit_id"))
     taken = {(organisation, year): unit for organisation, year, unit in reported}
     member_ids = {u.pk: [o.pk for o in u.organisations.all()] for u in units.values()}
-    counts = {"created": 0, "corrected": 0, "unchanged": 0}
+    counts = {"created": 0, "corrected": 0, "drafts_updated": 0, "unchanged": 0}
     problems: list[Problem] = []
     new_returns: list[WorkforceReturn] = []
     for item in parsed:
@@ -263,7 +270,7 @@ def _load(parsed: list[ParsedReturn], *, by: User | None, status: str, source: s
             reason=reason,
             existing=current,
         )
-        counts["corrected"] += 1
+        counts["corrected" if submitted else "drafts_updated"] += 1
     if problems:
         raise ReturnProblems(problems)
     WorkforceReturn.objects.bulk_create(new_returns, batch_size=500)
@@ -301,11 +308,15 @@ def _known_la_numbers() -> set[str]:
 
 
 @transaction.atomic
-def upload_returns(*, data: bytes, by: User, reason: str = "", today: date | None = None) -> dict[str, int]:
+def upload_returns(
+    *, data: bytes, by: User, reason: str = "", today: date | None = None, progress=None
+) -> dict[str, int]:
     """A workforce lead's CSV: saved as drafts to check and submit (or as corrections, with a reason)."""
     rows = read_csv(decode_upload(data))
     allowed = {o.la_number for o in by.organisations_for("workforce_lead") if o.la_number}
-    parsed = parse_rows(rows, allowed_la_numbers=allowed, known_la_numbers=_known_la_numbers(), today=today)
+    parsed = parse_rows(
+        rows, allowed_la_numbers=allowed, known_la_numbers=_known_la_numbers(), today=today, progress=progress
+    )
     return _load(
         parsed, by=by, status=WorkforceReturn.Status.DRAFT, source=WorkforceReturn.Source.UPLOAD, reason=reason
     )
@@ -316,12 +327,38 @@ def import_returns(
     *, data: bytes, by: User | None = None, reason: str = "", today: date | None = None
 ) -> dict[str, int]:
     """The operators' load: every row becomes a submitted return, or nothing is saved."""
-    rows = read_csv(decode_upload(data) if len(data) <= 5 * 1024 * 1024 else data.decode("utf-8-sig"))
-    parsed = parse_rows(rows, allowed_la_numbers=None, known_la_numbers=_known_la_numbers(), today=today)
+    rows = read_csv(decode_upload(data) if len(data) <= 5 * 1024 * 1024 else data.decode("utf-8-sig"), limit_rows=False)
+    parsed = parse_rows(rows, allowed_la_numbers=None, known_la_numbers=_known_la_numbers(), council=False, today=today)
     return _load(
         parsed,
         by=by,
         status=WorkforceReturn.Status.SUBMITTED,
         source=WorkforceReturn.Source.IMPORT,
         reason=reason or "Loaded by an operator",
+    )
+
+
+def needs_a_job(data: bytes) -> bool:
+    """A file with more rows than a request should check is handed to a background job."""
+    from .validation import IN_REQUEST_ROWS
+
+    return data.count(b"\n") > IN_REQUEST_ROWS + 1
+
+
+def start_upload_job(*, data: bytes, by: User, reason: str):
+    """Keep the file in storage (never in the job's parameters or the audit trail) and start the job."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from accounts.jobs import start_job
+
+    decode_upload(data)  # refuse an oversized or binary file now, with its message, rather than in the job
+    path = default_storage.save(f"workforce-uploads/{uuid.uuid4()}.csv", ContentFile(data))
+    return start_job(
+        kind="workforce_upload",
+        title="Checking and saving your workforce return file",
+        by=by,
+        params={"path": path, "reason": reason},
     )

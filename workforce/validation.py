@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .calculations import COUNTS, SYMBOLS, WHOLE_NUMBER_COUNTS, Value, parse_value, working_days
+from .calculations import COUNTS, RATES, SYMBOLS, WHOLE_NUMBER_COUNTS, Value, parse_value, working_days
 
 REQUIRED_COLUMNS = ["time_period", "old_la_code", *COUNTS]
 MAX_BYTES = 5 * 1024 * 1024
@@ -21,6 +21,11 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_STAFF = Decimal(5000)
 MAX_CASES = Decimal(100000)
 FIRST_YEAR = 2010
+# A council's file holds a handful of returns; these bounds keep one bad file from holding a web worker.
+MAX_ROWS = 100_000
+IN_REQUEST_ROWS = 500  # more rows than this are checked and saved by a background job, never in the request
+MAX_FIELD_CHARS = 200
+PROBLEMS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,16 @@ class ReturnProblems(Exception):
     """The return(s) cannot be saved; ``problems`` says where and why."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__("; ".join(str(p) for p in problems[:PROBLEMS_SHOWN]))
         self.problems = problems
+
+    @property
+    def shown(self) -> list[Problem]:
+        """The first problems, then one line counting the rest: a page never lists thousands."""
+        rest = len(self.problems) - PROBLEMS_SHOWN
+        if rest <= 0:
+            return self.problems
+        return [*self.problems[:PROBLEMS_SHOWN], Problem(None, "", f"…and {rest:,} more problems not shown.")]
 
 
 @dataclass
@@ -73,7 +86,7 @@ def decode_upload(data: bytes) -> str:
     raise ReturnProblems([Problem(None, "", "The file's text encoding is not UTF-8 or Windows-1252.")])
 
 
-def read_csv(text: str) -> list[dict[str, str]]:
+def read_csv(text: str, *, limit_rows: bool = True) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
@@ -83,32 +96,74 @@ def read_csv(text: str) -> list[dict[str, str]]:
     if missing:
         raise ReturnProblems([Problem(None, c, "This column is missing from the file.") for c in missing])
     rows = []
-    for line, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        if (row.get("geographic_level") or "Local authority").strip() != "Local authority":
-            continue  # national and regional rows of a published file are sums, not returns
-        row["_line"] = line
-        rows.append(row)
+    max_rows = MAX_ROWS if limit_rows else None
+    try:
+        for line, row in enumerate(reader, start=2):
+            if max_rows is not None and line - 1 > max_rows:
+                raise ReturnProblems(
+                    [Problem(None, "", f"The file has more than {max_rows:,} rows. Upload your own returns only.")]
+                )
+            too_long = [k for k, v in row.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS]
+            if too_long:
+                raise ReturnProblems(
+                    [Problem(line, str(too_long[0]), f"This cell is longer than {MAX_FIELD_CHARS} characters.")]
+                )
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            if (row.get("geographic_level") or "Local authority").strip() != "Local authority":
+                continue  # national and regional rows of a published file are sums, not returns
+            row["_line"] = line
+            rows.append(row)
+    except csv.Error as exc:
+        # e.g. a cell over the csv module's own limit, or a stray NUL: say so instead of failing.
+        raise ReturnProblems(
+            [Problem(reader.line_num or None, "", f"The file cannot be read as CSV ({exc}).")]
+        ) from exc
     if not rows:
         raise ReturnProblems([Problem(None, "", "The file has no returns in it, only a header.")])
     return rows
 
 
-def check_values(raw: dict[str, object], *, year: int | None, row: int | None, complete: bool) -> tuple[dict, list]:
-    """Parse and check one return's counts. `complete` (submitting) needs every count: a number or a symbol."""
+# Counts no rate needs: a council may say one is not known (x), with why.
+RATE_INPUTS = {name for rate in RATES.values() for name in rate.inputs}
+PUBLISHER_SYMBOLS = [s for s in SYMBOLS if s != "x"]
+
+
+def check_values(
+    raw: dict[str, object], *, year: int | None, row: int | None, complete: bool, council: bool = True
+) -> tuple[dict, list]:
+    """Parse and check one return's counts. `complete` (submitting) needs every count.
+
+    A council enters numbers. ``c``, ``low``, ``u`` and ``z`` are the Department's publication symbols, not a
+    council's answers, so only the operators' load of a published file (``council=False``) may hold them. A
+    council may say a count is not known (``x``) only where no rate needs it, and must then say why.
+    """
     problems: list[Problem] = []
     values: dict[str, Value] = {}
+    not_known = []
     for name, label in COUNTS.items():
         try:
             value = parse_value(raw.get(name))
         except ValueError:
+            hint = "a number, or x if it is not known" if council else f"a number, or one of {', '.join(SYMBOLS)}"
+            problems.append(Problem(row, name, f"{label} must be {hint}."))
+            continue
+        if council and value in PUBLISHER_SYMBOLS:
             problems.append(
-                Problem(row, name, f"{label} must be a number, or one of the symbols {', '.join(SYMBOLS)}.")
+                Problem(
+                    row,
+                    name,
+                    f"{label}: “{value}” is a symbol the Department uses when it publishes figures, not an answer. "
+                    "Enter the number, or x if it is not known.",
+                )
             )
             continue
         if value is None and complete:
-            problems.append(Problem(row, name, f"Enter {label.lower()} (or x if it is unavailable)."))
+            problems.append(Problem(row, name, f"Enter {label.lower()}."))
+        elif council and value == "x":
+            if complete and name in RATE_INPUTS:
+                problems.append(Problem(row, name, f"Enter {label.lower()}: the rates need it, so it cannot be x."))
+            not_known.append(label)
         elif isinstance(value, Decimal):
             if value < 0:
                 problems.append(Problem(row, name, f"{label} cannot be negative."))
@@ -121,6 +176,10 @@ def check_values(raw: dict[str, object], *, year: int | None, row: int | None, c
             ):
                 problems.append(Problem(row, name, f"{label} of {value} is not plausible for one council."))
         values[name] = value
+    if council and complete and not_known and not str(raw.get("not_known_reason") or "").strip():
+        problems.append(
+            Problem(row, "not_known_reason", f"Say why {', '.join(n.lower() for n in not_known)} is not known.")
+        )
     problems += _cross_checks(values, year=year, row=row)
     return values, problems
 
@@ -139,8 +198,8 @@ def _cross_checks(values: dict, *, year: int | None, row: int | None) -> list[Pr
                 Problem(
                     row,
                     f"leavers_{suffix}",
-                    f"Leavers ({suffix}) of {leavers} is more than everyone who could have left "
-                    f"(in post {inpost} plus starters {starters}).",
+                    f"Leavers ({'FTE' if suffix == 'fte' else 'headcount'}) of {leavers} is more than everyone "
+                    f"who could have left (in post {inpost} plus starters {starters}).",
                 )
             )
     holders, inpost, agency = (_number(values, k) for k in ("case_holders_fte", "inpost_fte", "agency_fte"))
@@ -188,9 +247,11 @@ def check_year(raw, *, row: int | None, today: date | None = None) -> tuple[int 
 def parse_rows(
     rows: list[dict[str, str]],
     *,
+    progress=None,
     allowed_la_numbers: set[str] | None,
     known_la_numbers: set[str],
     complete: bool = True,
+    council: bool = True,
     today: date | None = None,
 ) -> list[ParsedReturn]:
     """Check every row; raise ReturnProblems listing all of them, or return the parsed returns."""
@@ -199,7 +260,10 @@ def parse_rows(
     problems: list[Problem] = []
     parsed: list[ParsedReturn] = []
     seen: dict[tuple[str, int], int] = {}
+    step = max(1, len(rows) // 10)
     for index, row in enumerate(rows, start=2):
+        if progress is not None and (index - 2) % step == 0:
+            progress(index - 2, len(rows))
         line = row.get("_line", index)
         year, year_problems = check_year(row.get("time_period"), row=line, today=today)
         problems += year_problems
@@ -226,7 +290,7 @@ def parse_rows(
                     break
             for number in numbers:
                 seen.setdefault((number, year), line)
-        values, value_problems = check_values(row, year=year, row=line, complete=complete)
+        values, value_problems = check_values(row, year=year, row=line, complete=complete, council=council)
         problems += value_problems
         if year and numbers:
             parsed.append(ParsedReturn(line, year, code, values))

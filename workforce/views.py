@@ -38,7 +38,7 @@ def _unit_for(request, units) -> ReportingUnit:
 
 
 def _raw(form) -> dict:
-    return {name: form.data.get(name, "") for name in COUNTS}
+    return {name: form.data.get(name, "") for name in [*COUNTS, "not_known_reason"]}
 
 
 @login_required
@@ -85,7 +85,7 @@ def _save(request, form, *, unit, year_text, existing=None):
         saved = service(unit=unit, year=int(year_text), raw=_raw(form), by=request.user)
     except ReturnProblems as exc:
         form.is_valid()
-        form.add_problems(exc.problems)
+        form.add_problems(exc.shown)
     except ServiceError as exc:
         form.is_valid()
         form.add_error(None, str(exc))
@@ -108,7 +108,8 @@ def return_detail(request, pk):
         {
             "page_title": f"{ret.unit.name}: {ret.year} return",
             "ret": ret,
-            "counts": [(COUNTS[n], display_count(counts[n])) for n in COUNTS],
+            # A draft's blank is "not entered", not the publisher's x (unavailable).
+            "counts": [(COUNTS[n], "not entered" if counts[n] is None else display_count(counts[n])) for n in COUNTS],
             "rates": [(r.label, display(rates[n]), r.unit) for n, r in RATES.items()],
             "can_change": request.user.has_perm("workforce.change_workforcereturn", ret),
         },
@@ -168,24 +169,28 @@ def return_versions(request, pk):
 @login_required
 @permission_required("workforce.send_return", raise_exception=True)
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.add_error("file", "The file is larger than 5 MB. Upload your own returns only.")
+    elif posted and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        reason = form.cleaned_data["reason"]
         try:
-            counts = services.upload_returns(
-                data=form.cleaned_data["file"].read(), by=request.user, reason=form.cleaned_data["reason"]
-            )
+            if services.needs_a_job(data):
+                # A long file is checked and saved by a job with a progress bar, never in the request.
+                job = services.start_upload_job(data=data, by=request.user, reason=reason)
+                return redirect(reverse("job_detail", args=[job.pk]))
+            counts = services.upload_returns(data=data, by=request.user, reason=reason)
         except ReturnProblems as exc:
-            problems = exc.problems
-            form.add_problems(exc.problems)
+            problems = exc.shown
+            form.add_problems(exc.shown)
         except ServiceError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(
-                request,
-                f"Your file has been checked: {counts['created']} return(s) saved as drafts, "
-                f"{counts['corrected']} corrected, {counts['unchanged']} unchanged. Check and submit each draft.",
-            )
+            messages.success(request, upload_message(counts))
             return redirect("workforce:returns")
     return render(
         request,
@@ -197,6 +202,20 @@ def upload(request):
             "columns": ["time_period", "old_la_code", *COUNTS],
         },
     )
+
+
+def upload_message(counts: dict[str, int]) -> str:
+    """Say what happened to each kind of row: a correction to a submitted return is live, not a draft."""
+    parts = []
+    if counts.get("created"):
+        parts.append(f"{counts['created']} new return(s) saved as drafts: check and submit each one")
+    if counts.get("drafts_updated"):
+        parts.append(f"{counts['drafts_updated']} draft(s) updated: check and submit each one")
+    if counts.get("corrected"):
+        parts.append(f"{counts['corrected']} submitted return(s) corrected: the corrections are live now")
+    if counts.get("unchanged"):
+        parts.append(f"{counts['unchanged']} return(s) unchanged")
+    return "Your file has been checked. " + ("; ".join(parts) or "Nothing has changed") + "."
 
 
 def _report_context(request):
@@ -270,7 +289,7 @@ def report_pdf(request):
 @permission_required("workforce.view_own_report", raise_exception=True)
 def forecast(request):
     unit, data = _report_context(request)
-    base, defaults, problem = forecasting.baseline_and_defaults(data)
+    base, defaults, sources, problem = forecasting.baseline_and_defaults(data)
     form = ForecastForm(request.GET or None, initial=vars(defaults) if defaults else None)
     years = []
     assumptions = defaults
@@ -288,6 +307,12 @@ def forecast(request):
             "form": form,
             "base": base,
             "assumptions": assumptions,
+            "sources": [
+                (form[name].label, defaults_value, sources[name]) for name, defaults_value in vars(defaults).items()
+            ]
+            if defaults
+            else [],
+            "skipped": list(range(base.year + 1, years[0].year)) if base and years else [],
             "years": years,
             "problem": problem,
         },

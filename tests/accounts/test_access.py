@@ -42,6 +42,8 @@ CASES = [
     AccessCase("API: organisations", lambda w: "/api/v1/organisations/", SIGNED_IN),
     AccessCase("API: job", lambda w: f"/api/v1/jobs/{w['job'].pk}/", {Role.REGULATOR_STAFF}),
     AccessCase("API schema", lambda w: "/api/schema/", EVERY_ROLE, public=True),
+    AccessCase("create your API token", lambda w: "/account/api-token/", SIGNED_IN, method="post"),
+    AccessCase("revoke your API token", lambda w: "/account/api-token/revoke/", SIGNED_IN, method="post"),
 ]
 
 

@@ -59,7 +59,7 @@ def test_workforce_lead_uploads_fixes_submits_and_downloads_their_report(page, l
     )
     page.get_by_role("button", name="Check and upload").click()
     page.wait_for_load_state()
-    assert "1 return(s) saved as drafts" in page.locator(".govuk-notification-banner").inner_text()
+    assert "1 new return(s) saved as drafts" in page.locator(".govuk-notification-banner").inner_text()
     page.check()
 
     page.get_by_role("link", name=f"Check and submit the {year} return").click()
@@ -76,7 +76,19 @@ def test_workforce_lead_uploads_fixes_submits_and_downloads_their_report(page, l
     page.check()
 
     page.visit("/workforce/report/")
+    page.locator(".app-chart").first.screenshot(path="/tmp/workforce-1.png")
+    page.locator("main table").first.screenshot(path="/tmp/workforce-4.png")
     assert page.locator("svg[role=img]").count() == 8
+    # The year just sent is not published yet: a real comparison, never "1 of 1".
+    body = page.locator("main").inner_text()
+    assert f"have sent a {year} return" in body and "published 2024 figure" in body
+    assert "1 of 1\n" not in body and f"published {year} figures" not in body
+    if year - 1 > 2024:
+        assert page.get_by_role("link", name=f"Send your {year - 1} return").is_visible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= 320")  # reflows at 320 px (WCAG 1.4.10)
+    page.locator(".app-chart").first.screenshot(path="/tmp/workforce-2.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert page.get_by_role("table", name="Turnover rate (FTE) by year: the figures in the chart").is_visible()
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download as CSV (spreadsheet)").click()
@@ -97,4 +109,10 @@ def test_workforce_lead_uploads_fixes_submits_and_downloads_their_report(page, l
 
     page.visit("/workforce/forecast/")
     assert "This is a projection" in page.content()
-    assert len(page.checked) >= 10
+
+    page.visit("/workforce/authorities/?year=2024&year=2023&region=E13000001")
+    assert "Inner London" in page.locator("main").inner_text()
+    page.screenshot(path="/tmp/workforce-3.png", full_page=False)
+    page.visit("/workforce/statistics/?area=E08000035&measure=turnover_rate_fte&page_size=25")
+    assert "Leeds" in page.locator("main table").inner_text()
+    assert len(page.checked) >= 12

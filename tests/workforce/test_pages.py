@@ -135,24 +135,53 @@ def test_pdf_is_made_by_a_job_with_progress(client, everyone, leeds_lead, django
     assert job.result_file.read().startswith(b"%PDF")
 
 
-def test_forecast_shows_defaults_and_takes_new_assumptions(client, everyone, leeds_lead):
+def test_forecast_shows_defaults_and_takes_new_assumptions(client, everyone, leeds_lead, time_machine):
+    time_machine.move_to("2026-11-01", tick=False)
     client.force_login(leeds_lead)
-    body = client.get("/workforce/forecast/").content.decode()
+    response = client.get("/workforce/forecast/")
+    body = response.content.decode()
     assert "This is a projection, not a prediction" in body and "Gap (demand minus supply)" in body
-    assert body.count('scope="row" class="govuk-table__header">202') == 3  # 2025, 2026, 2027
-    changed = client.get(
-        "/workforce/forecast/",
-        {
-            "turnover_rate": "30",
-            "growth_in_posts": "0",
-            "early_career_starters": "0",
-            "course_places_in_region": "0",
-            "experienced_starters": "0",
-        },
-    )
+    # The horizon starts with the first year not yet over (2027), never before today.
+    assert [y.year for y in response.context["years"]] == [2027, 2028, 2029]
+    assert "There are no figures yet for 2025, 2026" in body
+    sources = dict((label, source) for label, _, source in response.context["sources"])
+    assert any("2022–2024" in s and "published" in s for s in sources.values())
+    base = {
+        "turnover_rate": "30",
+        "growth_in_posts": "0",
+        "early_career_starters": "0",
+        "course_places_in_region": "0",
+        "experienced_starters": "0",
+    }
+    changed = client.get("/workforce/forecast/", base)
     assert changed.context["years"][0].leavers > 0 and changed.context["years"][0].supply == 0
-    bad = client.get("/workforce/forecast/", {"turnover_rate": "500"})
-    assert "There is a problem" in bad.content.decode()
+
+
+def test_every_forecast_assumption_changes_the_result_it_names(everyone, leeds_lead):
+    from workforce import forecast, selectors
+    from workforce.reference import single_unit_for
+
+    report = selectors.unit_report(single_unit_for(leeds_lead.organisations_for(Role.WORKFORCE_LEAD)[0]))
+    base, _, _, _ = forecast.baseline_and_defaults(report)
+    assert base.year == 2024 and base.window == [2022, 2023, 2024]
+    plain = forecast.Assumptions(Decimal(10), Decimal(0), Decimal(20), Decimal(500), Decimal(10))
+
+    def first(**changes):
+        from datetime import date
+
+        return forecast.project(base, forecast.Assumptions(**{**vars(plain), **changes}), today=date(2024, 11, 1))[0]
+
+    start = first()
+    assert first(turnover_rate=Decimal(20)).leavers > start.leavers
+    assert first(growth_in_posts=Decimal(5)).posts > start.posts
+    assert first(early_career_starters=Decimal(0)).supply < start.supply
+    assert first(experienced_starters=Decimal(50)).supply > start.supply
+    none, many = first(course_places_in_region=Decimal(0)), first(course_places_in_region=Decimal(99_999))
+    assert none.qualifiers_available == 0 < many.qualifiers_available
+    assert none.supply < start.supply  # no places: no newly qualified starters
+    # Today's vacancies are part of the starters needed, even with no leavers and no growth.
+    still = first(turnover_rate=Decimal(0))
+    assert base.vacancy_fte > 0 and still.starters_needed >= base.vacancy_fte
 
 
 def test_all_authorities_filters_sorts_and_sums_counts_in_a_fixed_number_of_queries(

@@ -106,7 +106,7 @@ def test_a_lead_cannot_send_another_authoritys_return(leeds):
 def test_upload_saves_drafts_when_every_row_is_valid(leeds):
     _, _unit, lead = leeds
     counts = services.upload_returns(data=csv_text([row(2023), row(2024)]).encode(), by=lead)
-    assert counts == {"created": 2, "corrected": 0, "unchanged": 0}
+    assert counts == {"created": 2, "corrected": 0, "drafts_updated": 0, "unchanged": 0}
     assert set(WorkforceReturn.objects.values_list("year", "status")) == {(2023, "draft"), (2024, "draft")}
 
 

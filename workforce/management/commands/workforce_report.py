@@ -6,7 +6,11 @@ from workforce.reports import REPORT_COLUMNS, report_records, write_csv
 
 
 class Command(BaseCommand):
-    help = "Rates for every authority (or region, or England) in a year, from submitted returns, to standard output."
+    help = (
+        "Every authority (or region, or England) in a year, to standard output: the published figure wherever the "
+        "Department published one (its symbol kept), computed from submitted returns otherwise; the source column "
+        "says which."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
@@ -16,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, year: int, level: str, output_format: str, **options):
         records = report_records(year, level)
         if not records:
-            raise CommandError(f"There are no submitted returns for {year}.")
+            raise CommandError(f"There are no published figures or submitted returns for {year}.")
         if output_format == "json":
             self.stdout.write(json.dumps(records, indent=2))
         else:
