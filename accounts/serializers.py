@@ -20,7 +20,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    region = serializers.StringRelatedField()
+    # Regulators, universities and other bodies have no region: the schema must say it can be null.
+    region = serializers.StringRelatedField(allow_null=True)
     ons_code = serializers.CharField(source="current_ons_code", read_only=True)
 
     class Meta:
