@@ -7,7 +7,9 @@ failure lists each operation that failed with schemathesis's reproduction (a cur
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -27,6 +29,17 @@ BOUNDED = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """The WSGI handler closes database connections after each request, which would end the test's transaction
+    (on PostgreSQL); Django's own test client disconnects the same signals."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _failures_as(role) -> list[str]:
