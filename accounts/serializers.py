@@ -20,7 +20,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    region = serializers.StringRelatedField()
+    # Regulators, universities and other bodies have no region: the schema must say it can be null.
+    region = serializers.StringRelatedField(allow_null=True)
     ons_code = serializers.CharField(source="current_ons_code", read_only=True)
 
     class Meta:
@@ -30,6 +31,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class JobSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    waiting_for_broker = serializers.BooleanField(
+        source="is_waiting_for_broker", read_only=True, help_text="Saved, and will start once the broker is back."
+    )
+    stalled = serializers.BooleanField(
+        source="is_stalled", read_only=True, help_text="Its worker stopped; it will be restarted or marked failed."
+    )
 
     class Meta:
         model = Job
@@ -44,6 +51,8 @@ class JobSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
             "download_url",
+            "waiting_for_broker",
+            "stalled",
         ]
 
     def get_download_url(self, job) -> str | None:

@@ -14,10 +14,12 @@ def world(role_users, django_capture_on_commit_callbacks):
     owner = role_users[Role.REGULATOR_STAFF]
     with django_capture_on_commit_callbacks(execute=True):
         job = start_job(kind="audit_export", title="Audit log download", by=owner)
+    other_user = make_user(Role.SOCIAL_WORKER)
     return {
         "users": role_users,
         "job": job,
-        "other_user": make_user(Role.SOCIAL_WORKER),
+        "other_user": other_user,
+        "other_organisation": other_user.active_memberships[0].organisation,
     }
 
 
@@ -44,6 +46,45 @@ CASES = [
     AccessCase("API schema", lambda w: "/api/schema/", EVERY_ROLE, public=True),
     AccessCase("create your API token", lambda w: "/account/api-token/", SIGNED_IN, method="post"),
     AccessCase("revoke your API token", lambda w: "/account/api-token/revoke/", SIGNED_IN, method="post"),
+    AccessCase("API docs", lambda w: "/api/docs/", EVERY_ROLE, public=True),
+    AccessCase("API reference", lambda w: "/api/redoc/", EVERY_ROLE, public=True),
+    AccessCase("API root", lambda w: "/api/v1/", SIGNED_IN),
+    AccessCase("API: my jobs", lambda w: "/api/v1/jobs/", SIGNED_IN),
+    AccessCase(
+        "API: another organisation",
+        lambda w: f"/api/v1/organisations/{w['other_organisation'].pk}/",
+        {Role.REGULATOR_STAFF},
+    ),
+    AccessCase("privacy", lambda w: "/privacy/", EVERY_ROLE, public=True),
+    AccessCase(
+        "admin: another person", lambda w: f"/admin/accounts/user/{w['other_user'].pk}/change/", {Role.REGULATOR_STAFF}
+    ),
+    # Sign-in pages (django-allauth): public ones answer everybody, the rest need a signed-in person.
+    AccessCase("sign out", lambda w: "/accounts/logout/", EVERY_ROLE, public=True),
+    AccessCase("account inactive", lambda w: "/accounts/inactive/", EVERY_ROLE, public=True),
+    AccessCase("create an account", lambda w: "/accounts/signup/", EVERY_ROLE, public=True),
+    AccessCase("verification sent", lambda w: "/accounts/confirm-email/", EVERY_ROLE, public=True),
+    AccessCase("confirm email (bad link)", lambda w: "/accounts/confirm-email/bogus/", EVERY_ROLE, public=True),
+    AccessCase("reset password", lambda w: "/accounts/password/reset/", EVERY_ROLE, public=True),
+    AccessCase("reset password sent", lambda w: "/accounts/password/reset/done/", EVERY_ROLE, public=True),
+    AccessCase("reset from key (bad link)", lambda w: "/accounts/password/reset/key/1-bogus/", EVERY_ROLE, public=True),
+    AccessCase("reset from key done", lambda w: "/accounts/password/reset/key/done/", EVERY_ROLE, public=True),
+    AccessCase("confirm sign-in code", lambda w: "/accounts/login/code/confirm/", SIGNED_IN),
+    AccessCase("enter your password again", lambda w: "/accounts/reauthenticate/", SIGNED_IN),
+    AccessCase("email addresses", lambda w: "/accounts/email/", SIGNED_IN),
+    AccessCase("change password", lambda w: "/accounts/password/change/", SIGNED_IN),
+    AccessCase("set password", lambda w: "/accounts/password/set/", SIGNED_IN),
+    AccessCase("two-factor settings", lambda w: "/accounts/2fa/", SIGNED_IN),
+    AccessCase("two-factor code at sign-in", lambda w: "/accounts/2fa/authenticate/", SIGNED_IN),
+    AccessCase("two-factor again", lambda w: "/accounts/2fa/reauthenticate/", SIGNED_IN),
+    AccessCase("set up authenticator", lambda w: "/accounts/2fa/totp/activate/", SIGNED_IN),
+    AccessCase(
+        "remove authenticator", lambda w: "/accounts/2fa/totp/deactivate/", {Role.ASSESSOR, Role.REGULATOR_STAFF}
+    ),
+    AccessCase("generate recovery codes", lambda w: "/accounts/2fa/recovery-codes/generate/", SIGNED_IN),
+    # Nobody in this world has recovery codes yet, so there are none to see or download.
+    AccessCase("recovery codes", lambda w: "/accounts/2fa/recovery-codes/", set()),
+    AccessCase("download recovery codes", lambda w: "/accounts/2fa/recovery-codes/download/", set()),
 ]
 
 

@@ -204,3 +204,13 @@ def test_admin_sign_in_redirect_encodes_next(client):
 def test_signing_in_with_the_right_password_still_works_after_these_changes(client):
     user = make_user(Role.SOCIAL_WORKER)
     assert client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_the_jobs_api_tells_the_truth_about_a_waiting_or_stalled_job(client, settings):
+    job = _running(settings.JOB_LEASE_SECONDS + 30)
+    client.force_login(job.created_by)
+    body = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert body["status"] == "running" and body["stalled"] is True and body["waiting_for_broker"] is False
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, dispatched_at=None)
+    body = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert body["waiting_for_broker"] is True and body["stalled"] is False

@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import Membership, Organisation, Role, User
 from accounts.reference_data import load_local_authorities
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105 # demo users exist only with DEMO_MODE on
 # Each feature app adds its own demo records (idempotent) on top of the people and organisations made here.
 FEATURE_DEMO_COMMANDS = [
     "seed_register_demo",
@@ -21,7 +21,7 @@ FEATURE_DEMO_COMMANDS = [
     # one line per app, in the order their data depends on each other
 ]
 # A fixed secret so the demo assessor and regulator can sign in; `manage.py demo_totp` prints the code.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # nosec B105 # demo-only, as above
 DEMO_LA_NUMBER = "383"  # Leeds
 
 OTHER_ORGANISATIONS = [

@@ -96,7 +96,7 @@ class Command(BaseCommand):
     def handle(self, *args, entries, seed, batch, **options):
         if entries < 1:
             raise CommandError("--entries must be at least 1.")
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # nosec B311 # repeatable synthetic test data, not secrets
         started = time.monotonic()
         employers = list(
             Organisation.objects.filter(kind__in=["local_authority", "other_employer"]).values_list("pk", flat=True)
