@@ -257,6 +257,13 @@ SPECTACULAR_SETTINGS = {
             ("hearing", "hearing"),
         ],
         "JobStatusEnum": "accounts.models.Job.Status",
+        "AccreditationLevelEnum": "accreditation.models.Level",
+        "AccreditationItemKindEnum": "accreditation.models.Item.Kind",
+        "AccreditationBankStatusEnum": "accreditation.models.BankStatus",
+        "AccreditationCandidateStageEnum": "accreditation.models.Candidate.Stage",
+        "AccreditationCandidateStatusEnum": "accreditation.models.Candidate.Status",
+        "AccreditationEndorsementEnum": "accreditation.models.Candidate.Endorsement",
+        "AccreditationAttemptStatusEnum": "accreditation.models.Attempt.Status",
     },
 }
 
