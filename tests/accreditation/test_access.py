@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role
 from accreditation import services
-from accreditation.models import Item, Level
+from accreditation.models import Item, Level, LevelSettings
 from tests.access import SIGNED_IN, AccessCase, check_access, parametrize_access
 from tests.regulation.conftest import register
 
@@ -29,8 +29,10 @@ def world(role_users, time_machine):
     worker = role_users[Role.SOCIAL_WORKER]
     employer = manager.active_memberships[0].organisation
     employ(register(worker, regulator), employer)
-    build_bank(Level.PRACTITIONER, regulator)
-    build_bank(Level.LEADER, regulator, general=18)
+    # Small forms keep the table quick; the form sizes themselves are tested in test_assessment_services.
+    LevelSettings.objects.filter(level__in=["practitioner", "leader"]).update(general_items=3, applied_items=2)
+    build_bank(Level.PRACTITIONER, regulator, general=3, applied=2)
+    build_bank(Level.LEADER, regulator, general=3, applied=2)
     practitioner = services.nominate(manager=manager, user=worker, level="practitioner", organisation=employer)
     leader = services.nominate(manager=manager, user=worker, level="leader", organisation=employer)
     for c in (practitioner, leader):
