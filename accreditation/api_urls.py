@@ -1,1 +1,20 @@
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("candidates", api.CandidateViewSet, basename="accreditation-candidate")
+router.register("tests", api.AttemptViewSet, basename="accreditation-test")
+router.register("items", api.ItemViewSet, basename="accreditation-item")
+
+urlpatterns = [
+    path("standards/", api.StandardsView.as_view(), name="accreditation-standards"),
+    path("standards/<str:level>/revise/", api.StandardReviseView.as_view(), name="accreditation-standard-revise"),
+    path("settings/", api.SettingsView.as_view(), name="accreditation-settings"),
+    path("settings/<str:level>/", api.SettingsChangeView.as_view(), name="accreditation-settings-change"),
+    path("pathway/", api.PathwayView.as_view(), name="accreditation-pathway"),
+    path("pipeline/", api.PipelineView.as_view(), name="accreditation-pipeline"),
+    path("statistics/", api.StatisticsView.as_view(), name="accreditation-statistics"),
+    path("", include(router.urls)),
+]

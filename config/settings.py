@@ -301,6 +301,13 @@ SPECTACULAR_SETTINGS = {
         ],
         "JobStatusEnum": "accounts.models.Job.Status",
         "CourseStatusEnum": "regulation.courses.models.Course.Status",
+        "AccreditationLevelEnum": "accreditation.models.Level",
+        "AccreditationItemKindEnum": "accreditation.models.Item.Kind",
+        "AccreditationBankStatusEnum": "accreditation.models.BankStatus",
+        "AccreditationCandidateStageEnum": "accreditation.models.Candidate.Stage",
+        "AccreditationCandidateStatusEnum": "accreditation.models.Candidate.Status",
+        "AccreditationEndorsementEnum": "accreditation.models.Candidate.Endorsement",
+        "AccreditationAttemptStatusEnum": "accreditation.models.Attempt.Status",
     },
 }
 

@@ -18,6 +18,7 @@ FEATURE_DEMO_COMMANDS = [
     "seed_register_demo",
     "seed_workforce_demo",
     "seed_courses_demo",
+    "seed_accreditation_demo",
     # one line per app, in the order their data depends on each other
 ]
 # A fixed secret so the demo assessor and regulator can sign in; `manage.py demo_totp` prints the code.

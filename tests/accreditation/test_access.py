@@ -1,0 +1,206 @@
+"""Every page and API endpoint of the pathway, for every role."""
+
+from dataclasses import replace
+
+import pytest
+
+from accounts.models import Role
+from accreditation import services
+from accreditation.models import Item, Level, LevelSettings
+from tests.access import SIGNED_IN, AccessCase, check_access, parametrize_access
+from tests.regulation.conftest import register
+
+from .conftest import build_bank, employ, map_all
+
+pytestmark = pytest.mark.django_db
+
+SW = {Role.SOCIAL_WORKER}
+LM = {Role.LINE_MANAGER}
+REG = {Role.REGULATOR_STAFF}
+
+
+@pytest.fixture
+def world(role_users, time_machine):
+    from .conftest import NOW
+
+    time_machine.move_to(NOW, tick=False)
+    regulator = role_users[Role.REGULATOR_STAFF]
+    manager = role_users[Role.LINE_MANAGER]
+    worker = role_users[Role.SOCIAL_WORKER]
+    employer = manager.active_memberships[0].organisation
+    employ(register(worker, regulator), employer)
+    # Small forms keep the table quick; the form sizes themselves are tested in test_assessment_services.
+    LevelSettings.objects.filter(level__in=["practitioner", "leader"]).update(general_items=3, applied_items=2)
+    build_bank(Level.PRACTITIONER, regulator, general=3, applied=2)
+    build_bank(Level.LEADER, regulator, general=3, applied=2)
+    practitioner = services.nominate(manager=manager, user=worker, level="practitioner", organisation=employer)
+    leader = services.nominate(manager=manager, user=worker, level="leader", organisation=employer)
+    for c in (practitioner, leader):
+        map_all(c, manager)
+        services.endorse(candidate=c, by=manager, reason="Ready")
+    marked = services.submit_attempt(attempt=services.start_attempt(candidate=practitioner, by=worker), by=worker)
+    open_attempt = services.start_attempt(candidate=leader, by=worker)
+    return {
+        "users": role_users,
+        "candidate": leader,
+        "marked": marked,
+        "attempt": open_attempt,
+        "option": open_attempt.items.get(position=1).item.options.first(),
+        "item": Item.objects.first(),
+        "worker": worker,
+        "employer": employer,
+    }
+
+
+def c(w):
+    return w["candidate"].pk
+
+
+CASES = [
+    AccessCase("pathway", lambda w: "/accreditation/", SIGNED_IN),
+    AccessCase("ask for endorsement", lambda w: "/accreditation/ask/", SW),
+    AccessCase("candidate", lambda w: f"/accreditation/candidates/{c(w)}/", SW | LM | REG),
+    AccessCase("withdraw", lambda w: f"/accreditation/candidates/{c(w)}/withdraw/", SW, method="post"),
+    AccessCase("start the test", lambda w: f"/accreditation/candidates/{c(w)}/test/", SW),
+    AccessCase("question page", lambda w: f"/accreditation/tests/{w['attempt'].pk}/questions/1/", SW),
+    AccessCase(
+        "save an answer",
+        lambda w: f"/accreditation/tests/{w['attempt'].pk}/questions/1/",
+        SW,
+        method="post",
+        data={"go": "next"},
+    ),
+    AccessCase("check your answers", lambda w: f"/accreditation/tests/{w['attempt'].pk}/check/", SW),
+    AccessCase("result", lambda w: f"/accreditation/tests/{w['marked'].pk}/result/", SW | REG),
+    AccessCase("nominees", lambda w: "/accreditation/nominees/", LM),
+    AccessCase("nominees CSV", lambda w: "/accreditation/nominees.csv", LM),
+    AccessCase("nominate", lambda w: "/accreditation/nominate/", LM),
+    AccessCase("standards", lambda w: "/accreditation/standards/", SIGNED_IN),
+    AccessCase("pipeline", lambda w: "/accreditation/staff/", REG),
+    AccessCase("adjustment", lambda w: f"/accreditation/staff/candidates/{c(w)}/adjustment/", REG),
+    AccessCase("revise a standard", lambda w: "/accreditation/staff/standards/leader/", REG),
+    AccessCase("settings", lambda w: "/accreditation/staff/settings/leader/", REG),
+    AccessCase("bank", lambda w: "/accreditation/staff/bank/", REG),
+    AccessCase("write an item", lambda w: "/accreditation/staff/bank/new/", REG),
+    AccessCase("write a scenario", lambda w: "/accreditation/staff/bank/scenarios/new/", REG),
+    AccessCase("item", lambda w: f"/accreditation/staff/bank/{w['item'].pk}/", REG),
+    AccessCase("statistics", lambda w: "/accreditation/staff/statistics/", REG),
+    AccessCase("candidate history", lambda w: f"/history/accreditation/candidate/{c(w)}/", SW | LM | REG),
+    AccessCase("item history", lambda w: f"/history/accreditation/item/{w['item'].pk}/", REG),
+    AccessCase("API: standards", lambda w: "/api/v1/accreditation/standards/", SIGNED_IN),
+    AccessCase("API: settings", lambda w: "/api/v1/accreditation/settings/", SIGNED_IN),
+    AccessCase(
+        "API: change settings",
+        lambda w: "/api/v1/accreditation/settings/leader/",
+        REG,
+        method="post",
+        data={"minutes": 70, "reason": "Longer"},
+    ),
+    AccessCase(
+        "API: revise a standard",
+        lambda w: "/api/v1/accreditation/standards/leader/revise/",
+        REG,
+        method="post",
+        data={"domains": [{"key": "l1", "position": 1, "title": "Context"}], "reason": "Short"},
+    ),
+    AccessCase("API: pathway", lambda w: "/api/v1/accreditation/pathway/", SIGNED_IN),
+    AccessCase("API: candidates", lambda w: "/api/v1/accreditation/candidates/", SIGNED_IN),
+    AccessCase("API: candidate", lambda w: f"/api/v1/accreditation/candidates/{c(w)}/", SW | LM | REG),
+    AccessCase(
+        "API: nominate",
+        lambda w: "/api/v1/accreditation/candidates/nominate/",
+        LM,
+        method="post",
+    ),
+    AccessCase(
+        "API: ask",
+        lambda w: "/api/v1/accreditation/candidates/request/",
+        SW,
+        method="post",
+    ),
+    AccessCase(
+        "API: mapping",
+        lambda w: f"/api/v1/accreditation/candidates/{c(w)}/mapping/",
+        set(),  # past endorsement: the worker and manager are refused by the service (400), others by the rule
+        method="post",
+    ),
+    AccessCase("API: endorse", lambda w: f"/api/v1/accreditation/candidates/{c(w)}/endorse/", set(), method="post"),
+    AccessCase("API: decline", lambda w: f"/api/v1/accreditation/candidates/{c(w)}/decline/", set(), method="post"),
+    AccessCase(
+        "API: withdraw",
+        lambda w: f"/api/v1/accreditation/candidates/{c(w)}/withdraw/",
+        set(),  # the worker has a test open, so even they are refused (400)
+        method="post",
+        data={"reason": "x"},
+    ),
+    AccessCase(
+        "API: adjustment",
+        lambda w: f"/api/v1/accreditation/candidates/{c(w)}/adjustment/",
+        REG,
+        method="post",
+        data={"extra_minutes": 10, "note": "Dyslexia"},
+    ),
+    AccessCase("API: start test", lambda w: f"/api/v1/accreditation/candidates/{c(w)}/tests/", SW, method="post"),
+    AccessCase("API: open test", lambda w: f"/api/v1/accreditation/tests/{w['attempt'].pk}/", SW | REG),
+    AccessCase("API: marked test", lambda w: f"/api/v1/accreditation/tests/{w['marked'].pk}/", SW | REG),
+    AccessCase(
+        "API: answer",
+        lambda w: f"/api/v1/accreditation/tests/{w['attempt'].pk}/answers/",
+        SW,
+        method="post",
+    ),
+    AccessCase("API: submit", lambda w: f"/api/v1/accreditation/tests/{w['attempt'].pk}/submit/", SW, method="post"),
+    AccessCase("API: items", lambda w: "/api/v1/accreditation/items/", REG),
+    AccessCase("API: item", lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/", REG),
+    AccessCase(
+        "API: retire item",
+        lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/retire/",
+        REG,
+        method="post",
+        data={"reason": "Weak"},
+    ),
+    AccessCase("API: pipeline", lambda w: "/api/v1/accreditation/pipeline/", REG),
+    AccessCase("API: statistics", lambda w: "/api/v1/accreditation/statistics/", REG),
+]
+
+# The rule lets these people act, but the candidate's state refuses it (400 with the reason).
+SERVICE_REFUSED = {
+    "API: mapping": SW | LM,  # past the endorsement stage
+    "API: endorse": LM,  # already decided
+    "API: decline": LM,
+    "API: withdraw": SW,  # a test is open
+}
+
+# Bodies that need the world's ids.
+POST_BODIES = {
+    "API: nominate": lambda w: {"user": w["worker"].pk, "level": "supervisor", "organisation": w["employer"].pk},
+    "API: ask": lambda w: {"level": "supervisor", "organisation": w["employer"].pk},
+    "API: answer": lambda w: {"position": 1, "options": [w["option"].pk]},
+}
+
+
+@parametrize_access(CASES)
+def test_each_role_is_allowed_or_refused(client, world, case, role):
+    if case.name in POST_BODIES:
+        case = replace(case, data=POST_BODIES[case.name](world))
+    if case.name.startswith("API") and case.method == "post":
+        _check_json(client, world, case, role)
+        return
+    check_access(client, world, case, role)
+
+
+def _check_json(client, world, case, role):
+    """check_access posts form data; the API's nested bodies go as JSON, judged by the same rule."""
+    from tests.access import ANONYMOUS
+
+    user = world["users"].get(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.post(case.url(world), data=case.data, content_type="application/json")
+    if role in case.allowed:
+        assert response.status_code in (200, 201), f"{role} should reach {case.name}: {response.status_code}"
+    elif role == ANONYMOUS:
+        assert response.status_code in (401, 403), f"anonymous reached {case.name}"
+    else:
+        expected = (400,) if role in SERVICE_REFUSED.get(case.name, ()) else (403, 404)
+        assert response.status_code in expected, f"{role} should be refused {case.name}: {response.status_code}"
