@@ -30,7 +30,7 @@ ECP_PARTICIPANT = ("ecp.starter@example.com", "Nia", "Patel")
 
 
 class Command(BaseCommand):
-    help = "Give the demo council an ASYE cohort (overdue, review due, paused, passed) and an early career programme starter."
+    help = "Demo ASYE cohort at Leeds (overdue, review due, paused, passed) and an early career programme starter."
 
     @transaction.atomic
     def handle(self, *args, **options):
