@@ -28,11 +28,11 @@ class DayMonthYearWidget(forms.MultiWidget):
 
 class DayMonthYearField(forms.MultiValueField):
     widget = DayMonthYearWidget
-    template_name = "training/forms/date_field.html"
 
     def __init__(self, *, label, help_text="", **kwargs):
         fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         kwargs.setdefault("error_messages", {"required": f"Enter the {label.lower()}."})
+        kwargs.setdefault("template_name", "training/forms/date_field.html")
         super().__init__(fields, label=label, help_text=help_text, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):

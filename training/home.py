@@ -9,9 +9,7 @@ from . import rules as training_rules
 
 
 def _is_participant(user):
-    from .models import Enrolment
-
-    return user.is_authenticated and Enrolment.objects.filter(participant_id=user.pk).exists()
+    return training_rules.is_any_participant(user)
 
 
 def _sees_cohort(user):
@@ -27,7 +25,7 @@ register_nav("Early career figures", "training:national", allowed=account_rules.
 def participant_section(user):
     from . import selectors
 
-    if not user.is_authenticated:
+    if not training_rules.is_any_participant(user):
         return None
     enrolment = selectors.current_enrolment(user)
     if enrolment is None:

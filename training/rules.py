@@ -70,20 +70,42 @@ def awaiting_external(user, obj):
     return e is not None and e.status == "awaiting_external"
 
 
+PRACTICE_ROLES = ("social_worker", "line_manager", "workforce_lead", "assessor")
+
+
+def involvement(user) -> set[str]:
+    """Whether the person is a participant and/or a supervisor or assessor: one query, kept for the request.
+
+    Only people who practise (any role but regulator staff and course leads alone) can be either."""
+    if not user.is_authenticated:
+        return set()
+    if "_training_involvement" not in user.__dict__:
+        found: set[str] = set()
+        if any(role in PRACTICE_ROLES for role in user.roles):
+            from django.db.models import Q
+
+            from .models import Enrolment
+
+            for participant, supervisor, assessor in Enrolment.objects.filter(
+                Q(participant_id=user.pk) | Q(supervisor_id=user.pk) | Q(assessor_id=user.pk)
+            ).values_list("participant_id", "supervisor_id", "assessor_id"):
+                if participant == user.pk:
+                    found.add("participant")
+                if user.pk in (supervisor, assessor):
+                    found.add("team")
+        user.__dict__["_training_involvement"] = found
+    return user.__dict__["_training_involvement"]
+
+
 @rules.predicate
 def has_team_role(user):
     """Supervisors and assessors are registered social workers who may hold any role in the service."""
-    from .models import Enrolment
-
-    if not user.is_authenticated:
-        return False
-    return Enrolment.objects.filter(rules_team_q(user)).exists()
+    return "team" in involvement(user)
 
 
-def rules_team_q(user):
-    from django.db.models import Q
-
-    return Q(supervisor_id=user.pk) | Q(assessor_id=user.pk)
+@rules.predicate
+def is_any_participant(user):
+    return "participant" in involvement(user)
 
 
 can_view = is_participant | is_supervisor_of | is_assessor_of | is_coordinator_of | is_regulator_staff

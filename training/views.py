@@ -77,7 +77,7 @@ def _cohort_csv_rows(rows):
             r.next_point.label if r.next_point else "",
             r.next_point.due_on.isoformat() if r.next_point else "",
             r.supervision.state,
-            r.supervision.next_due.isoformat() if e.is_open else "",
+            r.supervision.next_due.isoformat() if e.status == "active" else "",
             "; ".join(r.overdue),
             r.caseload_above,
         ]

@@ -6,6 +6,7 @@ from accounts.models import Role
 from tests.access import SIGNED_IN, AccessCase, check_access, parametrize_access
 from tests.factories import make_user
 from training import funding, services
+from training.programme_data import PCF_DOMAINS
 
 from .conftest import START, at, enrol, register, review
 
@@ -103,6 +104,68 @@ CASES = [
         REG,
         method="post",
         data={"decision": "pass", "reason": "Sound evidence"},
+    ),
+    AccessCase(
+        "API: learning agreement",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/learning-agreement/",
+        {LM},
+        method="post",
+        data={"agreed_on": "2027-09-10", "development_needs": "Court skills", "support": "Shadowing"},
+    ),
+    AccessCase(
+        "API: protected time",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/protected-time/",
+        {LM},
+        method="post",
+        data={"week_starting": "2028-09-04", "hours": "3.5", "activity": "Reading"},
+    ),
+    AccessCase(
+        "API: caseload",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/caseload/",
+        {LM},
+        method="post",
+        data={"month": "2028-09-01", "cases": 12, "experienced_caseload": 16},
+    ),
+    AccessCase(
+        "API: pause",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/pause/",
+        {LM},
+        method="post",
+        data={"kind": "sickness", "starts_on": "2028-09-01", "ends_on": "2028-09-05", "reason": "Flu"},
+    ),
+    AccessCase(
+        "API: review",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/review/",
+        {Role.ASSESSOR},
+        method="post",
+        data={
+            "point": "3_months",
+            "held_on": "2028-09-01",
+            "evidence_seen": "Observation",
+            # a form post names each standard as judgements.<standard>
+            **{f"judgements.{standard}": "on_track" for standard in PCF_DOMAINS},
+        },
+    ),
+    AccessCase(
+        "API: early completion",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/early-completion/",
+        {LM},
+        method="post",
+        data={"reason": "All evidence in"},
+    ),
+    AccessCase(
+        "API: internal moderation",
+        lambda w: f"/api/v1/training/enrolments/{w['moderating'].pk}/moderation/",
+        {LM},
+        method="post",
+        data={"decision": "confirmed", "reason": "Agreed"},
+    ),
+    AccessCase(
+        "API: withdraw",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/withdraw/",
+        {LM},
+        method="post",
+        data={"reason": "Moved away"},
     ),
     AccessCase("API: funding claims", lambda w: "/api/v1/training/funding-claims/", SIGNED_IN),
     AccessCase("API: funding claim", lambda w: f"/api/v1/training/funding-claims/{w['claim'].pk}/", {LM, *REG}),

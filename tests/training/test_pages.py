@@ -262,3 +262,34 @@ def test_schema_has_no_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--fail-on-warn", "--file", "/dev/null")
+
+
+@pytest.mark.parametrize("sessions", [1, 8])
+def test_record_page_and_journey_cost_a_fixed_number_of_queries(
+    client, enrolled, team, time_machine, sessions, django_assert_max_num_queries
+):
+    day = START + datetime.timedelta(days=60)
+    time_machine.move_to(at(day), tick=False)
+    for i in range(sessions):
+        services.record_supervision(
+            enrolment=enrolled,
+            by=team["supervisor"],
+            held_on=START + datetime.timedelta(days=7 * i),
+            minutes=45,
+            supervisor=team["supervisor"],
+            themes="Cases",
+        )
+        services.add_evidence(
+            enrolment=enrolled,
+            by=team["participant"],
+            kind="reflective_log",
+            title=f"Log {i}",
+            occurred_on=START + datetime.timedelta(days=i),
+            text="Reflection",
+        )
+    client.force_login(team["coordinator"])
+    with django_assert_max_num_queries(26):
+        assert client.get(f"/early-career/{enrolled.pk}/").status_code == 200
+    client.force_login(team["participant"])
+    with django_assert_max_num_queries(22):
+        assert client.get("/early-career/journey/").status_code == 200

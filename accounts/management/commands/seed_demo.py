@@ -19,6 +19,7 @@ FEATURE_DEMO_COMMANDS = [
     "seed_workforce_demo",
     "seed_courses_demo",
     "seed_accreditation_demo",
+    "seed_training_demo",
     # one line per app, in the order their data depends on each other
 ]
 # A fixed secret so the demo assessor and regulator can sign in; `manage.py demo_totp` prints the code.
