@@ -22,8 +22,15 @@ def fill_date(page, name, day):
 
 
 def submit(page, name):
-    page.get_by_role("button", name=name).click()
-    page.wait_for_load_state()
+    """Wait for the navigation the button starts, so the next step never races the form's POST."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+    page.check()
+
+
+def follow(page, name, **kwargs):
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, **kwargs).click()
     page.check()
 
 
@@ -46,9 +53,7 @@ def test_course_approval_journey(page, tmp_path):
     # The course lead adds the course and applies.
     as_user(page, lead)
     page.visit("/courses/provider/")
-    page.get_by_role("link", name="Add a course").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Add a course")
     page.get_by_label("Course title").fill("MA Social Work")
     page.get_by_label("Award").fill("MA Social Work")
     page.get_by_label("Postgraduate").check()
@@ -59,15 +64,11 @@ def test_course_approval_journey(page, tmp_path):
     page.get_by_label("Skills days").fill("30")
     fill_date(page, "first_intake", datetime.date(today.year + 1, 9, 1))
     submit(page, "Save")
-    page.get_by_role("link", name="Apply for approval").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Apply for approval")
     submit(page, "Start the application")
     page.screenshot(path="/tmp/courses-1.png", full_page=True)
     for standard in Standard:
-        page.get_by_role("link", name=standard.label, exact=True).click()
-        page.wait_for_load_state()
-        page.check()
+        follow(page, standard.label, exact=True)
         page.get_by_label("Your evidence").fill(f"How the MA meets the standard: {standard.label.lower()}.")
         if standard == Standard.ADMISSIONS:
             page.get_by_label("Upload a document (optional)").set_input_files(str(faked))
@@ -75,9 +76,7 @@ def test_course_approval_journey(page, tmp_path):
             assert "The document must be a PDF" in page.inner_text(".govuk-error-summary")
             page.get_by_label("Upload a document (optional)").set_input_files(str(evidence_file))
         submit(page, "Save and return to the application")
-    page.get_by_role("link", name="Check your answers").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Check your answers")
     assert "Admissions policy.pdf" in page.inner_text("main")
     page.screenshot(path="/tmp/courses-2.png", full_page=True)
     submit(page, "Accept and send")
@@ -87,12 +86,8 @@ def test_course_approval_journey(page, tmp_path):
     # The reviewer asks for more information: the clock pauses.
     as_user(page, regulator, regulator=True)
     page.visit("/courses/queue/")
-    page.get_by_role("link", name="MA Social Work").click()
-    page.wait_for_load_state()
-    page.check()
-    page.get_by_role("link", name="Ask for more information").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "MA Social Work")
+    follow(page, "Ask for more information")
     page.get_by_label("What information do you need?").fill("Send the practice-learning agreements.")
     fill_date(page, "due_on", today + datetime.timedelta(days=14))
     submit(page, "Send the request")
@@ -102,9 +97,7 @@ def test_course_approval_journey(page, tmp_path):
     # The provider answers from their home page.
     as_user(page, lead)
     page.visit("/")
-    page.get_by_role("link", name="Answer the regulator: MA Social Work").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Answer the regulator: MA Social Work")
     page.get_by_label("Your answer").fill("The agreements with Leeds and Bradford councils are attached.")
     submit(page, "Send your answer")
 
@@ -112,23 +105,17 @@ def test_course_approval_journey(page, tmp_path):
     as_user(page, regulator, regulator=True)
     page.visit(f"/courses/applications/{application.pk}/")
     for standard in Standard:
-        page.get_by_role("link", name=standard.label, exact=True).click()
-        page.wait_for_load_state()
-        page.check()
+        follow(page, standard.label, exact=True)
         page.get_by_label("Met with a condition" if standard == Standard.CURRICULUM else "Met", exact=True).check()
         page.get_by_label("Reasons").fill("Evidence seen.")
         submit(page, "Save")
-    page.get_by_role("link", name="Record an inspection").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Record an inspection")
     fill_date(page, "starts_on", today - datetime.timedelta(days=2))
     fill_date(page, "ends_on", today - datetime.timedelta(days=1))
     page.get_by_label("Inspection team").fill("Ruth Adeyemi\nA lay inspector")
     page.get_by_label("Inspection report").fill("Strong partnerships; law teaching thin in year 2.")
     submit(page, "Save")
-    page.get_by_role("link", name="Record the decision").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Record the decision")
     page.get_by_label("Approved with conditions").check()
     page.get_by_label("Reasons for the decision").fill("Meets the standards, with one condition.")
     page.get_by_label("Condition 1", exact=True).fill("Add teaching on the Mental Capacity Act to year 2.")
@@ -141,32 +128,24 @@ def test_course_approval_journey(page, tmp_path):
     # The provider sends evidence for the condition; the regulator finds it met.
     as_user(page, lead)
     page.visit(f"/courses/{course.pk}/")
-    page.get_by_role("link", name="Send evidence for this condition").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Send evidence for this condition")
     page.get_by_label("How the condition has been met").fill("Two lectures and a seminar added.")
     submit(page, "Send evidence")
     as_user(page, regulator, regulator=True)
     page.visit("/courses/queue/")
-    page.get_by_role("link", name="MA Social Work, University of Leeds: Add teaching").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "MA Social Work, University of Leeds: Add teaching")
     page.get_by_label("Met", exact=True).check()
     page.get_by_label("Reasons").fill("Timetable seen.")
     submit(page, "Record the decision")
     assert course.conditions.get().status == "met"
 
     # Annual monitoring.
-    page.get_by_role("link", name="Ask for annual monitoring").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Ask for annual monitoring")
     fill_date(page, "due_on", today + datetime.timedelta(days=30))
     submit(page, "Ask for the return")
     as_user(page, lead)
     page.visit("/")
-    page.get_by_role("link", name="Send annual monitoring: MA Social Work").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Send annual monitoring: MA Social Work")
     page.get_by_label("Students who started this year (intake)").fill("38")
     page.get_by_label("Students on the course now").fill("74")
     page.get_by_label("Students who completed this year").fill("33")
@@ -174,17 +153,15 @@ def test_course_approval_journey(page, tmp_path):
     submit(page, "Send the return")
     as_user(page, regulator, regulator=True)
     page.visit("/courses/queue/")
-    page.locator("table").nth(1).get_by_role("link", name="MA Social Work").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("table").nth(1).get_by_role("link", name="MA Social Work").click()
     page.check()
     page.get_by_label("Standards met").check()
     page.get_by_label("Reasons").fill("Return complete; no concerns.")
     submit(page, "Record the outcome")
 
     # The course closes; it stays on the public list as formerly approved.
-    page.get_by_role("link", name="Withdraw or close").click()
-    page.wait_for_load_state()
-    page.check()
+    follow(page, "Withdraw or close")
     page.get_by_label("Closed to new students").check()
     fill_date(page, "effective_on", today)
     page.get_by_label("Reason").fill("The university has stopped recruiting to the MA.")
