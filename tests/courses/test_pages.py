@@ -302,3 +302,23 @@ def test_public_list_and_queue_at_400_courses_with_history(
         assert client.get(reverse("courses:queue")).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("courses:figures")).status_code == 200
+
+
+def test_monitoring_return_sent_and_outcome_recorded_through_the_page(client, lead, regulator, approved_course):
+    monitoring = services.open_monitoring_return(
+        course=approved_course, by=regulator, due_on=TODAY + datetime.timedelta(days=30)
+    )
+    url = reverse("courses:monitoring_detail", args=[monitoring.pk])
+    client.force_login(lead)
+    response = client.post(
+        url, {"intake": "38", "students": "74", "completions": "33", "placement_days_provided": "200"}
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    monitoring.refresh_from_db()
+    assert monitoring.status == "submitted" and monitoring.intake == 38
+    client.force_login(regulator)
+    assert "MA Social Work" in client.get(reverse("courses:queue")).content.decode()
+    response = client.post(url, {"outcome": "standards_met", "reason": "Fine"})
+    assert response.status_code == 302
+    monitoring.refresh_from_db()
+    assert monitoring.outcome == "standards_met"
