@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regulation', '0002_annotation_early_career_kind'),
-        ('regulation', '0002_qualifying_course_approval'),
-        ('regulation', '0002_search_keys_ignore_accents_and_apostrophes'),
+        ("regulation", "0002_annotation_early_career_kind"),
+        ("regulation", "0002_qualifying_course_approval"),
+        ("regulation", "0002_search_keys_ignore_accents_and_apostrophes"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regulation', '0003_application_restores_a_lapsed_or_removed_entry'),
-        ('regulation', '0003_merge_20261123_1234'),
+        ("regulation", "0003_application_restores_a_lapsed_or_removed_entry"),
+        ("regulation", "0003_merge_20261123_1234"),
     ]
 
-    operations = [
-    ]
+    operations = []
