@@ -92,7 +92,7 @@ CASES = [
 
 
 @parametrize_access(CASES)
-def test_access(client, world, case, role):
+def test_each_role_is_allowed_or_refused(client, world, case, role):
     check_access(client, world, case, role)
 
 
