@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,10 +15,12 @@ from accounts.notifications import notify
 from accounts.services import ServiceError, just_created, record_event, require
 
 from . import years
+from .documents import sniff
 from .models import (
     PRACTISING,
     Annotation,
     Application,
+    ApplicationDocument,
     CaseStage,
     Condition,
     CPDRecord,
@@ -113,8 +116,28 @@ def submit_application(
     qualification: str,
     qualified_on: datetime.date,
     employer: Organisation | None = None,
+    documents: dict | None = None,
+    health_declaration: bool | None = None,
+    character_declaration: bool | None = None,
+    convictions_declaration: bool | None = None,
+    declaration_details: str = "",
+    declared: bool = False,
 ) -> Application:
+    """``documents`` maps an ``ApplicationDocument.Kind`` to an uploaded file; every file is checked by its
+    content and size before anything is saved."""
     User.objects.select_for_update().get(pk=applicant.pk)  # one submission at a time per person
+    checked = []
+    for kind, upload in (documents or {}).items():
+        require(kind in ApplicationDocument.Kind.values, "Unknown kind of evidence.")
+        try:
+            checked.append((kind, upload, sniff(upload)))
+        except ValidationError as exc:
+            raise ServiceError(f"{ApplicationDocument.Kind(kind).label}: {exc.messages[0]}") from exc
+    declarations = (health_declaration, character_declaration, convictions_declaration)
+    require(
+        not any(declarations) or bool(declaration_details.strip()),
+        "Give details of what you have declared.",
+    )
     require(bool(first_name.strip() and last_name.strip()), "Enter your full name.")
     require(bool(qualification.strip()), "Enter the qualifying course you completed.")
     today = _today()
@@ -143,10 +166,44 @@ def submit_application(
                 qualification=qualification.strip(),
                 qualified_on=qualified_on,
                 employer=employer,
+                health_declaration=health_declaration,
+                character_declaration=character_declaration,
+                convictions_declaration=convictions_declaration,
+                declaration_details=declaration_details.strip(),
+                declared_at=timezone.now() if declared else None,
             )
     except IntegrityError as exc:
         raise ServiceError("You already have an application waiting for a decision.") from exc
-    record_event(application, "submitted", by=applicant, to_state=application.status)
+    for kind, upload, content_type in checked:
+        ApplicationDocument.objects.create(
+            application=application,
+            kind=kind,
+            file=upload,
+            original_name=(getattr(upload, "name", "") or kind)[:255],
+            content_type=content_type,
+            size=upload.size,
+        )
+    record_event(
+        application,
+        "submitted",
+        by=applicant,
+        to_state=application.status,
+        changes={"documents": [kind for kind, _, _ in checked]},
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, by: User) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    require(application.applicant_id == by.pk, "Only the applicant can withdraw an application.")
+    require(application.is_open, "This application has already been decided.")
+    previous = application.status
+    application.status = Application.Status.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.decision_reason = "Withdrawn by the applicant"
+    application.save(update_fields=["status", "decided_at", "decision_reason"])
+    record_event(application, "withdrawn", by=by, from_state=previous, to_state=application.status)
     return application
 
 

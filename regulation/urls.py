@@ -10,6 +10,9 @@ urlpatterns = [
     # Social workers
     path("apply/", views.apply, name="apply"),
     path("application/", views.my_application, name="my_application"),
+    path("application/sent/", views.application_sent, name="application_sent"),
+    path("application/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/documents/<int:doc_pk>/", views.application_document, name="application_document"),
     path("me/", views.my_registration, name="my_registration"),
     path("me/cpd/", views.cpd, name="cpd"),
     path("me/renew/", views.renew, name="renew"),
