@@ -7,16 +7,7 @@ import pytest
 from accounts.models import Role
 from regulation.models import RegisterEntry
 from tests.e2e.conftest import sign_in
-
-
-def fill_date(page, legend: str, day: datetime.date):
-    """Fill a GOV.UK date input (day, month and year boxes) found by its legend, as a person would."""
-    group = page.locator("fieldset", has=page.locator("legend", has_text=legend))
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-
-
+from tests.e2e.govuk import fill_date, fill_evidence_and_declarations
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, LocalAuthorityFactory, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,10 +29,11 @@ def test_apply_approve_cpd_renew_and_public_search(page, time_machine):
     page.get_by_label("Qualifying course").fill("MA Social Work, University of Leeds")
     fill_date(page, "Date of qualification", datetime.date(2016, 7, 1))
     page.get_by_label("Employer (if you have one)").select_option(label="Leeds City Council")
+    fill_evidence_and_declarations(page)
     page.get_by_role("button", name="Send your application").click()
     page.wait_for_load_state()
     page.check()
-    assert "Waiting for review" in page.inner_text("main")
+    assert "Application sent" in page.inner_text("main")
 
     page.context.clear_cookies()
     sign_in(page, regulator.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
