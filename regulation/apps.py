@@ -6,4 +6,4 @@ class RegulationConfig(AppConfig):
     verbose_name = "The register"
 
     def ready(self):
-        from . import home, rules  # noqa: F401  registers nav, home sections and permissions
+        from . import home, jobs, rules  # noqa: F401  registers nav, home sections, jobs and permissions

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/documents/<int:doc_pk>/", views.application_document, name="application_document"),
     path("me/", views.my_registration, name="my_registration"),
     path("me/cpd/", views.cpd, name="cpd"),
+    path("me/proof/", views.proof_pdf, name="proof_pdf"),
     path("me/renew/", views.renew, name="renew"),
     path("me/direct-work/", views.direct_work, name="direct_work"),
     path("me/employment/", views.employment, name="employment"),

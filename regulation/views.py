@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.exports import streaming_csv_response
+from accounts.jobs import start_job
 from accounts.services import ServiceError
 
 from . import forms, selectors, services, years
@@ -307,6 +308,19 @@ def my_registration(request, entry):
             "page_title": "Your registration",
         },
     )
+
+
+@require_POST
+@_own_entry_or_redirect
+def proof_pdf(request, entry):
+    """Proof of registration, made as a PDF by the worker; the job page shows progress and the download."""
+    job = start_job(
+        kind="register_proof_pdf",
+        title=f"Proof of registration {entry.registration_number}",
+        by=request.user,
+        params={"entry_id": entry.pk},
+    )
+    return redirect("job_detail", pk=job.pk)
 
 
 @_own_entry_or_redirect

@@ -589,3 +589,29 @@ def test_applicant_sees_a_confirmation_panel_what_they_sent_and_can_withdraw(cli
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
     assert "apply again" in client.get("/register/application/").content.decode()
+
+
+def test_staff_see_cpd_records_and_the_applicants_address_on_the_entry_page(client, entry, worker, regulator):
+    from .conftest import add_cpd
+
+    add_cpd(entry, worker, title="Working with interpreters")
+    client.force_login(regulator)
+    body = client.get(f"/register/entries/{entry.pk}/").content.decode()
+    assert "Working with interpreters" in body and "1 Secret Street, Leeds" in body
+
+
+def test_registrant_downloads_proof_of_registration_made_by_the_worker(
+    client, entry, worker, django_capture_on_commit_callbacks
+):
+    from accounts.models import Job
+
+    client.force_login(worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/me/proof/")
+    job = Job.objects.get(kind="register_proof_pdf")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    download = client.get(f"/jobs/{job.pk}/download/")
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF") and download["Content-Type"] == "application/pdf"
