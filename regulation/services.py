@@ -78,6 +78,24 @@ def years_after(day: datetime.date, years_: int) -> datetime.date:
         return day.replace(year=day.year + years_, day=28)
 
 
+def _employer_emails(organisation_id: int | None) -> list[str]:
+    """Line managers and workforce leads of an organisation, for the emails the employer gets."""
+    if organisation_id is None:
+        return []
+    from accounts.models import Membership
+
+    return sorted(
+        set(
+            Membership.objects.filter(
+                organisation_id=organisation_id,
+                role__in=["line_manager", "workforce_lead"],
+                ended_on__isnull=True,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
 def _lock_entry(entry: RegisterEntry) -> RegisterEntry:
     return RegisterEntry.objects.select_for_update().get(pk=entry.pk)
 
@@ -241,6 +259,16 @@ def respond_to_request(*, application: Application, by: User, response: str) -> 
     record_event(
         application, "information_provided", by=by, reason=response, from_state="more_information", to_state="submitted"
     )
+    from accounts.models import AuditEvent
+
+    asked = (
+        AuditEvent.objects.for_object(application)
+        .filter(action="more_information_requested", actor__isnull=False)
+        .select_related("actor")
+        .first()
+    )
+    if asked is not None:
+        notify(to=[asked.actor.email], template="regulation/applicant_answered", context={"application": application})
     return application
 
 
@@ -499,6 +527,8 @@ def renew_registration(*, entry: RegisterEntry, by: User) -> Renewal:
         reason="Late renewal in the grace period" if renewal.late else "",
         changes={"registered_until": [previous.isoformat(), entry.registered_until.isoformat()]},
     )
+    if entry.email:
+        notify(to=[entry.email], template="regulation/renewed", context={"entry": entry, "renewal": renewal})
     return renewal
 
 
@@ -552,6 +582,13 @@ def _add_employment(*, entry, employer, role_title, started_on, fte, contract, b
     )
     record_event(entry, "employment_added", by=by, changes={"employer": employer.name, "role": employment.role_title})
     _refresh_current_employer(entry)
+    recipients = [e for e in _employer_emails(employer.pk) if e != getattr(by, "email", None)]
+    if recipients:
+        notify(
+            to=recipients,
+            template="regulation/employer_named",
+            context={"entry": entry, "employment": employment},
+        )
     return employment
 
 
@@ -747,6 +784,8 @@ def _make_order(*, case, kind, by, starts_on, expires_on, review_on, reason, con
         record_event(condition, "added", by=by, reason=reason)
     record_event(order, "made", by=by, reason=reason, to_state=order.status)
     record_event(case.entry, "order_made", by=by, reason=reason, changes={"order": str(order)})
+    if case.entry.email:
+        notify(to=[case.entry.email], template="regulation/order_made", context={"entry": case.entry, "order": order})
     return order
 
 
@@ -841,6 +880,8 @@ def record_outcome(
     CaseStage.objects.create(case=case, stage=case.stage, started_on=today, note=reason, recorded_by=by)
     record_event(case, "closed", by=by, reason=reason, from_state=previous, to_state=outcome)
     refresh_status(entry=entry, by=by, reason=f"Fitness to practise outcome: {case.get_outcome_display()}")
+    if entry.email:
+        notify(to=[entry.email], template="regulation/case_outcome", context={"entry": entry, "case": case})
     return case
 
 
@@ -1028,6 +1069,9 @@ def lapse_unrenewed(*, today: datetime.date | None = None) -> int:
             _set_status(entry, EntryStatus.LAPSED, by=None, reason=reason)
             if entry.email:
                 notify(to=[entry.email], template="regulation/lapsed", context={"entry": entry})
+            employers = _employer_emails(entry.current_employer_id)
+            if employers:
+                notify(to=employers, template="regulation/employee_lapsed", context={"entry": entry})
             lapsed += 1
     return lapsed
 
