@@ -6,7 +6,7 @@ class RegulationConfig(AppConfig):
     verbose_name = "The register"
 
     def ready(self):
-        from . import home, rules  # noqa: F401  registers nav, home sections and permissions
+        from . import home, jobs, rules  # noqa: F401  registers nav, home sections, jobs and permissions
         from .courses import home as course_home  # noqa: F401
         from .courses import rules as course_rules  # noqa: F401
         from .courses import tasks as course_tasks  # noqa: F401

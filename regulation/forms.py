@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.dates import GovUKDateField, NamedErrorsMixin
 from accounts.models import Organisation
 
+from .documents import sniff
 from .models import Annotation, Employment, FitnessToPractiseCase, Order
 from .selectors import NUMBER_RE, normalise_number
 from .services import MAX_END_NOTICE_DAYS, MIN_QUALIFYING_AGE, years_after
@@ -40,6 +41,9 @@ def _years_ago(years: int):
     return bound
 
 
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
 def employers():
     return Organisation.objects.filter(
         kind__in=[Organisation.Kind.LOCAL_AUTHORITY, Organisation.Kind.OTHER_EMPLOYER], is_active=True
@@ -69,14 +73,80 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
     employer = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, label="Employer (if you have one)"
     )
+    qualification_certificate = forms.FileField(
+        label="Your qualification certificate",
+        help_text="A PDF, JPG or PNG, smaller than 10MB.",
+        error_messages={"required": "Select your qualification certificate"},
+    )
+    identity_document = forms.FileField(
+        label="Proof of identity",
+        help_text="Your passport or driving licence: a PDF, JPG or PNG, smaller than 10MB.",
+        error_messages={"required": "Select your proof of identity"},
+    )
+    health_declaration = forms.TypedChoiceField(
+        label="Do you have a health condition that could affect your ability to practise safely?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you have a health condition that could affect safe practice"},
+    )
+    character_declaration = forms.TypedChoiceField(
+        label="Is there anything about your conduct or character the regulator should know?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if there is anything about your conduct or character"},
+    )
+    convictions_declaration = forms.TypedChoiceField(
+        label="Do you have any convictions, cautions or pending charges?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you have any convictions, cautions or pending charges"},
+    )
+    declaration_details = forms.CharField(
+        label="Details of anything you answered yes to",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    declared = forms.BooleanField(
+        label="I confirm that the information I have given is true and complete",
+        error_messages={"required": "Confirm that the information you have given is true"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers()
 
+    def _checked_upload(self, name):
+        upload = self.cleaned_data.get(name)
+        if upload:
+            sniff(upload)
+        return upload
+
+    def clean_qualification_certificate(self):
+        return self._checked_upload("qualification_certificate")
+
+    def clean_identity_document(self):
+        return self._checked_upload("identity_document")
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["documents"] = {
+            "qualification": data.pop("qualification_certificate"),
+            "identity": data.pop("identity_document"),
+        }
+        return data
+
     def clean(self):
         data = super().clean()
         dob, qualified = data.get("date_of_birth"), data.get("qualified_on")
+        answered_yes = any(
+            data.get(name) for name in ("health_declaration", "character_declaration", "convictions_declaration")
+        )
+        if answered_yes and not (data.get("declaration_details") or "").strip():
+            self.add_error("declaration_details", "Give details of anything you answered yes to")
         if dob and qualified and qualified < years_after(dob, MIN_QUALIFYING_AGE):
             self.add_error(
                 "qualified_on",

@@ -41,14 +41,14 @@ def social_worker_section(user):
 
     if not user.is_authenticated:
         return None
-    entry = selectors.own_entry(user)
-    # A new sign-up has no role: their next task is to apply. Staff of the regulator never apply here.
-    if entry is None and not (has_register_record(user) or not user.roles):
+    # A new sign-up has no role: their next task is to apply. Staff and employers without an entry see nothing.
+    if user.roles and not has_register_record(user):
         return None
+    entry = selectors.own_entry(user)
     heading = "Your registration"
     if entry is None:
         application = selectors.latest_application(user)
-        if application and application.status != "refused":
+        if application and application.status not in ("refused", "withdrawn"):
             task = Task(
                 "Your application",
                 reverse("regulation:my_application"),

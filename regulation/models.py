@@ -202,6 +202,7 @@ class Application(models.Model):
         MORE_INFORMATION = "more_information", "More information requested"
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     OPEN = (Status.SUBMITTED, Status.MORE_INFORMATION)
 
@@ -237,6 +238,15 @@ class Application(models.Model):
         help_text="For a lapsed or removed person applying to return: the entry to restore.",
     )
     statement = models.TextField("why you are applying to return", blank=True, max_length=5000)
+    health_declaration = models.BooleanField(
+        "has a health condition that could affect safe practice", null=True, blank=True
+    )
+    character_declaration = models.BooleanField(
+        "has anything in their conduct or character the regulator should know", null=True, blank=True
+    )
+    convictions_declaration = models.BooleanField("has a conviction, caution or pending charge", null=True, blank=True)
+    declaration_details = models.TextField(blank=True, max_length=5000)
+    declared_at = models.DateTimeField(null=True, blank=True, help_text="When the applicant confirmed it is true.")
 
     class Meta:
         ordering = ["submitted_at", "id"]
@@ -266,6 +276,28 @@ class Application(models.Model):
     @property
     def is_restoration(self) -> bool:
         return self.restores_id is not None
+
+
+class ApplicationDocument(models.Model):
+    """Evidence sent with an application. Kept with it, never deleted."""
+
+    class Kind(models.TextChoices):
+        QUALIFICATION = "qualification", "Qualification certificate"
+        IDENTITY = "identity", "Proof of identity"
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="register/applications/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
 
 
 class Renewal(models.Model):

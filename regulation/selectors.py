@@ -152,7 +152,7 @@ def staff_search(*, query: str = "", status: str = "") -> QuerySet[RegisterEntry
 
 def entry_for_staff(pk: int) -> RegisterEntry:
     return (
-        RegisterEntry.objects.select_related("current_employer", "user")
+        RegisterEntry.objects.select_related("current_employer", "user", "application")
         .prefetch_related(
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by", "order")),
             Prefetch("employments", queryset=Employment.objects.select_related("employer", "confirmed_by")),
@@ -163,6 +163,14 @@ def entry_for_staff(pk: int) -> RegisterEntry:
             Prefetch("renewals", queryset=Renewal.objects.order_by("-year_end")),
             Prefetch("cpd_records", queryset=CPDRecord.objects.order_by("-activity_date")),
         )
+        .get(pk=pk)
+    )
+
+
+def entry_for_proof(pk: int) -> RegisterEntry:
+    return (
+        RegisterEntry.objects.select_related("current_employer")
+        .prefetch_related(*public_prefetches(timezone.localdate()))
         .get(pk=pk)
     )
 

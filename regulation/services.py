@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,10 +15,12 @@ from accounts.notifications import notify
 from accounts.services import ServiceError, just_created, record_event, require
 
 from . import years
+from .documents import sniff
 from .models import (
     PRACTISING,
     Annotation,
     Application,
+    ApplicationDocument,
     CaseStage,
     Condition,
     CPDRecord,
@@ -75,6 +78,24 @@ def years_after(day: datetime.date, years_: int) -> datetime.date:
         return day.replace(year=day.year + years_, day=28)
 
 
+def _employer_emails(organisation_id: int | None) -> list[str]:
+    """Line managers and workforce leads of an organisation, for the emails the employer gets."""
+    if organisation_id is None:
+        return []
+    from accounts.models import Membership
+
+    return sorted(
+        set(
+            Membership.objects.filter(
+                organisation_id=organisation_id,
+                role__in=["line_manager", "workforce_lead"],
+                ended_on__isnull=True,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
 def _lock_entry(entry: RegisterEntry) -> RegisterEntry:
     return RegisterEntry.objects.select_for_update().get(pk=entry.pk)
 
@@ -113,8 +134,28 @@ def submit_application(
     qualification: str,
     qualified_on: datetime.date,
     employer: Organisation | None = None,
+    documents: dict | None = None,
+    health_declaration: bool | None = None,
+    character_declaration: bool | None = None,
+    convictions_declaration: bool | None = None,
+    declaration_details: str = "",
+    declared: bool = False,
 ) -> Application:
+    """``documents`` maps an ``ApplicationDocument.Kind`` to an uploaded file; every file is checked by its
+    content and size before anything is saved."""
     User.objects.select_for_update().get(pk=applicant.pk)  # one submission at a time per person
+    checked = []
+    for kind, upload in (documents or {}).items():
+        require(kind in ApplicationDocument.Kind.values, "Unknown kind of evidence.")
+        try:
+            checked.append((kind, upload, sniff(upload)))
+        except ValidationError as exc:
+            raise ServiceError(f"{ApplicationDocument.Kind(kind).label}: {exc.messages[0]}") from exc
+    declarations = (health_declaration, character_declaration, convictions_declaration)
+    require(
+        not any(declarations) or bool(declaration_details.strip()),
+        "Give details of what you have declared.",
+    )
     require(bool(first_name.strip() and last_name.strip()), "Enter your full name.")
     require(bool(qualification.strip()), "Enter the qualifying course you completed.")
     today = _today()
@@ -143,10 +184,44 @@ def submit_application(
                 qualification=qualification.strip(),
                 qualified_on=qualified_on,
                 employer=employer,
+                health_declaration=health_declaration,
+                character_declaration=character_declaration,
+                convictions_declaration=convictions_declaration,
+                declaration_details=declaration_details.strip(),
+                declared_at=timezone.now() if declared else None,
             )
     except IntegrityError as exc:
         raise ServiceError("You already have an application waiting for a decision.") from exc
-    record_event(application, "submitted", by=applicant, to_state=application.status)
+    for kind, upload, content_type in checked:
+        ApplicationDocument.objects.create(
+            application=application,
+            kind=kind,
+            file=upload,
+            original_name=(getattr(upload, "name", "") or kind)[:255],
+            content_type=content_type,
+            size=upload.size,
+        )
+    record_event(
+        application,
+        "submitted",
+        by=applicant,
+        to_state=application.status,
+        changes={"documents": [kind for kind, _, _ in checked]},
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, by: User) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    require(application.applicant_id == by.pk, "Only the applicant can withdraw an application.")
+    require(application.is_open, "This application has already been decided.")
+    previous = application.status
+    application.status = Application.Status.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.decision_reason = "Withdrawn by the applicant"
+    application.save(update_fields=["status", "decided_at", "decision_reason"])
+    record_event(application, "withdrawn", by=by, from_state=previous, to_state=application.status)
     return application
 
 
@@ -184,6 +259,16 @@ def respond_to_request(*, application: Application, by: User, response: str) -> 
     record_event(
         application, "information_provided", by=by, reason=response, from_state="more_information", to_state="submitted"
     )
+    from accounts.models import AuditEvent
+
+    asked = (
+        AuditEvent.objects.for_object(application)
+        .filter(action="more_information_requested", actor__isnull=False)
+        .select_related("actor")
+        .first()
+    )
+    if asked is not None:
+        notify(to=[asked.actor.email], template="regulation/applicant_answered", context={"application": application})
     return application
 
 
@@ -442,6 +527,8 @@ def renew_registration(*, entry: RegisterEntry, by: User) -> Renewal:
         reason="Late renewal in the grace period" if renewal.late else "",
         changes={"registered_until": [previous.isoformat(), entry.registered_until.isoformat()]},
     )
+    if entry.email:
+        notify(to=[entry.email], template="regulation/renewed", context={"entry": entry, "renewal": renewal})
     return renewal
 
 
@@ -495,6 +582,13 @@ def _add_employment(*, entry, employer, role_title, started_on, fte, contract, b
     )
     record_event(entry, "employment_added", by=by, changes={"employer": employer.name, "role": employment.role_title})
     _refresh_current_employer(entry)
+    recipients = [e for e in _employer_emails(employer.pk) if e != getattr(by, "email", None)]
+    if recipients:
+        notify(
+            to=recipients,
+            template="regulation/employer_named",
+            context={"entry": entry, "employment": employment},
+        )
     return employment
 
 
@@ -690,6 +784,8 @@ def _make_order(*, case, kind, by, starts_on, expires_on, review_on, reason, con
         record_event(condition, "added", by=by, reason=reason)
     record_event(order, "made", by=by, reason=reason, to_state=order.status)
     record_event(case.entry, "order_made", by=by, reason=reason, changes={"order": str(order)})
+    if case.entry.email:
+        notify(to=[case.entry.email], template="regulation/order_made", context={"entry": case.entry, "order": order})
     return order
 
 
@@ -784,6 +880,8 @@ def record_outcome(
     CaseStage.objects.create(case=case, stage=case.stage, started_on=today, note=reason, recorded_by=by)
     record_event(case, "closed", by=by, reason=reason, from_state=previous, to_state=outcome)
     refresh_status(entry=entry, by=by, reason=f"Fitness to practise outcome: {case.get_outcome_display()}")
+    if entry.email:
+        notify(to=[entry.email], template="regulation/case_outcome", context={"entry": entry, "case": case})
     return case
 
 
@@ -971,6 +1069,9 @@ def lapse_unrenewed(*, today: datetime.date | None = None) -> int:
             _set_status(entry, EntryStatus.LAPSED, by=None, reason=reason)
             if entry.email:
                 notify(to=[entry.email], template="regulation/lapsed", context={"entry": entry})
+            employers = _employer_emails(entry.current_employer_id)
+            if employers:
+                notify(to=employers, template="regulation/employee_lapsed", context={"entry": entry})
             lapsed += 1
     return lapsed
 

@@ -10,8 +10,12 @@ urlpatterns = [
     # Social workers
     path("apply/", views.apply, name="apply"),
     path("application/", views.my_application, name="my_application"),
+    path("application/sent/", views.application_sent, name="application_sent"),
+    path("application/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/documents/<int:doc_pk>/", views.application_document, name="application_document"),
     path("me/", views.my_registration, name="my_registration"),
     path("me/cpd/", views.cpd, name="cpd"),
+    path("me/proof/", views.proof_pdf, name="proof_pdf"),
     path("me/renew/", views.renew, name="renew"),
     path("me/direct-work/", views.direct_work, name="direct_work"),
     path("me/employment/", views.employment, name="employment"),

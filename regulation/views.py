@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.exports import streaming_csv_response
+from accounts.jobs import start_job
 from accounts.services import ServiceError
 
 from . import forms, selectors, services, years
-from .models import Annotation, Application, Condition, Employment, FitnessToPractiseCase, Order
+from .models import Annotation, Application, ApplicationDocument, Condition, Employment, FitnessToPractiseCase, Order
 
 PAGE_SIZE = 20
 
@@ -194,13 +195,13 @@ def apply(request):
     employer = next(iter(user.organisations_for("social_worker")), None)
     form = forms.ApplicationForm(
         request.POST or None,
+        request.FILES or None,
         initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "employer": employer},
     )
     if request.method == "POST" and form.is_valid():
-        application = _attempt(form, lambda: services.submit_application(applicant=user, **form.cleaned_data))
+        application = _attempt(form, lambda: services.submit_application(applicant=user, **form.service_arguments()))
         if application:
-            messages.success(request, "Your application has been sent to the regulator.")
-            return redirect("regulation:my_application")
+            return redirect("regulation:application_sent")
     return render(request, "regulation/apply.html", {"form": form, "page_title": "Apply to register"})
 
 
@@ -217,6 +218,52 @@ def _apply_for_restoration(request, entry):
         request,
         "regulation/apply_restore.html",
         {"entry": entry, "form": form, "page_title": "Apply to return to the register"},
+    )
+
+
+@never_cache
+@login_required
+def application_sent(request):
+    """The GOV.UK confirmation page: what was sent and what happens next."""
+    application = selectors.latest_application(request.user)
+    if application is None:
+        return redirect("regulation:apply")
+    return render(
+        request, "regulation/application_sent.html", {"application": application, "page_title": "Application sent"}
+    )
+
+
+@require_POST
+@login_required
+def application_withdraw(request):
+    application = selectors.latest_application(request.user)
+    if application is None:
+        raise Http404
+    try:
+        services.withdraw_application(application=application, by=request.user)
+        messages.success(request, "Your application has been withdrawn.")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("regulation:my_application")
+
+
+def _document(request, pk, doc_pk):
+    return get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=doc_pk, application_id=pk)
+
+
+@never_cache
+@login_required
+def application_document(request, pk, doc_pk):
+    """Evidence is shown to the applicant and regulator staff only; anyone else gets the same 404 as for a
+    file that does not exist."""
+    document = _document(request, pk, doc_pk)
+    if not request.user.has_perm("regulation.view_application", document.application):
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
 
 
@@ -261,6 +308,19 @@ def my_registration(request, entry):
             "page_title": "Your registration",
         },
     )
+
+
+@require_POST
+@_own_entry_or_redirect
+def proof_pdf(request, entry):
+    """Proof of registration, made as a PDF by the worker; the job page shows progress and the download."""
+    job = start_job(
+        kind="register_proof_pdf",
+        title=f"Proof of registration {entry.registration_number}",
+        by=request.user,
+        params={"entry_id": entry.pk},
+    )
+    return redirect("job_detail", pk=job.pk)
 
 
 @_own_entry_or_redirect

@@ -7,6 +7,7 @@ import pytest
 from accounts.models import Role
 from regulation.models import RegisterEntry
 from tests.e2e.conftest import sign_in
+from tests.e2e.govuk import fill_date, fill_evidence_and_declarations
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, LocalAuthorityFactory, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,15 +24,16 @@ def test_apply_approve_cpd_renew_and_public_search(page, time_machine):
 
     sign_in(page, worker.email, TEST_PASSWORD)
     page.visit("/register/apply/")
-    page.get_by_label("Date of birth").fill("1990-04-12")
+    fill_date(page, "Date of birth", datetime.date(1990, 4, 12))
     page.get_by_label("Home address").fill("1 Park Row, Leeds")
     page.get_by_label("Qualifying course").fill("MA Social Work, University of Leeds")
-    page.get_by_label("Date of qualification").fill("2016-07-01")
+    fill_date(page, "Date of qualification", datetime.date(2016, 7, 1))
     page.get_by_label("Employer (if you have one)").select_option(label="Leeds City Council")
+    fill_evidence_and_declarations(page)
     page.get_by_role("button", name="Send your application").click()
     page.wait_for_load_state()
     page.check()
-    assert "Waiting for review" in page.inner_text("main")
+    assert "Application sent" in page.inner_text("main")
 
     page.context.clear_cookies()
     sign_in(page, regulator.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
@@ -55,7 +57,7 @@ def test_apply_approve_cpd_renew_and_public_search(page, time_machine):
     for title, peer in [("Trauma-informed practice", "Priya Shah"), ("Reading on neglect", "")]:
         page.visit("/register/me/cpd/")
         page.get_by_label("Title of the activity").fill(title)
-        page.get_by_label("Date of the activity").fill("2027-09-10")
+        fill_date(page, "Date of the activity", datetime.date(2027, 9, 10))
         page.get_by_label("What you learned").fill("How to hear the child's voice")
         page.get_by_label("The impact on your practice").fill("I plan visits around the child")
         if peer:

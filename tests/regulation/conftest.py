@@ -63,3 +63,22 @@ def add_cpd(entry, by, *, peer="Priya Shah", title="Workshop", day=None):
         discussed_with_peer=bool(peer),
         peer_name=peer,
     )
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def evidence_and_declarations(**overrides) -> dict:
+    """What the application page needs beyond the personal details: two files and the declarations."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "qualification_certificate": SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf"),
+        "identity_document": SimpleUploadedFile("passport.pdf", PDF, content_type="application/pdf"),
+        "health_declaration": "no",
+        "character_declaration": "no",
+        "convictions_declaration": "no",
+        "declared": "on",
+    }
+    data.update(overrides)
+    return data

@@ -115,6 +115,8 @@ CASES = [
         lambda w: f"/history/regulation/employment/{w['job'].pk}/",
         {Role.REGULATOR_STAFF, Role.LINE_MANAGER},
     ),
+    AccessCase("application sent", lambda w: "/register/application/sent/", SIGNED_IN),
+    AccessCase("proof of registration", lambda w: "/register/me/proof/", SIGNED_IN, method="post"),
     AccessCase("missing record history", lambda w: "/history/regulation/registerentry/999999/", set()),
     AccessCase("API: public search", lambda w: "/api/v1/register/public/?q=Other", EVERY_ROLE, public=True),
     AccessCase("API: entries", lambda w: "/api/v1/register/entries/", SIGNED_IN),

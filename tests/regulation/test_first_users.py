@@ -520,3 +520,98 @@ def test_regulators_administration_link_leads_to_a_page_they_can_use(client, reg
     home = client.get("/").content.decode()
     assert 'href="/admin/"' in home
     assert client.get("/admin/").status_code == 200
+
+
+# --- What applicants expect: evidence, declarations, confirmation, withdrawal ------------------------------------
+
+
+def _application_data(email, **overrides):
+    from .conftest import evidence_and_declarations
+
+    return {
+        "first_name": "Ada",
+        "last_name": "Obi",
+        "date_of_birth-day": "12",
+        "date_of_birth-month": "4",
+        "date_of_birth-year": "1990",
+        "email": email,
+        "address": "1 Park Row, Leeds",
+        "qualification": "MA Social Work, University of Leeds",
+        "qualified_on-day": "1",
+        "qualified_on-month": "7",
+        "qualified_on-year": "2016",
+        **evidence_and_declarations(**overrides),
+    }
+
+
+def test_evidence_is_checked_by_content_and_nothing_is_saved_when_it_is_wrong(client, time_machine):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from regulation.models import Application
+
+    time_machine.move_to(SPRING, tick=False)
+    client.force_login(make_user(None, email="ada@example.com"))
+    fake = SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 this is a program", content_type="application/pdf")
+    body = client.post(
+        "/register/apply/", _application_data("ada@example.com", qualification_certificate=fake)
+    ).content.decode()
+    assert "The selected file must be a PDF, JPG or PNG" in body
+    assert not Application.objects.exists()
+    body = client.post(
+        "/register/apply/", _application_data("ada@example.com", health_declaration="yes")
+    ).content.decode()
+    assert "Give details of anything you answered yes to" in body
+    assert not Application.objects.exists()
+
+
+def test_applicant_sees_a_confirmation_panel_what_they_sent_and_can_withdraw(client, time_machine, regulator):
+    from regulation.models import Application
+
+    time_machine.move_to(SPRING, tick=False)
+    applicant = make_user(None, email="ada@example.com")
+    client.force_login(applicant)
+    response = client.post("/register/apply/", _application_data("ada@example.com"))
+    assert response["Location"] == "/register/application/sent/"
+    panel = client.get("/register/application/sent/").content.decode()
+    assert "govuk-panel--confirmation" in panel and "What happens next" in panel
+    mine = client.get("/register/application/").content.decode()
+    assert "certificate.pdf" in mine and "1 Park Row" in mine and "Declared true" in mine
+    application = Application.objects.get()
+    document = application.documents.get(kind="qualification")
+    url = f"/register/applications/{application.pk}/documents/{document.pk}/"
+    assert client.get(url).status_code == 200
+    client.force_login(make_user(Role.LINE_MANAGER, email="lm@example.com"))
+    assert client.get(url).status_code == 404
+    client.force_login(regulator)
+    assert "certificate.pdf" in client.get(f"/register/applications/{application.pk}/").content.decode()
+    client.force_login(applicant)
+    client.post("/register/application/withdraw/")
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert "apply again" in client.get("/register/application/").content.decode()
+
+
+def test_staff_see_cpd_records_and_the_applicants_address_on_the_entry_page(client, entry, worker, regulator):
+    from .conftest import add_cpd
+
+    add_cpd(entry, worker, title="Working with interpreters")
+    client.force_login(regulator)
+    body = client.get(f"/register/entries/{entry.pk}/").content.decode()
+    assert "Working with interpreters" in body and "1 Secret Street, Leeds" in body
+
+
+def test_registrant_downloads_proof_of_registration_made_by_the_worker(
+    client, entry, worker, django_capture_on_commit_callbacks
+):
+    from accounts.models import Job
+
+    client.force_login(worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/me/proof/")
+    job = Job.objects.get(kind="register_proof_pdf")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    download = client.get(f"/jobs/{job.pk}/download/")
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF") and download["Content-Type"] == "application/pdf"

@@ -7,7 +7,7 @@ from regulation import services
 from regulation.models import Application, Order
 from tests.factories import make_user
 
-from .conftest import RENEWAL_OPEN, SPRING, add_cpd, register
+from .conftest import RENEWAL_OPEN, SPRING, add_cpd, evidence_and_declarations, register
 
 pytestmark = pytest.mark.django_db
 
@@ -153,9 +153,11 @@ def test_social_worker_applies_and_regulator_approves_through_the_pages(client, 
             "qualification": "MA Social Work",
             "qualified_on": "2016-07-01",
             "employer": leeds.pk,
+            **evidence_and_declarations(),
         },
     )
     application = Application.objects.get()
+    assert sorted(application.documents.values_list("kind", flat=True)) == ["identity", "qualification"]
     client.force_login(regulator)
     response = client.post(f"/register/applications/{application.pk}/", {"decision": "approve", "reason": ""})
     assert "Enter reasons" in response.content.decode()

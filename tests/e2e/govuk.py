@@ -1,0 +1,27 @@
+"""Helpers for driving GOV.UK components in the browser tests, as a person would."""
+
+import datetime
+
+
+def fill_date(page, legend: str, day: datetime.date):
+    """Fill a GOV.UK date input (day, month and year boxes), found by its legend."""
+    group = page.locator("fieldset", has=page.locator("legend", has_text=legend))
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def fill_evidence_and_declarations(page):
+    """The application's uploads and declarations: two PDFs, "No" to each declaration, and the confirmation."""
+    page.get_by_label("Your qualification certificate").set_input_files(
+        {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_label("Proof of identity").set_input_files(
+        {"name": "passport.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    for question in ("health condition", "conduct or character", "convictions, cautions"):
+        page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
+    page.get_by_label("I confirm that the information I have given is true and complete").check()
