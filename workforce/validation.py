@@ -124,6 +124,11 @@ def read_csv(text: str, *, limit_rows: bool = True) -> list[dict[str, str]]:
     return rows
 
 
+def _lower_first(label: str) -> str:
+    """Mid-sentence, without lower-casing FTE: “Enter leavers (FTE)”."""
+    return label[:1].lower() + label[1:]
+
+
 # Counts no rate needs: a council may say one is not known (x), with why.
 RATE_INPUTS = {name for rate in RATES.values() for name in rate.inputs}
 PUBLISHER_SYMBOLS = [s for s in SYMBOLS if s != "x"]
@@ -159,10 +164,11 @@ def check_values(
             )
             continue
         if value is None and complete:
-            problems.append(Problem(row, name, f"Enter {label.lower()}."))
+            problems.append(Problem(row, name, f"Enter {_lower_first(label)}."))
         elif council and value == "x":
             if complete and name in RATE_INPUTS:
-                problems.append(Problem(row, name, f"Enter {label.lower()}: the rates need it, so it cannot be x."))
+                message = f"Enter {_lower_first(label)}: the rates need it, so it cannot be x."
+                problems.append(Problem(row, name, message))
             not_known.append(label)
         elif isinstance(value, Decimal):
             if value < 0:
@@ -178,7 +184,7 @@ def check_values(
         values[name] = value
     if council and complete and not_known and not str(raw.get("not_known_reason") or "").strip():
         problems.append(
-            Problem(row, "not_known_reason", f"Say why {', '.join(n.lower() for n in not_known)} is not known.")
+            Problem(row, "not_known_reason", f"Say why {', '.join(_lower_first(n) for n in not_known)} is not known.")
         )
     problems += _cross_checks(values, year=year, row=row)
     return values, problems

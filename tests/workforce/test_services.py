@@ -172,12 +172,18 @@ def test_uploading_over_a_submitted_return_needs_a_reason_then_corrects_it(leeds
 
 
 def test_symbols_are_kept_and_never_become_zero(leeds):
-    _, unit, lead = leeds
-    ret = services.submit_return(
-        unit=unit, year=2024, raw={**GOOD, "agency_fte": "x", "agency_cover_fte": "c"}, by=lead
-    )
+    """The operators' load of a published file keeps the Department's symbols (a council cannot enter them)."""
+    services.import_returns(data=csv_text([row(2024, agency_fte="x", agency_cover_fte="c")]).encode())
+    ret = WorkforceReturn.objects.get(year=2024)
     assert ret.agency_fte is None and ret.agency_fte_symbol == "x"
     assert ret.get_value("agency_cover_fte") == "c"
+
+
+def test_messages_keep_fte_in_capitals(leeds):
+    _, unit, lead = leeds
+    with pytest.raises(ReturnProblems) as problems:
+        services.submit_return(unit=unit, year=2024, raw={**GOOD, "leavers_fte": ""}, by=lead)
+    assert "Enter leavers (FTE)." in str(problems.value)
 
 
 def test_a_council_reporting_jointly_cannot_also_report_alone():
