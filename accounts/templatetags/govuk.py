@@ -15,10 +15,10 @@ _INPUT_CLASSES = {
 @register.filter
 def govuk_kind(bound_field) -> str:
     widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # checked first: Django makes it a RadioSelect subclass
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):

@@ -277,3 +277,17 @@ def test_regulator_revises_the_standard_through_the_page(client, regulator):
         data[f"description_{d.key}"] = ""
     assert client.post("/accreditation/staff/standards/leader/", data).status_code == 302
     assert current_standard("leader").version == 2
+
+
+def test_multiple_answer_questions_are_checkboxes_and_single_are_radios(client, worker, endorsed, bank):
+    client.force_login(worker)
+    attempt = services.start_attempt(candidate=endorsed, by=worker)
+    for row in attempt.items.select_related("item")[:6]:
+        html = client.get(f"/accreditation/tests/{attempt.pk}/questions/{row.position}/").content.decode()
+        kind = "checkbox" if row.item.kind == "multiple" else "radio"
+        assert f'name="answer" type="{kind}"' in html
+    multi = attempt.items.filter(item__kind="multiple").first()
+    ids = list(multi.item.options.values_list("pk", flat=True))[:3]
+    client.post(f"/accreditation/tests/{attempt.pk}/questions/{multi.position}/", {"answer": ids})
+    multi.refresh_from_db()
+    assert multi.selected == sorted(ids)
