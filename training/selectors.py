@@ -197,7 +197,11 @@ def history(e: Enrolment) -> QuerySet[AuditEvent]:
 
 
 def funding_claims(user) -> QuerySet[FundingClaim]:
-    qs = FundingClaim.objects.select_related("employer", "created_by").annotate(line_count=Count("lines"))
+    qs = (
+        FundingClaim.objects.select_related("employer", "created_by")
+        .annotate(line_count=Count("lines"))
+        .order_by("-period_start", "-id")
+    )
     if "regulator_staff" in user.roles:
         return qs
     return qs.filter(employer_id__in=coordinator_org_ids(user))
