@@ -102,9 +102,14 @@ def submit_application(
     qualification: str,
     qualified_on: datetime.date,
     employer: Organisation | None = None,
+    course=None,
+    course_not_listed: bool = False,
 ) -> Application:
     User.objects.select_for_update().get(pk=applicant.pk)  # one submission at a time per person
     require(bool(first_name.strip() and last_name.strip()), "Enter your full name.")
+    if course is not None:
+        require(course.approved_on is not None, "Choose a course from the list of approved courses.")
+        qualification = qualification.strip() or f"{course.award}, {course.provider}"
     require(bool(qualification.strip()), "Enter the qualifying course you completed.")
     require(qualified_on <= _today(), "The date of qualification must be today or in the past.")
     require(qualified_on > date_of_birth, "The date of qualification must be after your date of birth.")
@@ -124,6 +129,8 @@ def submit_application(
                 qualification=qualification.strip(),
                 qualified_on=qualified_on,
                 employer=employer,
+                course=course,
+                course_not_listed=course is None and (course_not_listed or bool(qualification.strip())),
             )
     except IntegrityError as exc:
         raise ServiceError("You already have an application waiting for a decision.") from exc
