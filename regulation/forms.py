@@ -66,8 +66,20 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
     )
     email = forms.EmailField(label="Email address")
     address = forms.CharField(max_length=TEXT_LIMIT, label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
+    course = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Your course, from the list of approved courses",
+        help_text="Approved and formerly approved social work courses.",
+    )
+    course_not_listed = forms.BooleanField(
+        required=False, label="My course is not listed", help_text="For courses approved before records began."
+    )
     qualification = forms.CharField(
-        max_length=255, label="Qualifying course", help_text="The social work course you completed, and where."
+        max_length=255,
+        required=False,
+        label="Qualifying course",
+        help_text="If your course is not listed: the social work course you completed, and where.",
     )
     qualified_on = _date("Date of qualification", latest=_today, earliest=lambda: datetime.date(1950, 1, 1))
     employer = forms.ModelChoiceField(
@@ -116,8 +128,12 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        from .courses.selectors import public_courses
+
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers()
+        self.fields["course"].queryset = public_courses()
+        self.fields["course"].label_from_instance = lambda c: f"{c.title}, {c.provider.name} ({c.award})"
 
     def _checked_upload(self, name):
         upload = self.cleaned_data.get(name)
@@ -141,6 +157,10 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not data.get("course") and not (data.get("qualification") or "").strip():
+            self.add_error("course", "Choose your course, or say it is not listed and name it.")
+        if data.get("course_not_listed") and not (data.get("qualification") or "").strip():
+            self.add_error("qualification", "Enter the qualifying course you completed, and where.")
         dob, qualified = data.get("date_of_birth"), data.get("qualified_on")
         answered_yes = any(
             data.get(name) for name in ("health_declaration", "character_declaration", "convictions_declaration")

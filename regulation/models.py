@@ -217,6 +217,12 @@ class Application(models.Model):
     employer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="register_applications"
     )
+    # Picked from the public list of approved courses; "not listed" courses (approved before records began)
+    # are named in ``qualification`` and matched by regulator staff.
+    course = models.ForeignKey(
+        "regulation.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="register_applications"
+    )
+    course_not_listed = models.BooleanField("my course is not listed", default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField(default=timezone.now)
     information_requested = models.TextField(blank=True)

@@ -140,6 +140,8 @@ def submit_application(
     convictions_declaration: bool | None = None,
     declaration_details: str = "",
     declared: bool = False,
+    course=None,
+    course_not_listed: bool = False,
 ) -> Application:
     """``documents`` maps an ``ApplicationDocument.Kind`` to an uploaded file; every file is checked by its
     content and size before anything is saved."""
@@ -157,6 +159,9 @@ def submit_application(
         "Give details of what you have declared.",
     )
     require(bool(first_name.strip() and last_name.strip()), "Enter your full name.")
+    if course is not None:
+        require(course.approved_on is not None, "Choose a course from the list of approved courses.")
+        qualification = qualification.strip() or f"{course.award}, {course.provider}"
     require(bool(qualification.strip()), "Enter the qualifying course you completed.")
     today = _today()
     require(qualified_on <= today, "The date of qualification must be today or in the past.")
@@ -189,6 +194,8 @@ def submit_application(
                 convictions_declaration=convictions_declaration,
                 declaration_details=declaration_details.strip(),
                 declared_at=timezone.now() if declared else None,
+                course=course,
+                course_not_listed=course is None and (course_not_listed or bool(qualification.strip())),
             )
     except IntegrityError as exc:
         raise ServiceError("You already have an application waiting for a decision.") from exc

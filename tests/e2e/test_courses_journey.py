@@ -177,3 +177,18 @@ def test_course_approval_journey(page, tmp_path):
     row = page.locator("tbody tr").first.inner_text()
     assert "MA Social Work" in row and "Formerly approved (closed to new students)" in row
     page.screenshot(path="/tmp/courses-4.png", full_page=True)
+
+    # The register's application picks the (formerly approved) course from the list.
+    worker = make_user(Role.SOCIAL_WORKER, first_name="Sam", last_name="Okafor")
+    as_user(page, worker)
+    page.visit("/register/apply/")
+    page.get_by_label("Date of birth").fill("1990-04-12")
+    page.get_by_label("Home address").fill("1 Park Row, Leeds")
+    page.get_by_label("Your course, from the list of approved courses").select_option(
+        label="MA Social Work, University of Leeds (MA Social Work)"
+    )
+    page.get_by_label("Date of qualification").fill(f"{today.year}-01-02")
+    submit(page, "Send your application")
+    from regulation.models import Application
+
+    assert Application.objects.get(applicant=worker).course == course
