@@ -151,7 +151,7 @@ def zip_bundle(directory: str | os.PathLike, target: str | os.PathLike) -> None:
     """Zip a bundle deterministically (sorted names, fixed times), manifest last, via a temporary name."""
     directory, target = Path(directory), Path(target)
     manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    names = sorted(manifest["files"]) + [MANIFEST]
+    names = [*sorted(manifest["files"]), MANIFEST]
     partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex}")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

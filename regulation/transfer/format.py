@@ -475,7 +475,7 @@ def parse(column: Column, value):
         raise BadValue(f"{column.name} is not a valid {column.type}: {value!r}") from exc
     if column.choices and value not in column.choices:
         raise BadValue(f"{column.name} {value!r} is not one of {', '.join(column.choices)}")
-    if column.type == ENTRY_REF or column.name == "registration_number":
-        if not (value.startswith("SW") and value[2:].isdigit()):
-            raise BadValue(f"{column.name} {value!r} is not SW followed by digits")
+    is_number = column.type == ENTRY_REF or column.name == "registration_number"
+    if is_number and not (value.startswith("SW") and value[2:].isdigit()):
+        raise BadValue(f"{column.name} {value!r} is not SW followed by digits")
     return value

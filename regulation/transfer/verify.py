@@ -167,17 +167,14 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
             ids.add(record["id"])
             if ds.name == "register":
                 number = record["registration_number"]
-                if number in numbers:
-                    if problem(f"{jsonl_name} {where}: duplicate registration number {number}."):
-                        return ids, count
+                if number in numbers and problem(f"{jsonl_name} {where}: duplicate registration number {number}."):
+                    return ids, count
                 numbers.add(number)
         if next(reader, None) is not None:
             problem(f"{csv_name} has more rows than {jsonl_name}.")
-    expected = files[jsonl_name].get("rows")
     for name in (jsonl_name, csv_name):
         if files[name].get("rows") != count:
             problem(f"{name}: {MANIFEST} says {files[name].get('rows')} rows but the file has {count}.")
-    del expected
     return ids, count
 
 

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if terminal:
             sys.stderr.write("\n")
-        for name, info in manifest["files"].items():
+        for _name, info in manifest["files"].items():
             if info["format"] == "csv":
                 self.stdout.write(f"{info['dataset']}: {info['rows']} rows")
         self.stdout.write(self.style.SUCCESS(f"Bundle written to {options['out']}"))
