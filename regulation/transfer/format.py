@@ -129,7 +129,7 @@ def _build() -> tuple[Dataset, ...]:
         Dataset(
             "regions",
             "accounts.Region",
-            "The English regions other files refer to by ONS code (always complete).",
+            "The English regions other files refer to by ONS code.",
             (
                 _id("region"),
                 C("code", "code", TEXT, "ONS region code, such as E12000007."),
@@ -140,7 +140,7 @@ def _build() -> tuple[Dataset, ...]:
         Dataset(
             "organisations",
             "accounts.Organisation",
-            "Employers and education providers the other files refer to (always complete).",
+            "Employers and education providers the other files refer to.",
             (
                 _id("organisation"),
                 C("name", "name", TEXT, "The organisation's name."),
@@ -479,3 +479,17 @@ def parse(column: Column, value):
     if is_number and not (value.startswith("SW") and value[2:].isdigit()):
         raise BadValue(f"{column.name} {value!r} is not SW followed by digits")
     return value
+
+
+DATASETS_HEADING = "## Datasets"
+TYPE_MEANINGS = {
+    TEXT: ("text", "UTF-8 text; an empty text value is an empty string, not null."),
+    INTEGER: ("integer", "Whole number, written without separators."),
+    DATE: ("date", "ISO 8601 calendar date, YYYY-MM-DD."),
+    DATETIME: ("datetime", "UTC date and time, YYYY-MM-DDTHH:MM:SS.ffffffZ (always six decimal places)."),
+    BOOLEAN: ("boolean", "`true` or `false` (JSON booleans; the same words in CSV)."),
+    DECIMAL: ("decimal", "Decimal number as text, such as 0.50."),
+    ENTRY_REF: ("registration number", "SW followed by digits; refers to `register.registration_number`."),
+    USER_REF: ("email", "Email address of the person who acted (the successor matches people by email)."),
+    REGION_REF: ("region code", "ONS region code; refers to `regions.code`."),
+}

@@ -311,3 +311,12 @@ def test_the_commands(populated, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "register: 4 rows loaded" in printed and "The bundle was loaded." in printed
     shutil.rmtree(out)
+
+
+def test_the_data_dictionary_describes_every_file_and_column():
+    from django.conf import settings
+
+    from regulation.transfer.dictionary import tables
+
+    document = (settings.BASE_DIR / "docs" / "transfer-format.md").read_text(encoding="utf-8")
+    assert tables() in document, "regenerate the tables in docs/transfer-format.md from dictionary.tables()"
