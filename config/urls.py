@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin_site.urls),
+    path("register/transfer/", include("regulation.transfer.urls")),
     path("register/", include("regulation.urls")),
     path("workforce/", include("workforce.urls")),
     path("accreditation/", include("accreditation.urls")),

@@ -10,3 +10,5 @@ class RegulationConfig(AppConfig):
         from .courses import home as course_home  # noqa: F401
         from .courses import rules as course_rules  # noqa: F401
         from .courses import tasks as course_tasks  # noqa: F401
+        from .transfer import jobs as transfer_jobs  # noqa: F401
+        from .transfer import rules as transfer_rules  # noqa: F401

@@ -1,0 +1,130 @@
+"""Transfer export at 10,000 and 100,000 register entries: throughput beside PostgreSQL's own COPY of the same
+rows, and the export's peak memory at each size.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/<your db> .venv/bin/python benchmarks/transfer_export.py
+     [--small 10000] [--large 100000] [--cases 5000] [--courses 400]
+PostgreSQL only (COPY is the baseline). The database is emptied and filled with generated rows: the register
+(generate_register), fitness-to-practise cases with stages, orders and conditions, and courses with approvals and
+status history (generate_transfer_data), cases scaled with the register.
+
+Prints, for each size: rows exported, the export's time and rows/s (it writes every row twice, CSV and JSON
+Lines, hashing both), the time of `COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to
+the end, their ratio (goal ≥ 0.5×), and the export's peak Python memory (tracemalloc) with its ratio between the
+two sizes (goal: no growth, about 1.0×).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    sys.exit("Set DATABASE_URL to a PostgreSQL database of your own: the baseline is PostgreSQL's COPY.")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from psycopg import ClientCursor  # noqa: E402
+
+from regulation.models import RegisterEntry  # noqa: E402
+from regulation.transfer.export import write_bundle  # noqa: E402
+from regulation.transfer.format import datasets  # noqa: E402
+
+
+def copy_all() -> tuple[int, float]:
+    """COPY of exactly the SELECT the exporter runs, every dataset, read to the end."""
+    connection.ensure_connection()
+    raw = connection.connection
+    started = time.perf_counter()
+    size = 0
+    for ds in datasets():
+        sql, params = ds.queryset().query.sql_with_params()
+        statement = ClientCursor(raw).mogrify(sql, params)
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                size += len(block)
+    return size, time.perf_counter() - started
+
+
+def export_once(trace: bool) -> tuple[int, float, int]:
+    with tempfile.TemporaryDirectory() as work:
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        manifest = write_bundle(Path(work) / "bundle")
+        elapsed = time.perf_counter() - started
+        peak = 0
+        if trace:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    rows = sum(info["rows"] for info in manifest["files"].values() if info["format"] == "csv")
+    return rows, elapsed, peak
+
+
+def best(fn, repeat=3):
+    results = [fn() for _ in range(repeat)]
+    return min(results, key=lambda r: r[1])
+
+
+def measure(label: str) -> dict:
+    rows, export_s, _ = best(lambda: export_once(False))
+    _, copy_s = min((copy_all() for _ in range(3)), key=lambda r: r[1])
+    _, _, peak = export_once(True)
+    print(
+        f"{label}: {rows:,} rows. Export {export_s:.2f} s ({rows / export_s:,.0f} rows/s, CSV + JSONL + SHA-256); "
+        f"COPY of the same rows {copy_s:.2f} s ({rows / copy_s:,.0f} rows/s); "
+        f"export/COPY throughput ratio {copy_s / export_s:.2f}× (goal ≥ 0.5×); "
+        f"peak memory {peak / 1024 / 1024:.1f} MiB"
+    )
+    return {"rows": rows, "peak": peak}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=5_000, help="cases at the large size (scaled for the small)")
+    parser.add_argument("--courses", type=int, default=400)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("generate_register", entries=args.small, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command(
+        "generate_transfer_data",
+        cases=args.cases * args.small // args.large,
+        courses=args.courses,
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    small = measure(f"{RegisterEntry.objects.count():,} entries")
+    call_command(
+        "generate_register",
+        entries=args.large - args.small,
+        seed=2,
+        verbosity=0,
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    call_command(
+        "generate_transfer_data",
+        cases=args.cases - args.cases * args.small // args.large,
+        courses=0,
+        seed=2,
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    large = measure(f"{RegisterEntry.objects.count():,} entries")
+    print(
+        f"Peak memory, {args.large:,} vs {args.small:,} entries: {large['peak'] / small['peak']:.2f}× "
+        f"for {large['rows'] / small['rows']:.1f}× the rows (goal: no growth, about 1.0×)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The data dictionary's tables, generated from the declared columns so the document cannot drift from the code.
+
+``python manage.py shell -c "from regulation.transfer.dictionary import tables; print(tables())"`` prints them;
+a test checks docs/transfer-format.md contains exactly these tables.
+"""
+
+from .format import DATASETS_HEADING, TEXT, TYPE_MEANINGS, datasets
+
+
+def _may_be_empty(ds, column) -> str:
+    if column.nullable:
+        return "yes (null)"
+    target = column.target.removesuffix("_id") if column.target != "id" else "id"
+    field = ds.model._meta.get_field(target)
+    return "yes (empty text)" if column.type == TEXT and field.blank else "no"
+
+
+def tables() -> str:
+    parts = [DATASETS_HEADING, ""]
+    for ds in datasets():
+        parts.append(f"### `{ds.name}` ({ds.name}.csv, {ds.name}.jsonl)")
+        parts.append("")
+        note = " Always complete, even in a changes-only bundle." if ds.always_full else ""
+        parts.append(f"{ds.description}{note} Rows in order of `id`.")
+        parts.append("")
+        parts.append("| Column | Type | May be empty | Meaning |")
+        parts.append("| --- | --- | --- | --- |")
+        for c in ds.columns:
+            meaning = c.description
+            if c.choices:
+                meaning += " One of: " + ", ".join(f"`{v}`" for v in c.choices) + "."
+            empty = _may_be_empty(ds, c)
+            parts.append(f"| `{c.name}` | {TYPE_MEANINGS[c.type][0]} | {empty} | {meaning} |")
+        parts.append("")
+    return "\n".join(parts)

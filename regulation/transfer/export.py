@@ -1,0 +1,175 @@
+"""Writing a transfer bundle: every dataset as CSV and JSON Lines, then manifest.json, published at once.
+
+Rows are read in primary-key order in chunks (a server-side cursor on PostgreSQL) and written as they come,
+so memory does not grow with the register. The bundle is built in a hidden sibling directory and renamed into
+place only when the manifest, written last, is complete: nobody ever sees half a bundle.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import os
+import shutil
+import uuid
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.utils import timezone
+
+from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, datasets, json_to_csv, to_json
+
+CHUNK_SIZE = 2000
+Progress = Callable[[int, int, str], None]
+
+
+class _HashingFile:
+    """Writes bytes to a file while keeping their SHA-256, so nothing is read twice."""
+
+    def __init__(self, path: Path):
+        self.handle = open(path, "wb")  # noqa: SIM115  closed in close()
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.digest.update(data)
+
+    def close(self) -> str:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        return self.digest.hexdigest()
+
+
+def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_rows: Callable[[int], None]) -> dict:
+    csv_out = _HashingFile(directory / f"{ds.name}.csv")
+    jsonl_out = _HashingFile(directory / f"{ds.name}.jsonl")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ds.column_names)
+    columns = ds.columns
+    rows = pending = 0
+    json_lines: list[str] = []
+    try:
+        for record in ds.queryset(since).iterator(chunk_size=chunk_size):
+            values = [to_json(column, value) for column, value in zip(columns, record, strict=True)]
+            writer.writerow([json_to_csv(v) for v in values])
+            json_lines.append(
+                json.dumps(dict(zip(ds.column_names, values, strict=True)), ensure_ascii=False, separators=(",", ":"))
+            )
+            rows += 1
+            pending += 1
+            if pending == chunk_size:
+                _flush(buffer, json_lines, csv_out, jsonl_out)
+                on_rows(pending)
+                pending = 0
+        _flush(buffer, json_lines, csv_out, jsonl_out)
+        on_rows(pending)
+    finally:
+        csv_sum, jsonl_sum = csv_out.close(), jsonl_out.close()
+    return {
+        f"{ds.name}.csv": {"dataset": ds.name, "format": "csv", "rows": rows, "sha256": csv_sum},
+        f"{ds.name}.jsonl": {"dataset": ds.name, "format": "jsonl", "rows": rows, "sha256": jsonl_sum},
+    }
+
+
+def _flush(buffer: io.StringIO, json_lines: list[str], csv_out: _HashingFile, jsonl_out: _HashingFile) -> None:
+    csv_out.write(buffer.getvalue().encode())
+    buffer.seek(0)
+    buffer.truncate()
+    if json_lines:
+        jsonl_out.write(("\n".join(json_lines) + "\n").encode())
+        json_lines.clear()
+
+
+def count_rows(since: datetime.date | None = None) -> int:
+    return sum(ds.queryset(since).count() for ds in datasets())
+
+
+def write_bundle(
+    out: str | os.PathLike,
+    *,
+    since: datetime.date | None = None,
+    as_at: datetime.date | None = None,
+    created_at: datetime.datetime | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> dict:
+    """Write the bundle to ``out`` (which must not exist yet) and return its manifest."""
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"{out} already exists: a bundle is never written over another.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.name}.partial-{uuid.uuid4().hex}"
+    partial.mkdir()
+    try:
+        total = count_rows(since) if progress else 0
+        done = 0
+
+        def on_rows(n: int, name: str = "") -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total, name)
+
+        files: dict[str, dict] = {}
+        for ds in datasets():
+            files.update(
+                _write_dataset(partial, ds, since, chunk_size=chunk_size, on_rows=lambda n, d=ds.name: on_rows(n, d))
+            )
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "producer": PRODUCER,
+            "created_at": (created_at or timezone.now()).astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "as_at": (as_at or timezone.localdate()).isoformat(),
+            "kind": "changes" if since else "full",
+            "since": since.isoformat() if since else None,
+            "datasets": [ds.name for ds in datasets()],
+            "files": files,
+        }
+        # The manifest goes last: a directory without one is incomplete by definition.
+        with open(partial / MANIFEST, "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=2, sort_keys=False, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(partial, out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return manifest
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_bundle(directory: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Zip a bundle deterministically (sorted names, fixed times), manifest last, via a temporary name."""
+    directory, target = Path(directory), Path(target)
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    names = [*sorted(manifest["files"]), MANIFEST]
+    partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex}")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with open(directory / name, "rb") as source, archive.open(info, "w") as sink:
+                    shutil.copyfileobj(source, sink, 1024 * 1024)
+        os.rename(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def read_manifest_from_zip(path) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read(MANIFEST))
+
+
+__all__ = ["FORMATS", "count_rows", "read_manifest_from_zip", "write_bundle", "zip_bundle"]

@@ -1,0 +1,495 @@
+"""The transfer bundle's format: the datasets, their columns and how each value is written and read.
+
+Every dataset declares its columns here, so the format is one versioned, documented list
+(``docs/transfer-format.md`` describes the same columns). Changing a column changes SCHEMA_VERSION.
+Datasets are listed in the order they load: a row only refers to rows of datasets above it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+SCHEMA_VERSION = "1"
+KNOWN_SCHEMA_VERSIONS = frozenset({"1"})
+PRODUCER = "Social work workforce accreditation service"
+MANIFEST = "manifest.json"
+FORMATS = ("csv", "jsonl")
+
+# Column types: how a value is written (CSV text and JSON value) and read back.
+TEXT, INTEGER, DATE, DATETIME, BOOLEAN, DECIMAL = "text", "integer", "date", "datetime", "boolean", "decimal"
+# References: written as a readable key, resolved to an id on import.
+ENTRY_REF, USER_REF, REGION_REF = "registration_number", "user_email", "region_code"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    source: str  # the ORM path read by the exporter (values_list)
+    type: str
+    description: str
+    nullable: bool = False
+    field: str = ""  # the model attribute written on import (defaults to the column name)
+    choices: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> str:
+        return self.field or self.name
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    model_label: str
+    description: str
+    columns: tuple[Column, ...]
+    # Fields whose value on or after --since DATE marks the row as changed (dates or datetimes).
+    since_fields: tuple[str, ...] = ()
+    # Related rows whose own change marks this row as changed: (related model label, its FK to this row, its field).
+    since_related: tuple[tuple[str, str, str], ...] = ()
+    always_full: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model_label)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def files(self) -> list[str]:
+        return [f"{self.name}.{fmt}" for fmt in FORMATS]
+
+    def queryset(self, since: datetime.date | None = None):
+        from django.apps import apps
+        from django.utils import timezone
+
+        qs = self.model._default_manager.all()
+        if since is not None and not self.always_full:
+            start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), datetime.UTC)
+            changed = Q()
+            for name in self.since_fields:
+                is_datetime = self.model._meta.get_field(name).get_internal_type() == "DateTimeField"
+                changed |= Q(**{f"{name}__gte": start if is_datetime else since})
+            for label, fk, name in self.since_related:
+                related = apps.get_model(label)
+                changed |= Q(pk__in=related._default_manager.filter(**{f"{name}__gte": start}).values(fk))
+            qs = qs.filter(changed)
+        return qs.order_by("pk").values_list(*[c.source for c in self.columns])
+
+
+def _choices(label: str, attr: str) -> tuple[str, ...]:
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    return tuple(value for value, _ in model._meta.get_field(attr).choices)
+
+
+def C(name, source, type_, description, **kwargs) -> Column:
+    return Column(name=name, source=source, type=type_, description=description, **kwargs)
+
+
+def _id(what: str) -> Column:
+    return C("id", "id", INTEGER, f"The {what}'s identifier, kept on transfer so other files can refer to it.")
+
+
+def _user(name: str, source: str, description: str, *, nullable: bool = True) -> Column:
+    return C(name, source, USER_REF, description, nullable=nullable, field=f"{source.split('__')[0]}_id")
+
+
+def _entry(description: str = "The social worker's registration number (see register.csv).") -> Column:
+    return C("registration_number", "entry__registration_number", ENTRY_REF, description, field="entry_id")
+
+
+def datasets() -> tuple[Dataset, ...]:
+    """Built on first use, after the apps are loaded (choices come from the models)."""
+    global _DATASETS
+    if _DATASETS is None:
+        _DATASETS = _build()
+    return _DATASETS
+
+
+_DATASETS: tuple[Dataset, ...] | None = None
+
+
+def dataset(name: str) -> Dataset:
+    return next(d for d in datasets() if d.name == name)
+
+
+def _build() -> tuple[Dataset, ...]:
+    R, CR = "regulation", "regulation"
+    entry_status = _choices(f"{R}.RegisterEntry", "status")
+    return (
+        Dataset(
+            "regions",
+            "accounts.Region",
+            "The English regions other files refer to by ONS code.",
+            (
+                _id("region"),
+                C("code", "code", TEXT, "ONS region code, such as E12000007."),
+                C("name", "name", TEXT, "Region name."),
+            ),
+            always_full=True,
+        ),
+        Dataset(
+            "organisations",
+            "accounts.Organisation",
+            "Employers and education providers the other files refer to.",
+            (
+                _id("organisation"),
+                C("name", "name", TEXT, "The organisation's name."),
+                C("kind", "kind", TEXT, "What it is.", choices=_choices("accounts.Organisation", "kind")),
+                C(
+                    "employer_type",
+                    "employer_type",
+                    TEXT,
+                    "For other employers: trust, agency, charity, NHS body or other. Empty otherwise.",
+                ),
+                C("la_number", "la_number", TEXT, "DfE three-digit local authority number.", nullable=True),
+                C(
+                    "region_code",
+                    "region__code",
+                    REGION_REF,
+                    "ONS code of its region.",
+                    nullable=True,
+                    field="region_id",
+                ),
+                C("town", "town", TEXT, "Town."),
+                C("is_active", "is_active", BOOLEAN, "Whether it still operates."),
+                C("closed_on", "closed_on", DATE, "When it closed.", nullable=True),
+            ),
+            always_full=True,
+        ),
+        Dataset(
+            "education_providers",
+            f"{CR}.EducationProvider",
+            "Universities, colleges and fast-track providers offering qualifying courses.",
+            (
+                _id("provider"),
+                C("organisation_id", "organisation_id", INTEGER, "The provider's organisation (organisations.csv)."),
+                C("ukprn", "ukprn", TEXT, "UK provider reference number (8 digits) or empty."),
+                C("address", "address", TEXT, "Postal address."),
+                C("region_code", "region__code", REGION_REF, "ONS region code.", nullable=True, field="region_id"),
+                C("contact_email", "contact_email", TEXT, "Contact email address."),
+                C("website", "website", TEXT, "Website."),
+                C("created_at", "created_at", DATETIME, "When the provider was recorded."),
+                C("updated_at", "updated_at", DATETIME, "When its details last changed."),
+            ),
+            since_fields=("created_at", "updated_at"),
+        ),
+        Dataset(
+            "register",
+            f"{R}.RegisterEntry",
+            "Every social worker ever on the register, whatever their status now.",
+            (
+                _id("register entry"),
+                C(
+                    "registration_number",
+                    "registration_number",
+                    TEXT,
+                    "Registration number: SW followed by digits, never reused.",
+                ),
+                C(
+                    "number_allocated_at",
+                    "number_allocation__allocated_at",
+                    DATETIME,
+                    "When the number was issued.",
+                    field="number_allocation",
+                ),
+                C("first_name", "first_name", TEXT, "First name as registered."),
+                C("last_name", "last_name", TEXT, "Last name as registered."),
+                C("date_of_birth", "date_of_birth", DATE, "Date of birth.", nullable=True),
+                C("email", "email", TEXT, "Email address for register business."),
+                C("qualification", "qualification", TEXT, "Qualifying course or qualification."),
+                C("qualified_on", "qualified_on", DATE, "Date of qualification."),
+                C("registered_on", "registered_on", DATE, "Date first registered."),
+                C("registered_until", "registered_until", DATE, "30 November ending the year paid for."),
+                C("status", "status", TEXT, "Register status now.", choices=entry_status),
+                C("status_changed_at", "status_changed_at", DATETIME, "When the status last changed."),
+                C(
+                    "current_employer_id",
+                    "current_employer_id",
+                    INTEGER,
+                    "Current employer (organisations.csv).",
+                    nullable=True,
+                ),
+            ),
+            since_fields=("registered_on", "status_changed_at"),
+            since_related=((f"{R}.StatusChange", "entry_id", "changed_at"),),
+        ),
+        Dataset(
+            "ftp_cases",
+            f"{R}.FitnessToPractiseCase",
+            "Fitness-to-practise cases, open and closed (stage says which).",
+            (
+                _id("case"),
+                _entry(),
+                C("concern", "concern", TEXT, "The concern raised."),
+                C("source", "source", TEXT, "Who raised it."),
+                C("received_on", "received_on", DATE, "When the concern was received."),
+                C(
+                    "stage",
+                    "stage",
+                    TEXT,
+                    "Stage now; closed cases are closed.",
+                    choices=_choices(f"{R}.FitnessToPractiseCase", "stage"),
+                ),
+                _user("opened_by", "opened_by__email", "Email of the person who opened it.", nullable=False),
+                C("opened_at", "opened_at", DATETIME, "When the case was opened."),
+                C("outcome", "outcome", TEXT, "Outcome of a closed case, empty while open."),
+                C("outcome_reason", "outcome_reason", TEXT, "Reasons for the outcome."),
+                C("closed_on", "closed_on", DATE, "When it closed.", nullable=True),
+            ),
+            since_fields=("opened_at", "received_on", "closed_on"),
+            since_related=((f"{R}.CaseStage", "case_id", "recorded_at"),),
+        ),
+        Dataset(
+            "ftp_case_stages",
+            f"{R}.CaseStage",
+            "Each stage a case passed through: its history.",
+            (
+                _id("stage record"),
+                C("case_id", "case_id", INTEGER, "The case (ftp_cases.csv)."),
+                C("stage", "stage", TEXT, "Stage entered.", choices=_choices(f"{R}.CaseStage", "stage")),
+                C("started_on", "started_on", DATE, "When the stage began."),
+                C("note", "note", TEXT, "Why it moved."),
+                _user("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When it was recorded."),
+            ),
+            since_fields=("recorded_at",),
+        ),
+        Dataset(
+            "ftp_orders",
+            f"{R}.Order",
+            "Interim and final orders made on fitness-to-practise cases.",
+            (
+                _id("order"),
+                C("case_id", "case_id", INTEGER, "The case (ftp_cases.csv)."),
+                _entry(),
+                C("kind", "kind", TEXT, "Kind of order.", choices=_choices(f"{R}.Order", "kind")),
+                C("starts_on", "starts_on", DATE, "When it takes effect."),
+                C("review_on", "review_on", DATE, "Review date (interim orders).", nullable=True),
+                C("expires_on", "expires_on", DATE, "Expiry; empty only for removal.", nullable=True),
+                C("status", "status", TEXT, "Status now.", choices=_choices(f"{R}.Order", "status")),
+                C("reason", "reason", TEXT, "The panel's reasons."),
+                _user("made_by", "made_by__email", "Who recorded it.", nullable=False),
+                C("made_at", "made_at", DATETIME, "When it was recorded."),
+                C("ended_at", "ended_at", DATETIME, "When it ended early or was replaced.", nullable=True),
+                C("end_reason", "end_reason", TEXT, "Why it ended."),
+            ),
+            since_fields=("made_at", "ended_at", "starts_on"),
+        ),
+        Dataset(
+            "registration_history",
+            f"{R}.StatusChange",
+            "Every change of register status, oldest first per identifier.",
+            (
+                _id("status change"),
+                _entry(),
+                C("from_status", "from_status", TEXT, "Status before; empty for first registration."),
+                C("to_status", "to_status", TEXT, "Status after.", choices=entry_status),
+                C("reason", "reason", TEXT, "Why it changed."),
+                C("changed_at", "changed_at", DATETIME, "When."),
+                _user("changed_by", "changed_by__email", "Who changed it; empty when done by the system."),
+                C("order_id", "order_id", INTEGER, "The order that caused it (ftp_orders.csv).", nullable=True),
+            ),
+            since_fields=("changed_at",),
+        ),
+        Dataset(
+            "annotations",
+            f"{R}.Annotation",
+            "Annotations on the register (AMHP, BIA, accreditation, temporary registration).",
+            (
+                _id("annotation"),
+                _entry(),
+                C("kind", "kind", TEXT, "What is annotated.", choices=_choices(f"{R}.Annotation", "kind")),
+                C("starts_on", "starts_on", DATE, "From."),
+                C("ends_on", "ends_on", DATE, "Until; empty while in force.", nullable=True),
+                C("note", "note", TEXT, "Note."),
+                _user("added_by", "added_by__email", "Who added it; empty when added by the system."),
+                C("added_at", "added_at", DATETIME, "When it was added."),
+                C("end_reason", "end_reason", TEXT, "Why it ended."),
+            ),
+            since_fields=("added_at", "starts_on", "ends_on"),
+        ),
+        Dataset(
+            "conditions",
+            f"{R}.Condition",
+            "Conditions of practice, in force and ended.",
+            (
+                _id("condition"),
+                _entry(),
+                C("case_id", "case_id", INTEGER, "The case (ftp_cases.csv), if any.", nullable=True),
+                C("order_id", "order_id", INTEGER, "The order (ftp_orders.csv), if any.", nullable=True),
+                C("text", "text", TEXT, "The condition as imposed."),
+                C("starts_on", "starts_on", DATE, "From."),
+                C("ends_on", "ends_on", DATE, "Until.", nullable=True),
+                C("revoked_at", "revoked_at", DATETIME, "When revoked.", nullable=True),
+                C("revoked_reason", "revoked_reason", TEXT, "Why revoked."),
+                _user("added_by", "added_by__email", "Who recorded it.", nullable=False),
+                C("added_at", "added_at", DATETIME, "When recorded."),
+            ),
+            since_fields=("added_at", "starts_on", "ends_on", "revoked_at"),
+        ),
+        Dataset(
+            "courses",
+            f"{CR}.Course",
+            "Qualifying courses: approved, formerly approved and never approved.",
+            (
+                _id("course"),
+                C("provider_id", "provider_id", INTEGER, "The provider (education_providers.csv)."),
+                C("title", "title", TEXT, "Course title."),
+                C("award", "award", TEXT, "Award, such as BA (Hons) Social Work."),
+                C("level", "level", TEXT, "Level.", choices=_choices(f"{CR}.Course", "level")),
+                C("mode", "mode", TEXT, "Full-time or part-time.", choices=_choices(f"{CR}.Course", "mode")),
+                C("site", "site", TEXT, "Where it is taught."),
+                C("annual_places", "annual_places", INTEGER, "Annual intake."),
+                C("practice_days", "practice_days", INTEGER, "Practice-learning days."),
+                C("statutory_placement_days", "statutory_placement_days", INTEGER, "Days in statutory placements."),
+                C("skills_days", "skills_days", INTEGER, "Skills days."),
+                C("first_intake", "first_intake", DATE, "First intake."),
+                C("status", "status", TEXT, "Status now.", choices=_choices(f"{CR}.Course", "status")),
+                C("approved_on", "approved_on", DATE, "First approved.", nullable=True),
+                C("approval_ended_on", "approval_ended_on", DATE, "Approval withdrawn or closed.", nullable=True),
+                C("flagged_on", "flagged_on", DATE, "A condition was not met by its due date.", nullable=True),
+                C("next_monitoring_due", "next_monitoring_due", DATE, "Next monitoring return due.", nullable=True),
+                C("created_at", "created_at", DATETIME, "When recorded."),
+                C("updated_at", "updated_at", DATETIME, "When last changed."),
+            ),
+            since_fields=("created_at", "updated_at"),
+            since_related=((f"{CR}.CourseStatusChange", "course_id", "changed_at"),),
+        ),
+        Dataset(
+            "course_approvals",
+            f"{CR}.CourseApplication",
+            "Applications for course approval (new, re-approval, major change) and their decisions.",
+            (
+                _id("application"),
+                C("course_id", "course_id", INTEGER, "The course (courses.csv)."),
+                C("kind", "kind", TEXT, "Kind.", choices=_choices(f"{CR}.CourseApplication", "kind")),
+                C("status", "status", TEXT, "Status.", choices=_choices(f"{CR}.CourseApplication", "status")),
+                C("change_summary", "change_summary", TEXT, "For a major change: what changes and why."),
+                _user("created_by", "created_by__email", "Who started it.", nullable=False),
+                C("created_at", "created_at", DATETIME, "When started."),
+                C("updated_at", "updated_at", DATETIME, "When last changed."),
+                C("submitted_at", "submitted_at", DATETIME, "When submitted.", nullable=True),
+                _user("submitted_by", "submitted_by__email", "Who submitted it."),
+                _user("reviewer", "reviewer__email", "Reviewer at the regulator."),
+                C("paused_days", "paused_days", INTEGER, "Days waiting on the provider."),
+                C("paused_since", "paused_since", DATE, "Waiting on the provider since.", nullable=True),
+                C("outcome", "outcome", TEXT, "Decision, empty until decided."),
+                C("decided_at", "decided_at", DATETIME, "When decided.", nullable=True),
+                _user("decided_by", "decided_by__email", "Who decided."),
+                C("decision_reason", "decision_reason", TEXT, "Reasons for the decision."),
+            ),
+            since_fields=("created_at", "updated_at", "submitted_at", "decided_at"),
+        ),
+        Dataset(
+            "course_status_history",
+            f"{CR}.CourseStatusChange",
+            "Every change of a course's status: approved, withdrawn, closed, with when and why.",
+            (
+                _id("status change"),
+                C("course_id", "course_id", INTEGER, "The course (courses.csv)."),
+                C("from_status", "from_status", TEXT, "Status before; empty for the first."),
+                C("to_status", "to_status", TEXT, "Status after.", choices=_choices(f"{CR}.Course", "status")),
+                C("effective_on", "effective_on", DATE, "When it took effect."),
+                C("changed_at", "changed_at", DATETIME, "When recorded."),
+                _user("changed_by", "changed_by__email", "Who recorded it."),
+                C("reason", "reason", TEXT, "Why."),
+                C("application_id", "application_id", INTEGER, "The approval (course_approvals.csv).", nullable=True),
+            ),
+            since_fields=("changed_at",),
+        ),
+    )
+
+
+# --- Values ------------------------------------------------------------------------------------------------------
+
+
+def to_json(column: Column, value):
+    """The JSON Lines value: null for empty, ISO 8601 for dates, UTC with microseconds for datetimes."""
+    if value is None:
+        return None
+    if column.type == DATETIME:
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if column.type == DATE:
+        return value.isoformat()
+    if column.type == DECIMAL:
+        return str(value)
+    if column.type == BOOLEAN:
+        return bool(value)
+    if column.type == INTEGER:
+        return int(value)
+    return str(value)
+
+
+def json_to_csv(value) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+class BadValue(ValueError):
+    pass
+
+
+def parse(column: Column, value):
+    """Read one JSON Lines value back into Python, refusing anything the exporter could not have written."""
+    if value is None or (value == "" and column.nullable):
+        if not column.nullable:
+            raise BadValue(f"{column.name} must not be empty")
+        return None
+    try:
+        if column.type == INTEGER:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise BadValue(f"{column.name} must be a whole number, not {value!r}")
+            return value
+        if column.type == BOOLEAN:
+            if not isinstance(value, bool):
+                raise BadValue(f"{column.name} must be true or false, not {value!r}")
+            return value
+        if not isinstance(value, str):
+            raise BadValue(f"{column.name} must be text, not {value!r}")
+        if column.type == DATE:
+            return datetime.date.fromisoformat(value)
+        if column.type == DATETIME:
+            if not value.endswith("Z"):
+                raise BadValue(f"{column.name} must be a UTC date and time ending in Z, not {value!r}")
+            return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC)
+        if column.type == DECIMAL:
+            return decimal.Decimal(value)
+    except (ValueError, decimal.InvalidOperation) as exc:
+        if isinstance(exc, BadValue):
+            raise
+        raise BadValue(f"{column.name} is not a valid {column.type}: {value!r}") from exc
+    if column.choices and value not in column.choices:
+        raise BadValue(f"{column.name} {value!r} is not one of {', '.join(column.choices)}")
+    is_number = column.type == ENTRY_REF or column.name == "registration_number"
+    if is_number and not (value.startswith("SW") and value[2:].isdigit()):
+        raise BadValue(f"{column.name} {value!r} is not SW followed by digits")
+    return value
+
+
+DATASETS_HEADING = "## Datasets"
+TYPE_MEANINGS = {
+    TEXT: ("text", "UTF-8 text; an empty text value is an empty string, not null."),
+    INTEGER: ("integer", "Whole number, written without separators."),
+    DATE: ("date", "ISO 8601 calendar date, YYYY-MM-DD."),
+    DATETIME: ("datetime", "UTC date and time, YYYY-MM-DDTHH:MM:SS.ffffffZ (always six decimal places)."),
+    BOOLEAN: ("boolean", "`true` or `false` (JSON booleans; the same words in CSV)."),
+    DECIMAL: ("decimal", "Decimal number as text, such as 0.50."),
+    ENTRY_REF: ("registration number", "SW followed by digits; refers to `register.registration_number`."),
+    USER_REF: ("email", "Email address of the person who acted (the successor matches people by email)."),
+    REGION_REF: ("region code", "ONS region code; refers to `regions.code`."),
+}

@@ -1,0 +1,179 @@
+"""Loading a predecessor's bundle: verify it, then load every dataset in one transaction, all or nothing.
+
+Identifiers, registration numbers, statuses, dates and history are kept as they are in the bundle, so
+exporting again gives the same files. Search keys are not in the bundle: they are derived here with the
+register's own ``normalise_name``. People named in the bundle (who opened a case, who changed a status) are
+matched by email, or recorded as accounts that cannot sign in until someone invites them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from accounts.models import Region, User
+from accounts.services import ServiceError
+from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, normalise_name
+
+from .format import ENTRY_REF, REGION_REF, USER_REF, Dataset, datasets, parse
+from .verify import verify_bundle
+
+BATCH = 1000
+
+
+class TransferRefused(ServiceError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("The bundle was refused: " + " ".join(problems))
+
+
+def _rows(directory: Path, ds: Dataset):
+    with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            yield {c.name: parse(c, record[c.name]) for c in ds.columns}
+
+
+def _not_empty_target() -> list[str]:
+    problems = []
+    for ds in datasets():
+        if ds.name in ("regions", "organisations"):
+            continue
+        if ds.model._default_manager.exists():
+            problems.append(
+                f"This service already holds {ds.model._meta.verbose_name_plural}: a transfer loads into an empty "
+                "register only."
+            )
+    return problems
+
+
+def import_bundle(directory, *, progress=None) -> dict[str, int]:
+    directory = Path(directory)
+    report = verify_bundle(directory)
+    if not report.ok:
+        raise TransferRefused(report.problems)
+    if report.manifest.get("kind") != "full":
+        raise TransferRefused(["Only a full bundle can be loaded; this one holds changes since a date."])
+    with transaction.atomic():
+        problems = _not_empty_target()
+        if problems:
+            raise TransferRefused(problems)
+        loaded = _load(directory, progress)
+        _reset_sequences()
+    return loaded
+
+
+def _users(directory: Path) -> dict[str, int]:
+    emails: set[str] = set()
+    for ds in datasets():
+        columns = [c for c in ds.columns if c.type == USER_REF]
+        if columns:
+            for row in _rows(directory, ds):
+                emails.update(row[c.name] for c in columns if row[c.name])
+    known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    for email in sorted(emails - set(known)):
+        # Named in the predecessor's history; can sign in only once invited (no usable password, inactive).
+        known[email] = User.objects.create_user(email, password=None, is_active=False).pk
+    return known
+
+
+def _load(directory: Path, progress) -> dict[str, int]:
+    users = _users(directory)
+    regions = dict(Region.objects.values_list("code", "pk"))
+    entries: dict[str, int] = {}
+    loaded: dict[str, int] = {}
+    for ds in datasets():
+        model = ds.model
+        batch, numbers, count = [], [], 0
+        for row in _rows(directory, ds):
+            values = {}
+            for column in ds.columns:
+                value = row[column.name]
+                if column.type == USER_REF:
+                    value = users[value] if value else None
+                elif column.type == ENTRY_REF:
+                    value = entries[value]
+                elif column.type == REGION_REF:
+                    if value is not None and value not in regions:
+                        raise TransferRefused([f"{ds.name}.jsonl: region {value} is not known to this service."])
+                    value = regions.get(value) if value else None
+                values[column.target] = value
+            if ds.name == "regions":
+                regions[values["code"]] = _region(values)
+                count += 1
+                continue
+            if ds.name == "organisations":
+                _reference(model, values)
+                count += 1
+                continue
+            if ds.name == "register":
+                number = values["registration_number"]
+                serial = int(number[2:]) - NUMBER_BASE
+                if serial < 1:
+                    raise TransferRefused(
+                        [f"register.jsonl: registration number {number} is below SW{NUMBER_BASE + 1}."]
+                    )
+                numbers.append(RegistrationNumber(pk=serial, allocated_at=values.pop("number_allocation")))
+                values["number_allocation_id"] = serial
+                entries[number] = values["id"]
+                instance = RegisterEntry(**values)
+                # The search keys RegisterEntry.save derives, derived the same way for a bulk insert.
+                instance.surname_key = normalise_name(instance.last_name)
+                instance.name_key = normalise_name(f"{instance.first_name} {instance.last_name}")
+            else:
+                instance = model(**values)
+            batch.append(instance)
+            count += 1
+            if len(batch) >= BATCH:
+                _insert(model, batch, numbers)
+        if batch:
+            _insert(model, batch, numbers)
+        loaded[ds.name] = count
+        if progress:
+            progress(ds.name, count)
+    return loaded
+
+
+def _insert(model, batch: list, numbers: list) -> None:
+    if numbers:
+        RegistrationNumber.objects.bulk_create(numbers)
+        numbers.clear()
+    model._default_manager.bulk_create(batch)
+    batch.clear()
+
+
+def _region(values: dict) -> int:
+    """Regions are matched by their ONS code; a new one keeps its identifier when that is free."""
+    existing = Region.objects.filter(code=values["code"]).first()
+    if existing is not None:
+        return existing.pk
+    if Region.objects.filter(pk=values["id"]).exists():
+        values = {k: v for k, v in values.items() if k != "id"}
+    return Region.objects.create(**values).pk
+
+
+def _reference(model, values: dict) -> None:
+    """Reference data the target may already hold: kept if the same, refused if the same id means another."""
+    existing = model._default_manager.filter(pk=values["id"]).first()
+    if existing is None:
+        model._default_manager.create(**values)
+    elif existing.name != values["name"]:
+        raise TransferRefused(
+            [
+                f"{model._meta.verbose_name} {values['id']} is “{values['name']}” in the bundle but "
+                f"“{existing.name}” here."
+            ]
+        )
+
+
+def _reset_sequences() -> None:
+    """Identifiers were given explicitly, so the sequences must move past them (PostgreSQL)."""
+    models = [RegistrationNumber, *(ds.model for ds in datasets())]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "transfer"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<uuid:pk>/", views.detail, name="detail"),
+    path("<uuid:pk>/download/", views.download, name="download"),
+    path("<uuid:pk>/manifest.json", views.manifest, name="manifest"),
+]

@@ -1,0 +1,205 @@
+"""Checking a bundle before anyone trusts it: every file there, counts and checksums as the manifest says, a
+schema version we know, every row well formed, no registration number twice, every reference resolvable.
+
+``verify_bundle`` returns the problems as sentences naming the file, the row and the column; none means the
+bundle is sound. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .format import ENTRY_REF, MANIFEST, BadValue, Dataset, datasets, json_to_csv, parse
+
+MAX_PROBLEMS_PER_FILE = 20
+
+# Columns that refer to rows of another dataset by id: (dataset, column) → the dataset it refers to.
+REFERENCES = {
+    ("education_providers", "organisation_id"): "organisations",
+    ("register", "current_employer_id"): "organisations",
+    ("ftp_case_stages", "case_id"): "ftp_cases",
+    ("ftp_orders", "case_id"): "ftp_cases",
+    ("registration_history", "order_id"): "ftp_orders",
+    ("conditions", "case_id"): "ftp_cases",
+    ("conditions", "order_id"): "ftp_orders",
+    ("courses", "provider_id"): "education_providers",
+    ("course_approvals", "course_id"): "courses",
+    ("course_status_history", "course_id"): "courses",
+    ("course_status_history", "application_id"): "course_approvals",
+}
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    manifest: dict | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(directory: Path, report: Report) -> dict | None:
+    path = directory / MANIFEST
+    if not path.is_file():
+        report.problems.append(f"{MANIFEST} is missing: the bundle is incomplete or not a transfer bundle.")
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.problems.append(f"{MANIFEST} is not valid JSON: {exc}.")
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        report.problems.append(f"{MANIFEST} has no list of files.")
+        return None
+    from .format import KNOWN_SCHEMA_VERSIONS
+
+    version = manifest.get("schema_version")
+    if version not in KNOWN_SCHEMA_VERSIONS:
+        known = ", ".join(sorted(KNOWN_SCHEMA_VERSIONS))
+        report.problems.append(f"Unknown schema version {version!r} in {MANIFEST}: this service reads version {known}.")
+        return None
+    return manifest
+
+
+def verify_bundle(directory) -> Report:
+    directory = Path(directory)
+    report = Report()
+    manifest = read_manifest(directory, report)
+    if manifest is None:
+        return report
+    report.manifest = manifest
+    files = manifest["files"]
+    sound_files: set[str] = set()
+    for ds in datasets():
+        for name in ds.files():
+            entry = files.get(name)
+            path = directory / name
+            if entry is None:
+                report.problems.append(f"{MANIFEST} does not list {name}.")
+            elif not path.is_file():
+                report.problems.append(f"{name} is missing.")
+            elif sha256_of(path) != entry.get("sha256"):
+                report.problems.append(f"{name}: wrong checksum (its SHA-256 is not the one in {MANIFEST}).")
+            else:
+                sound_files.add(name)
+    for name in sorted(set(files) - {n for ds in datasets() for n in ds.files()}):
+        report.problems.append(f"{MANIFEST} lists {name}, which is not part of schema version 1.")
+    if report.problems:
+        return report
+    keys: dict[str, set] = {}
+    numbers: set[str] = set()
+    for ds in datasets():
+        ids, count = _check_rows(directory, ds, files, report, numbers)
+        keys[ds.name] = ids
+        report.rows[ds.name] = count
+    if report.problems or manifest.get("kind") != "full":
+        return report
+    _check_references(directory, keys, numbers, report)
+    return report
+
+
+def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbers: set[str]) -> tuple[set, int]:
+    """Reads the JSON Lines and the CSV side by side: each row well formed and both files saying the same."""
+    ids: set = set()
+    before = len(report.problems)
+
+    def problem(text: str) -> bool:
+        report.problems.append(text)
+        return len(report.problems) - before >= MAX_PROBLEMS_PER_FILE
+
+    jsonl_name, csv_name = f"{ds.name}.jsonl", f"{ds.name}.csv"
+    count = 0
+    with (
+        open(directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
+        open(directory / csv_name, encoding="utf-8", newline="") as csv_file,
+    ):
+        reader = csv.reader(csv_file)
+        header = next(reader, None)
+        if header != ds.column_names:
+            problem(f"{csv_name}: the header row should be {','.join(ds.column_names)}.")
+            return ids, 0
+        for count, line in enumerate(jsonl, start=1):
+            csv_row = next(reader, None)
+            where = f"row {count}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                if problem(f"{jsonl_name} {where}: not valid JSON."):
+                    break
+                continue
+            if not isinstance(record, dict) or list(record) != ds.column_names:
+                if problem(f"{jsonl_name} {where}: the fields should be exactly {', '.join(ds.column_names)}."):
+                    break
+                continue
+            failed = False
+            for column in ds.columns:
+                try:
+                    parse(column, record[column.name])
+                except BadValue as exc:
+                    failed = True
+                    if problem(f"{jsonl_name} {where}: {exc}."):
+                        return ids, count
+            if csv_row is None:
+                problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before {where}).")
+                return ids, count
+            if csv_row != [json_to_csv(record[c]) for c in ds.column_names]:
+                failed = True
+                if problem(f"{csv_name} {where} does not match {jsonl_name} {where}."):
+                    return ids, count
+            if failed:
+                continue
+            if record["id"] in ids and problem(f"{jsonl_name} {where}: id {record['id']} appears twice."):
+                return ids, count
+            ids.add(record["id"])
+            if ds.name == "register":
+                number = record["registration_number"]
+                if number in numbers and problem(f"{jsonl_name} {where}: duplicate registration number {number}."):
+                    return ids, count
+                numbers.add(number)
+        if next(reader, None) is not None:
+            problem(f"{csv_name} has more rows than {jsonl_name}.")
+    for name in (jsonl_name, csv_name):
+        if files[name].get("rows") != count:
+            problem(f"{name}: {MANIFEST} says {files[name].get('rows')} rows but the file has {count}.")
+    return ids, count
+
+
+def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], report: Report) -> None:
+    for ds in datasets():
+        checks = [(c.name, REFERENCES[(ds.name, c.name)]) for c in ds.columns if (ds.name, c.name) in REFERENCES]
+        refers_to_entry = any(c.type == ENTRY_REF for c in ds.columns)
+        if not checks and not refers_to_entry:
+            continue
+        found = 0
+        with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
+            for row_number, line in enumerate(handle, start=1):
+                record = json.loads(line)
+                for column, target in checks:
+                    value = record[column]
+                    if value is not None and value not in keys[target]:
+                        report.problems.append(
+                            f"{ds.name}.jsonl row {row_number}: {column} {value} is not in {target}.jsonl."
+                        )
+                        found += 1
+                if refers_to_entry and record["registration_number"] not in numbers:
+                    report.problems.append(
+                        f"{ds.name}.jsonl row {row_number}: registration number "
+                        f"{record['registration_number']} is not in register.jsonl."
+                    )
+                    found += 1
+                if found >= MAX_PROBLEMS_PER_FILE:
+                    break

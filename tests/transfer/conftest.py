@@ -1,0 +1,72 @@
+import datetime
+
+import pytest
+
+from accounts.models import Role
+from regulation import services
+from regulation.courses import services as course_services
+from tests.courses.conftest import COURSE, approve
+from tests.factories import make_user
+from tests.regulation.conftest import SPRING, register
+
+AS_AT = datetime.date(2027, 3, 2)
+CREATED = datetime.datetime(2027, 3, 2, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def populated(db, time_machine):
+    """A small register with every kind of record a transfer carries: statuses, a case through its stages with
+    an interim order, conditions and an outcome, annotations, and courses approved, closed and proposed."""
+    from accounts.models import Organisation
+    from tests.factories import LocalAuthorityFactory, OrganisationFactory, RegionFactory
+
+    time_machine.move_to(SPRING, tick=False)
+    region = RegionFactory(code="E12000003", name="Yorkshire and The Humber")
+    leeds = LocalAuthorityFactory(name="Leeds City Council", town="Leeds", region=region)
+    regulator = make_user(Role.REGULATOR_STAFF, email="ruth@regulator.example")
+    people = [
+        ("Zoë", "Brontë-Smith"),
+        ("Siân", "O’Neill"),
+        ("Sam", "Okafor"),
+        ("Amira", 'Khan, "Jr"'),
+    ]
+    entries = []
+    for first, last in people:
+        user = make_user(Role.SOCIAL_WORKER, organisation=leeds, first_name=first, last_name=last)
+        entries.append(register(user, regulator))
+    first = entries[0]
+    case = services.open_case(
+        entry=first, by=regulator, concern="Missed visits,\nrecorded twice", source="Employer", received_on=AS_AT
+    )
+    services.move_case_stage(case=case, by=regulator, stage="investigation", note="Evidence gathered")
+    services.make_interim_order(
+        case=case,
+        by=regulator,
+        kind="interim_conditions",
+        starts_on=AS_AT,
+        review_on=AS_AT + datetime.timedelta(days=30),
+        expires_on=AS_AT + datetime.timedelta(days=180),
+        reason="Risk to the public",
+        conditions=["Work under supervision"],
+    )
+    services.add_condition(
+        entry=entries[1],
+        by=regulator,
+        text="No lone working",
+        starts_on=AS_AT,
+        ends_on=AS_AT + datetime.timedelta(days=365),
+    )
+    services.add_annotation(entry=entries[2], by=regulator, kind="amhp", starts_on=AS_AT, note="Approved")
+    services.remove_voluntarily(entry=entries[3], by=entries[3].user, reason="Retired")
+    university = OrganisationFactory(
+        name="University of Leeds", kind=Organisation.Kind.EDUCATION_PROVIDER, region=region
+    )
+    provider = course_services.provider_for_organisation(organisation=university)
+    lead = make_user(Role.COURSE_LEAD, organisation=university, email="lead@leeds.example")
+    approved = course_services.add_course(provider=provider, by=lead, **COURSE)
+    approve(approved, lead, regulator, conditions=[("Publish placement data", AS_AT + datetime.timedelta(days=90))])
+    closed = course_services.add_course(provider=provider, by=lead, **{**COURSE, "title": "BA Social Work"})
+    approve(closed, lead, regulator)
+    course_services.close_course(course=closed, by=regulator, reason="No longer recruiting")
+    course_services.add_course(provider=provider, by=lead, **{**COURSE, "title": "MSc Social Work"})
+    return {"regulator": regulator, "entries": entries, "case": case}
