@@ -107,8 +107,9 @@ def access_tables() -> dict[str, list[AccessCase]]:
 
 
 def _marks(module):
-    test = getattr(module, "test_each_role_is_allowed_or_refused", None)
-    return getattr(test, "pytestmark", [])
+    """The parametrize marks of every test function in the module (whatever it is called)."""
+    tests = [value for name, value in vars(module).items() if name.startswith("test_") and callable(value)]
+    return [mark for test in tests for mark in getattr(test, "pytestmark", [])]
 
 
 def _pattern_key(match) -> str:
