@@ -1,0 +1,219 @@
+"""The regulator's review: assignment, standards, requests for information, inspection and the decision."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import record_event, require
+
+from ..models import (
+    Course,
+    CourseApplication,
+    CourseCondition,
+    InformationRequest,
+    Inspection,
+    Standard,
+    StandardReview,
+)
+from ._common import (
+    _lock_application,
+    _reason,
+    _set_course_status,
+    _tell_provider,
+    _today,
+)
+
+
+def _require_open(application: CourseApplication) -> None:
+    require(application.is_open, "This application is not open for review.")
+
+
+@transaction.atomic
+def assign(
+    *, application: CourseApplication, by: User, reviewer: User, inspectors: list[User] | None = None
+) -> CourseApplication:
+    application = _lock_application(application)
+    _require_open(application)
+    require(reviewer.has_role(Role.REGULATOR_STAFF), "The reviewer must be a member of the regulator's staff.")
+    inspectors = list(inspectors or [])
+    require(
+        all(person.has_role(Role.REGULATOR_STAFF) for person in inspectors),
+        "Inspectors must be members of the regulator's staff.",
+    )
+    before = application.status
+    application.reviewer = reviewer
+    if application.status == CourseApplication.Status.SUBMITTED:
+        application.status = CourseApplication.Status.UNDER_REVIEW
+    application.updated_at = timezone.now()
+    application.save()
+    application.inspectors.set(inspectors)
+    record_event(
+        application,
+        "reviewer_assigned",
+        by=by,
+        from_state=before,
+        to_state=application.status,
+        changes={"reviewer": reviewer.email, "inspectors": [p.email for p in inspectors]},
+    )
+    return application
+
+
+@transaction.atomic
+def review_standard(
+    *, application: CourseApplication, by: User, standard: str, outcome: str, reasons: str
+) -> StandardReview:
+    application = _lock_application(application)
+    _require_open(application)
+    require(standard in Standard.values, "Choose a standard.")
+    require(outcome in StandardReview.Outcome.values, "Choose whether the standard is met.")
+    reasons = _reason(reasons, "Give the reasons for your judgement.")
+    review, _ = StandardReview.objects.update_or_create(
+        application=application,
+        standard=standard,
+        defaults={"outcome": outcome, "reasons": reasons, "reviewed_by": by, "reviewed_at": timezone.now()},
+    )
+    if application.status == CourseApplication.Status.SUBMITTED:
+        application.status = CourseApplication.Status.UNDER_REVIEW
+        application.save(update_fields=["status"])
+    record_event(
+        application,
+        "standard_reviewed",
+        by=by,
+        reason=reasons,
+        to_state=outcome,
+        changes={"standard": Standard(standard).label},
+    )
+    return review
+
+
+@transaction.atomic
+def request_information(
+    *, application: CourseApplication, by: User, question: str, due_on: datetime.date
+) -> InformationRequest:
+    """Stops the clock until the provider answers."""
+    application = _lock_application(application)
+    _require_open(application)
+    require(
+        application.status != CourseApplication.Status.MORE_INFORMATION,
+        "The provider has not yet answered the last request.",
+    )
+    question = _reason(question, "Say what information you need.")
+    require(due_on > _today(), "The date to answer by must be in the future.")
+    before = application.status
+    request = InformationRequest.objects.create(
+        application=application, question=question, due_on=due_on, requested_by=by
+    )
+    application.status = CourseApplication.Status.MORE_INFORMATION
+    application.paused_since = _today()
+    application.updated_at = timezone.now()
+    application.save()
+    record_event(
+        application, "information_requested", by=by, reason=question, from_state=before, to_state="more_information"
+    )
+    _tell_provider(application.course.provider, "more_information", {"application": application, "request": request})
+    return request
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    application: CourseApplication,
+    by: User,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    team: str,
+    report: str,
+) -> Inspection:
+    application = _lock_application(application)
+    _require_open(application)
+    require(
+        application.status != CourseApplication.Status.MORE_INFORMATION,
+        "Wait for the provider's answer before recording an inspection.",
+    )
+    require(ends_on >= starts_on, "The inspection's last day must be on or after its first day.")
+    require(starts_on <= _today(), "Record an inspection once it has started.")
+    team = _reason(team, "Name the inspection team.")
+    report = _reason(report, "Enter the inspection report.")
+    inspection = Inspection.objects.create(
+        application=application, starts_on=starts_on, ends_on=ends_on, team=team, report=report, recorded_by=by
+    )
+    before = application.status
+    application.status = CourseApplication.Status.INSPECTION
+    application.updated_at = timezone.now()
+    application.save()
+    record_event(application, "inspection_recorded", by=by, from_state=before, to_state="inspection")
+    return inspection
+
+
+@transaction.atomic
+def decide(
+    *,
+    application: CourseApplication,
+    by: User,
+    outcome: str,
+    reason: str,
+    conditions: list[tuple[str, datetime.date]] | None = None,
+) -> CourseApplication:
+    """One decision per application: the row lock makes a second, concurrent decision see it is already decided."""
+    application = _lock_application(application)
+    require(application.status != CourseApplication.Status.DECIDED, "A decision has already been recorded.")
+    _require_open(application)
+    require(
+        application.status != CourseApplication.Status.MORE_INFORMATION,
+        "Wait for the provider's answer before deciding.",
+    )
+    require(outcome in CourseApplication.Outcome.values, "Choose a decision.")
+    reason = _reason(reason, "Give the reasons for the decision.")
+    reviews = {r.standard: r.outcome for r in application.reviews.all()}
+    missing = [s.label for s in Standard if s.value not in reviews]
+    require(not missing, "Review all six standards before deciding. Not yet reviewed: " + "; ".join(missing) + ".")
+    conditions = [(text.strip(), due) for text, due in (conditions or []) if text and text.strip()]
+    approving = outcome != CourseApplication.Outcome.NOT_APPROVED
+    if approving:
+        require(
+            StandardReview.Outcome.NOT_MET not in reviews.values(),
+            "A course cannot be approved while a standard is not met.",
+        )
+    if outcome == CourseApplication.Outcome.APPROVED_WITH_CONDITIONS:
+        require(bool(conditions), "Add at least one condition, each with a due date.")
+        require(
+            all(due and due > _today() for _, due in conditions), "Each condition's due date must be in the future."
+        )
+    else:
+        require(not conditions, "Conditions go with “approved with conditions” only.")
+    course = Course.objects.select_for_update().get(pk=application.course_id)
+    before = application.status
+    application.status = CourseApplication.Status.DECIDED
+    application.outcome = outcome
+    application.decision_reason = reason
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    application.updated_at = timezone.now()
+    application.save()
+    for text, due in conditions:
+        condition = CourseCondition.objects.create(course=course, application=application, text=text, due_on=due)
+        record_event(condition, "condition_set", by=by, reason=reason, to_state="open")
+    record_event(application, f"decision_{outcome}", by=by, reason=reason, from_state=before, to_state=outcome)
+    today = _today()
+    if approving and course.status != Course.Status.APPROVED:
+        course.approved_on = today
+        course.approval_ended_on = None
+        course.next_monitoring_due = (
+            today.replace(year=today.year + 1)
+            if not (today.month == 2 and today.day == 29)
+            else today + datetime.timedelta(days=365)
+        )
+        _set_course_status(course, Course.Status.APPROVED, by=by, reason=reason, application=application)
+    elif not approving and application.kind == CourseApplication.Kind.NEW:
+        _set_course_status(course, Course.Status.NOT_APPROVED, by=by, reason=reason, application=application)
+    elif not approving and application.kind == CourseApplication.Kind.REAPPROVAL:
+        course.approval_ended_on = today
+        _set_course_status(course, Course.Status.WITHDRAWN, by=by, reason=reason, application=application)
+    elif approving:
+        record_event(course, f"{application.kind}_approved", by=by, reason=reason)
+    _tell_provider(course.provider, "decision", {"application": application, "conditions": conditions})
+    return application

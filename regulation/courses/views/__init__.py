@@ -1,0 +1,72 @@
+"""Course approval pages: thin — parse, check the rule, call one service or selector, render."""
+
+from accounts.services import ServiceError
+
+from ._common import PAGE_SIZE
+from .provider import (
+    application_detail,
+    application_respond,
+    application_sent,
+    application_start,
+    check_answers,
+    condition_respond,
+    course_add,
+    course_detail,
+    course_edit,
+    document_download,
+    document_remove,
+    evidence_edit,
+    monitoring_detail,
+    provider_edit,
+    provider_home,
+)
+from .public import public_csv, public_list, public_rows
+from .regulator import (
+    application_assign,
+    condition_decide,
+    course_history,
+    decision,
+    end_approval,
+    figures,
+    figures_csv,
+    inspection_record,
+    monitoring_open,
+    queue,
+    request_information,
+    standard_review,
+)
+
+__all__ = [
+    "PAGE_SIZE",
+    "ServiceError",
+    "application_assign",
+    "application_detail",
+    "application_respond",
+    "application_sent",
+    "application_start",
+    "check_answers",
+    "condition_decide",
+    "condition_respond",
+    "course_add",
+    "course_detail",
+    "course_edit",
+    "course_history",
+    "decision",
+    "document_download",
+    "document_remove",
+    "end_approval",
+    "evidence_edit",
+    "figures",
+    "figures_csv",
+    "inspection_record",
+    "monitoring_detail",
+    "monitoring_open",
+    "provider_edit",
+    "provider_home",
+    "public_csv",
+    "public_list",
+    "public_rows",
+    "queue",
+    "request_information",
+    "standard_review",
+]

@@ -1,0 +1,105 @@
+"""Helpers shared by the views modules."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from rules.contrib.views import permission_required
+
+from accounts.services import ServiceError
+
+from .. import selectors, services
+from ..models import (
+    Course,
+    CourseApplication,
+)
+
+PAGE_SIZE = 25
+
+
+def _perm(name):
+    def decorator(view):
+        return login_required(permission_required(name, raise_exception=True)(view))
+
+    return decorator
+
+
+def _check(request, perm, obj):
+    if not rules.has_perm(perm, request.user, obj):
+        raise PermissionDenied
+
+
+def _attempt(form, call):
+    """A refusal from a service becomes an error on the form: nothing is saved and the person is told why."""
+    try:
+        return call()
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def _form_page(
+    request,
+    *,
+    form,
+    call,
+    success,
+    redirect_to,
+    title,
+    caption="",
+    intro="",
+    button="Save",
+    back_url="",
+    multipart=False,
+):
+    if request.method == "POST" and form.is_valid():
+        result = _attempt(form, lambda: call(form.cleaned_data))
+        if result is not None:
+            if success:
+                messages.success(request, success)
+            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return render(
+        request,
+        "regulation/courses/form_page.html",
+        {
+            "form": form,
+            "page_title": title,
+            "caption": caption,
+            "intro": intro,
+            "button": button,
+            "back_url": back_url,
+            "multipart": multipart,
+        },
+    )
+
+
+def _course(request, pk, perm="regulation.view_course"):
+    try:
+        course = selectors.course_detail(pk)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    _check(request, perm, course)
+    return course
+
+
+def _application(request, pk, perm="regulation.view_courseapplication"):
+    try:
+        application = selectors.application_detail(pk)
+    except CourseApplication.DoesNotExist as exc:
+        raise Http404 from exc
+    _check(request, perm, application)
+    return application
+
+
+def _provider(request):
+    providers = list(selectors.providers_for(request.user))
+    if not providers:
+        organisations = request.user.organisations_for("course_lead")
+        if not organisations:
+            raise PermissionDenied
+        providers = [services.provider_for_organisation(organisation=organisations[0], by=request.user)]
+    return providers[0]
