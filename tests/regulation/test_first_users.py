@@ -644,3 +644,21 @@ def test_cpd_can_be_changed_or_deleted_until_a_renewal_counts_it(client, entry, 
     other = make_user(Role.SOCIAL_WORKER, email="other@example.com")
     client.force_login(other)
     assert client.get(f"/register/me/cpd/{record.pk}/change/").status_code in (302, 404)
+
+
+def test_demo_data_falls_inside_the_registration_year_rule(db, time_machine):
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    from regulation import selectors
+    from regulation.models import RegisterEntry
+
+    time_machine.move_to(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC), tick=False)  # in the window
+    make_user(Role.SOCIAL_WORKER, email="social.worker@example.com", first_name="Sam", last_name="Okafor")
+    make_user(Role.REGULATOR_STAFF, email="regulator@example.com")
+    call_command("seed_register_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    entry = RegisterEntry.objects.get(email="social.worker@example.com")
+    position = services.renewal_position(entry)
+    assert position["cpd"] == 2 and position["peer"] == 1
+    assert selectors.direct_work_total(entry) == Decimal("6.5")
