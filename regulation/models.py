@@ -347,7 +347,15 @@ class RenewalReminder(models.Model):
         return f"{self.get_kind_display()} reminder for the year ending {self.year_end}"
 
 
+class CurrentCPDManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class CPDRecord(models.Model):
+    """A person's CPD. They may change or delete it until a renewal has counted it; a deleted record is kept,
+    marked deleted, and left out everywhere."""
+
     entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="cpd_records")
     title = models.CharField(max_length=200)
     activity_date = models.DateField("date of the activity")
@@ -356,9 +364,14 @@ class CPDRecord(models.Model):
     discussed_with_peer = models.BooleanField("discussed with a peer", default=False)
     peer_name = models.CharField("who you discussed it with", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CurrentCPDManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = "CPD record"
+        base_manager_name = "all_objects"
         ordering = ["-activity_date", "-id"]
         constraints = [
             models.CheckConstraint(

@@ -471,6 +471,71 @@ def record_cpd(
     return record
 
 
+def cpd_is_locked(record: CPDRecord) -> bool:
+    """A record counted by a renewal already made is part of that decision and stays as it was."""
+    return record.entry.renewals.filter(year_end__gte=record.activity_date).exists()
+
+
+def cpd_with_locks(entry: RegisterEntry) -> list[CPDRecord]:
+    """The person's CPD, each marked ``locked`` when a renewal has counted it (two queries in all)."""
+    last_renewed = entry.renewals.order_by("-year_end").values_list("year_end", flat=True).first()
+    records = list(entry.cpd_records.all())
+    for record in records:
+        record.locked = last_renewed is not None and record.activity_date <= last_renewed
+    return records
+
+
+def _lock_cpd(record: CPDRecord, by: User) -> CPDRecord:
+    record = CPDRecord.objects.select_for_update().get(pk=record.pk)
+    require(record.entry.user_id == by.pk, "You can only change your own CPD.")
+    require(not cpd_is_locked(record), "This record was counted when you renewed, so it can no longer be changed.")
+    return record
+
+
+@transaction.atomic
+def update_cpd(
+    *,
+    record: CPDRecord,
+    by: User,
+    title: str,
+    activity_date: datetime.date,
+    learning: str,
+    impact: str,
+    discussed_with_peer: bool,
+    peer_name: str = "",
+) -> CPDRecord:
+    record = _lock_cpd(record, by)
+    require(activity_date <= _today(), "The date of the activity must be today or in the past.")
+    require(
+        bool(title.strip() and learning.strip() and impact.strip()), "Enter the title, what you learned and its impact."
+    )
+    require(not discussed_with_peer or bool(peer_name.strip()), "Say who you discussed it with.")
+    before = {"title": record.title, "date": record.activity_date.isoformat()}
+    record.title, record.activity_date = title.strip(), activity_date
+    record.learning, record.impact = learning.strip(), impact.strip()
+    record.discussed_with_peer = discussed_with_peer
+    record.peer_name = peer_name.strip() if discussed_with_peer else ""
+    record.save()
+    record_event(
+        record.entry,
+        "cpd_changed",
+        by=by,
+        changes={"before": before, "title": record.title, "date": str(activity_date)},
+    )
+    return record
+
+
+@transaction.atomic
+def delete_cpd(*, record: CPDRecord, by: User) -> CPDRecord:
+    record = _lock_cpd(record, by)
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["deleted_at"])
+    record_event(
+        record.entry, "cpd_deleted", by=by, changes={"title": record.title, "date": record.activity_date.isoformat()}
+    )
+    return record
+
+
 def renewal_position(entry: RegisterEntry, today: datetime.date | None = None) -> dict:
     """What renewal needs from this person today: whether it is open, and what CPD still lacks."""
     today = today or _today()

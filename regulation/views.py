@@ -337,10 +337,51 @@ def cpd(request, entry):
         {
             "entry": entry,
             "form": form,
-            "records": entry.cpd_records.all(),
+            "records": services.cpd_with_locks(entry),
             "position": services.renewal_position(entry),
             "page_title": "Your CPD",
         },
+    )
+
+
+def _own_cpd(entry, pk):
+    return get_object_or_404(entry.cpd_records.all(), pk=pk)
+
+
+@_own_entry_or_redirect
+def cpd_edit(request, entry, pk):
+    record = _own_cpd(entry, pk)
+    if services.cpd_is_locked(record):
+        messages.info(request, "This record was counted when you renewed, so it can no longer be changed.")
+        return redirect("regulation:cpd")
+    initial = {f: getattr(record, f) for f in forms.CPDForm.base_fields}
+    form = forms.CPDForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(form, lambda: services.update_cpd(record=record, by=request.user, **form.cleaned_data))
+        if done:
+            messages.success(request, f"“{done.title}” has been changed.")
+            return redirect("regulation:cpd")
+    return render(
+        request, "regulation/cpd_edit.html", {"record": record, "form": form, "page_title": "Change a CPD record"}
+    )
+
+
+@_own_entry_or_redirect
+def cpd_delete(request, entry, pk):
+    record = _own_cpd(entry, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.delete_cpd(record=record, by=request.user)
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"“{record.title}” has been deleted.")
+            return redirect("regulation:cpd")
+    return render(
+        request,
+        "regulation/cpd_delete.html",
+        {"record": record, "error": error, "page_title": "Delete a CPD record"},
     )
 
 

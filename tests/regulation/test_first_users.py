@@ -615,3 +615,50 @@ def test_registrant_downloads_proof_of_registration_made_by_the_worker(
     download = client.get(f"/jobs/{job.pk}/download/")
     content = b"".join(download.streaming_content)
     assert content.startswith(b"%PDF") and download["Content-Type"] == "application/pdf"
+
+
+def test_cpd_can_be_changed_or_deleted_until_a_renewal_counts_it(client, entry, worker, time_machine):
+    from regulation.models import CPDRecord
+
+    from .conftest import RENEWAL_OPEN, add_cpd
+
+    record = add_cpd(entry, worker, title="Workshp")
+    client.force_login(worker)
+    page = client.get(f"/register/me/cpd/{record.pk}/change/").content.decode()
+    assert 'value="Workshp"' in page
+    data = {"title": "Workshop", "activity_date": "2027-03-01", "learning": "l", "impact": "i"}
+    assert client.post(f"/register/me/cpd/{record.pk}/change/", data).status_code == 302
+    record.refresh_from_db()
+    assert record.title == "Workshop"
+    spare = add_cpd(entry, worker, title="Spare", peer="")
+    assert client.post(f"/register/me/cpd/{spare.pk}/delete/").status_code == 302
+    assert list(entry.cpd_records.values_list("title", flat=True)) == ["Workshop"]
+    assert CPDRecord.all_objects.get(pk=spare.pk).deleted_at is not None  # kept, marked deleted
+    time_machine.move_to(RENEWAL_OPEN, tick=False)
+    add_cpd(entry, worker, title="Second")
+    services.renew_registration(entry=entry, by=worker)
+    with pytest.raises(services.ServiceError, match="counted when you renewed"):
+        services.delete_cpd(record=record, by=worker)
+    client.force_login(worker)  # a new session after months away
+    assert "Counted in a renewal" in client.get("/register/me/cpd/").content.decode()
+    other = make_user(Role.SOCIAL_WORKER, email="other@example.com")
+    client.force_login(other)
+    assert client.get(f"/register/me/cpd/{record.pk}/change/").status_code in (302, 404)
+
+
+def test_demo_data_falls_inside_the_registration_year_rule(db, time_machine):
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    from regulation import selectors
+    from regulation.models import RegisterEntry
+
+    time_machine.move_to(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC), tick=False)  # in the window
+    make_user(Role.SOCIAL_WORKER, email="social.worker@example.com", first_name="Sam", last_name="Okafor")
+    make_user(Role.REGULATOR_STAFF, email="regulator@example.com")
+    call_command("seed_register_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    entry = RegisterEntry.objects.get(email="social.worker@example.com")
+    position = services.renewal_position(entry)
+    assert position["cpd"] == 2 and position["peer"] == 1
+    assert selectors.direct_work_total(entry) == Decimal("6.5")
