@@ -34,7 +34,14 @@ def current_standards() -> list[StandardVersion]:
 
 
 def settings_by_level() -> dict[str, LevelSettings]:
-    return {s.level: s for s in LevelSettings.objects.all()}
+    """Every level's settings; a level without a row (a database flushed by tests) shows the defaults."""
+    from .standards import GENERAL_ITEMS_LEVEL
+
+    found = {s.level: s for s in LevelSettings.objects.all()}
+    return {
+        level: found.get(level) or LevelSettings(level=level, general_items_level=GENERAL_ITEMS_LEVEL[level])
+        for level in LEVEL_ORDER
+    }
 
 
 def _candidate_qs() -> QuerySet[Candidate]:

@@ -20,6 +20,24 @@ def level_settings(level: str) -> LevelSettings:
     return LevelSettings.objects.get(level=level)
 
 
+def ensure_standards() -> None:
+    """Version 1 of each statement and default settings, if missing (as the data migration seeds them).
+
+    For databases emptied after migrating, such as browser tests' flushed tables."""
+    from ..standards import GENERAL_ITEMS_LEVEL, STATEMENTS
+
+    for level, (title, domains) in STATEMENTS.items():
+        if not StandardVersion.objects.filter(level=level).exists():
+            standard = StandardVersion.objects.create(
+                level=level, version=1, title=title, change_note="As first published."
+            )
+            Domain.objects.bulk_create(
+                Domain(standard=standard, key=key, position=i, title=heading)
+                for i, (key, heading) in enumerate(domains, start=1)
+            )
+        LevelSettings.objects.get_or_create(level=level, defaults={"general_items_level": GENERAL_ITEMS_LEVEL[level]})
+
+
 @transaction.atomic
 def revise_standard(*, level: str, domains: list[dict], by: User, reason: str) -> StandardVersion:
     """Publish a new version of a statement. Earlier versions stay, with the candidates assessed under them."""

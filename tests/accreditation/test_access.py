@@ -46,7 +46,7 @@ def world(role_users, time_machine):
         "marked": marked,
         "attempt": open_attempt,
         "option": open_attempt.items.get(position=1).item.options.first(),
-        "item": Item.objects.first(),
+        "item": Item.objects.filter(kind="single").first(),
         "worker": worker,
         "employer": employer,
     }
@@ -152,6 +152,27 @@ CASES = [
     AccessCase("API: submit", lambda w: f"/api/v1/accreditation/tests/{w['attempt'].pk}/submit/", SW, method="post"),
     AccessCase("API: items", lambda w: "/api/v1/accreditation/items/", REG),
     AccessCase("API: item", lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/", REG),
+    AccessCase("API: write an item", lambda w: "/api/v1/accreditation/items/", REG, method="post"),
+    AccessCase(
+        "API: revise item",
+        lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/revise/",
+        REG,
+        method="post",
+        data={"stem": "Reworded", "options": [{"text": f"O{n}", "correct": n == 0} for n in range(4)]},
+    ),
+    AccessCase(
+        "API: send item for review",
+        lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/send-for-review/",
+        set(),  # the item is live, so even regulator staff are refused by the service (400)
+        method="post",
+    ),
+    AccessCase(
+        "API: review item",
+        lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/review/",
+        set(),  # not waiting for review (400 for regulator staff)
+        method="post",
+        data={"approve": True, "reason": "Fine"},
+    ),
     AccessCase(
         "API: retire item",
         lambda w: f"/api/v1/accreditation/items/{w['item'].pk}/retire/",
@@ -169,6 +190,8 @@ SERVICE_REFUSED = {
     "API: endorse": LM,  # already decided
     "API: decline": LM,
     "API: withdraw": SW,  # a test is open
+    "API: send item for review": REG,
+    "API: review item": REG,
 }
 
 # Bodies that need the world's ids.
@@ -176,6 +199,13 @@ POST_BODIES = {
     "API: nominate": lambda w: {"user": w["worker"].pk, "level": "supervisor", "organisation": w["employer"].pk},
     "API: ask": lambda w: {"level": "supervisor", "organisation": w["employer"].pk},
     "API: answer": lambda w: {"position": 1, "options": [w["option"].pk]},
+    "API: write an item": lambda w: {
+        "level": "leader",
+        "domain_key": "l1",
+        "kind": "single",
+        "stem": "Which creates a context for excellent practice?",
+        "options": [{"text": f"Option {n}", "correct": n == 0} for n in range(4)],
+    },
 }
 
 
