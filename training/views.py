@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -575,7 +574,3 @@ def programmes(request):
             "page_title": "Early career programmes",
         },
     )
-
-
-def review_url(enrolment, point_key):
-    return reverse("training:review", args=[enrolment.pk, point_key])
