@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from accounts.models import Organisation
 from accounts.services import ServiceError
 
 from . import forms, funding, journey, schedule, selectors, services
-from .models import Enrolment, FundingClaim
+from .models import Enrolment, FundingClaim, due_date
 from .rules import coordinator_org_ids
 
 
@@ -131,37 +130,57 @@ def enrol(request):
         raise PermissionDenied
     employer = _employer_for(request)
     form = forms.EnrolForm(request.POST or None, employer=employer)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         data = form.cleaned_data
-        enrolment = _attempt(
-            form,
-            lambda: services.enrol(
-                by=request.user,
-                programme=data["programme"],
-                registration_number=data["registration_number"],
-                employer=employer,
-                start_date=data["start_date"],
-                supervisor=form.person("supervisor"),
-                assessor=form.person("assessor"),
-                line_manager=form.person("line_manager"),
-                team=data["team"],
-                fte=data["fte"],
-                cohort=data["cohort"],
-            ),
+        entry, refusal = services.eligibility_refusal(
+            registration_number=data["registration_number"], start_date=data["start_date"]
         )
-        if enrolment:
-            if enrolment.assessor_is_line_manager:
-                messages.warning(
-                    request,
-                    "The assessor is also the participant's line manager. The programme "
-                    "expects an assessor independent of line management where possible.",
-                )
-            messages.success(
+        if entry is None:
+            form.add_error("registration_number", refusal)
+        elif "confirm" not in request.POST:
+            return render(
                 request,
-                f"{enrolment.participant_name} is enrolled on the "
-                f"{enrolment.programme.short_name}, ending {enrolment.end_date:%-d %B %Y}.",
+                "training/enrol_check.html",
+                {
+                    "form": form,
+                    "entry": entry,
+                    "employer": employer,
+                    "end_date": due_date(data["start_date"], data["programme"].length_months, data["fte"]),
+                    "people": {name: form.person(name) for name in ("supervisor", "assessor", "line_manager")},
+                    "hidden": [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")],
+                    "page_title": "Check your answers before enrolling",
+                },
             )
-            return redirect("training:enrolment", enrolment.pk)
+        else:
+            enrolment = _attempt(
+                form,
+                lambda: services.enrol(
+                    by=request.user,
+                    programme=data["programme"],
+                    registration_number=data["registration_number"],
+                    employer=employer,
+                    start_date=data["start_date"],
+                    supervisor=form.person("supervisor"),
+                    assessor=form.person("assessor"),
+                    line_manager=form.person("line_manager"),
+                    team=data["team"],
+                    fte=data["fte"],
+                    cohort=data["cohort"],
+                ),
+            )
+            if enrolment:
+                if enrolment.assessor_is_line_manager:
+                    messages.warning(
+                        request,
+                        "The assessor is also the participant's line manager. The programme "
+                        "expects an assessor independent of line management where possible.",
+                    )
+                messages.success(
+                    request,
+                    f"{enrolment.participant_name} is enrolled on the "
+                    f"{enrolment.programme.short_name}, ending {enrolment.end_date:%-d %B %Y}.",
+                )
+                return redirect("training:enrolment", enrolment.pk)
     return render(
         request,
         "training/enrol.html",
@@ -555,7 +574,3 @@ def programmes(request):
             "page_title": "Early career programmes",
         },
     )
-
-
-def review_url(enrolment, point_key):
-    return reverse("training:review", args=[enrolment.pk, point_key])

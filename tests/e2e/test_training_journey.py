@@ -11,7 +11,8 @@ from accounts.models import Role
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, LocalAuthorityFactory, RegionFactory, make_user
 from tests.training.conftest import register
-from training.models import Enrolment
+from training.models import Enrolment, Programme
+from training.programme_data import PROGRAMMES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,6 +56,8 @@ def record_review(page, enrolment, label, day, *, recommendation=None):
 
 def test_enrol_supervise_review_pass_moderate_annotate_journey(page, time_machine, settings):
     settings.TRAINING_EXTERNAL_MODERATION_PERCENT = 0
+    for spec in PROGRAMMES:  # earlier browser tests flush the database, data migration and all
+        Programme.objects.update_or_create(code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"})
     time_machine.move_to(at(datetime.date(2027, 3, 2)), tick=True)
     leeds = LocalAuthorityFactory(
         name="Leeds City Council", town="Leeds", region=RegionFactory(code="E12000003", name="Yorkshire and The Humber")
@@ -85,6 +88,8 @@ def test_enrol_supervise_review_pass_moderate_annotate_journey(page, time_machin
     page.screenshot(path="/tmp/training-1-enrol-error.png", full_page=True)
     page.get_by_label("Registration number").fill(entry.registration_number)
     submit(page, "Enrol")
+    assert "Check your answers before enrolling" in page.inner_text("h1")
+    submit(page, "Confirm and enrol")
     assert "Sam Okafor is enrolled on the ASYE, ending 6 September 2028" in page.inner_text("main")
     enrolment = Enrolment.objects.get()
 

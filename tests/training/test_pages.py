@@ -34,7 +34,11 @@ def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine
         "assessor": team["assessor"].pk,
         "line_manager": team["coordinator"].pk,
     }
-    response = client.post("/early-career/enrol/", data)
+    check = client.post("/early-career/enrol/", data)
+    assert "Check your answers before enrolling" in check.content.decode()
+    assert "6 September 2027 to 6 September 2028" in check.content.decode()
+    assert not Enrolment.objects.exists()
+    response = client.post("/early-career/enrol/", {**data, "confirm": "1"})
     enrolment = Enrolment.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/early-career/{enrolment.pk}/"
     assert enrolment.start_date == START
