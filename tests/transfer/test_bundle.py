@@ -213,8 +213,11 @@ def _bad_status(path):
 
 
 def _duplicate_number(path):
+    number = []
+
     def duplicate(lines):
         record = json.loads(lines[1])
+        number.append(record["registration_number"])
         record["id"] = 999
         return [*lines, json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"]
 
@@ -223,7 +226,7 @@ def _duplicate_number(path):
 
     rewrite(path, "register.jsonl", duplicate)
     rewrite(path, "register.csv", duplicate_csv)
-    return "register.jsonl row 5: duplicate registration number SW100002."
+    return f"register.jsonl row 5: duplicate registration number {number[0]}."
 
 
 def _csv_disagrees(path):
