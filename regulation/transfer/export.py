@@ -21,9 +21,11 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, datasets, json_to_csv, to_json
+from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, converter, datasets, json_to_csv
 
 CHUNK_SIZE = 2000
+# One encoder for every row (json.dumps with options builds a new one per call).
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 Progress = Callable[[int, int, str], None]
 
 
@@ -51,16 +53,16 @@ def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_r
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ds.column_names)
-    columns = ds.columns
+    converters = [converter(column) for column in ds.columns]
+    names = ds.column_names
+    encode = _JSON.encode
     rows = pending = 0
     json_lines: list[str] = []
     try:
         for record in ds.queryset(since).iterator(chunk_size=chunk_size):
-            values = [to_json(column, value) for column, value in zip(columns, record, strict=True)]
+            values = [convert(value) for convert, value in zip(converters, record, strict=True)]
             writer.writerow([json_to_csv(v) for v in values])
-            json_lines.append(
-                json.dumps(dict(zip(ds.column_names, values, strict=True)), ensure_ascii=False, separators=(",", ":"))
-            )
+            json_lines.append(encode(dict(zip(names, values, strict=True))))
             rows += 1
             pending += 1
             if pending == chunk_size:
