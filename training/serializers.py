@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from .models import Enrolment, Evidence, FundingClaim, FundingClaimLine, Pause, Programme, Review
@@ -23,6 +24,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="EarlyCareerReview")  # the pathway has its own "Review"
 class ReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
