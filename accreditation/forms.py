@@ -104,7 +104,7 @@ class SettingsForm(forms.ModelForm):
             "general_items": "General questions",
             "applied_items": "Questions on the case scenario",
             "minutes": "Time allowed (minutes)",
-            "pass_mark_percent": "Pass mark (percent)",
+            "pass_mark_percent": "Pass mark (percent)",  # nosec B105 # a label, not a password
             "resit_wait_days": "Wait before a resit (days)",
             "attempt_limit": "Attempts allowed",
         }

@@ -256,7 +256,7 @@ def _record_form(request, pk, *, perm, form_class, call, title, success, form_kw
             "e": e,
             "page_title": title,
             "title": title,
-            **(extra(e) if extra else {}),
+            **(extra(e) if extra else {}),  # nosec B610 # a context builder, not QuerySet.extra
         },
     )
 

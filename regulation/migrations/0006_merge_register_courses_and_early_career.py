@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regulation', '0002_annotation_early_career_kind'),
-        ('regulation', '0003_register_application_course_picker'),
-        ('regulation', '0005_cpd_records_deleted_at_kept'),
+        ("regulation", "0002_annotation_early_career_kind"),
+        ("regulation", "0003_register_application_course_picker"),
+        ("regulation", "0005_cpd_records_deleted_at_kept"),
     ]
 
-    operations = [
-    ]
+    operations = []

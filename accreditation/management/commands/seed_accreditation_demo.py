@@ -25,7 +25,7 @@ REGULATOR_EMAIL = "regulator@example.com"
 MANAGER_EMAIL = "line.manager@example.com"
 WORKER_EMAIL = "social.worker@example.com"
 LEEDS_LA_NUMBER = "383"
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105 # demo users exist only with DEMO_MODE on
 
 BANK = [
     ("practitioner", PRACTITIONER_GENERAL, PRACTITIONER_SCENARIOS),
@@ -46,7 +46,7 @@ CANDIDATES = [
 def _options(texts: list[str], seed: str) -> list[tuple[str, bool]]:
     """Shuffle (deterministically) so the correct answer has no favourite position."""
     options = [(t.lstrip("*").strip(), t.startswith("*")) for t in texts]
-    random.Random(seed).shuffle(options)
+    random.Random(seed).shuffle(options)  # nosec B311 # a repeatable demo order, not a secret
     return options
 
 
@@ -143,7 +143,7 @@ class Command(BaseCommand):
 
     def _sit(self, candidate, user, *, right: int):
         """Take a test as the candidate, answering the first ``right`` questions correctly."""
-        attempt = services.start_attempt(candidate=candidate, by=user, rng=random.Random(candidate.pk))
+        attempt = services.start_attempt(candidate=candidate, by=user, rng=random.Random(candidate.pk))  # nosec B311 # repeatable demo forms
         for row in attempt.items.select_related("item").prefetch_related("item__options"):
             options = list(row.item.options.all())
             good = [o.pk for o in options if o.is_correct]

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, cases, courses, seed, **options):
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # nosec B311 # repeatable synthetic data, not a secret
         entry_ids = list(RegisterEntry.objects.order_by("?").values_list("pk", flat=True)[: cases * 2])
         if len(entry_ids) < cases:
             raise CommandError("Run generate_register first: there are fewer entries than cases.")
