@@ -23,7 +23,7 @@ def register(user, regulator, *, qualified_on=datetime.date(2026, 7, 1), dob=Non
         applicant=user,
         first_name=user.first_name,
         last_name=user.last_name,
-        date_of_birth=dob or datetime.date(1995, 1, 1 + user.pk % 27),
+        date_of_birth=dob or datetime.date(1980, 1, 1 + user.pk % 27),
         email=user.email,
         address="1 Park Row, Leeds",
         qualification="BA Social Work",

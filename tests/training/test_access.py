@@ -170,6 +170,15 @@ CASES = [
     AccessCase("API: funding claims", lambda w: "/api/v1/training/funding-claims/", SIGNED_IN),
     AccessCase("API: funding claim", lambda w: f"/api/v1/training/funding-claims/{w['claim'].pk}/", {LM, *REG}),
     AccessCase("API: national figures", lambda w: "/api/v1/training/national-figures/", REG),
+    AccessCase("API: programme", lambda w: f"/api/v1/training/programmes/{w['e'].programme_id}/", SIGNED_IN),
+    AccessCase("API: enrol", lambda w: "/api/v1/training/enrolments/", COORD, method="post", allowed_status=(400,)),
+    AccessCase(
+        "API: make a funding claim",
+        lambda w: "/api/v1/training/funding-claims/",
+        {LM, *REG},
+        method="post",
+        allowed_status=(400,),
+    ),
     AccessCase("API: journey", lambda w: "/api/v1/training/journey/", SIGNED_IN),
 ]
 
