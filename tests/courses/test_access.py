@@ -66,7 +66,7 @@ CASES = [
     AccessCase(
         "evidence for a standard", lambda w: f"/courses/applications/{w['draft'].pk}/standards/admissions/", LEAD
     ),
-    AccessCase("application sent", lambda w: f"/courses/applications/{a(w)}/sent/", LEAD),
+    AccessCase("application sent", lambda w: f"/courses/applications/{a(w)}/sent/", BOTH),
     AccessCase("check answers", lambda w: f"/courses/applications/{w['draft'].pk}/check/", LEAD),
     AccessCase("document download", lambda w: f"/courses/documents/{w['document'].pk}/", BOTH),
     AccessCase("answer a request", lambda w: f"/courses/applications/{a(w)}/respond/", LEAD),
