@@ -206,8 +206,8 @@ class NationalFiguresView(GenericAPIView):
         if not request.user.has_perm("training.view_national_figures"):
             raise PermissionDenied
         year = request.query_params.get("year")
-        if year and not year.isdigit():
-            raise ValidationError({"year": "Enter a year, for example 2027."})
+        if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+            raise ValidationError({"year": "Enter a year from 2000 to 2100, for example 2027."})
         code = request.query_params.get("programme")
         programme = Programme.objects.filter(code=code).first() if code else None
         figures = selectors.national_figures(
@@ -222,6 +222,7 @@ class JourneyView(GenericAPIView):
 
     serializer_class = JourneyStepSerializer
     queryset = Enrolment.objects.none()
+    pagination_class = None  # a handful of steps: the schema says a plain list, as the view answers
 
     def get(self, request):
         return Response(JourneyStepSerializer(journey.journey_for(request.user), many=True).data)

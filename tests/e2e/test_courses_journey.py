@@ -182,12 +182,16 @@ def test_course_approval_journey(page, tmp_path):
     worker = make_user(Role.SOCIAL_WORKER, first_name="Sam", last_name="Okafor")
     as_user(page, worker)
     page.visit("/register/apply/")
-    page.get_by_label("Date of birth").fill("1990-04-12")
+    from tests.e2e.govuk import fill_date as fill_govuk_date
+    from tests.e2e.govuk import fill_evidence_and_declarations
+
+    fill_govuk_date(page, "Date of birth", datetime.date(1990, 4, 12))
     page.get_by_label("Home address").fill("1 Park Row, Leeds")
     page.get_by_label("Your course, from the list of approved courses").select_option(
         label="MA Social Work, University of Leeds (MA Social Work)"
     )
-    page.get_by_label("Date of qualification").fill(f"{today.year}-01-02")
+    fill_govuk_date(page, "Date of qualification", datetime.date(today.year, 1, 2))
+    fill_evidence_and_declarations(page)
     submit(page, "Send your application")
     from regulation.models import Application
 

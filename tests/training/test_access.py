@@ -175,7 +175,7 @@ CASES = [
     AccessCase(
         "API: make a funding claim",
         lambda w: "/api/v1/training/funding-claims/",
-        {LM, *REG},
+        COORD,
         method="post",
         allowed_status=(400,),
     ),

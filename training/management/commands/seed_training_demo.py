@@ -96,7 +96,7 @@ class Command(BaseCommand):
                 applicant=user,
                 first_name=first,
                 last_name=last,
-                date_of_birth=datetime.date(1996, 1 + user.pk % 12, 1 + user.pk % 27),
+                date_of_birth=datetime.date(1982, 1 + user.pk % 12, 1 + user.pk % 27),
                 email=email,
                 address="1 Park Row, Leeds",
                 qualification="BA Social Work, Leeds Beckett University",
