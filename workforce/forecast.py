@@ -134,21 +134,45 @@ def default_growth_in_posts(report: UnitReport, base: Baseline) -> Default:
 
 
 def default_course_places_in_region(report: UnitReport, base: Baseline) -> Default:
+    region = report.unit.region
+    if region is not None:
+        from regulation.courses.selectors import course_places_for_region
+
+        approved = course_places_for_region(region)
+        if approved is not None:
+            return Default(
+                Decimal(approved),
+                f"Places a year on the courses approved in {region.name} today (the regulator's course approvals)",
+            )
     share = _region_share_of_england(report, base.year)
-    region = report.unit.region.name if report.unit.region else "your region"
+    name = region.name if region else "your region"
     return Default(
         round_1dp(NATIONAL_COURSE_PLACES * share),
-        f"Estimate: about {NATIONAL_COURSE_PLACES:,} qualifying places a year in England × {region}'s share of "
-        f"England's social workers in the latest published year ({round_1dp(share * 100)} %)",
+        f"Estimate: about {NATIONAL_COURSE_PLACES:,} qualifying places a year in England × {name}'s share of "
+        f"England's social workers in the latest published year ({round_1dp(share * 100)} %): no approved course "
+        f"in {name} is recorded here yet",
     )
 
 
 def default_early_career_starters(report: UnitReport, base: Baseline, places: Decimal) -> Default:
+    region = report.unit.region
+    if region is not None:
+        from training.selectors import early_career_starters_fte
+
+        year = date.today().year
+        starters = early_career_starters_fte(region_code=region.code, year=year)
+        if starters is not None:
+            return Default(
+                round_1dp(starters * base.share_of_region),
+                f"{region.name}'s early career starters in {year} ({round_1dp(starters)} FTE, from early career "
+                f"enrolments) × your share of the region's social workers ({round_1dp(base.share_of_region * 100)} %)",
+            )
     value = newly_qualified_available(places, base)
     return Default(
         value,
         f"Estimate: half of your region's course places join children's services, shared by your share of the "
-        f"region's social workers ({round_1dp(base.share_of_region * 100)} %)",
+        f"region's social workers ({round_1dp(base.share_of_region * 100)} %): no early career enrolment in the "
+        "region is recorded here yet",
     )
 
 

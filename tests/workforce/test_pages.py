@@ -260,3 +260,34 @@ def test_seed_workforce_demo_is_idempotent(published):
     count = WorkforceReturn.objects.count()
     call_command("seed_workforce_demo", stdout=io.StringIO())
     assert WorkforceReturn.objects.count() == count == 1204
+
+
+def test_forecast_defaults_use_the_regions_approved_courses_and_early_career_starters(leeds_lead, time_machine):
+    """The course-places and early-career assumptions come from the product's own records when it holds them."""
+    import datetime
+
+    from regulation.courses import services as courses
+    from tests.courses.conftest import COURSE, approve
+    from training.models import Enrolment
+    from workforce import forecast, selectors
+    from workforce.reference import single_unit_for
+
+    time_machine.move_to(datetime.datetime(2026, 11, 23, 12, 0), tick=False)
+    report = selectors.unit_report(single_unit_for(leeds_lead.organisations_for(Role.WORKFORCE_LEAD)[0]))
+    _, _, estimated, _ = forecast.baseline_and_defaults(report)
+    assert estimated["course_places_in_region"].startswith("Estimate")
+    assert estimated["early_career_starters"].startswith("Estimate")
+
+    region = report.unit.region
+    university = Organisation.objects.create(
+        name="University of Leeds", kind=Organisation.Kind.EDUCATION_PROVIDER, region=region
+    )
+    lead = make_user(Role.COURSE_LEAD, organisation=university, email="lead@leeds.example")
+    regulator = make_user(Role.REGULATOR_STAFF, email="reviewer@regulator.example")
+    provider = courses.provider_for_organisation(organisation=university)
+    approve(courses.add_course(provider=provider, by=lead, **{**COURSE, "annual_places": 55}), lead, regulator)
+    _, assumptions, sources, _ = forecast.baseline_and_defaults(report)
+    assert assumptions.course_places_in_region == 55
+    assert "approved in Yorkshire and The Humber" in sources["course_places_in_region"]
+    assert not Enrolment.objects.exists()  # early career still estimated: nobody enrolled in the region
+    assert sources["early_career_starters"].startswith("Estimate")
