@@ -17,20 +17,10 @@ import statistics
 import sys
 import time
 import types
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-if "DATABASE_URL" not in os.environ:
-    db_file = ROOT / "var" / "accreditation_bench.sqlite3"
-    db_file.parent.mkdir(exist_ok=True)
-    db_file.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
+from _django import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("accreditation")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402

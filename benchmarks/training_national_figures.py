@@ -9,26 +9,14 @@ with the number of participants).
 
 import argparse
 import datetime
-import os
 import random
 import statistics
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-if "DATABASE_URL" not in os.environ:
-    db_file = ROOT / "var" / "training_bench.sqlite3"
-    db_file.parent.mkdir(exist_ok=True)
-    db_file.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
+from _django import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup("training")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -20,6 +20,7 @@ from .models import (
     Standard,
     StandardReview,
 )
+from .services import COURSE_FIELDS, PROVIDER_FIELDS
 
 
 class DateWidget(forms.MultiWidget):
@@ -79,7 +80,7 @@ class ProviderForm(forms.ModelForm):
 
     class Meta:
         model = EducationProvider
-        fields = ["ukprn", "address", "region", "contact_email", "website"]
+        fields = list(PROVIDER_FIELDS)
         labels = {"contact_email": "Contact email address", "website": "Website"}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
@@ -91,18 +92,7 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = [
-            "title",
-            "award",
-            "level",
-            "mode",
-            "site",
-            "annual_places",
-            "practice_days",
-            "statutory_placement_days",
-            "skills_days",
-            "first_intake",
-        ]
+        fields = list(COURSE_FIELDS)  # the fields the course services accept, named once
         labels = {
             "title": "Course title",
             "award": "Award",
