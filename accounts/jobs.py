@@ -60,6 +60,17 @@ class JobContext:
 
 
 @transaction.atomic
+def status_payload(job: Job) -> dict:
+    """What a job page's script polls for: enough to update the bar, or to reload when the page must change."""
+    return {
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "waiting_for_broker": job.is_waiting_for_broker,
+        "stalled": job.is_stalled,
+    }
+
+
 def start_job(*, kind: str, title: str, by: User, params: dict | None = None) -> Job:
     require(kind in _handlers, f"There is no background job called “{kind}”.")
     job = Job.objects.create(kind=kind, title=title, created_by=by, params=params or {})

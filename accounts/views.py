@@ -16,7 +16,7 @@ from rules.contrib.views import permission_required
 from . import selectors, services
 from .forms import AuditExportForm, ProfileForm
 from .home import home_sections_for
-from .jobs import start_job
+from .jobs import start_job, status_payload
 from .models import AuditEvent, Job
 
 
@@ -72,15 +72,7 @@ def _get_job(request, pk):
 def job_detail(request, pk):
     job = _get_job(request, pk)
     if request.headers.get("Accept") == "application/json":
-        return JsonResponse(
-            {
-                "status": job.status,
-                "progress": job.progress,
-                "message": job.message,
-                "waiting_for_broker": job.is_waiting_for_broker,
-                "stalled": job.is_stalled,
-            }
-        )
+        return JsonResponse(status_payload(job))
     return render(request, "accounts/job_detail.html", {"job": job, "page_title": job.title})
 
 

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.jobs import status_payload
 from accounts.services import ServiceError
 
 from . import selectors, services
@@ -51,7 +52,7 @@ def home(request):
 def detail(request, pk):
     job = _job(request, pk)
     if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message})
+        return JsonResponse(status_payload(job))
     manifest = manifest_of(job)
     return render(
         request,
