@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.shortcuts import render
 
 
 class MaxSizeUploadHandler(FileUploadHandler):
@@ -27,3 +30,24 @@ class MaxSizeUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def refuse_oversized_uploads(view):
+    """For pages that take files: a body stopped by the cap would otherwise reach the form without its file (and an
+    optional file would be silently lost). Answer 413 with what to do instead, and change nothing."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            request.FILES  # noqa: B018  (parsing the body is what sets upload_too_large)
+            if getattr(request, "upload_too_large", False):
+                limit_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
+                return render(
+                    request,
+                    "accounts/upload_too_large.html",
+                    {"limit_mb": limit_mb, "back": request.path, "page_title": "The file is too large"},
+                    status=413,
+                )
+        return view(request, *args, **kwargs)
+
+    return wrapper

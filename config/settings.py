@@ -376,8 +376,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "InternalModerationDecisionEnum": [("confirmed", "confirmed"), ("returned", "returned")],
     }
 )
-# Uploads: bodies are capped as they stream in (workforce issue #22), before the 5 MB check reads them.
-MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=6 * 1024 * 1024)
+# Uploads: bodies are capped as they stream in, before any form reads them. The cap sits above the largest
+# per-file limit a page states (10 MB for register and course evidence; 5 MB for a workforce CSV), so each page's
+# own check gives its clear message and the cap only stops bodies no page would accept.
+MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=12 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # non-file form fields: Django's default, kept explicit
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # larger files spill to a temporary file instead of memory
 FILE_UPLOAD_HANDLERS = [

@@ -18,6 +18,7 @@ from rules.contrib.views import permission_required
 from accounts.exports import streaming_csv_response
 from accounts.jobs import start_job
 from accounts.services import ServiceError
+from accounts.uploads import refuse_oversized_uploads
 
 from . import forms, selectors, services, years
 from .models import Annotation, Application, ApplicationDocument, Condition, Employment, FitnessToPractiseCase, Order
@@ -182,6 +183,7 @@ def bulk_lookup(request):
 
 @never_cache
 @login_required
+@refuse_oversized_uploads
 def apply(request):
     latest = selectors.latest_application(request.user)
     if latest and latest.is_open:

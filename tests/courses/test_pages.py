@@ -63,6 +63,18 @@ def test_draft_saves_evidence_and_upload_then_check_answers_sends(client, lead, 
     assert CourseApplication.objects.get().submitted_at == application.submitted_at
 
 
+def test_a_file_over_the_request_cap_is_not_silently_dropped_from_the_evidence(client, lead, course, settings):
+    """The document is optional: a body stopped by the cap must not save the text as if no file had been chosen."""
+    settings.MAX_UPLOAD_SIZE = 50_000
+    client.force_login(lead)
+    application = services.start_application(course=course, by=lead, kind="new")
+    url = reverse("courses:evidence_edit", args=[application.pk, "admissions"])
+    response = client.post(url, {"text": "Some words", "document": upload("big.pdf", PDF + b"0" * 100_000)})
+    assert response.status_code == 413 and "The file is too large" in response.content.decode()
+    assert not EvidenceDocument.objects.exists()
+    assert application.evidence.get(standard="admissions").text == ""
+
+
 def test_faked_upload_is_refused_on_the_page_and_nothing_saved(client, lead, course):
     client.force_login(lead)
     application = services.start_application(course=course, by=lead, kind="new")

@@ -564,6 +564,39 @@ def test_evidence_is_checked_by_content_and_nothing_is_saved_when_it_is_wrong(cl
     assert not Application.objects.exists()
 
 
+def test_evidence_up_to_the_stated_10mb_gets_through_the_request_size_cap(client, time_machine):
+    """The page promises files "smaller than 10MB": the whole-request cap must not drop an 8 MB certificate."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from regulation.models import Application
+
+    from .conftest import PDF
+
+    time_machine.move_to(SPRING, tick=False)
+    client.force_login(make_user(None, email="ada@example.com"))
+    large = SimpleUploadedFile("certificate.pdf", PDF + b"0" * (8 * 1024 * 1024), content_type="application/pdf")
+    response = client.post("/register/apply/", _application_data("ada@example.com", qualification_certificate=large))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Application.objects.get().documents.count() == 2
+
+
+def test_a_body_over_the_request_cap_is_refused_with_a_clear_page_and_nothing_saved(client, time_machine, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from regulation.models import Application
+
+    from .conftest import PDF
+
+    settings.MAX_UPLOAD_SIZE = 100_000
+    time_machine.move_to(SPRING, tick=False)
+    client.force_login(make_user(None, email="ada@example.com"))
+    large = SimpleUploadedFile("certificate.pdf", PDF + b"0" * 200_000, content_type="application/pdf")
+    response = client.post("/register/apply/", _application_data("ada@example.com", qualification_certificate=large))
+    assert response.status_code == 413
+    assert "The file is too large" in response.content.decode()
+    assert not Application.objects.exists()
+
+
 def test_applicant_sees_a_confirmation_panel_what_they_sent_and_can_withdraw(client, time_machine, regulator):
     from regulation.models import Application
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import ServiceError
+from accounts.uploads import refuse_oversized_uploads
 
 from .. import forms, selectors, services
 from ..models import (
@@ -166,6 +167,7 @@ def application_detail(request, pk):
 
 
 @login_required
+@refuse_oversized_uploads
 def evidence_edit(request, pk, standard):
     application = _application(request, pk, "regulation.change_courseapplication")
     if standard not in Standard.values:
@@ -276,6 +278,7 @@ def application_sent(request, pk):
 
 
 @login_required
+@refuse_oversized_uploads
 def application_respond(request, pk):
     application = _application(request, pk, "regulation.change_courseapplication")
     request_open = next((r for r in application.information_requests.all() if r.is_open), None)
