@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from regulation import selectors as register
 
-from .models import (
+from ..models import (
     LEVEL_ORDER,
     Attempt,
     AttemptItem,
@@ -22,7 +22,7 @@ from .models import (
     LevelSettings,
     StandardVersion,
 )
-from .services.assessment import resit_from
+from ..services.assessment import resit_from
 
 
 def current_standards() -> list[StandardVersion]:
@@ -35,7 +35,7 @@ def current_standards() -> list[StandardVersion]:
 
 def settings_by_level() -> dict[str, LevelSettings]:
     """Every level's settings; a level without a row (a database flushed by tests) shows the defaults."""
-    from .standards import GENERAL_ITEMS_LEVEL
+    from ..standards import GENERAL_ITEMS_LEVEL
 
     found = {s.level: s for s in LevelSettings.objects.all()}
     return {
@@ -58,7 +58,7 @@ def candidate_detail(pk: int) -> Candidate:
 
 def with_standing(candidates: list[Candidate]) -> list[Candidate]:
     """Attach the register standing and any pause reason (suspension, removal, lapse) to each candidate."""
-    from .services.pathway import pause_reason
+    from ..services.pathway import pause_reason
 
     standing = register.practice_standing({c.user_id for c in candidates})
     for c in candidates:
@@ -204,7 +204,7 @@ def attempt_page(attempt_pk: int) -> Attempt:
 
 def question_options(item_id: int) -> list[tuple[int, str]]:
     """A question's options as (id, text): the key (which are correct) is never loaded for a candidate."""
-    from .models import Option
+    from ..models import Option
 
     return list(Option.objects.filter(item_id=item_id).order_by("position").values_list("id", "text"))
 

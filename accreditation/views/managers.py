@@ -1,0 +1,71 @@
+"""Line managers' pages: their nominees, nominating, the CSV of where each stands."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.exports import streaming_csv_response
+from accounts.models import User
+
+from .. import forms, selectors, services
+from ._common import _attempt_call, _perm
+
+# --- Line managers ------------------------------------------------------------------------------------------------
+
+
+@_perm("accreditation.view_nominees")
+def nominees(request):
+    return render(
+        request,
+        "accreditation/nominees.html",
+        {"candidates": selectors.nominees_for(request.user), "page_title": "Your accreditation candidates"},
+    )
+
+
+NOMINEE_HEADER = ["Name", "Registration number", "Level", "Stage", "Status", "Paused because", "Started", "Tests sat"]
+
+
+@_perm("accreditation.view_nominees")
+def nominees_csv(request):
+    rows = [
+        [
+            c.user.display_name,
+            c.registration_number,
+            c.get_level_display(),
+            c.get_stage_display(),
+            c.get_status_display(),
+            c.paused,
+            timezone.localtime(c.started_at).date().isoformat(),
+            len(c.attempts.all()),
+        ]
+        for c in selectors.nominees_for(request.user)
+    ]
+    return streaming_csv_response("accreditation-candidates.csv", NOMINEE_HEADER, rows)
+
+
+@_perm("accreditation.nominate")
+def nominate(request):
+    staff = selectors.eligible_staff(request.user)
+    form = forms.NominateForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        person = form.staff[form.cleaned_data["person"]]
+        c = _attempt_call(
+            form,
+            lambda: services.nominate(
+                manager=request.user,
+                user=User.objects.get(pk=person["user_id"]),
+                level=form.cleaned_data["level"],
+                organisation=person["organisation"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if c:
+            messages.success(request, f"{c.user} is nominated. Map their practice against each domain next.")
+            return redirect("accreditation:candidate", pk=c.pk)
+    return render(
+        request,
+        "accreditation/nominate.html",
+        {"form": form, "staff": staff, "page_title": "Nominate a social worker for accreditation"},
+    )
