@@ -15,9 +15,9 @@ from accounts.api import API_PERMISSIONS
 from accounts.models import Organisation, User
 from accounts.services import ServiceError
 
-from . import selectors, services
-from .models import Attempt, AttemptItem, Candidate, Item, Level, LevelSettings, Scenario
-from .serializers import (
+from .. import selectors, services
+from ..models import Attempt, AttemptItem, Candidate, Item, Level, LevelSettings, Scenario
+from ..serializers import (
     AccreditationReasonSerializer,
     AdjustmentSerializer,
     AnswerSerializer,

@@ -4,7 +4,7 @@ serializer a candidate can reach has a field for the key (``is_correct``) or an 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Attempt, Candidate, Domain, Item, Level, LevelSettings, Option, StandardVersion
+from ..models import Attempt, Candidate, Domain, Item, Level, LevelSettings, Option, StandardVersion
 
 
 class DomainSerializer(serializers.ModelSerializer):
