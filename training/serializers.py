@@ -1,6 +1,8 @@
-from drf_spectacular.utils import extend_schema_serializer
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from . import schedule
 from .models import Enrolment, Evidence, FundingClaim, FundingClaimLine, Pause, Programme, Review
 
 
@@ -43,11 +45,30 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProtectedTimeStatusSerializer(serializers.Serializer):
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, source="per_week")
+    weeks_worked = serializers.IntegerField(source="weeks")
+    expected_hours = serializers.DecimalField(max_digits=7, decimal_places=1, source="expected")
+    recorded_hours = serializers.DecimalField(max_digits=7, decimal_places=1, source="recorded")
+    shortfall_hours = serializers.DecimalField(max_digits=7, decimal_places=1, source="shortfall")
+    behind = serializers.BooleanField()
+
+
+class SupervisionStatusSerializer(serializers.Serializer):
+    last_held = serializers.DateField(allow_null=True)
+    next_due = serializers.DateField()
+    interval_days = serializers.IntegerField(source="interval", help_text="Pro rata for part-time work.")
+    overdue = serializers.BooleanField()
+    state = serializers.CharField()
+
+
 class EnrolmentSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
     supervision_sessions_held = serializers.SerializerMethodField()
+    supervision = serializers.SerializerMethodField()
+    protected_time = serializers.SerializerMethodField()
 
     class Meta:
         model = Enrolment
@@ -75,10 +96,22 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "annotation_added_on",
             "reviews",
             "supervision_sessions_held",
+            "supervision",
+            "protected_time",
         ]
 
     def get_supervision_sessions_held(self, obj) -> int:
         return len(obj.supervision_sessions.all())
+
+    @extend_schema_field(SupervisionStatusSerializer)
+    def get_supervision(self, obj) -> dict:
+        status = schedule.supervision(obj, obj.supervision_sessions.all(), obj.pauses.all(), timezone.localdate())
+        return SupervisionStatusSerializer(status).data
+
+    @extend_schema_field(ProtectedTimeStatusSerializer)
+    def get_protected_time(self, obj) -> dict:
+        status = schedule.protected_time(obj, obj.protected_time.all(), obj.pauses.all(), timezone.localdate())
+        return ProtectedTimeStatusSerializer(status).data
 
 
 class EnrolInputSerializer(serializers.Serializer):

@@ -56,6 +56,9 @@ COHORT_HEADER = [
     "Next supervision due",
     "Overdue",
     "Months above caseload",
+    "Protected time expected (hours)",
+    "Protected time recorded (hours)",
+    "Protected time shortfall (hours)",
 ]
 
 
@@ -79,6 +82,9 @@ def _cohort_csv_rows(rows):
             r.supervision.next_due.isoformat() if e.status == "active" else "",
             "; ".join(r.overdue),
             r.caseload_above,
+            str(r.protected.expected),
+            str(r.protected.recorded),
+            str(r.protected.shortfall) if r.protected.behind else "0",
         ]
 
 
@@ -97,6 +103,7 @@ def cohort(request):
         "open": sum(1 for r in rows if r.enrolment.is_open),
         "overdue": sum(1 for r in rows if r.overdue),
         "paused": sum(1 for r in rows if r.paused),
+        "protected_behind": sum(1 for r in rows if r.protected.behind),
         "moderation": sum(1 for r in rows if r.enrolment.status in ("awaiting_moderation", "awaiting_external")),
         "passed": sum(1 for r in rows if r.enrolment.status == "passed"),
         "failed": sum(1 for r in rows if r.enrolment.status == "failed"),

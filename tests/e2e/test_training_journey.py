@@ -21,8 +21,9 @@ def at(day):
     return datetime.datetime(day.year, day.month, day.day, 9, 0, tzinfo=datetime.UTC)
 
 
-def fill_date(page, day, scope=None):
-    area = scope or page
+def fill_date(page, legend, day):
+    """The shared GOV.UK date input: three boxes inside a fieldset named by its legend."""
+    area = page.get_by_role("group", name=legend)
     area.get_by_label("Day", exact=True).fill(str(day.day))
     area.get_by_label("Month", exact=True).fill(str(day.month))
     area.get_by_label("Year", exact=True).fill(str(day.year))
@@ -44,7 +45,7 @@ def record_review(page, enrolment, label, day, *, recommendation=None):
     page.get_by_role("link", name=label).click()
     page.wait_for_load_state()
     page.check()
-    fill_date(page, day)
+    fill_date(page, "Date of the review", day)
     for i in range(len(enrolment.programme.standards)):
         page.locator(f"input[name=standard_{i}][value=on_track]").check()
     page.get_by_label("Evidence seen").fill("Direct observation of a home visit; feedback from a parent")
@@ -77,7 +78,7 @@ def test_enrol_supervise_review_pass_moderate_annotate_journey(page, time_machin
     page.visit("/early-career/enrol/")
     page.get_by_label("Assessed and Supported Year in Employment (ASYE)").check()
     page.get_by_label("Registration number").fill("SW1")
-    fill_date(page, start)
+    fill_date(page, "Start date", start)
     page.get_by_label("Team").fill("Children in need, east")
     page.get_by_label("Full-time equivalent").fill("1")
     page.get_by_label("Supervisor").select_option(label="Sue Visor")
@@ -96,7 +97,7 @@ def test_enrol_supervise_review_pass_moderate_annotate_journey(page, time_machin
     page.get_by_role("link", name="Record a supervision session").click()
     page.wait_for_load_state()
     page.check()
-    fill_date(page, start)
+    fill_date(page, "Date of supervision", start)
     page.get_by_label("Length in minutes").fill("60")
     page.get_by_label("Themes discussed").fill("Induction, first cases, wellbeing")
     submit(page)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _date(prefix, day):
-    return {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+    return {f"{prefix}-day": day.day, f"{prefix}-month": day.month, f"{prefix}-year": day.year}
 
 
 def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine):
@@ -22,7 +22,7 @@ def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine
     client.force_login(team["coordinator"])
     page = client.get("/early-career/enrol/")
     html = page.content.decode()
-    assert 'name="start_date_day"' in html and 'name="start_date_year"' in html
+    assert 'name="start_date-day"' in html and 'name="start_date-year"' in html
     assert "Sue Visor" in html and "Asha Sessor" in html
     data = {
         "programme": Enrolment._meta.get_field("programme").related_model.objects.get(code="asye").pk,
@@ -69,12 +69,12 @@ def test_bad_date_names_the_field(client, enrolled, team):
     client.force_login(team["coordinator"])
     response = client.post(
         f"/early-career/{enrolled.pk}/supervision/",
-        {"held_on_day": "31", "held_on_month": "2", "held_on_year": "2027", "minutes": 60, "themes": "x"},
+        {"held_on-day": "31", "held_on-month": "2", "held_on-year": "2027", "minutes": 60, "themes": "x"},
     )
     assert "Date of supervision must be a real date" in response.content.decode()
     response = client.post(
         f"/early-career/{enrolled.pk}/supervision/",
-        {"held_on_day": "1", "held_on_month": "", "held_on_year": "2027", "minutes": 60, "themes": "x"},
+        {"held_on-day": "1", "held_on-month": "", "held_on-year": "2027", "minutes": 60, "themes": "x"},
     )
     assert "Date of supervision must include a month" in response.content.decode()
     response = client.post(
