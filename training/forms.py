@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.dates import GovUKDateField
 from accounts.models import Organisation, User
 from regulation import selectors as register
 
+from . import evidence_files
 from .models import Evidence, Pause, Programme, Review
 
 
@@ -120,8 +122,30 @@ class EvidenceForm(forms.Form):
     text = forms.CharField(
         label="The evidence",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Your own words: what happened, what was said, what you learned.",
+        required=False,
+        help_text="Your own words: what happened, what was said, what you learned. Leave blank if you upload a file.",
     )
+    file = forms.FileField(
+        label="Upload a file (optional)",
+        required=False,
+        help_text=f"For example, a scanned letter or a reflective log. {evidence_files.ALLOWED_LIST}, "
+        f"smaller than {evidence_files.max_bytes() // (1024 * 1024)} MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                evidence_files.check(upload)
+            except evidence_files.EvidenceFileRefused as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload or None
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file") and "file" not in self.errors:
+            self.add_error("text", "Enter the evidence or choose a file to upload")
+        return data
 
 
 class PauseForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -156,7 +157,37 @@ class EvidenceInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Evidence.Kind.values)
     title = serializers.CharField(max_length=200)
     occurred_on = serializers.DateField()
-    text = serializers.CharField()
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(
+        required=False,
+        help_text="Optional (send as multipart/form-data): PDF, Word, Excel, PowerPoint, OpenDocument, JPG or PNG, "
+        "checked by its content. Give text, a file or both.",
+    )
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField(help_text="Where to download the file, for those who may see it.")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "occurred_on",
+            "text",
+            "original_name",
+            "detected_type",
+            "size",
+            "file_url",
+            "added_by",
+            "added_at",
+        ]
+
+    def get_file_url(self, obj) -> str | None:
+        if not obj.file:
+            return None
+        return reverse("training-evidence-file", args=[obj.enrolment_id, obj.pk])
 
 
 class PauseInputSerializer(serializers.Serializer):

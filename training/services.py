@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from accounts.services import ServiceError, record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
 
+from . import evidence_files
 from .models import (
     CaseloadMonth,
     Enrolment,
@@ -282,21 +285,42 @@ def record_caseload(
 
 @transaction.atomic
 def add_evidence(
-    *, enrolment: Enrolment, by: User, kind: str, title: str, occurred_on: datetime.date, text: str
+    *,
+    enrolment: Enrolment,
+    by: User,
+    kind: str,
+    title: str,
+    occurred_on: datetime.date,
+    text: str = "",
+    upload=None,
 ) -> Evidence:
+    """Words, a file (PDF, Office, JPG or PNG) or both. The file is checked whole, by its content, before anything
+    is written: a refusal leaves no row and no file. Evidence is never deleted."""
     enrolment = _lock(enrolment)
     require(enrolment.status != Enrolment.Status.WITHDRAWN, "This programme was withdrawn.")
     require(kind in Evidence.Kind.values, "Choose the kind of evidence.")
     _require_in_programme(enrolment, occurred_on, "date of the evidence")
-    evidence = Evidence.objects.create(
-        enrolment=enrolment,
-        kind=kind,
-        title=_text(title, "Enter a title."),
-        occurred_on=occurred_on,
-        text=_text(text, "Enter the evidence."),
-        added_by=by,
-    )
-    record_event(enrolment, "evidence_added", by=by, changes={"kind": kind, "title": evidence.title})
+    title = _text(title, "Enter a title.")
+    text = (text or "").strip()
+    require(bool(text) or upload is not None, "Enter the evidence or choose a file to upload.")
+    content = detected = None
+    if upload is not None:
+        try:
+            content, detected = evidence_files.check(upload)
+        except evidence_files.EvidenceFileRefused as exc:
+            raise ServiceError(str(exc)) from exc
+    evidence = Evidence(enrolment=enrolment, kind=kind, title=title, occurred_on=occurred_on, text=text, added_by=by)
+    changes = {"kind": kind, "title": title}
+    if content is not None:
+        extension = upload.name.rsplit(".", 1)[-1].lower()
+        evidence.original_name = upload.name[-255:]
+        evidence.detected_type = detected
+        evidence.size = len(content)
+        # A random stored name: the person's file name is kept for display only.
+        evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        changes["file"] = evidence.original_name
+    evidence.save()
+    record_event(enrolment, "evidence_added", by=by, changes=changes)
     return evidence
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/protected-time/", views.protected_time, name="protected_time"),
     path("<int:pk>/caseload/", views.caseload, name="caseload"),
     path("<int:pk>/evidence/", views.evidence, name="evidence"),
+    path("<int:pk>/evidence/<int:evidence_pk>/file/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/pause/", views.pause, name="pause"),
     path("<int:pk>/early-completion/", views.early_completion, name="early_completion"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.exports import streaming_csv_response
@@ -15,8 +16,8 @@ from accounts.jobs import start_job
 from accounts.models import Organisation
 from accounts.services import ServiceError
 
-from . import forms, funding, journey, schedule, selectors, services
-from .models import Enrolment, FundingClaim, due_date
+from . import evidence_files, forms, funding, journey, schedule, selectors, services
+from .models import Enrolment, Evidence, FundingClaim, due_date
 from .rules import coordinator_org_ids
 
 
@@ -248,7 +249,7 @@ def my_programme(request):
 
 def _record_form(request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None):
     e = _enrolment_or_404(request, pk, perm)
-    form = form_class(request.POST or None, **(form_kwargs(e) if form_kwargs else {}))
+    form = form_class(request.POST or None, request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid() and _attempt(form, lambda: call(e, form)) is not None:
         messages.success(request, success)
         return redirect(
@@ -331,8 +332,34 @@ def evidence(request, pk):
         form_class=forms.EvidenceForm,
         title="Add evidence",
         success="Evidence added.",
-        call=lambda e, f: services.add_evidence(enrolment=e, by=request.user, **f.cleaned_data),
+        call=lambda e, f: services.add_evidence(
+            enrolment=e,
+            by=request.user,
+            kind=f.cleaned_data["kind"],
+            title=f.cleaned_data["title"],
+            occurred_on=f.cleaned_data["occurred_on"],
+            text=f.cleaned_data["text"],
+            upload=f.cleaned_data["file"],
+        ),
     )
+
+
+@never_cache
+@login_required
+def evidence_file(request, pk, evidence_pk):
+    """Only those who may see the record get the file; anyone else gets the same 404 as for no file at all."""
+    e = _enrolment_or_404(request, pk)
+    item = get_object_or_404(Evidence, pk=evidence_pk, enrolment=e)
+    if not item.file:
+        raise Http404
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=evidence_files.content_type(item.detected_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
