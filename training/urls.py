@@ -15,6 +15,7 @@ urlpatterns = [
     path("funding/<int:pk>/csv/", views.claim_csv, name="claim_csv"),
     path("funding/<int:pk>/pdf/", views.claim_pdf, name="claim_pdf"),
     path("<int:pk>/", views.enrolment, name="enrolment"),
+    path("<int:pk>/done/<slug:step>/", views.done, name="done"),
     path("<int:pk>/learning-agreement/", views.learning_agreement, name="learning_agreement"),
     path("<int:pk>/supervision/", views.supervision, name="supervision"),
     path("<int:pk>/protected-time/", views.protected_time, name="protected_time"),

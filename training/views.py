@@ -183,12 +183,7 @@ def enrol(request):
                         "The assessor is also the participant's line manager. The programme "
                         "expects an assessor independent of line management where possible.",
                     )
-                messages.success(
-                    request,
-                    f"{enrolment.participant_name} is enrolled on the "
-                    f"{enrolment.programme.short_name}, ending {enrolment.end_date:%-d %B %Y}.",
-                )
-                return redirect("training:enrolment", enrolment.pk)
+                return redirect("training:done", enrolment.pk, "enrolled")
     return render(
         request,
         "training/enrol.html",
@@ -228,6 +223,94 @@ def _record_context(request, enrolment: Enrolment) -> dict:
     }
 
 
+def _confirmation(e: Enrolment, step: str) -> dict | None:
+    """The GOV.UK confirmation panel after a final action: what is now true, and what happens next. Built from the
+    record as it stands, so a page reloaded later says the same or sends you back to the record."""
+    name, short = e.participant_name, e.programme.short_name
+    final = next((r for r in e.reviews.all() if r.is_final and r.returned_at is None), None)
+    if step == "enrolled" and e.is_open:
+        return {
+            "title": f"{name} is enrolled",
+            "body": f"{e.programme.name}, {e.start_date:%-d %B %Y} to {e.end_date:%-d %B %Y}",
+            "next": [
+                f"{e.supervisor.display_name} (supervisor) and {e.assessor.display_name} (assessor) can now see the "
+                "record, and are reminded a week before each supervision session and review falls due.",
+                "Record the learning agreement in the first weeks, then supervision, protected time and caseload "
+                "as they happen.",
+            ],
+        }
+    if step == "final-assessment" and final is not None and e.status == Enrolment.Status.AWAITING_MODERATION:
+        return {
+            "title": "Final assessment recorded",
+            "body": f"Recommendation: {final.get_recommendation_display().lower()}",
+            "next": [
+                f"{e.employer.name}'s early-career co-ordinators moderate the assessment: they confirm the "
+                "recommendation or return it to you with their reasons.",
+                f"If it is confirmed, the outcome is recorded and a pass is added to {name}'s register entry. "
+                "Some assessments are also sampled for external moderation, whose decision is final.",
+            ],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.PASSED:
+        return {
+            "title": f"{short} passed",
+            "body": f"{name} completed the {short} on {e.outcome_on:%-d %B %Y}",
+            "next": [
+                "The completion has been added to their entry on the register."
+                if e.annotation_added_on
+                else "The completion will be added to their entry on the register.",
+                "The year 2 and year 5 assessments that lead to expert practitioner status are now on their record.",
+            ]
+            if e.programme.later_milestones
+            else ["The completion has been added to their entry on the register."],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.FAILED:
+        return {
+            "title": "Outcome recorded: fail",
+            "body": f"{name} did not pass the {short}",
+            "next": ["Their employer talks to them about what happens next. The record and its reasons are kept."],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.AWAITING_EXTERNAL:
+        return {
+            "title": "Sent for external moderation",
+            "body": f"{name}'s final assessment was sampled",
+            "next": ["The regulator's external moderators make the final decision. The outcome follows theirs."],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.ACTIVE and final is None:
+        return {
+            "title": "Returned to the assessor",
+            "body": f"{name}'s final assessment",
+            "next": [
+                f"{e.assessor.display_name} records the final assessment again, taking your reasons into account."
+            ],
+        }
+    if step == "withdrawn" and e.status == Enrolment.Status.WITHDRAWN:
+        return {
+            "title": f"{name} has left the {short}",
+            "body": f"Withdrawn on {e.outcome_on:%-d %B %Y}",
+            "next": ["The record is kept, with your reasons, and can still be seen by those who could see it before."],
+        }
+    if step == "later-assessment" and e.expert_annotation_added_on:
+        return {
+            "title": "Expert practitioner",
+            "body": f"{name} passed the year 2 and year 5 assessments",
+            "next": ["Expert practitioner status has been added to their entry on the register."],
+        }
+    return None
+
+
+@never_cache
+@login_required
+def done(request, pk, step):
+    e = _enrolment_or_404(request, pk)
+    e = selectors.enrolment_detail(e.pk)
+    panel = _confirmation(e, step)
+    if panel is None:
+        if e.participant_id == request.user.pk:
+            return redirect("training:my_programme")
+        return redirect("training:enrolment", e.pk)
+    return render(request, "training/done.html", {"e": e, "panel": panel, "page_title": panel["title"]})
+
+
 @login_required
 def enrolment(request, pk):
     e = _enrolment_or_404(request, pk)
@@ -247,10 +330,15 @@ def my_programme(request):
     return render(request, "training/enrolment.html", context)
 
 
-def _record_form(request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None):
+def _record_form(request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None, done=None):
+    """``done``, given the saved record, names the confirmation page to show instead of returning to the record
+    (for the final actions: enrolment, final assessment, moderation, withdrawal)."""
     e = _enrolment_or_404(request, pk, perm)
     form = form_class(request.POST or None, request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid() and _attempt(form, lambda: call(e, form)) is not None:
+        step = done(Enrolment.objects.get(pk=e.pk)) if done else None
+        if step:
+            return redirect("training:done", e.pk, step)
         messages.success(request, success)
         return redirect(
             "training:my_programme" if e.participant_id == request.user.pk else "training:enrolment",
@@ -400,6 +488,7 @@ def withdraw(request, pk):
         title="Withdraw from the programme",
         success="Withdrawn from the programme.",
         call=lambda e, f: services.withdraw(enrolment=e, by=request.user, reason=f.cleaned_data["reason"]),
+        done=lambda e: "withdrawn",
     )
 
 
@@ -414,6 +503,7 @@ def moderation(request, pk):
         success="Moderation decision recorded.",
         call=lambda e, f: services.moderate_internally(enrolment=e, by=request.user, **f.cleaned_data),
         extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
+        done=lambda e: "moderated",
     )
 
 
@@ -429,6 +519,7 @@ def external_moderation(request, pk):
         form_kwargs=lambda e: {"external": True},
         call=lambda e, f: services.moderate_externally(enrolment=e, by=request.user, **f.cleaned_data),
         extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
+        done=lambda e: "moderated",
     )
 
 
@@ -459,6 +550,13 @@ def review(request, pk, point):
             recommendation=f.cleaned_data.get("recommendation", ""),
         ),
         extra=lambda e: {"due_on": e.point_due_on(spec) if not later else None, "is_review": True},
+        done=lambda e: (
+            "final-assessment"
+            if spec.get("final")
+            else "later-assessment"
+            if later and e.expert_annotation_added_on
+            else None
+        ),
     )
 
 

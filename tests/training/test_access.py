@@ -85,6 +85,7 @@ CASES = [
     AccessCase("funding claim CSV", lambda w: f"/early-career/funding/{w['claim'].pk}/csv/", {LM, *REG}),
     AccessCase("funding claim PDF", lambda w: f"/early-career/funding/{w['claim'].pk}/pdf/", {LM, *REG}, method="post"),
     AccessCase("record", lambda w: f"/early-career/{e(w)}/", RECORD),
+    AccessCase("confirmation", lambda w: f"/early-career/{e(w)}/done/enrolled/", RECORD),
     AccessCase("learning agreement", lambda w: f"/early-career/{e(w)}/learning-agreement/", {LM}),
     AccessCase("supervision", lambda w: f"/early-career/{e(w)}/supervision/", {LM}),
     AccessCase("protected time", lambda w: f"/early-career/{e(w)}/protected-time/", {LM}),

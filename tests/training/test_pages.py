@@ -40,8 +40,11 @@ def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine
     assert not Enrolment.objects.exists()
     response = client.post("/early-career/enrol/", {**data, "confirm": "1"})
     enrolment = Enrolment.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/early-career/{enrolment.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/early-career/{enrolment.pk}/done/enrolled/"
     assert enrolment.start_date == START
+    panel = client.get(response["Location"]).content.decode()
+    assert "govuk-panel--confirmation" in panel and "Sam Okafor is enrolled" in panel
+    assert "6 September 2027 to 6 September 2028" in panel
 
 
 def test_enrol_refusal_is_shown_and_nothing_saved(client, team, time_machine):
