@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.services import ServiceError, record_event, require
+from accounts.services import ServiceError, just_created, record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
 
@@ -232,12 +232,18 @@ def record_supervision(
     _require_open(enrolment)
     _require_in_programme(enrolment, held_on, "supervision date")
     require(0 < minutes <= 480, "Length must be between 1 and 480 minutes.")
+    themes = _text(themes, "Enter the themes discussed.")
+    same = just_created(
+        enrolment.supervision_sessions.filter(held_on=held_on, minutes=minutes, themes=themes), field="recorded_at"
+    )
+    if same:  # the same form sent twice: one session
+        return same
     session = SupervisionSession.objects.create(
         enrolment=enrolment,
         held_on=held_on,
         minutes=minutes,
         supervisor=supervisor,
-        themes=_text(themes, "Enter the themes discussed."),
+        themes=themes,
         recorded_by=by,
     )
     record_event(enrolment, "supervision_recorded", by=by, changes={"held_on": str(held_on), "minutes": minutes})
@@ -252,11 +258,18 @@ def record_protected_time(
     _require_open(enrolment)
     _require_in_programme(enrolment, week_starting, "week")
     require(Decimal("0") < hours <= Decimal("40"), "Hours must be more than 0 and at most 40.")
+    activity = _text(activity, "Enter what the time was used for.")
+    same = just_created(
+        enrolment.protected_time.filter(week_starting=week_starting, hours=hours, activity=activity),
+        field="recorded_at",
+    )
+    if same:
+        return same
     row = ProtectedTime.objects.create(
         enrolment=enrolment,
         week_starting=week_starting,
         hours=hours,
-        activity=_text(activity, "Enter what the time was used for."),
+        activity=activity,
         recorded_by=by,
     )
     record_event(enrolment, "protected_time_recorded", by=by, changes={"week": str(week_starting), "hours": str(hours)})
@@ -303,6 +316,19 @@ def add_evidence(
     title = _text(title, "Enter a title.")
     text = (text or "").strip()
     require(bool(text) or upload is not None, "Enter the evidence or choose a file to upload.")
+    same = just_created(
+        enrolment.evidence.filter(
+            kind=kind,
+            title=title,
+            occurred_on=occurred_on,
+            text=text,
+            added_by=by,
+            original_name=upload.name[-255:] if upload is not None else "",
+        ),
+        field="added_at",
+    )
+    if same:
+        return same
     content = detected = None
     if upload is not None:
         try:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -578,8 +579,7 @@ def claims(request):
         if request.method == "POST" and form.is_valid():
             claim = _attempt(form, lambda: funding.create_claim(by=user, **form.cleaned_data))
             if claim:
-                messages.success(request, f"Claim made for £{claim.total:,.2f}.")
-                return redirect("training:claim", claim.pk)
+                return redirect(reverse("training:claim", args=[claim.pk]) + "?made=1")
     return render(
         request,
         "training/claims.html",
@@ -608,6 +608,7 @@ def claim(request, pk):
         {
             "claim": claim,
             "lines": funding.claim_lines(claim),
+            "made": request.GET.get("made") == "1" and claim.created_by_id == request.user.pk,
             "page_title": f"Funding claim {claim.pk}",
         },
     )

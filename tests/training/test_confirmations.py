@@ -98,3 +98,45 @@ def test_other_records_return_to_the_record_with_a_message(client, enrolled, tea
 def test_a_stranger_cannot_see_a_confirmation(client, enrolled, team):
     client.force_login(make_user(Role.SOCIAL_WORKER))
     assert client.get(f"/early-career/{enrolled.pk}/done/enrolled/").status_code == 404
+
+
+def test_making_a_funding_claim_ends_on_a_panel(client, enrolled, team, time_machine):
+    time_machine.move_to(at(START + datetime.timedelta(days=10)), tick=False)
+    client.force_login(team["coordinator"])
+    response = client.post(
+        "/early-career/funding/",
+        {
+            "employer": team["council"].pk,
+            **_date("period_start", datetime.date(2027, 4, 1)),
+            **_date("period_end", datetime.date(2028, 3, 31)),
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?made=1")
+    html = client.get(response["Location"]).content.decode()
+    assert "govuk-panel--confirmation" in html and "Claim made" in html
+    # The same page opened later, or by someone else, is the claim without the panel.
+    claim_url = response["Location"].split("?")[0]
+    assert "Claim made" not in client.get(claim_url).content.decode()
+    client.force_login(team["regulator"])
+    assert "Claim made" not in client.get(response["Location"]).content.decode()
+
+
+def test_a_form_sent_twice_records_once(client, enrolled, team, time_machine):
+    day = START + datetime.timedelta(days=3)
+    time_machine.move_to(at(day), tick=False)
+    client.force_login(team["supervisor"])
+    session = {**_date("held_on", day), "minutes": 60, "themes": "Induction"}
+    protected = {**_date("week_starting", START), "hours": "3.5", "activity": "Reading"}
+    for _ in range(2):
+        client.post(f"/early-career/{enrolled.pk}/supervision/", session)
+        client.post(f"/early-career/{enrolled.pk}/protected-time/", protected)
+        client.post(
+            f"/early-career/{enrolled.pk}/evidence/",
+            {"kind": "reflective_log", "title": "Week one", **_date("occurred_on", day), "text": "Learning"},
+        )
+    assert enrolled.supervision_sessions.count() == 1
+    assert enrolled.protected_time.count() == 1
+    assert enrolled.evidence.count() == 1
+    # A different session on the same day is a new record.
+    client.post(f"/early-career/{enrolled.pk}/supervision/", {**session, "themes": "Court preparation"})
+    assert enrolled.supervision_sessions.count() == 2
