@@ -137,6 +137,7 @@ class Command(BaseCommand):
                     cases=cases,
                     experienced_caseload=getattr(settings, "TRAINING_DEMO_CASELOAD", 16),
                 )
+
         def protect(weeks):
             for week in range(weeks):
                 services.record_protected_time(
