@@ -16,7 +16,7 @@ from accounts.models import Organisation, User
 from accounts.services import ServiceError
 
 from . import evidence_files, funding, journey, selectors, services
-from .models import Enrolment, FundingClaim, Programme
+from .models import Enrolment, Evidence, FundingClaim, Programme
 from .serializers import (
     CaseloadInputSerializer,
     ClaimInputSerializer,
@@ -200,10 +200,9 @@ class EvidenceFileView(GenericAPIView):
     queryset = Enrolment.objects.none()
     serializer_class = None
 
-    def get(self, request, pk, evidence_pk):
-        enrolment = _visible_enrolment(request, pk)
-        item = enrolment.evidence.filter(pk=evidence_pk).first()
-        if item is None or not item.file:
+    def get(self, request, pk):
+        item = Evidence.objects.select_related("enrolment").filter(pk=pk).first()
+        if item is None or not item.file or not request.user.has_perm("training.view_enrolment", item.enrolment):
             raise Http404
         response = FileResponse(
             item.file.open("rb"),

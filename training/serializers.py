@@ -187,7 +187,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def get_file_url(self, obj) -> str | None:
         if not obj.file:
             return None
-        return reverse("training-evidence-file", args=[obj.enrolment_id, obj.pk])
+        return reverse("training-evidence-file", args=[obj.pk])
 
 
 class PauseInputSerializer(serializers.Serializer):

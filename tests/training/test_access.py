@@ -201,7 +201,7 @@ CASES = [
     AccessCase("API: evidence items", lambda w: f"/api/v1/training/enrolments/{e(w)}/evidence-items/", RECORD),
     AccessCase(
         "API: evidence file",
-        lambda w: f"/api/v1/training/enrolments/{e(w)}/evidence-items/{w['evidence'].pk}/file/",
+        lambda w: f"/api/v1/training/evidence/{w['evidence'].pk}/file/",
         RECORD,
     ),
 ]

@@ -104,9 +104,7 @@ def test_others_cannot_download_and_are_not_told_it_exists(client, enrolled, tea
     for user in (stranger, elsewhere):
         client.force_login(user)
         assert client.get(f"/early-career/{enrolled.pk}/evidence/{item.pk}/file/").status_code == 404
-        assert (
-            client.get(f"/api/v1/training/enrolments/{enrolled.pk}/evidence-items/{item.pk}/file/").status_code == 404
-        )
+        assert client.get(f"/api/v1/training/evidence/{item.pk}/file/").status_code == 404
     client.logout()
     assert client.get(f"/early-career/{enrolled.pk}/evidence/{item.pk}/file/").status_code == 302
 
