@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,14 +15,15 @@ from rest_framework.response import Response
 from accounts.models import Organisation, User
 from accounts.services import ServiceError
 
-from . import funding, journey, selectors, services
-from .models import Enrolment, FundingClaim, Programme
+from . import evidence_files, funding, journey, selectors, services
+from .models import Enrolment, Evidence, FundingClaim, Programme
 from .serializers import (
     CaseloadInputSerializer,
     ClaimInputSerializer,
     EnrolInputSerializer,
     EnrolmentSerializer,
     EvidenceInputSerializer,
+    EvidenceSerializer,
     ExternalModerationInputSerializer,
     FundingClaimSerializer,
     InternalModerationInputSerializer,
@@ -138,7 +140,15 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @_write(EvidenceInputSerializer, "training.add_evidence", "Add evidence")
     def evidence(self, request, e, d):
-        return services.add_evidence(enrolment=e, by=request.user, **d)
+        return services.add_evidence(
+            enrolment=e,
+            by=request.user,
+            kind=d["kind"],
+            title=d["title"],
+            occurred_on=d["occurred_on"],
+            text=d.get("text", ""),
+            upload=d.get("file"),
+        )
 
     @_write(PauseInputSerializer, "training.add_pause", "Pause the programme")
     def pause(self, request, e, d):
@@ -163,6 +173,53 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @_write(ReasonInputSerializer, "training.withdraw_enrolment", "Withdraw from the programme")
     def withdraw(self, request, e, d):
         return services.withdraw(enrolment=e, by=request.user, **d)
+
+
+@extend_schema(tags=["early career"], responses=EvidenceSerializer(many=True))
+class EvidenceListView(GenericAPIView):
+    """The evidence on one record (text and the files' details), for those who may see the record."""
+
+    serializer_class = EvidenceSerializer
+    queryset = Enrolment.objects.none()
+    pagination_class = None
+
+    def get(self, request, pk):
+        enrolment = _visible_enrolment(request, pk)
+        items = enrolment.evidence.order_by("-occurred_on", "-id")
+        return Response(EvidenceSerializer(items, many=True).data)
+
+
+@extend_schema(
+    tags=["early career"],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    summary="Download an evidence file",
+)
+class EvidenceFileView(GenericAPIView):
+    """The file itself, as it was uploaded; a 404 for anyone who may not see the record."""
+
+    queryset = Enrolment.objects.none()
+    serializer_class = None
+
+    def get(self, request, pk):
+        item = Evidence.objects.select_related("enrolment").filter(pk=pk).first()
+        if item is None or not item.file or not request.user.has_perm("training.view_enrolment", item.enrolment):
+            raise Http404
+        response = FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name,
+            content_type=evidence_files.content_type(item.detected_type),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _visible_enrolment(request, pk) -> Enrolment:
+    enrolment = Enrolment.objects.filter(pk=pk).first()
+    if enrolment is None or not request.user.has_perm("training.view_enrolment", enrolment):
+        raise Http404
+    return enrolment
 
 
 @extend_schema(tags=["early career"])

@@ -11,5 +11,7 @@ router.register("training/funding-claims", api.FundingClaimViewSet, basename="tr
 urlpatterns = [
     path("training/national-figures/", api.NationalFiguresView.as_view(), name="training-national-figures"),
     path("training/journey/", api.JourneyView.as_view(), name="training-journey"),
+    path("training/enrolments/<int:pk>/evidence-items/", api.EvidenceListView.as_view(), name="training-evidence"),
+    path("training/evidence/<int:pk>/file/", api.EvidenceFileView.as_view(), name="training-evidence-file"),
     path("", include(router.urls)),
 ]

@@ -1,54 +1,24 @@
-"""Forms for early career. Dates are GOV.UK day / month / year fields (kept here in one place until the shared
-widget lands in accounts)."""
+"""Forms for early career. Dates use the shared GOV.UK date input (``accounts.dates.GovUKDateField``)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from accounts.dates import GovUKDateField
 from accounts.models import Organisation, User
 from regulation import selectors as register
 
+from . import evidence_files
 from .models import Evidence, Pause, Programme, Review
 
 
-class DayMonthYearWidget(forms.MultiWidget):
-    """Three text boxes; the field template lays them out as the GOV.UK date input."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}, attrs)
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class DayMonthYearField(forms.MultiValueField):
-    widget = DayMonthYearWidget
-
-    def __init__(self, *, label, help_text="", **kwargs):
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
-        kwargs.setdefault("error_messages", {"required": f"Enter the {label.lower()}."})
-        kwargs.setdefault("template_name", "training/forms/date_field.html")
-        super().__init__(fields, label=label, help_text=help_text, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        day, month, year = (str(v or "").strip() for v in data_list)
-        label = self.label.lower() if self.label else "the date"
-        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
-        if missing:
-            raise ValidationError(f"{self.label} must include a {' and a '.join(missing)}.")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise ValidationError(f"{self.label} must be a real date, for example 27 3 2027.")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(f"{self.label} must be a real date; check {label}.") from None
+def _date(label: str, *, hint: str = "For example, 27 3 2027", past: bool = False, **kwargs) -> GovUKDateField:
+    """The shared GOV.UK date input; ``past`` refuses a date after today with the GOV.UK wording."""
+    if past:
+        kwargs.setdefault("latest", timezone.localdate)
+    return GovUKDateField(label=label, hint=hint, required_message=f"Enter the {label[0].lower()}{label[1:]}", **kwargs)
 
 
 def _people_choices(people) -> list[tuple[str, str]]:
@@ -73,7 +43,7 @@ class EnrolForm(forms.Form):
     registration_number = forms.CharField(
         label="Registration number", max_length=12, help_text="Their Social Work England number, for example SW100123."
     )
-    start_date = DayMonthYearField(label="Start date")
+    start_date = _date("Start date")
     team = forms.CharField(label="Team", max_length=200)
     fte = forms.DecimalField(
         label="Full-time equivalent",
@@ -113,7 +83,7 @@ class EnrolForm(forms.Form):
 
 
 class LearningAgreementForm(forms.Form):
-    agreed_on = DayMonthYearField(label="Date agreed")
+    agreed_on = _date("Date agreed", past=True)
     development_needs = forms.CharField(label="Development needs", widget=forms.Textarea(attrs={"rows": 4}))
     support = forms.CharField(label="Support the employer will give", widget=forms.Textarea(attrs={"rows": 4}))
     workload = forms.CharField(
@@ -122,7 +92,7 @@ class LearningAgreementForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    held_on = DayMonthYearField(label="Date of supervision")
+    held_on = _date("Date of supervision", past=True)
     minutes = forms.IntegerField(label="Length in minutes", min_value=1, max_value=480)
     themes = forms.CharField(
         label="Themes discussed",
@@ -132,13 +102,13 @@ class SupervisionForm(forms.Form):
 
 
 class ProtectedTimeForm(forms.Form):
-    week_starting = DayMonthYearField(label="Week starting")
+    week_starting = _date("Week starting", past=True)
     hours = forms.DecimalField(label="Hours", max_digits=4, decimal_places=1, min_value=0.5, max_value=40)
     activity = forms.CharField(label="What the time was used for", max_length=255)
 
 
 class CaseloadForm(forms.Form):
-    month = DayMonthYearField(label="Month", help_text="Any day in the month, for example 1 10 2027")
+    month = _date("Month", hint="Any day in the month, for example 1 10 2027")
     cases = forms.IntegerField(label="Cases held", min_value=0, max_value=200)
     experienced_caseload = forms.IntegerField(
         label="Cases an experienced full-time worker in the team holds", min_value=1, max_value=200
@@ -148,12 +118,34 @@ class CaseloadForm(forms.Form):
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of evidence", choices=Evidence.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Title", max_length=200)
-    occurred_on = DayMonthYearField(label="Date")
+    occurred_on = _date("Date", past=True)
     text = forms.CharField(
         label="The evidence",
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Your own words: what happened, what was said, what you learned.",
+        required=False,
+        help_text="Your own words: what happened, what was said, what you learned. Leave blank if you upload a file.",
     )
+    file = forms.FileField(
+        label="Upload a file (optional)",
+        required=False,
+        help_text=f"For example, a scanned letter or a reflective log. {evidence_files.ALLOWED_LIST}, "
+        f"smaller than {evidence_files.max_bytes() // (1024 * 1024)} MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                evidence_files.check(upload)
+            except evidence_files.EvidenceFileRefused as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload or None
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file") and "file" not in self.errors:
+            self.add_error("text", "Enter the evidence or choose a file to upload")
+        return data
 
 
 class PauseForm(forms.Form):
@@ -163,8 +155,8 @@ class PauseForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="A programme is never paused for capability; record concerns in a review.",
     )
-    starts_on = DayMonthYearField(label="First day of the pause")
-    ends_on = DayMonthYearField(label="Last day of the pause")
+    starts_on = _date("First day of the pause")
+    ends_on = _date("Last day of the pause")
     reason = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -186,7 +178,7 @@ class ModerationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    held_on = DayMonthYearField(label="Date of the review")
+    held_on = _date("Date of the review", past=True)
     evidence_seen = forms.CharField(label="Evidence seen", widget=forms.Textarea(attrs={"rows": 4}))
     actions = forms.CharField(label="Actions agreed", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -214,8 +206,8 @@ class ReviewForm(forms.Form):
 
 class ClaimForm(forms.Form):
     employer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Employer", empty_label=None)
-    period_start = DayMonthYearField(label="Period start", help_text="For example, 1 4 2027")
-    period_end = DayMonthYearField(label="Period end", help_text="For example, 31 3 2028")
+    period_start = _date("Period start", hint="For example, 1 4 2027")
+    period_end = _date("Period end", hint="For example, 31 3 2028")
 
     def __init__(self, *args, employers, **kwargs):
         super().__init__(*args, **kwargs)

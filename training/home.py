@@ -73,6 +73,7 @@ def cohort_section(user):
     mine = [r for r in rows if coordinator or user.pk in (r.enrolment.supervisor_id, r.enrolment.assessor_id)]
     overdue = [r for r in mine if r.overdue]
     waiting = [r for r in mine if r.enrolment.status == "awaiting_moderation"]
+    short = sum(1 for r in mine if r.protected.behind)
     tasks = []
     for r in overdue[:3]:
         tasks.append(
@@ -87,7 +88,8 @@ def cohort_section(user):
         Task(
             "Early career cohort",
             reverse("training:cohort"),
-            f"{len(mine)} on a programme; {len(overdue)} with something overdue; {len(waiting)} awaiting moderation.",
+            f"{len(mine)} on a programme; {len(overdue)} with something overdue; {len(waiting)} awaiting moderation"
+            + (f"; {short} short of protected time." if short else "."),
         )
     )
     if coordinator:

@@ -54,7 +54,10 @@ def _url(name: str, *args) -> str:
 
 
 def accreditation_summary(user) -> list[dict] | None:
-    """The accreditation app's own summary, if it exposes one; None otherwise (we then read the register)."""
+    """The accreditation app's own summary, if it exposes one; None otherwise (we then read the register).
+
+    ``accreditation.selectors.pathway_summary_for(user)`` gives a list of dicts with ``level``, ``status``,
+    ``detail`` and ``url``. Looked up when the page is built, so the page works before and after it lands."""
     try:
         from accreditation import selectors as accreditation_selectors
     except ImportError:
@@ -63,6 +66,46 @@ def accreditation_summary(user) -> list[dict] | None:
     if not callable(summary_for):
         return None
     return list(summary_for(user) or [])
+
+
+# The accreditation app's words for where someone is, in the journey's four states.
+STATUS_SYNONYMS = {
+    "done": "done",
+    "passed": "done",
+    "accredited": "done",
+    "complete": "done",
+    "completed": "done",
+    "current": "current",
+    "in_progress": "current",
+    "started": "current",
+    "endorsed": "current",
+    "next": "next",
+    "available": "next",
+    "eligible": "next",
+    "not_started": "not_started",
+    "": "not_started",
+}
+
+
+def _field(level, key: str) -> str:
+    value = level.get(key) if isinstance(level, dict) else getattr(level, key, "")
+    return "" if value is None else str(value)
+
+
+def _safe_url(url: str) -> str:
+    """Only a path on this service: a summary never sends someone off-site or runs script from a link."""
+    return url if url.startswith("/") and not url.startswith("//") else ""
+
+
+def _accreditation_step(level) -> Step:
+    status = _field(level, "status").strip().lower().replace(" ", "_").replace("-", "_")
+    return Step(
+        _field(level, "level"),
+        STATUS_SYNONYMS.get(status, status or "not_started"),
+        _field(level, "detail"),
+        _safe_url(_field(level, "url")),
+        "accreditation",
+    )
 
 
 def journey_for(user) -> list[Step]:
@@ -143,18 +186,9 @@ def journey_for(user) -> list[Step]:
         )
 
     summary = accreditation_summary(user)
-    if summary is not None:
-        for level in summary:
-            steps.append(
-                Step(
-                    str(level.get("level", "")),
-                    str(level.get("status", "not_started")),
-                    str(level.get("detail", "")),
-                    str(level.get("url") or ""),
-                    "accreditation",
-                )
-            )
-    else:
+    if summary:
+        steps.extend(_accreditation_step(level) for level in summary)
+    else:  # no summary yet (or nothing in it): the levels as the register records them
         first_open = True
         for kind, label in LEVEL_ANNOTATIONS:
             annotation = in_force.get(kind)

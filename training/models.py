@@ -339,13 +339,21 @@ class Evidence(models.Model):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     title = models.CharField(max_length=200)
     occurred_on = models.DateField()
-    text = models.TextField()
+    text = models.TextField(blank=True)
+    # An optional file, checked by its content before it is saved; stored under a random name and never deleted.
+    file = models.FileField(upload_to="early-career-evidence/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    detected_type = models.CharField(max_length=16, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
         verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(name="evidence_has_text_or_file", condition=~Q(text="") | ~Q(file="")),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -97,12 +97,29 @@ def later_points(enrolment: Enrolment, reviews, today: datetime.date) -> list[Po
     return points
 
 
-def interval_days(enrolment: Enrolment, day: datetime.date) -> int:
-    weeks = (day - enrolment.start_date).days / 7
-    for until, days in enrolment.programme.supervision_schedule:
-        if until is None or weeks < until:
-            return days
-    return enrolment.programme.supervision_schedule[-1][1]
+def _paused_days(pauses, since: datetime.date, until: datetime.date) -> int:
+    """Days between two dates (both counted) spent on a pause."""
+    return sum(
+        (min(p.ends_on, until) - max(p.starts_on, since)).days + 1
+        for p in pauses
+        if p.ends_on >= since and p.starts_on <= until
+    )
+
+
+def interval_days(enrolment: Enrolment, day: datetime.date, pauses=()) -> int:
+    """Days between sessions at that point of the programme, pro rata for part-time work as the dates are.
+
+    The schedule's bands are weeks of full-time work: someone on 0.5 FTE is supervised fortnightly for their
+    first twelve weeks where a full-timer is seen weekly for six. Time on a pause is not work, so it does not
+    move anyone into a later band."""
+    fte = min(float(enrolment.fte), 1.0) or 1.0
+    elapsed = (day - enrolment.start_date).days
+    if day > enrolment.start_date:
+        elapsed -= _paused_days(pauses, enrolment.start_date, day - datetime.timedelta(days=1))
+    weeks_worked = max(0, elapsed) / 7 * fte
+    bands = enrolment.programme.supervision_schedule
+    days = next((d for until, d in bands if until is None or weeks_worked < until), bands[-1][1])
+    return round(days / fte)
 
 
 @dataclass
@@ -129,17 +146,13 @@ class SupervisionStatus:
 
 
 def supervision(enrolment: Enrolment, sessions, pauses, today: datetime.date) -> SupervisionStatus:
-    """Next session falls due one interval (weekly, fortnightly, monthly by the programme's schedule) after the last
-    one, or after the start; time on a pause does not count."""
+    """Next session falls due one interval (weekly, fortnightly, monthly by the programme's schedule, stretched pro
+    rata for part-time work) after the last one, or after the start; time on a pause does not count."""
     held = [s.held_on for s in sessions if s.held_on <= today]
     last = max(held) if held else None
     since = last or enrolment.start_date
-    interval = interval_days(enrolment, since)
-    paused_days = sum(
-        (min(p.ends_on, today) - max(p.starts_on, since)).days + 1
-        for p in pauses
-        if p.ends_on >= since and p.starts_on <= today
-    )
+    interval = interval_days(enrolment, since, pauses)
+    paused_days = _paused_days(pauses, since, today)
     next_due = since + datetime.timedelta(days=interval + max(0, paused_days))
     paused = paused_on(pauses, today) is not None
     active = enrolment.is_open and enrolment.status == Enrolment.Status.ACTIVE and today >= enrolment.start_date
@@ -185,3 +198,53 @@ def caseload(enrolment: Enrolment, months) -> list[CaseloadRow]:
         allowed = (Decimal(m.experienced_caseload) * share / 100 * enrolment.fte).quantize(Decimal("0.1"))
         rows.append(CaseloadRow(m.month, m.cases, m.experienced_caseload, share, allowed, m.cases > allowed))
     return rows
+
+
+@dataclass
+class ProtectedTimeStatus:
+    """Protected development time recorded against what the programme promises: its hours a week, pro rata for
+    part-time work, over every complete week worked so far (weeks on a pause are not owed)."""
+
+    weeks: int
+    per_week: Decimal
+    expected: Decimal
+    recorded: Decimal
+    applies: bool  # still counting: the programme is in progress and not paused
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(Decimal("0"), self.expected - self.recorded)
+
+    @property
+    def behind(self) -> bool:
+        return self.applies and self.shortfall > 0
+
+    @property
+    def state(self) -> str:
+        return "Behind" if self.behind else "On track" if self.applies else "Not counting"
+
+    @property
+    def tag(self) -> str:
+        return {"Behind": "govuk-tag--red", "On track": "govuk-tag--green"}.get(self.state, "govuk-tag--grey")
+
+
+def protected_time(enrolment: Enrolment, rows, pauses, today: datetime.date) -> ProtectedTimeStatus:
+    fte = min(enrolment.fte, Decimal("1"))
+    per_week = (enrolment.programme.protected_hours_per_week * fte).quantize(Decimal("0.1"))
+    until = min(today, enrolment.end_date)
+    if not enrolment.is_open and enrolment.outcome_on:
+        until = min(until, enrolment.outcome_on)
+    worked = 0
+    if until > enrolment.start_date:
+        last = until - datetime.timedelta(days=1)
+        worked = (until - enrolment.start_date).days - _paused_days(pauses, enrolment.start_date, last)
+    weeks = max(0, worked) // 7
+    recorded = sum((r.hours for r in rows), Decimal("0"))
+    applies = enrolment.status == Enrolment.Status.ACTIVE and paused_on(pauses, today) is None
+    return ProtectedTimeStatus(
+        weeks=weeks,
+        per_week=per_week,
+        expected=(per_week * weeks).quantize(Decimal("0.1")),
+        recorded=Decimal(recorded).quantize(Decimal("0.1")),
+        applies=applies,
+    )

@@ -53,6 +53,7 @@ def _with_records(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         Prefetch("reviews", queryset=Review.objects.order_by("held_on", "id")),
         Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
         Prefetch("caseload_months", queryset=CaseloadMonth.objects.order_by("month")),
+        Prefetch("protected_time", queryset=ProtectedTime.objects.order_by("-week_starting", "-id")),
     )
 
 
@@ -83,6 +84,7 @@ class CohortRow:
     supervision: schedule.SupervisionStatus
     paused: object | None
     caseload_above: int
+    protected: schedule.ProtectedTimeStatus | None = None
     next_point: object | None = None
     overdue: list[str] = field(default_factory=list)
 
@@ -108,6 +110,7 @@ def cohort_rows(enrolments, today: datetime.date | None = None) -> list[CohortRo
             supervision=sup,
             paused=schedule.paused_on(pauses, today),
             caseload_above=sum(1 for c in caseload if c.above),
+            protected=schedule.protected_time(e, e.protected_time.all(), pauses, today),
             next_point=next((p for p in points if p.state not in ("done", "optional_missed")), None),
         )
         if e.is_open:
@@ -122,7 +125,6 @@ def enrolment_detail(pk: int) -> Enrolment:
     return (
         _with_records(Enrolment.objects.all())
         .prefetch_related(
-            Prefetch("protected_time", queryset=ProtectedTime.objects.order_by("-week_starting")),
             Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
             Prefetch("moderations", queryset=Moderation.objects.select_related("decided_by")),
             "learning_agreement",

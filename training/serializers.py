@@ -1,6 +1,9 @@
-from drf_spectacular.utils import extend_schema_serializer
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from . import schedule
 from .models import Enrolment, Evidence, FundingClaim, FundingClaimLine, Pause, Programme, Review
 
 
@@ -43,11 +46,30 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProtectedTimeStatusSerializer(serializers.Serializer):
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, source="per_week")
+    weeks_worked = serializers.IntegerField(source="weeks")
+    expected_hours = serializers.DecimalField(max_digits=7, decimal_places=1, source="expected")
+    recorded_hours = serializers.DecimalField(max_digits=7, decimal_places=1, source="recorded")
+    shortfall_hours = serializers.DecimalField(max_digits=7, decimal_places=1, source="shortfall")
+    behind = serializers.BooleanField()
+
+
+class SupervisionStatusSerializer(serializers.Serializer):
+    last_held = serializers.DateField(allow_null=True)
+    next_due = serializers.DateField()
+    interval_days = serializers.IntegerField(source="interval", help_text="Pro rata for part-time work.")
+    overdue = serializers.BooleanField()
+    state = serializers.CharField()
+
+
 class EnrolmentSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
     supervision_sessions_held = serializers.SerializerMethodField()
+    supervision = serializers.SerializerMethodField()
+    protected_time = serializers.SerializerMethodField()
 
     class Meta:
         model = Enrolment
@@ -75,10 +97,22 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "annotation_added_on",
             "reviews",
             "supervision_sessions_held",
+            "supervision",
+            "protected_time",
         ]
 
     def get_supervision_sessions_held(self, obj) -> int:
         return len(obj.supervision_sessions.all())
+
+    @extend_schema_field(SupervisionStatusSerializer)
+    def get_supervision(self, obj) -> dict:
+        status = schedule.supervision(obj, obj.supervision_sessions.all(), obj.pauses.all(), timezone.localdate())
+        return SupervisionStatusSerializer(status).data
+
+    @extend_schema_field(ProtectedTimeStatusSerializer)
+    def get_protected_time(self, obj) -> dict:
+        status = schedule.protected_time(obj, obj.protected_time.all(), obj.pauses.all(), timezone.localdate())
+        return ProtectedTimeStatusSerializer(status).data
 
 
 class EnrolInputSerializer(serializers.Serializer):
@@ -123,7 +157,37 @@ class EvidenceInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Evidence.Kind.values)
     title = serializers.CharField(max_length=200)
     occurred_on = serializers.DateField()
-    text = serializers.CharField()
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(
+        required=False,
+        help_text="Optional (send as multipart/form-data): PDF, Word, Excel, PowerPoint, OpenDocument, JPG or PNG, "
+        "checked by its content. Give text, a file or both.",
+    )
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField(help_text="Where to download the file, for those who may see it.")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "occurred_on",
+            "text",
+            "original_name",
+            "detected_type",
+            "size",
+            "file_url",
+            "added_by",
+            "added_at",
+        ]
+
+    def get_file_url(self, obj) -> str | None:
+        if not obj.file:
+            return None
+        return reverse("training-evidence-file", args=[obj.pk])
 
 
 class PauseInputSerializer(serializers.Serializer):

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.services import ServiceError, record_event, require
+from accounts.services import ServiceError, just_created, record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
 
+from . import evidence_files
 from .models import (
     CaseloadMonth,
     Enrolment,
@@ -229,12 +232,18 @@ def record_supervision(
     _require_open(enrolment)
     _require_in_programme(enrolment, held_on, "supervision date")
     require(0 < minutes <= 480, "Length must be between 1 and 480 minutes.")
+    themes = _text(themes, "Enter the themes discussed.")
+    same = just_created(
+        enrolment.supervision_sessions.filter(held_on=held_on, minutes=minutes, themes=themes), field="recorded_at"
+    )
+    if same:  # the same form sent twice: one session
+        return same
     session = SupervisionSession.objects.create(
         enrolment=enrolment,
         held_on=held_on,
         minutes=minutes,
         supervisor=supervisor,
-        themes=_text(themes, "Enter the themes discussed."),
+        themes=themes,
         recorded_by=by,
     )
     record_event(enrolment, "supervision_recorded", by=by, changes={"held_on": str(held_on), "minutes": minutes})
@@ -249,11 +258,18 @@ def record_protected_time(
     _require_open(enrolment)
     _require_in_programme(enrolment, week_starting, "week")
     require(Decimal("0") < hours <= Decimal("40"), "Hours must be more than 0 and at most 40.")
+    activity = _text(activity, "Enter what the time was used for.")
+    same = just_created(
+        enrolment.protected_time.filter(week_starting=week_starting, hours=hours, activity=activity),
+        field="recorded_at",
+    )
+    if same:
+        return same
     row = ProtectedTime.objects.create(
         enrolment=enrolment,
         week_starting=week_starting,
         hours=hours,
-        activity=_text(activity, "Enter what the time was used for."),
+        activity=activity,
         recorded_by=by,
     )
     record_event(enrolment, "protected_time_recorded", by=by, changes={"week": str(week_starting), "hours": str(hours)})
@@ -282,21 +298,55 @@ def record_caseload(
 
 @transaction.atomic
 def add_evidence(
-    *, enrolment: Enrolment, by: User, kind: str, title: str, occurred_on: datetime.date, text: str
+    *,
+    enrolment: Enrolment,
+    by: User,
+    kind: str,
+    title: str,
+    occurred_on: datetime.date,
+    text: str = "",
+    upload=None,
 ) -> Evidence:
+    """Words, a file (PDF, Office, JPG or PNG) or both. The file is checked whole, by its content, before anything
+    is written: a refusal leaves no row and no file. Evidence is never deleted."""
     enrolment = _lock(enrolment)
     require(enrolment.status != Enrolment.Status.WITHDRAWN, "This programme was withdrawn.")
     require(kind in Evidence.Kind.values, "Choose the kind of evidence.")
     _require_in_programme(enrolment, occurred_on, "date of the evidence")
-    evidence = Evidence.objects.create(
-        enrolment=enrolment,
-        kind=kind,
-        title=_text(title, "Enter a title."),
-        occurred_on=occurred_on,
-        text=_text(text, "Enter the evidence."),
-        added_by=by,
+    title = _text(title, "Enter a title.")
+    text = (text or "").strip()
+    require(bool(text) or upload is not None, "Enter the evidence or choose a file to upload.")
+    same = just_created(
+        enrolment.evidence.filter(
+            kind=kind,
+            title=title,
+            occurred_on=occurred_on,
+            text=text,
+            added_by=by,
+            original_name=upload.name[-255:] if upload is not None else "",
+        ),
+        field="added_at",
     )
-    record_event(enrolment, "evidence_added", by=by, changes={"kind": kind, "title": evidence.title})
+    if same:
+        return same
+    content = detected = None
+    if upload is not None:
+        try:
+            content, detected = evidence_files.check(upload)
+        except evidence_files.EvidenceFileRefused as exc:
+            raise ServiceError(str(exc)) from exc
+    evidence = Evidence(enrolment=enrolment, kind=kind, title=title, occurred_on=occurred_on, text=text, added_by=by)
+    changes = {"kind": kind, "title": title}
+    if content is not None:
+        extension = upload.name.rsplit(".", 1)[-1].lower()
+        evidence.original_name = upload.name[-255:]
+        evidence.detected_type = detected
+        evidence.size = len(content)
+        # A random stored name: the person's file name is kept for display only.
+        evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        changes["file"] = evidence.original_name
+    evidence.save()
+    record_event(enrolment, "evidence_added", by=by, changes=changes)
     return evidence
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.exports import streaming_csv_response
@@ -15,8 +17,8 @@ from accounts.jobs import start_job
 from accounts.models import Organisation
 from accounts.services import ServiceError
 
-from . import forms, funding, journey, schedule, selectors, services
-from .models import Enrolment, FundingClaim, due_date
+from . import evidence_files, forms, funding, journey, schedule, selectors, services
+from .models import Enrolment, Evidence, FundingClaim, due_date
 from .rules import coordinator_org_ids
 
 
@@ -56,6 +58,9 @@ COHORT_HEADER = [
     "Next supervision due",
     "Overdue",
     "Months above caseload",
+    "Protected time expected (hours)",
+    "Protected time recorded (hours)",
+    "Protected time shortfall (hours)",
 ]
 
 
@@ -79,6 +84,9 @@ def _cohort_csv_rows(rows):
             r.supervision.next_due.isoformat() if e.status == "active" else "",
             "; ".join(r.overdue),
             r.caseload_above,
+            str(r.protected.expected),
+            str(r.protected.recorded),
+            str(r.protected.shortfall) if r.protected.behind else "0",
         ]
 
 
@@ -97,6 +105,7 @@ def cohort(request):
         "open": sum(1 for r in rows if r.enrolment.is_open),
         "overdue": sum(1 for r in rows if r.overdue),
         "paused": sum(1 for r in rows if r.paused),
+        "protected_behind": sum(1 for r in rows if r.protected.behind),
         "moderation": sum(1 for r in rows if r.enrolment.status in ("awaiting_moderation", "awaiting_external")),
         "passed": sum(1 for r in rows if r.enrolment.status == "passed"),
         "failed": sum(1 for r in rows if r.enrolment.status == "failed"),
@@ -175,12 +184,7 @@ def enrol(request):
                         "The assessor is also the participant's line manager. The programme "
                         "expects an assessor independent of line management where possible.",
                     )
-                messages.success(
-                    request,
-                    f"{enrolment.participant_name} is enrolled on the "
-                    f"{enrolment.programme.short_name}, ending {enrolment.end_date:%-d %B %Y}.",
-                )
-                return redirect("training:enrolment", enrolment.pk)
+                return redirect("training:done", enrolment.pk, "enrolled")
     return render(
         request,
         "training/enrol.html",
@@ -220,6 +224,94 @@ def _record_context(request, enrolment: Enrolment) -> dict:
     }
 
 
+def _confirmation(e: Enrolment, step: str) -> dict | None:
+    """The GOV.UK confirmation panel after a final action: what is now true, and what happens next. Built from the
+    record as it stands, so a page reloaded later says the same or sends you back to the record."""
+    name, short = e.participant_name, e.programme.short_name
+    final = next((r for r in e.reviews.all() if r.is_final and r.returned_at is None), None)
+    if step == "enrolled" and e.is_open:
+        return {
+            "title": f"{name} is enrolled",
+            "body": f"{e.programme.name}, {e.start_date:%-d %B %Y} to {e.end_date:%-d %B %Y}",
+            "next": [
+                f"{e.supervisor.display_name} (supervisor) and {e.assessor.display_name} (assessor) can now see the "
+                "record, and are reminded a week before each supervision session and review falls due.",
+                "Record the learning agreement in the first weeks, then supervision, protected time and caseload "
+                "as they happen.",
+            ],
+        }
+    if step == "final-assessment" and final is not None and e.status == Enrolment.Status.AWAITING_MODERATION:
+        return {
+            "title": "Final assessment recorded",
+            "body": f"Recommendation: {final.get_recommendation_display().lower()}",
+            "next": [
+                f"{e.employer.name}'s early-career co-ordinators moderate the assessment: they confirm the "
+                "recommendation or return it to you with their reasons.",
+                f"If it is confirmed, the outcome is recorded and a pass is added to {name}'s register entry. "
+                "Some assessments are also sampled for external moderation, whose decision is final.",
+            ],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.PASSED:
+        return {
+            "title": f"{short} passed",
+            "body": f"{name} completed the {short} on {e.outcome_on:%-d %B %Y}",
+            "next": [
+                "The completion has been added to their entry on the register."
+                if e.annotation_added_on
+                else "The completion will be added to their entry on the register.",
+                "The year 2 and year 5 assessments that lead to expert practitioner status are now on their record.",
+            ]
+            if e.programme.later_milestones
+            else ["The completion has been added to their entry on the register."],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.FAILED:
+        return {
+            "title": "Outcome recorded: fail",
+            "body": f"{name} did not pass the {short}",
+            "next": ["Their employer talks to them about what happens next. The record and its reasons are kept."],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.AWAITING_EXTERNAL:
+        return {
+            "title": "Sent for external moderation",
+            "body": f"{name}'s final assessment was sampled",
+            "next": ["The regulator's external moderators make the final decision. The outcome follows theirs."],
+        }
+    if step == "moderated" and e.status == Enrolment.Status.ACTIVE and final is None:
+        return {
+            "title": "Returned to the assessor",
+            "body": f"{name}'s final assessment",
+            "next": [
+                f"{e.assessor.display_name} records the final assessment again, taking your reasons into account."
+            ],
+        }
+    if step == "withdrawn" and e.status == Enrolment.Status.WITHDRAWN:
+        return {
+            "title": f"{name} has left the {short}",
+            "body": f"Withdrawn on {e.outcome_on:%-d %B %Y}",
+            "next": ["The record is kept, with your reasons, and can still be seen by those who could see it before."],
+        }
+    if step == "later-assessment" and e.expert_annotation_added_on:
+        return {
+            "title": "Expert practitioner",
+            "body": f"{name} passed the year 2 and year 5 assessments",
+            "next": ["Expert practitioner status has been added to their entry on the register."],
+        }
+    return None
+
+
+@never_cache
+@login_required
+def done(request, pk, step):
+    e = _enrolment_or_404(request, pk)
+    e = selectors.enrolment_detail(e.pk)
+    panel = _confirmation(e, step)
+    if panel is None:
+        if e.participant_id == request.user.pk:
+            return redirect("training:my_programme")
+        return redirect("training:enrolment", e.pk)
+    return render(request, "training/done.html", {"e": e, "panel": panel, "page_title": panel["title"]})
+
+
 @login_required
 def enrolment(request, pk):
     e = _enrolment_or_404(request, pk)
@@ -239,10 +331,15 @@ def my_programme(request):
     return render(request, "training/enrolment.html", context)
 
 
-def _record_form(request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None):
+def _record_form(request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None, done=None):
+    """``done``, given the saved record, names the confirmation page to show instead of returning to the record
+    (for the final actions: enrolment, final assessment, moderation, withdrawal)."""
     e = _enrolment_or_404(request, pk, perm)
-    form = form_class(request.POST or None, **(form_kwargs(e) if form_kwargs else {}))
+    form = form_class(request.POST or None, request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid() and _attempt(form, lambda: call(e, form)) is not None:
+        step = done(Enrolment.objects.get(pk=e.pk)) if done else None
+        if step:
+            return redirect("training:done", e.pk, step)
         messages.success(request, success)
         return redirect(
             "training:my_programme" if e.participant_id == request.user.pk else "training:enrolment",
@@ -324,8 +421,34 @@ def evidence(request, pk):
         form_class=forms.EvidenceForm,
         title="Add evidence",
         success="Evidence added.",
-        call=lambda e, f: services.add_evidence(enrolment=e, by=request.user, **f.cleaned_data),
+        call=lambda e, f: services.add_evidence(
+            enrolment=e,
+            by=request.user,
+            kind=f.cleaned_data["kind"],
+            title=f.cleaned_data["title"],
+            occurred_on=f.cleaned_data["occurred_on"],
+            text=f.cleaned_data["text"],
+            upload=f.cleaned_data["file"],
+        ),
     )
+
+
+@never_cache
+@login_required
+def evidence_file(request, pk, evidence_pk):
+    """Only those who may see the record get the file; anyone else gets the same 404 as for no file at all."""
+    e = _enrolment_or_404(request, pk)
+    item = get_object_or_404(Evidence, pk=evidence_pk, enrolment=e)
+    if not item.file:
+        raise Http404
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=evidence_files.content_type(item.detected_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -366,6 +489,7 @@ def withdraw(request, pk):
         title="Withdraw from the programme",
         success="Withdrawn from the programme.",
         call=lambda e, f: services.withdraw(enrolment=e, by=request.user, reason=f.cleaned_data["reason"]),
+        done=lambda e: "withdrawn",
     )
 
 
@@ -380,6 +504,7 @@ def moderation(request, pk):
         success="Moderation decision recorded.",
         call=lambda e, f: services.moderate_internally(enrolment=e, by=request.user, **f.cleaned_data),
         extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
+        done=lambda e: "moderated",
     )
 
 
@@ -395,6 +520,7 @@ def external_moderation(request, pk):
         form_kwargs=lambda e: {"external": True},
         call=lambda e, f: services.moderate_externally(enrolment=e, by=request.user, **f.cleaned_data),
         extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
+        done=lambda e: "moderated",
     )
 
 
@@ -425,6 +551,13 @@ def review(request, pk, point):
             recommendation=f.cleaned_data.get("recommendation", ""),
         ),
         extra=lambda e: {"due_on": e.point_due_on(spec) if not later else None, "is_review": True},
+        done=lambda e: (
+            "final-assessment"
+            if spec.get("final")
+            else "later-assessment"
+            if later and e.expert_annotation_added_on
+            else None
+        ),
     )
 
 
@@ -446,8 +579,7 @@ def claims(request):
         if request.method == "POST" and form.is_valid():
             claim = _attempt(form, lambda: funding.create_claim(by=user, **form.cleaned_data))
             if claim:
-                messages.success(request, f"Claim made for £{claim.total:,.2f}.")
-                return redirect("training:claim", claim.pk)
+                return redirect(reverse("training:claim", args=[claim.pk]) + "?made=1")
     return render(
         request,
         "training/claims.html",
@@ -476,6 +608,7 @@ def claim(request, pk):
         {
             "claim": claim,
             "lines": funding.claim_lines(claim),
+            "made": request.GET.get("made") == "1" and claim.created_by_id == request.user.pk,
             "page_title": f"Funding claim {claim.pk}",
         },
     )

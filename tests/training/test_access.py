@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
 from tests.access import SIGNED_IN, AccessCase, check_access, parametrize_access
@@ -45,7 +46,22 @@ def world(role_users, regulator, time_machine, settings):
     claim = funding.create_claim(
         employer=employer, by=manager, period_start=datetime.date(2027, 4, 1), period_end=datetime.date(2028, 3, 31)
     )
-    return {"users": role_users, "e": active, "moderating": moderating, "external": external, "claim": claim}
+    evidence = services.add_evidence(
+        enrolment=active,
+        by=role_users[Role.SOCIAL_WORKER],
+        kind="family_feedback",
+        title="Letter",
+        occurred_on=datetime.date(2027, 10, 1),
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return {
+        "users": role_users,
+        "e": active,
+        "moderating": moderating,
+        "external": external,
+        "claim": claim,
+        "evidence": evidence,
+    }
 
 
 def e(w):
@@ -69,11 +85,13 @@ CASES = [
     AccessCase("funding claim CSV", lambda w: f"/early-career/funding/{w['claim'].pk}/csv/", {LM, *REG}),
     AccessCase("funding claim PDF", lambda w: f"/early-career/funding/{w['claim'].pk}/pdf/", {LM, *REG}, method="post"),
     AccessCase("record", lambda w: f"/early-career/{e(w)}/", RECORD),
+    AccessCase("confirmation", lambda w: f"/early-career/{e(w)}/done/enrolled/", RECORD),
     AccessCase("learning agreement", lambda w: f"/early-career/{e(w)}/learning-agreement/", {LM}),
     AccessCase("supervision", lambda w: f"/early-career/{e(w)}/supervision/", {LM}),
     AccessCase("protected time", lambda w: f"/early-career/{e(w)}/protected-time/", {LM}),
     AccessCase("caseload", lambda w: f"/early-career/{e(w)}/caseload/", {LM}),
     AccessCase("evidence", lambda w: f"/early-career/{e(w)}/evidence/", {Role.SOCIAL_WORKER, Role.ASSESSOR}),
+    AccessCase("evidence file", lambda w: f"/early-career/{e(w)}/evidence/{w['evidence'].pk}/file/", RECORD),
     AccessCase("pause", lambda w: f"/early-career/{e(w)}/pause/", {LM}),
     AccessCase("early completion", lambda w: f"/early-career/{e(w)}/early-completion/", {LM}),
     AccessCase("withdraw", lambda w: f"/early-career/{e(w)}/withdraw/", {LM}),
@@ -180,6 +198,12 @@ CASES = [
         allowed_status=(400,),
     ),
     AccessCase("API: journey", lambda w: "/api/v1/training/journey/", SIGNED_IN),
+    AccessCase("API: evidence items", lambda w: f"/api/v1/training/enrolments/{e(w)}/evidence-items/", RECORD),
+    AccessCase(
+        "API: evidence file",
+        lambda w: f"/api/v1/training/evidence/{w['evidence'].pk}/file/",
+        RECORD,
+    ),
 ]
 
 

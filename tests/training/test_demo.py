@@ -20,6 +20,8 @@ def test_seed_demo_adds_cohorts_at_different_points_and_is_idempotent(time_machi
         for r in selectors.cohort_rows(selectors._with_records(Enrolment.objects.all()))
     }
     assert rows["asye.overdue@example.com"].supervision.overdue
+    assert rows["asye.overdue@example.com"].protected.behind
+    assert not rows["asye.review@example.com"].protected.behind
     assert rows["asye.review@example.com"].next_point.state == "due_soon"
     assert not rows["asye.review@example.com"].overdue
     assert rows["asye.paused@example.com"].paused is not None

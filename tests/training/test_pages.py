@@ -1,6 +1,4 @@
 import datetime
-import sys
-import types
 
 import pytest
 
@@ -14,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _date(prefix, day):
-    return {f"{prefix}_day": day.day, f"{prefix}_month": day.month, f"{prefix}_year": day.year}
+    return {f"{prefix}-day": day.day, f"{prefix}-month": day.month, f"{prefix}-year": day.year}
 
 
 def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine):
@@ -22,7 +20,7 @@ def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine
     client.force_login(team["coordinator"])
     page = client.get("/early-career/enrol/")
     html = page.content.decode()
-    assert 'name="start_date_day"' in html and 'name="start_date_year"' in html
+    assert 'name="start_date-day"' in html and 'name="start_date-year"' in html
     assert "Sue Visor" in html and "Asha Sessor" in html
     data = {
         "programme": Enrolment._meta.get_field("programme").related_model.objects.get(code="asye").pk,
@@ -40,8 +38,11 @@ def test_enrol_page_uses_govuk_date_fields_and_enrols(client, team, time_machine
     assert not Enrolment.objects.exists()
     response = client.post("/early-career/enrol/", {**data, "confirm": "1"})
     enrolment = Enrolment.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/early-career/{enrolment.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/early-career/{enrolment.pk}/done/enrolled/"
     assert enrolment.start_date == START
+    panel = client.get(response["Location"]).content.decode()
+    assert "govuk-panel--confirmation" in panel and "Sam Okafor is enrolled" in panel
+    assert "6 September 2027 to 6 September 2028" in panel
 
 
 def test_enrol_refusal_is_shown_and_nothing_saved(client, team, time_machine):
@@ -69,12 +70,12 @@ def test_bad_date_names_the_field(client, enrolled, team):
     client.force_login(team["coordinator"])
     response = client.post(
         f"/early-career/{enrolled.pk}/supervision/",
-        {"held_on_day": "31", "held_on_month": "2", "held_on_year": "2027", "minutes": 60, "themes": "x"},
+        {"held_on-day": "31", "held_on-month": "2", "held_on-year": "2027", "minutes": 60, "themes": "x"},
     )
     assert "Date of supervision must be a real date" in response.content.decode()
     response = client.post(
         f"/early-career/{enrolled.pk}/supervision/",
-        {"held_on_day": "1", "held_on_month": "", "held_on_year": "2027", "minutes": 60, "themes": "x"},
+        {"held_on-day": "1", "held_on-month": "", "held_on-year": "2027", "minutes": 60, "themes": "x"},
     )
     assert "Date of supervision must include a month" in response.content.decode()
     response = client.post(
@@ -177,27 +178,69 @@ def test_early_career_starters_for_the_workforce_forecast(team, regulator, time_
     assert selectors.early_career_starters_fte(region_code="E12000009", year=2027) is None
 
 
+def _accreditation_selectors():
+    from accreditation import selectors as accreditation_selectors
+
+    return accreditation_selectors
+
+
 def test_journey_reads_register_annotations_without_accreditation_selector(client, enrolled, team, monkeypatch):
-    monkeypatch.setitem(sys.modules, "accreditation.selectors", types.ModuleType("accreditation.selectors"))
+    """Before ``pathway_summary_for`` lands (or if it is taken away), the levels come from the register."""
+    monkeypatch.delattr(_accreditation_selectors(), "pathway_summary_for", raising=False)
     client.force_login(team["participant"])
     html = client.get("/early-career/journey/").content.decode()
     assert "Registration" in html and "Early career: ASYE" in html
     assert "Approved Child and Family Practitioner" in html and "Expert practitioner" in html
+    steps = client.get("/api/v1/training/journey/").json()
+    assert next(s["source"] for s in steps if s["title"] == "Approved Child and Family Practitioner") == "register"
 
 
 def test_journey_uses_accreditation_pathway_summary_when_present(client, enrolled, team, monkeypatch):
-    fake = types.ModuleType("accreditation.selectors")
-    fake.pathway_summary_for = lambda user: [
-        {"level": "Practitioner level (from accreditation)", "status": "current", "detail": "Endorsed", "url": ""}
-    ]
-    monkeypatch.setitem(sys.modules, "accreditation.selectors", fake)
-    import accreditation
+    seen = []
 
-    monkeypatch.setattr(accreditation, "selectors", fake, raising=False)
+    def fake(user):
+        seen.append(user.pk)
+        return [
+            {
+                "level": "Practitioner level (from accreditation)",
+                "status": "in_progress",
+                "detail": "Endorsed",
+                "url": "",
+            },
+            {"level": "Supervisor level", "status": "not_started", "detail": "", "url": "javascript:alert(1)"},
+            {"level": "Leader level", "status": "passed", "detail": "", "url": "/accreditation/"},
+        ]
+
+    monkeypatch.setattr(_accreditation_selectors(), "pathway_summary_for", fake, raising=False)
     client.force_login(team["participant"])
     html = client.get("/early-career/journey/").content.decode()
-    assert "Practitioner level (from accreditation)" in html
-    assert "Accredited Practice Supervisor" not in html
+    assert seen == [team["participant"].pk]
+    assert "Practitioner level (from accreditation)" in html and "Endorsed" in html
+    assert "Accredited Practice Supervisor" not in html  # the register's fallback is not shown beside it
+    assert "javascript:" not in html and 'href="/accreditation/"' in html
+    steps = {s["title"]: s for s in client.get("/api/v1/training/journey/").json()}
+    assert steps["Practitioner level (from accreditation)"]["state"] == "current"
+    assert steps["Leader level"]["state"] == "done" and steps["Supervisor level"]["url"] == ""
+    assert steps["Supervisor level"]["source"] == "accreditation"
+
+
+def test_journey_falls_back_to_the_register_when_the_summary_is_empty(client, enrolled, team, monkeypatch):
+    monkeypatch.setattr(_accreditation_selectors(), "pathway_summary_for", lambda user: [], raising=False)
+    client.force_login(team["participant"])
+    assert "Approved Child and Family Practitioner" in client.get("/early-career/journey/").content.decode()
+
+
+def test_journey_shows_the_real_pathway_summary_once_accreditation_has_one(client, enrolled, team):
+    """Runs against ``accreditation.selectors.pathway_summary_for`` as soon as it is merged."""
+    summary_for = getattr(_accreditation_selectors(), "pathway_summary_for", None)
+    if summary_for is None:
+        pytest.skip("accreditation.selectors.pathway_summary_for is not merged yet")
+    levels = list(summary_for(team["participant"]))
+    client.force_login(team["participant"])
+    html = client.get("/early-career/journey/").content.decode()
+    assert "Early career: ASYE" in html
+    for level in levels:
+        assert str(level["level"]) in html
 
 
 def test_home_page_shows_next_task(client, enrolled, team):

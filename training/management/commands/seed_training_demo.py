@@ -137,12 +137,25 @@ class Command(BaseCommand):
                     cases=cases,
                     experienced_caseload=getattr(settings, "TRAINING_DEMO_CASELOAD", 16),
                 )
+
+        def protect(weeks):
+            for week in range(weeks):
+                services.record_protected_time(
+                    enrolment=e,
+                    by=e.supervisor,
+                    week_starting=e.start_date + datetime.timedelta(weeks=week),
+                    hours=e.programme.protected_hours_per_week,
+                    activity="Reading, reflective log and a practice workshop",
+                )
+
         if "overdue" in email:
             for d in (7, 14, 21, 28, 35, 40):
                 sup(e.start_date + datetime.timedelta(days=d))
+            protect(3)  # and short of protected time since
         elif "review" in email:
             for d in (7, 14, 21, 28, 35, 42, 56, 70, 84):
                 sup(min(today, e.start_date + datetime.timedelta(days=d)))
+            protect((today - e.start_date).days // 7)
         elif "paused" in email:
             for d in (7, 14, 21, 28, 35, 42, 56, 70, 84, 98, 112, 126, 138):
                 sup(e.start_date + datetime.timedelta(days=d))
