@@ -329,3 +329,37 @@ def test_the_data_dictionary_describes_every_file_and_column():
 
     document = (settings.BASE_DIR / "docs" / "transfer-format.md").read_text(encoding="utf-8")
     assert tables() in document, "regenerate the tables in docs/transfer-format.md from dictionary.tables()"
+
+
+AWKWARD = [
+    '{starts like JSON, "quoted", with a comma}',
+    "back\\slash and\ttab",
+    "carriage\r\nreturn and line\nfeed",
+    "control \x01 and \x1f, bell \x07",
+    "Ünïcödé — “curly” ‘quotes’ \u2028 line separator, emoji 🙂",
+    '""',
+    'ends with a quote"',
+    ",",
+    "",
+]
+
+
+def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tmp_path):
+    from django.db import connection
+
+    from regulation.models import Annotation
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY writer needs PostgreSQL; CI runs on it")
+    regulator, entry = populated["regulator"], populated["entries"][2]
+    for text in AWKWARD:  # ended annotations, so any number may sit on one entry
+        Annotation.objects.create(
+            entry=entry, kind="bia", starts_on=AS_AT, ends_on=AS_AT, note=text, end_reason=text, added_by=regulator
+        )
+    by_copy = bundle(tmp_path / "copy", engine="postgres", chunk_size=3)
+    by_python = bundle(tmp_path / "python", engine="python")
+    assert files_of(by_copy) == files_of(by_python)
+    lines = (by_copy / "annotations.jsonl").read_text(encoding="utf-8").split("\n")[:-1]  # U+2028 is not a line end
+    notes = [json.loads(line)["note"] for line in lines]
+    assert notes[-len(AWKWARD) :] == AWKWARD
+    assert verify_bundle(by_copy).ok
