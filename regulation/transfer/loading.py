@@ -1,0 +1,117 @@
+"""Loading a predecessor's bundle from the browser: the zip is uploaded and stored, a job checks it (nothing is
+loaded), the person sees what it holds and confirms, and a second job loads it all or nothing.
+
+Every check, refusal and load is an audit event on its job: who, when, which bundle (file name and SHA-256 of
+the zip) and what it held or what was wrong with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from accounts.jobs import JobContext, job_handler
+from accounts.models import Job
+from accounts.services import record_event
+
+from .format import MANIFEST, datasets
+from .importer import TransferRefused, import_bundle
+from .verify import verify_bundle
+
+IMPORT_KIND = "transfer_import"
+CHECK, LOAD = "check", "load"
+
+
+def upload_name(job_pk) -> str:
+    return f"transfers/imports/{job_pk}/bundle.zip"
+
+
+def sha256_of_upload(handle) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unpack(stored: str, into: Path) -> None:
+    """Only the bundle's own flat file names are taken out of the zip: nothing can be written elsewhere."""
+    allowed = {MANIFEST, *(name for ds in datasets() for name in ds.files())}
+    into.mkdir()
+    with default_storage.open(stored, "rb") as handle, zipfile.ZipFile(handle) as archive:
+        names = archive.namelist()
+        strangers = sorted(n for n in names if n not in allowed)
+        if strangers:
+            raise TransferRefused([f"The zip holds files that are not part of a bundle: {', '.join(strangers[:10])}."])
+        for name in names:
+            with archive.open(name) as source, open(into / name, "wb") as sink:
+                for block in iter(lambda s=source: s.read(1024 * 1024), b""):
+                    sink.write(block)
+
+
+def _bundle(job: Job) -> dict:
+    return {"filename": job.params.get("filename", ""), "sha256": job.params.get("sha256", "")}
+
+
+def _refused(job: Job, problems: list[str]) -> None:
+    record_event(
+        job,
+        "transfer_import_refused",
+        by=job.created_by,
+        reason=" ".join(problems)[:2000],
+        changes={**_bundle(job), "stage": job.params.get("stage"), "problems": problems[:200]},
+    )
+
+
+@job_handler(IMPORT_KIND)
+def check_or_load(context: JobContext) -> None:
+    job = context.job
+    context.progress(5, "Unpacking the bundle")
+    with tempfile.TemporaryDirectory(prefix="transfer-import-") as work:
+        directory = Path(work) / "bundle"
+        try:
+            _unpack(upload_name(job.params["upload"]), directory)
+        except zipfile.BadZipFile as exc:
+            _refused(job, ["The file is not a zip that can be read."])
+            raise TransferRefused(["The file is not a zip that can be read."]) from exc
+        except TransferRefused as exc:
+            _refused(job, exc.problems)
+            raise
+        if job.params["stage"] == CHECK:
+            context.progress(20, "Checking every file and row")
+            report = verify_bundle(directory)
+            if not report.ok:
+                _refused(job, report.problems)
+                raise TransferRefused(report.problems)
+            manifest = report.manifest or {}
+            summary = {
+                "rows": report.rows,
+                "kind": manifest.get("kind"),
+                "as_at": manifest.get("as_at"),
+                "created_at": manifest.get("created_at"),
+                "producer": manifest.get("producer"),
+                "schema_version": manifest.get("schema_version"),
+            }
+            Job.objects.filter(pk=job.pk).update(params={**job.params, "checked": summary})
+            record_event(job, "transfer_import_checked", by=job.created_by, changes={**_bundle(job), **summary})
+            context.progress(100, "The bundle is sound")
+            return
+        names = [ds.name for ds in datasets()]
+
+        def progress(name: str, count: int) -> None:
+            context.progress(10 + 89 * (names.index(name) + 1) // len(names), f"Loaded {name.replace('_', ' ')}")
+
+        context.progress(10, "Checking and loading")
+        try:
+            with transaction.atomic():
+                loaded = import_bundle(directory, progress=progress)
+                record_event(job, "transfer_imported", by=job.created_by, changes={**_bundle(job), "loaded": loaded})
+        except TransferRefused as exc:
+            _refused(job, exc.problems)
+            raise
+        Job.objects.filter(pk=job.pk).update(params={**job.params, "loaded": loaded})
+        context.progress(100, "The bundle was loaded")
