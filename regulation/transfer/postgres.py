@@ -23,20 +23,8 @@ _DATETIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
 _DATE = "to_char({}, 'YYYY-MM-DD')"
 
 
-def _csv_cell(type_: str, ref: str) -> str:
-    if type_ == DATETIME:
-        return _DATETIME.format(ref)
-    if type_ == DATE:
-        return _DATE.format(ref)
-    if type_ == BOOLEAN:
-        return f"CASE WHEN {ref} THEN 'true' WHEN NOT {ref} THEN 'false' END"
-    if type_ == INTEGER:
-        return ref
-    # COPY writes a non-null empty text as "" (to tell it from null); the bundle writes both as an empty cell.
-    return f"NULLIF({ref}::text, '')"
-
-
-def _json_value(type_: str, ref: str) -> str:
+def _value(type_: str, ref: str) -> str:
+    """A column's JSON value: dates and datetimes as text, once; numbers and booleans as they are."""
     if type_ == DATETIME:
         return _DATETIME.format(ref)
     if type_ == DATE:
@@ -46,19 +34,29 @@ def _json_value(type_: str, ref: str) -> str:
     return f"{ref}::text"
 
 
+def _cell(type_: str, ref: str) -> str:
+    """The same value as a CSV cell."""
+    if type_ == BOOLEAN:
+        return f"CASE WHEN {ref} THEN 'true' WHEN NOT {ref} THEN 'false' END"
+    if type_ in (INTEGER, DATE, DATETIME):
+        return ref
+    # COPY writes a non-null empty text as "" (to tell it from null); the bundle writes both as an empty cell.
+    return f"NULLIF({ref}, '')"
+
+
 def copy_sql(ds: Dataset, since=None) -> str:
-    """The COPY statement for one dataset: the exporter's own SELECT (ORM, in id order), formatted by SQL."""
+    """The COPY statement for one dataset: the exporter's own SELECT (ORM, in id order) as ``t``, each value
+    formatted once as ``f`` (whose row is the JSON object), and the CSV cells taken from ``f``."""
     sql, params = ds.queryset(since).query.sql_with_params()
     with connection.cursor() as cursor:
         inner = cursor.mogrify(sql, params)
     inner = inner.decode() if isinstance(inner, bytes) else inner
-    refs = [f"t.c{i}" for i in range(len(ds.columns))]
     aliases = ", ".join(f"c{i}" for i in range(len(ds.columns)))
-    cells = ", ".join(_csv_cell(c.type, ref) for c, ref in zip(ds.columns, refs, strict=True))
-    values = ", ".join(f'{_json_value(c.type, ref)} AS "{c.name}"' for c, ref in zip(ds.columns, refs, strict=True))
+    values = ", ".join(f'{_value(c.type, f"t.c{i}")} AS "{c.name}"' for i, c in enumerate(ds.columns))
+    cells = ", ".join(_cell(c.type, f'f."{c.name}"') for c in ds.columns)
     return (
-        f"COPY (SELECT {cells}, row_to_json(j)::text FROM ({inner}) AS t({aliases}) "
-        f"CROSS JOIN LATERAL (SELECT {values}) AS j) TO STDOUT WITH (FORMAT csv)"
+        f"COPY (SELECT {cells}, row_to_json(f)::text FROM (SELECT {values} FROM ({inner}) AS t({aliases})) AS f) "
+        "TO STDOUT WITH (FORMAT csv)"
     )
 
 
