@@ -115,3 +115,46 @@ def check_or_load(context: JobContext) -> None:
             raise
         Job.objects.filter(pk=job.pk).update(params={**job.params, "loaded": loaded})
         context.progress(100, "The bundle was loaded")
+
+
+def import_from_command_line(directory, *, by) -> dict[str, int]:
+    """``import_transfer DIR --by EMAIL``: the same load, recorded as a finished load job with its audit event
+    (who, when, which bundle: the directory and its manifest's SHA-256, and the counts), or its refusal."""
+    from django.utils import timezone
+
+    from .verify import sha256_of
+
+    directory = Path(directory)
+    manifest = directory / MANIFEST
+    params = {
+        "stage": LOAD,
+        "filename": str(directory),
+        "sha256": sha256_of(manifest) if manifest.is_file() else "",
+        "source": "command line",
+    }
+    now = timezone.now()
+    job = Job(
+        kind=IMPORT_KIND,
+        title=f"Load {directory.name} (command line)",
+        created_by=by,
+        params=params,
+        attempts=1,
+        started_at=now,
+        dispatched_at=now,
+    )
+    try:
+        with transaction.atomic():
+            loaded = import_bundle(directory)
+            job.status, job.progress, job.finished_at = Job.Status.SUCCEEDED, 100, timezone.now()
+            job.params = {**params, "loaded": loaded}
+            job.message = "The bundle was loaded"
+            job.save()
+            record_event(job, "transfer_imported", by=by, changes={**_bundle(job), "loaded": loaded})
+    except TransferRefused as exc:
+        job.pk = None
+        job.status, job.finished_at, job.error = Job.Status.FAILED, timezone.now(), str(exc)[:5000]
+        job.params = params
+        job.save()
+        _refused(job, exc.problems)
+        raise
+    return loaded

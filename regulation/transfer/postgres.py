@@ -23,12 +23,13 @@ _DATETIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
 _DATE = "to_char({}, 'YYYY-MM-DD')"
 
 
-def _value(type_: str, ref: str) -> str:
-    """A column's JSON value: dates and datetimes as text, once; numbers and booleans as they are."""
+def _value(type_: str, ref: str, iso_dates: bool = False) -> str:
+    """A column's JSON value: dates and datetimes as text, once; numbers and booleans as they are. A date's own
+    text is YYYY-MM-DD when the session's DateStyle is ISO (PostgreSQL's default), and about twice as fast."""
     if type_ == DATETIME:
         return _DATETIME.format(ref)
     if type_ == DATE:
-        return _DATE.format(ref)
+        return f"{ref}::text" if iso_dates else _DATE.format(ref)
     if type_ in (BOOLEAN, INTEGER):
         return ref
     return f"{ref}::text"
@@ -50,9 +51,11 @@ def copy_sql(ds: Dataset, since=None) -> str:
     sql, params = ds.queryset(since).query.sql_with_params()
     with connection.cursor() as cursor:
         inner = cursor.mogrify(sql, params)
+        cursor.execute("SHOW datestyle")
+        iso_dates = cursor.fetchone()[0].upper().startswith("ISO")
     inner = inner.decode() if isinstance(inner, bytes) else inner
     aliases = ", ".join(f"c{i}" for i in range(len(ds.columns)))
-    values = ", ".join(f'{_value(c.type, f"t.c{i}")} AS "{c.name}"' for i, c in enumerate(ds.columns))
+    values = ", ".join(f'{_value(c.type, f"t.c{i}", iso_dates)} AS "{c.name}"' for i, c in enumerate(ds.columns))
     cells = ", ".join(_cell(c.type, f'f."{c.name}"') for c in ds.columns)
     return (
         f"COPY (SELECT {cells}, row_to_json(f)::text FROM (SELECT {values} FROM ({inner}) AS t({aliases})) AS f) "

@@ -316,9 +316,21 @@ def test_the_commands(populated, tmp_path, capsys):
     with pytest.raises(CommandError, match="already exists"):
         call_command("export_transfer", "--out", str(out))
     empty_the_database()
-    call_command("import_transfer", str(out))
+    with pytest.raises(CommandError, match="not a regulator staff account"):
+        call_command("import_transfer", str(out), "--by", "nobody@example.com")
+    from accounts.models import AuditEvent, Role
+    from tests.factories import OrganisationFactory, make_user
+
+    operator = make_user(Role.REGULATOR_STAFF, organisation=OrganisationFactory(id=9999), email="op@successor.example")
+    call_command("import_transfer", str(out), "--by", "op@successor.example")
     printed = capsys.readouterr().out
     assert "register: 4 rows loaded" in printed and "The bundle was loaded." in printed
+    event = AuditEvent.objects.get(action="transfer_imported")
+    assert event.actor == operator and event.changes["loaded"]["register"] == 4
+    assert event.changes["sha256"] == hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
+    with pytest.raises(CommandError, match="Nothing was loaded"):  # not empty any more: refused, and audited
+        call_command("import_transfer", str(out), "--by", "op@successor.example", stderr=open(tmp_path / "e", "w"))  # noqa: SIM115
+    assert "already holds register entries" in AuditEvent.objects.get(action="transfer_import_refused").reason
     shutil.rmtree(out)
 
 
@@ -359,6 +371,14 @@ def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tm
     by_copy = bundle(tmp_path / "copy", engine="postgres", chunk_size=3)
     by_python = bundle(tmp_path / "python", engine="python")
     assert files_of(by_copy) == files_of(by_python)
+    # A session whose dates are not written the ISO way still gets ISO dates (to_char instead of date::text).
+    with connection.cursor() as cursor:
+        cursor.execute("SET datestyle TO 'SQL, DMY'")
+    try:
+        assert files_of(bundle(tmp_path / "sql-datestyle", engine="postgres")) == files_of(by_python)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET datestyle TO 'ISO, MDY'")
     lines = (by_copy / "annotations.jsonl").read_text(encoding="utf-8").split("\n")[:-1]  # U+2028 is not a line end
     notes = [json.loads(line)["note"] for line in lines]
     assert notes[-len(AWKWARD) :] == AWKWARD
