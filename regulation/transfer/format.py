@@ -73,11 +73,6 @@ class Dataset:
         return apps.get_model(self.model_label)
 
     @property
-    def label(self) -> str:
-        """Words for people: "register entries", "accreditation candidates"."""
-        return self.name.replace("_", " ")
-
-    @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 

@@ -22,20 +22,27 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def background_worker(monkeypatch):
     """Runs each job a moment after it is handed over, in its own thread, as a worker would, so the page
-    really waits. The thread shares the test database's connection (SQLite in memory)."""
+    really waits."""
     threads = []
 
     def dispatch(job_id):
-        shared = connections["default"]
-        shared.inc_thread_sharing()
+        # Dispatch runs in the live server's thread, whose connection goes on serving requests: on PostgreSQL the
+        # worker opens its own, as a real one would; only SQLite in memory needs the one database shared.
+        shared = connections["default"] if connections["default"].vendor == "sqlite" else None
+        if shared is not None:
+            shared.inc_thread_sharing()
 
         def work():
-            connections["default"] = shared
+            if shared is not None:
+                connections["default"] = shared
             try:
                 time.sleep(3)
                 platform_jobs.run(str(job_id))
             finally:
-                shared.dec_thread_sharing()
+                if shared is not None:
+                    shared.dec_thread_sharing()
+                else:
+                    connections["default"].close()
 
         thread = threading.Thread(target=work, daemon=True)
         thread.start()
