@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.jobs import status_payload
 from accounts.services import ServiceError
+from accounts.uploads import refuse_oversized_uploads
 
 from . import selectors, services
 from .forms import ExportForm, ImportForm
@@ -98,6 +99,7 @@ def manifest(request, pk):
 
 
 @login_required
+@refuse_oversized_uploads
 def load_start(request):
     _regulator(request)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()

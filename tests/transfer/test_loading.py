@@ -139,3 +139,10 @@ def test_the_upload_form_names_what_is_wrong(successor, client):
     response = client.post("/register/transfer/load/", {"bundle": SimpleUploadedFile("bundle.csv", b"a,b")})
     assert "The selected file must be a .zip" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_a_bundle_over_the_upload_limit_gets_a_clear_answer_and_nothing_starts(successor, client, settings):
+    settings.MAX_UPLOAD_SIZE = 1024
+    response = client.post("/register/transfer/load/", {"bundle": SimpleUploadedFile("big.zip", b"x" * 4096)})
+    assert response.status_code == 413
+    assert not Job.objects.exists()
