@@ -8,9 +8,11 @@ PostgreSQL only (COPY is the baseline). The database is emptied and filled with 
 status history (generate_transfer_data), cases scaled with the register.
 
 Prints, for each size: rows exported, the export's time and rows/s (it writes every row twice, CSV and JSON
-Lines, hashing both), the time of `COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to
-the end, their ratio (goal ≥ 0.5×), and the export's peak Python memory (tracemalloc) with its ratio between the
-two sizes (goal: no growth, about 1.0×).
+Lines, hashing both; on PostgreSQL one COPY per dataset formats both), the portable writer's time (each value
+formatted in Python, as on SQLite) for comparison, the time of
+`COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to the end, their ratio (goal
+≥ 0.5×), and the export's peak Python memory (tracemalloc) with its ratio between the two sizes (goal: no
+growth, about 1.0×).
 """
 
 import argparse
@@ -63,12 +65,12 @@ class _Counter:
         return len(data)
 
 
-def export_once(trace: bool) -> tuple[int, float, int]:
+def export_once(trace: bool, engine: str = "auto") -> tuple[int, float, int]:
     with tempfile.TemporaryDirectory() as work:
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        manifest = write_bundle(Path(work) / "bundle")
+        manifest = write_bundle(Path(work) / "bundle", engine=engine)
         elapsed = time.perf_counter() - started
         peak = 0
         if trace:
@@ -87,8 +89,10 @@ def measure(label: str) -> dict:
     rows, export_s, _ = best(lambda: export_once(False))
     _, copy_s = min((copy_all() for _ in range(3)), key=lambda r: r[1])
     _, _, peak = export_once(True)
+    _, python_s, _ = export_once(False, engine="python")
     print(
         f"{label}: {rows:,} rows. Export {export_s:.2f} s ({rows / export_s:,.0f} rows/s, CSV + JSONL + SHA-256); "
+        f"portable (Python-formatted, the SQLite path) writer {python_s:.2f} s, ratio {copy_s / python_s:.2f}×; "
         f"COPY of the same rows {copy_s:.2f} s ({rows / copy_s:,.0f} rows/s); "
         f"export/COPY throughput ratio {copy_s / export_s:.2f}× (goal ≥ 0.5×); "
         f"peak memory {peak / 1024 / 1024:.1f} MiB"

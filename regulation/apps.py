@@ -11,4 +11,5 @@ class RegulationConfig(AppConfig):
         from .courses import rules as course_rules  # noqa: F401
         from .courses import tasks as course_tasks  # noqa: F401
         from .transfer import jobs as transfer_jobs  # noqa: F401
+        from .transfer import loading as transfer_loading  # noqa: F401
         from .transfer import rules as transfer_rules  # noqa: F401

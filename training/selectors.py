@@ -286,3 +286,82 @@ def early_career_starters_fte(*, region_code: str, year: int) -> Decimal | None:
     if not result["any"]:
         return None
     return result["fte"] or Decimal("0")
+
+
+# --- Regulator transfer bundle ---------------------------------------------------------------------------------
+
+
+def programme_ids(codes: set[str]) -> dict[str, int]:
+    """This service's programmes for the codes in a transfer bundle."""
+    return dict(Programme.objects.filter(code__in=codes).values_list("code", "pk"))
+
+
+def transfer_datasets() -> list:
+    """Early-career enrolments and their outcomes in a regulator transfer bundle (found by regulation.transfer).
+    Adding a dataset is one more ``Dataset`` here, then regenerating docs/transfer-format.md."""
+    from regulation.transfer.format import (
+        BOOLEAN,
+        DATE,
+        DATETIME,
+        DECIMAL,
+        INTEGER,
+        TEXT,
+        Dataset,
+        column,
+        id_column,
+        user_column,
+    )
+
+    C = column
+    return [
+        Dataset(
+            "early_career_enrolments",
+            "training.Enrolment",
+            "Each newly qualified social worker's enrolment on an early-career programme (ASYE, the early career "
+            "programme), with its status and outcome.",
+            (
+                id_column("enrolment"),
+                C(
+                    "programme",
+                    "programme__code",
+                    TEXT,
+                    "The programme's code.",
+                    field="programme_id",
+                    resolve=programme_ids,
+                ),
+                user_column("participant", "participant__email", "Email of the social worker.", nullable=False),
+                C("registration_number", "registration_number", TEXT, "Registration number at enrolment."),
+                C("participant_name", "participant_name", TEXT, "Name at enrolment."),
+                C("qualified_on", "qualified_on", DATE, "Date of qualification."),
+                C("employer_id", "employer_id", INTEGER, "Employer (organisations.csv).", refers_to="organisations"),
+                C("cohort", "cohort", TEXT, "Cohort."),
+                C("team", "team", TEXT, "Team."),
+                C("fte", "fte", DECIMAL, "Full-time equivalent, such as 1.00 or 0.60."),
+                C("start_date", "start_date", DATE, "Start."),
+                C("planned_end_date", "planned_end_date", DATE, "End from the programme length and FTE."),
+                C("end_date", "end_date", DATE, "End after pauses and extensions."),
+                user_column("supervisor", "supervisor__email", "Supervisor.", nullable=False),
+                user_column("assessor", "assessor__email", "Assessor.", nullable=False),
+                user_column("line_manager", "line_manager__email", "Line manager."),
+                C("assessor_is_line_manager", "assessor_is_line_manager", BOOLEAN, "Assessor is the line manager."),
+                C("status", "status", TEXT, "Status now.", choices=tuple(Enrolment.Status.values)),
+                C("outcome_on", "outcome_on", DATE, "When it was passed, failed or withdrawn.", nullable=True),
+                C("sampled_for_external", "sampled_for_external", BOOLEAN, "Sampled for external moderation."),
+                C("early_completion_reason", "early_completion_reason", TEXT, "Why it completed early."),
+                user_column("early_completion_approved_by", "early_completion_approved_by__email", "Who approved it."),
+                C("withdrawn_reason", "withdrawn_reason", TEXT, "Why withdrawn."),
+                C("annotation_added_on", "annotation_added_on", DATE, "Register annotation added.", nullable=True),
+                C(
+                    "expert_annotation_added_on",
+                    "expert_annotation_added_on",
+                    DATE,
+                    "Expert annotation added.",
+                    nullable=True,
+                ),
+                user_column("created_by", "created_by__email", "Who enrolled them.", nullable=False),
+                C("created_at", "created_at", DATETIME, "When enrolled."),
+            ),
+            since_fields=("created_at", "start_date", "outcome_on"),
+            rows=lambda: Enrolment.objects.all(),
+        ),
+    ]

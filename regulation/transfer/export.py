@@ -1,8 +1,10 @@
 """Writing a transfer bundle: every dataset as CSV and JSON Lines, then manifest.json, published at once.
 
-Rows are read in primary-key order in chunks (a server-side cursor on PostgreSQL) and written as they come,
-so memory does not grow with the register. The bundle is built in a hidden sibling directory and renamed into
-place only when the manifest, written last, is complete: nobody ever sees half a bundle.
+Rows are read in primary-key order and written as they come, in chunks, so memory does not grow with the
+register. On PostgreSQL the database formats the rows itself (``postgres.py``: one COPY per dataset gives both
+files' bytes); elsewhere (SQLite, the embedded default) Python formats each value. Both write the same bytes.
+The bundle is built in a hidden sibling directory and renamed into place only when the manifest, written last,
+is complete: nobody ever sees half a bundle.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db import connection
 from django.utils import timezone
 
 from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, converter, datasets, json_to_csv
+from .postgres import copy_rows
 
 CHUNK_SIZE = 2000
 # One encoder for every row (json.dumps with options builds a new one per call).
@@ -47,30 +51,23 @@ class _HashingFile:
         return self.digest.hexdigest()
 
 
-def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_rows: Callable[[int], None]) -> dict:
+def _write_dataset(
+    directory: Path, ds: Dataset, since, *, chunk_size: int, on_rows: Callable[[int], None], engine: str = "auto"
+) -> dict:
     csv_out = _HashingFile(directory / f"{ds.name}.csv")
     jsonl_out = _HashingFile(directory / f"{ds.name}.jsonl")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ds.column_names)
-    converters = [converter(column) for column in ds.columns]
-    names = ds.column_names
-    encode = _JSON.encode
-    rows = pending = 0
-    json_lines: list[str] = []
+    csv_out.write((",".join(ds.column_names) + "\r\n").encode())
+
+    def write(csv_bytes: bytes, jsonl_bytes: bytes, rows: int) -> None:
+        csv_out.write(csv_bytes)
+        jsonl_out.write(jsonl_bytes)
+        on_rows(rows)
+
     try:
-        for record in ds.queryset(since).iterator(chunk_size=chunk_size):
-            values = [convert(value) for convert, value in zip(converters, record, strict=True)]
-            writer.writerow([json_to_csv(v) for v in values])
-            json_lines.append(encode(dict(zip(names, values, strict=True))))
-            rows += 1
-            pending += 1
-            if pending == chunk_size:
-                _flush(buffer, json_lines, csv_out, jsonl_out)
-                on_rows(pending)
-                pending = 0
-        _flush(buffer, json_lines, csv_out, jsonl_out)
-        on_rows(pending)
+        if _engine(engine) == "postgres":
+            rows = copy_rows(ds, since, chunk_size=chunk_size, write=write)
+        else:
+            rows = _write_rows(ds, since, chunk_size=chunk_size, write=write)
     finally:
         csv_sum, jsonl_sum = csv_out.close(), jsonl_out.close()
     return {
@@ -79,13 +76,42 @@ def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_r
     }
 
 
-def _flush(buffer: io.StringIO, json_lines: list[str], csv_out: _HashingFile, jsonl_out: _HashingFile) -> None:
-    csv_out.write(buffer.getvalue().encode())
+def _engine(engine: str) -> str:
+    """``postgres`` (COPY writes the files' bytes) on PostgreSQL, ``python`` (the portable writer) elsewhere."""
+    if engine == "auto":
+        return "postgres" if connection.vendor == "postgresql" else "python"
+    return engine
+
+
+def _write_rows(ds: Dataset, since, *, chunk_size: int, write: Callable[[bytes, bytes, int], None]) -> int:
+    """The portable writer: each value formatted in Python. The reference for the format's bytes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    converters = [converter(column) for column in ds.columns]
+    names = ds.column_names
+    encode = _JSON.encode
+    rows = pending = 0
+    json_lines: list[str] = []
+    for record in ds.queryset(since).iterator(chunk_size=chunk_size):
+        values = [convert(value) for convert, value in zip(converters, record, strict=True)]
+        writer.writerow([json_to_csv(v) for v in values])
+        json_lines.append(encode(dict(zip(names, values, strict=True))))
+        rows += 1
+        pending += 1
+        if pending == chunk_size:
+            _flush(buffer, json_lines, write, pending)
+            pending = 0
+    _flush(buffer, json_lines, write, pending)
+    return rows
+
+
+def _flush(buffer: io.StringIO, json_lines: list[str], write, rows: int) -> None:
+    csv_bytes = buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
-    if json_lines:
-        jsonl_out.write(("\n".join(json_lines) + "\n").encode())
-        json_lines.clear()
+    jsonl_bytes = ("\n".join(json_lines) + "\n").encode() if json_lines else b""
+    json_lines.clear()
+    write(csv_bytes, jsonl_bytes, rows)
 
 
 def count_rows(since: datetime.date | None = None) -> int:
@@ -100,6 +126,7 @@ def write_bundle(
     created_at: datetime.datetime | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    engine: str = "auto",
 ) -> dict:
     """Write the bundle to ``out`` (which must not exist yet) and return its manifest."""
     out = Path(out)
@@ -121,7 +148,14 @@ def write_bundle(
         files: dict[str, dict] = {}
         for ds in datasets():
             files.update(
-                _write_dataset(partial, ds, since, chunk_size=chunk_size, on_rows=lambda n, d=ds.name: on_rows(n, d))
+                _write_dataset(
+                    partial,
+                    ds,
+                    since,
+                    chunk_size=chunk_size,
+                    on_rows=lambda n, d=ds.name: on_rows(n, d),
+                    engine=engine,
+                )
             )
         manifest = {
             "schema_version": SCHEMA_VERSION,

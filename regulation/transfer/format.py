@@ -1,7 +1,11 @@
 """The transfer bundle's format: the datasets, their columns and how each value is written and read.
 
-Every dataset declares its columns here, so the format is one versioned, documented list
-(``docs/transfer-format.md`` describes the same columns). Changing a column changes SCHEMA_VERSION.
+The register's, cases' and courses' datasets are declared here; another app adds its own by defining
+``transfer_datasets()`` in its ``selectors`` (found by ``datasets()``, in INSTALLED_APPS order), returning
+``Dataset`` declarations whose rows come from that app's own queryset (``rows``) and whose lookups of that app's
+reference data go through that app's own functions (``Column.resolve``): this package never reads another
+app's tables itself. So the format is one versioned, documented list (``docs/transfer-format.md`` is generated
+from the same declarations). Changing a column or adding a dataset changes SCHEMA_VERSION.
 Datasets are listed in the order they load: a row only refers to rows of datasets above it.
 """
 
@@ -9,12 +13,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import field as _field
 
 from django.db.models import Q
 
-SCHEMA_VERSION = "1"
-KNOWN_SCHEMA_VERSIONS = frozenset({"1"})
+SCHEMA_VERSION = "2"  # 2: accreditation and early-career datasets
+KNOWN_SCHEMA_VERSIONS = frozenset({"2"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")
@@ -34,6 +40,11 @@ class Column:
     nullable: bool = False
     field: str = ""  # the model attribute written on import (defaults to the column name)
     choices: tuple[str, ...] = ()
+    # Another dataset whose ids this column holds (checked by verify).
+    refers_to: str = ""
+    # For a key of the owning app's reference data (a programme's code): maps the bundle's keys to this
+    # service's ids on import, through that app's selectors; a key it does not return is refused.
+    resolve: Callable[[set], dict] | None = _field(default=None, compare=False)
 
     @property
     def target(self) -> str:
@@ -52,6 +63,8 @@ class Dataset:
     since_related: tuple[tuple[str, str, str], ...] = ()
     always_full: bool = False
     extra: dict = field(default_factory=dict)
+    # The owning app's queryset of every row (its selector); the register's own datasets use the model's manager.
+    rows: Callable | None = field(default=None, compare=False)
 
     @property
     def model(self):
@@ -70,7 +83,7 @@ class Dataset:
         from django.apps import apps
         from django.utils import timezone
 
-        qs = self.model._default_manager.all()
+        qs = self.rows() if self.rows else self.model._default_manager.all()
         if since is not None and not self.always_full:
             start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), datetime.UTC)
             changed = Q()
@@ -107,12 +120,33 @@ def _entry(description: str = "The social worker's registration number (see regi
     return C("registration_number", "entry__registration_number", ENTRY_REF, description, field="entry_id")
 
 
+# For other apps' declarations (``<app>.selectors.transfer_datasets``).
+column, id_column, user_column = C, _id, _user
+
+
 def datasets() -> tuple[Dataset, ...]:
-    """Built on first use, after the apps are loaded (choices come from the models)."""
+    """Built on first use, after the apps are loaded (choices come from the models): the register's own, then
+    each other app's ``selectors.transfer_datasets()``."""
     global _DATASETS
     if _DATASETS is None:
-        _DATASETS = _build()
+        _DATASETS = (*_build(), *_declared_by_apps())
     return _DATASETS
+
+
+def _declared_by_apps() -> list[Dataset]:
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    found: list[Dataset] = []
+    for config in apps.get_app_configs():
+        if config.name == "regulation" or importlib.util.find_spec(f"{config.name}.selectors") is None:
+            continue
+        declare = getattr(importlib.import_module(f"{config.name}.selectors"), "transfer_datasets", None)
+        if declare is not None:
+            found.extend(declare())
+    return found
 
 
 _DATASETS: tuple[Dataset, ...] | None = None

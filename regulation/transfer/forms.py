@@ -27,3 +27,17 @@ class ExportForm(forms.Form):
         if cleaned.get("kind") == "full":
             cleaned["since"] = None
         return cleaned
+
+
+class ImportForm(forms.Form):
+    bundle = forms.FileField(
+        label="Transfer bundle",
+        help_text="The zip your predecessor sent: its files and manifest.json.",
+        error_messages={"required": "Select the transfer bundle (a .zip file)"},
+    )
+
+    def clean_bundle(self):
+        upload = self.cleaned_data["bundle"]
+        if not upload.name.lower().endswith(".zip"):
+            raise forms.ValidationError("The selected file must be a .zip")
+        return upload

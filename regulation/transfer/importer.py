@@ -42,12 +42,35 @@ def _not_empty_target() -> list[str]:
     for ds in datasets():
         if ds.name in ("regions", "organisations"):
             continue
-        if ds.model._default_manager.exists():
+        if ds.queryset().exists():
             problems.append(
                 f"This service already holds {ds.model._meta.verbose_name_plural}: a transfer loads into an empty "
                 "register only."
             )
     return problems
+
+
+def _resolved(directory: Path) -> dict[tuple[str, str], dict]:
+    """Keys of other apps' reference data (a programme's code) mapped to this service's ids by those apps."""
+    found: dict[tuple[str, str], dict] = {}
+    for ds in datasets():
+        columns = [c for c in ds.columns if c.resolve]
+        if not columns:
+            continue
+        values: dict[str, set] = {c.name: set() for c in columns}
+        for row in _rows(directory, ds):
+            for c in columns:
+                if row[c.name] is not None:
+                    values[c.name].add(row[c.name])
+        for c in columns:
+            mapping = c.resolve(values[c.name])
+            unknown = sorted(values[c.name] - set(mapping))
+            if unknown:
+                raise TransferRefused(
+                    [f"{ds.name}.jsonl: {c.name} {', '.join(map(str, unknown))} is not known to this service."]
+                )
+            found[(ds.name, c.name)] = mapping
+    return found
 
 
 def import_bundle(directory, *, progress=None) -> dict[str, int]:
@@ -82,6 +105,7 @@ def _users(directory: Path) -> dict[str, int]:
 
 def _load(directory: Path, progress) -> dict[str, int]:
     users = _users(directory)
+    resolved = _resolved(directory)
     regions = dict(Region.objects.values_list("code", "pk"))
     entries: dict[str, int] = {}
     loaded: dict[str, int] = {}
@@ -94,6 +118,8 @@ def _load(directory: Path, progress) -> dict[str, int]:
                 value = row[column.name]
                 if column.type == USER_REF:
                     value = users[value] if value else None
+                elif column.resolve:
+                    value = resolved[(ds.name, column.name)][value] if value is not None else None
                 elif column.type == ENTRY_REF:
                     value = entries[value]
                 elif column.type == REGION_REF:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .format import ENTRY_REF, MANIFEST, BadValue, Dataset, datasets, json_to_csv, parse
+from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, datasets, json_to_csv, parse
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -97,7 +97,7 @@ def verify_bundle(directory) -> Report:
             else:
                 sound_files.add(name)
     for name in sorted(set(files) - {n for ds in datasets() for n in ds.files()}):
-        report.problems.append(f"{MANIFEST} lists {name}, which is not part of schema version 1.")
+        report.problems.append(f"{MANIFEST} lists {name}, which is not part of schema version {SCHEMA_VERSION}.")
     if report.problems:
         return report
     keys: dict[str, set] = {}
@@ -180,7 +180,11 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
 
 def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], report: Report) -> None:
     for ds in datasets():
-        checks = [(c.name, REFERENCES[(ds.name, c.name)]) for c in ds.columns if (ds.name, c.name) in REFERENCES]
+        checks = [
+            (c.name, c.refers_to or REFERENCES[(ds.name, c.name)])
+            for c in ds.columns
+            if c.refers_to or (ds.name, c.name) in REFERENCES
+        ]
         refers_to_entry = any(c.type == ENTRY_REF for c in ds.columns)
         if not checks and not refers_to_entry:
             continue

@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 
 from accounts.jobs import status_payload
 from accounts.services import ServiceError
+from accounts.uploads import refuse_oversized_uploads
 
 from . import selectors, services
-from .forms import ExportForm
+from .forms import ExportForm, ImportForm
 from .jobs import bundle_filename, bundle_name, bundle_ready, manifest_of
 
 
@@ -43,7 +44,12 @@ def home(request):
     return render(
         request,
         "regulation/transfer/home.html",
-        {"form": form, "jobs": selectors.transfer_jobs(), "page_title": "Transfer the register"},
+        {
+            "form": form,
+            "jobs": selectors.transfer_jobs(),
+            "imports": selectors.import_jobs(),
+            "page_title": "Transfer the register",
+        },
     )
 
 
@@ -90,3 +96,63 @@ def manifest(request, pk):
     response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'inline; filename="manifest.json"'
     return response
+
+
+@login_required
+@refuse_oversized_uploads
+def load_start(request):
+    _regulator(request)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_import_check(by=request.user, upload=form.cleaned_data["bundle"])
+        except ServiceError as exc:
+            form.add_error("bundle", str(exc))
+        else:
+            return redirect("transfer:load_detail", job.pk)
+    return render(
+        request, "regulation/transfer/load.html", {"form": form, "page_title": "Load a bundle from a predecessor"}
+    )
+
+
+def _import_job(request, pk):
+    _regulator(request)
+    job = selectors.import_job(pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@never_cache
+@login_required
+def load_detail(request, pk):
+    job = _import_job(request, pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(status_payload(job))
+    checked = job.params.get("checked") or {}
+    return render(
+        request,
+        "regulation/transfer/load_detail.html",
+        {
+            "job": job,
+            "stage": job.params.get("stage"),
+            "checked": checked,
+            "rows": sorted((checked.get("rows") or {}).items()) if checked else [],
+            "loaded": sorted((job.params.get("loaded") or {}).items()),
+            "problems": selectors.import_problems(job) if job.status == job.Status.FAILED else [],
+            "page_title": job.title,
+        },
+    )
+
+
+@login_required
+def load_confirm(request, pk):
+    job = _import_job(request, pk)
+    if request.method != "POST":
+        return redirect("transfer:load_detail", job.pk)
+    try:
+        load = services.start_import_load(checked=job, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("transfer:load_detail", job.pk)
+    return redirect("transfer:load_detail", load.pk)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
 from regulation.transfer import services
@@ -13,9 +14,12 @@ REG = {Role.REGULATOR_STAFF}
 def world(role_users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = services.start_export(by=role_users[Role.REGULATOR_STAFF], since=None)
+        check = services.start_import_check(
+            by=role_users[Role.REGULATOR_STAFF], upload=SimpleUploadedFile("bundle.zip", b"not a zip")
+        )
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
-    return {"users": role_users, "job": job}
+    return {"users": role_users, "job": job, "check": check}
 
 
 CASES = [
@@ -24,6 +28,12 @@ CASES = [
     AccessCase("export progress and manifest", lambda w: f"/register/transfer/{w['job'].pk}/", REG),
     AccessCase("download the bundle", lambda w: f"/register/transfer/{w['job'].pk}/download/", REG),
     AccessCase("manifest as JSON", lambda w: f"/register/transfer/{w['job'].pk}/manifest.json", REG),
+    AccessCase("load a bundle: upload page", lambda w: "/register/transfer/load/", REG),
+    AccessCase("load a bundle: upload", lambda w: "/register/transfer/load/", REG, method="post"),
+    AccessCase("load a bundle: check and progress", lambda w: f"/register/transfer/load/{w['check'].pk}/", REG),
+    AccessCase(
+        "load a bundle: confirm", lambda w: f"/register/transfer/load/{w['check'].pk}/confirm/", REG, method="post"
+    ),
 ]
 
 

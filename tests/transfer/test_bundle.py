@@ -56,7 +56,7 @@ def rewrite(path: Path, name: str, change) -> None:
 def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp_path):
     out = bundle(tmp_path / "b")
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["schema_version"] == "1"
+    assert manifest["schema_version"] == "2"
     assert manifest["as_at"] == "2027-03-02" and manifest["created_at"] == "2027-03-02T12:00:00Z"
     assert manifest["kind"] == "full" and manifest["since"] is None
     for name in (
@@ -316,9 +316,21 @@ def test_the_commands(populated, tmp_path, capsys):
     with pytest.raises(CommandError, match="already exists"):
         call_command("export_transfer", "--out", str(out))
     empty_the_database()
-    call_command("import_transfer", str(out))
+    with pytest.raises(CommandError, match="not a regulator staff account"):
+        call_command("import_transfer", str(out), "--by", "nobody@example.com")
+    from accounts.models import AuditEvent, Role
+    from tests.factories import OrganisationFactory, make_user
+
+    operator = make_user(Role.REGULATOR_STAFF, organisation=OrganisationFactory(id=9999), email="op@successor.example")
+    call_command("import_transfer", str(out), "--by", "op@successor.example")
     printed = capsys.readouterr().out
     assert "register: 4 rows loaded" in printed and "The bundle was loaded." in printed
+    event = AuditEvent.objects.get(action="transfer_imported")
+    assert event.actor == operator and event.changes["loaded"]["register"] == 4
+    assert event.changes["sha256"] == hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
+    with pytest.raises(CommandError, match="Nothing was loaded"):  # not empty any more: refused, and audited
+        call_command("import_transfer", str(out), "--by", "op@successor.example", stderr=open(tmp_path / "e", "w"))  # noqa: SIM115
+    assert "already holds register entries" in AuditEvent.objects.get(action="transfer_import_refused").reason
     shutil.rmtree(out)
 
 
@@ -329,3 +341,151 @@ def test_the_data_dictionary_describes_every_file_and_column():
 
     document = (settings.BASE_DIR / "docs" / "transfer-format.md").read_text(encoding="utf-8")
     assert tables() in document, "regenerate the tables in docs/transfer-format.md from dictionary.tables()"
+
+
+AWKWARD = [
+    '{starts like JSON, "quoted", with a comma}',
+    "back\\slash and\ttab",
+    "carriage\r\nreturn and line\nfeed",
+    "control \x01 and \x1f, bell \x07",
+    "Ünïcödé — “curly” ‘quotes’ \u2028 line separator, emoji 🙂",
+    '""',
+    'ends with a quote"',
+    ",",
+    "",
+]
+
+
+def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tmp_path):
+    from django.db import connection
+
+    from regulation.models import Annotation
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY writer needs PostgreSQL; CI runs on it")
+    regulator, entry = populated["regulator"], populated["entries"][2]
+    for text in AWKWARD:  # ended annotations, so any number may sit on one entry
+        Annotation.objects.create(
+            entry=entry, kind="bia", starts_on=AS_AT, ends_on=AS_AT, note=text, end_reason=text, added_by=regulator
+        )
+    by_copy = bundle(tmp_path / "copy", engine="postgres", chunk_size=3)
+    by_python = bundle(tmp_path / "python", engine="python")
+    assert files_of(by_copy) == files_of(by_python)
+    # A session whose dates are not written the ISO way still gets ISO dates (to_char instead of date::text).
+    with connection.cursor() as cursor:
+        cursor.execute("SET datestyle TO 'SQL, DMY'")
+    try:
+        assert files_of(bundle(tmp_path / "sql-datestyle", engine="postgres")) == files_of(by_python)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET datestyle TO 'ISO, MDY'")
+    lines = (by_copy / "annotations.jsonl").read_text(encoding="utf-8").split("\n")[:-1]  # U+2028 is not a line end
+    notes = [json.loads(line)["note"] for line in lines]
+    assert notes[-len(AWKWARD) :] == AWKWARD
+    assert verify_bundle(by_copy).ok
+
+
+def _reseed():
+    """What a fresh service holds from its migrations: the statements and the early-career programmes."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "accreditation.migrations.0002_seed_standards_and_settings",
+        "training.migrations.0002_seed_programmes",
+    ):
+        importlib.import_module(module).seed(apps, None)
+
+
+@pytest.fixture
+def pathways(populated):
+    """A candidate part-way through accreditation with a marked attempt, and an early-career enrolment."""
+    from accounts.models import Organisation
+    from accreditation.models import Attempt, Candidate, StandardVersion
+    from training.models import Enrolment, Programme
+
+    regulator, entry = populated["regulator"], populated["entries"][2]
+    leeds = Organisation.objects.get(name="Leeds City Council")
+    standard = StandardVersion.objects.get(level="practitioner", version=1)
+    candidate = Candidate.objects.create(
+        user=entry.user,
+        level="practitioner",
+        standard=standard,
+        organisation=leeds,
+        registration_number=entry.registration_number,
+        stage="observation",
+        endorsement="endorsed",
+        endorsement_reason='Ready, and "keen"',
+        started_by=regulator,
+        started_at=CREATED,
+        endorsement_decided_by=regulator,
+        endorsement_decided_at=CREATED,
+        knowledge_passed_at=CREATED + datetime.timedelta(days=3),
+    )
+    Attempt.objects.create(
+        candidate=candidate,
+        number=1,
+        standard=standard,
+        status="marked",
+        started_at=CREATED,
+        deadline=CREATED + datetime.timedelta(hours=1),
+        submitted_at=CREATED + datetime.timedelta(minutes=41),
+        pass_mark_percent=70,
+        score=25,
+        max_score=30,
+        passed=True,
+    )
+    newcomer = populated["entries"][1]
+    Enrolment.objects.create(
+        programme=Programme.objects.get(code="asye"),
+        participant=newcomer.user,
+        registration_number=newcomer.registration_number,
+        participant_name="Siân O’Neill",
+        qualified_on=datetime.date(2026, 7, 1),
+        employer=leeds,
+        cohort="September 2027",
+        team="Children in care, north",
+        fte="0.60",
+        start_date=datetime.date(2027, 9, 6),
+        planned_end_date=datetime.date(2029, 5, 6),
+        end_date=datetime.date(2029, 5, 6),
+        supervisor=regulator,
+        assessor=regulator,
+        created_by=regulator,
+        created_at=CREATED,
+    )
+    return populated
+
+
+def test_accreditation_and_early_career_records_travel_and_come_back_identical(pathways, tmp_path):
+    original = bundle(tmp_path / "original")
+    manifest = json.loads((original / MANIFEST).read_text())
+    assert manifest["files"]["accreditation_candidates.csv"]["rows"] == 1
+    assert manifest["files"]["knowledge_assessment_results.jsonl"]["rows"] == 1
+    assert manifest["files"]["early_career_enrolments.jsonl"]["rows"] == 1
+    enrolment = json.loads((original / "early_career_enrolments.jsonl").read_text(encoding="utf-8"))
+    assert enrolment["programme"] == "asye" and enrolment["fte"] == "0.60" and enrolment["line_manager"] is None
+    candidate = json.loads((original / "accreditation_candidates.jsonl").read_text(encoding="utf-8"))
+    assert candidate["standard"] == "practitioner v1" and candidate["stage"] == "observation"
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert files_of(bundle(tmp_path / "python", engine="python")) == files_of(original)
+    empty_the_database()
+    _reseed()
+    loaded = import_bundle(original)
+    assert loaded["accreditation_candidates"] == 1 and loaded["early_career_enrolments"] == 1
+    assert files_of(bundle(tmp_path / "again")) == files_of(original)
+
+
+def test_a_programme_the_successor_does_not_hold_is_refused(pathways, tmp_path):
+    from training.models import Programme
+
+    original = bundle(tmp_path / "original")
+    empty_the_database()
+    _reseed()
+    Programme.objects.filter(code="asye").update(code="asye-2")
+    with pytest.raises(TransferRefused, match=r"early_career_enrolments\.jsonl: programme asye is not known"):
+        import_bundle(original)
+    assert not RegisterEntry.objects.exists()
