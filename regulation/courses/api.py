@@ -60,6 +60,11 @@ class CanReviewCourses(permissions.BasePermission):
         return request.user.has_perm("regulation.review_courses")
 
 
+class CanViewFigures(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("regulation.view_course_figures")
+
+
 @extend_schema(tags=["courses"], request=WithdrawApplicationSerializer, responses=CourseApplicationStatusSerializer)
 class WithdrawApplication(generics.GenericAPIView):
     """The provider withdraws its own application before a decision, with a reason. Same service as the page."""
@@ -116,3 +121,25 @@ class MatchRegisterCourse(generics.GenericAPIView):
             )
         )
         return Response(UnmatchedApplicationSerializer(application).data)
+
+
+@extend_schema(tags=["courses"], responses=OpenApiTypes.OBJECT)
+class CourseFigures(generics.GenericAPIView):
+    """The course figures page as JSON: approved courses over time by level, mode, provider and region; outcomes;
+    median days to decision; places by region."""
+
+    permission_classes = [*API_PERMISSIONS, CanViewFigures]
+
+    def get(self, request):
+        data = selectors.figures()
+        return Response(
+            {
+                "dates": [d.isoformat() for d in data["dates"]],
+                "approved_courses": data["tables"],
+                "outcomes": [{"outcome": label, "applications": count} for label, count in data["outcomes"]],
+                "open_applications": data["open_applications"],
+                "median_days_to_decision": data["median_days"],
+                "decided": data["decided_count"],
+                "places_by_region": [{"region": region, "places": places} for region, places in data["places"]],
+            }
+        )

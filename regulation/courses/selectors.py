@@ -318,7 +318,13 @@ def figures(*, today: datetime.date | None = None) -> dict:
     )
     outcome_labels = dict(CourseApplication.Outcome.choices)
     outcomes = Counter(outcome_labels[a.outcome] for a in decided)
-    open_count = CourseApplication.objects.filter(status__in=CourseApplication.OPEN).count()
+    counts = CourseApplication.objects.aggregate(
+        open=Count("pk", filter=Q(status__in=CourseApplication.OPEN)),
+        withdrawn=Count("pk", filter=Q(status=CourseApplication.Status.WITHDRAWN, submitted_at__isnull=False)),
+    )
+    if counts["withdrawn"]:
+        outcomes["Withdrawn by the provider"] = counts["withdrawn"]
+    open_count = counts["open"]
     days = [a.days_waiting() for a in decided if a.submitted_at]
     return {
         "dates": dates,

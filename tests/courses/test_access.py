@@ -102,6 +102,7 @@ CASES = [
         method="post",
         allowed_status=(400,),
     ),
+    AccessCase("course figures (API)", lambda w: "/api/v1/courses/figures/", REG),
     AccessCase("register applications to match (API)", lambda w: "/api/v1/courses/register-matching/", REG),
     AccessCase(
         "match a register application (API)",

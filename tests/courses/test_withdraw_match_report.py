@@ -234,6 +234,18 @@ def test_figures_page_draws_charts_beside_the_tables_and_downloads_excel_and_pdf
     ]
     response = client.get(reverse("courses:figures_pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    api = client.get("/api/v1/courses/figures/").json()
+    assert api["places_by_region"] == [{"region": "Yorkshire and The Humber", "places": 40}]
+
+
+def test_figures_count_applications_withdrawn_after_sending(client, lead, regulator, course, provider):
+    from regulation.courses import selectors
+
+    services.withdraw_application(application=submitted(course, lead), by=lead, reason="Paused")
+    draft_course = services.add_course(provider=provider, by=lead, **{**COURSE, "title": "BA"})
+    draft = services.start_application(course=draft_course, by=lead, kind="new")
+    services.withdraw_application(application=draft, by=lead, reason="Never sent")
+    assert selectors.figures()["outcomes"] == [("Withdrawn by the provider", 1)]  # a draft never reached anyone
 
 
 def test_figures_excel_escapes_formulas(client, regulator, lead):

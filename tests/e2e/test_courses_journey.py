@@ -1,5 +1,8 @@
-"""Provider applies → reviewer asks for information → provider answers → inspection → approved with a condition →
-condition met → annual monitoring → course closed and listed as formerly approved. Axe on every page.
+"""Provider applies → reviewer asks for information → provider answers → inspection (report uploaded) → approved with
+a condition → condition met → annual monitoring → course closed and listed as formerly approved; the register's
+application picks that course, and staff match a "not listed" one to it. Around it: a course lead at two providers
+chooses which to work for, withdraws an application, downloads the inspection report; staff read the figures.
+Axe on every page.
 
 Each person has their own browser (context) and signs in once, as people do. Signing the regulator out and in again
 made the journey flaky: a two-factor code is accepted only once (allauth remembers it for its 30-second period), so
@@ -7,10 +10,11 @@ a second sign-in inside the same period stayed on the code page and the next pag
 standards' links."""
 
 import datetime
+import pathlib
 
 import pytest
 
-from accounts.models import Organisation, Role
+from accounts.models import Membership, Organisation, Role
 from regulation.courses.models import Course, CourseApplication, Standard
 from tests.e2e.conftest import AccessiblePage, sign_in
 from tests.e2e.govuk import fill_date
@@ -48,6 +52,8 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     region = RegionFactory(code="E12000003", name="Yorkshire and The Humber")
     leeds = OrganisationFactory(name="University of Leeds", kind=Organisation.Kind.EDUCATION_PROVIDER, region=region)
     lead = make_user(Role.COURSE_LEAD, organisation=leeds, first_name="Chris", last_name="Evans")
+    bradford = OrganisationFactory(name="University of Bradford", kind=Organisation.Kind.EDUCATION_PROVIDER)
+    Membership.objects.create(user=lead, organisation=bradford, role=Role.COURSE_LEAD)
     regulator = make_user(Role.REGULATOR_STAFF, first_name="Ruth", last_name="Adeyemi")
     evidence_file = tmp_path / "Admissions policy.pdf"
     evidence_file.write_bytes(PDF)
@@ -58,9 +64,17 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     provider = browser_for(browser, live_server, lead)
     staff = browser_for(browser, live_server, regulator, regulator=True)
 
-    # The course lead adds the course and applies.
+    report_file = tmp_path / "Inspection report.pdf"
+    report_file.write_bytes(PDF)
+
+    # The course lead works for two universities: they choose Leeds, then add the course and apply.
     page = provider
     page.visit("/courses/provider/")
+    assert "You are working for University of Bradford" in page.inner_text("main")
+    follow(page, "Change provider")
+    page.get_by_label("University of Leeds").check()
+    submit(page, "Continue")
+    assert "You are working for University of Leeds" in page.inner_text("main")
     follow(page, "Add a course")
     page.get_by_label("Course title").fill("MA Social Work")
     page.get_by_label("Award").fill("MA Social Work")
@@ -121,8 +135,10 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     fill_date(page, "First day of the inspection", today - datetime.timedelta(days=2))
     fill_date(page, "Last day of the inspection", today - datetime.timedelta(days=1))
     page.get_by_label("Inspection team").fill("Ruth Adeyemi\nA lay inspector")
-    page.get_by_label("Inspection report").fill("Strong partnerships; law teaching thin in year 2.")
+    page.get_by_label("Inspection report", exact=True).fill("Strong partnerships; law teaching thin in year 2.")
+    page.get_by_label("Upload the inspection report (optional)").set_input_files(str(report_file))
     submit(page, "Save")
+    assert "Download the inspection report: Inspection report.pdf" in page.inner_text("main")
     follow(page, "Record the decision")
     page.get_by_label("Approved with conditions").check()
     page.get_by_label("Reasons for the decision").fill("Meets the standards, with one condition.")
@@ -133,8 +149,13 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     course = Course.objects.get()
     assert course.status == "approved"
 
-    # The provider sends evidence for the condition; the regulator finds it met.
+    # The provider downloads the inspection report and sends evidence for the condition; the regulator finds it met.
     page = provider
+    page.visit(f"/courses/applications/{application.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the inspection report: Inspection report.pdf").click()
+    assert download.value.suggested_filename == "Inspection report.pdf"
+    assert pathlib.Path(download.value.path()).read_bytes() == PDF
     page.visit(f"/courses/{course.pk}/")
     follow(page, "Send evidence for this condition")
     page.get_by_label("How the condition has been met").fill("Two lectures and a seminar added.")
@@ -203,3 +224,59 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     from regulation.models import Application
 
     assert Application.objects.get(applicant=worker).course == course
+
+    # Another person's course was "not listed"; regulator staff match it to the course from their home page.
+    older = make_user(Role.SOCIAL_WORKER, first_name="Pat", last_name="Quinn")
+    page = browser_for(browser, live_server, older)
+    page.visit("/register/apply/")
+    fill_date(page, "Date of birth", datetime.date(1970, 2, 3))
+    page.get_by_label("Home address").fill("3 Park Row, Leeds")
+    page.get_by_label("My course is not listed").check()
+    page.get_by_label("Qualifying course").fill("MA Social Work, University of Leeds (the old name)")
+    fill_date(page, "Date of qualification", datetime.date(today.year, 1, 2))
+    fill_evidence_and_declarations(page)
+    submit(page, "Send your application")
+    page = staff
+    page.visit("/")
+    follow(page, "Register applications to match to a course")
+    follow(page, "Match Pat Quinn to a course")
+    page.get_by_label("Course on the list").select_option(label="MA Social Work, University of Leeds (MA Social Work)")
+    page.get_by_label("Why this is the person's course").fill("The certificate names the MA at Leeds.")
+    submit(page, "Match the course")
+    assert "No applications are waiting to be matched." in page.inner_text("main")
+    matched = Application.objects.get(applicant=older)
+    assert matched.course == course and matched.course_matched_by == regulator
+
+    # Staff read the figures: charts beside the tables, and downloads.
+    follow(page, "Back to course applications")
+    follow(page, "Course figures")
+    chart = page.get_by_role("img", name="Applications decided, by outcome")
+    assert "Approved with conditions: 1" in chart.locator("desc").text_content()
+    assert page.get_by_role("link", name="Excel").count() == 1 and page.get_by_role("link", name="PDF").count() == 1
+    page.screenshot(path="/tmp/courses-5.png", full_page=True)
+
+    # The provider starts an application for another course, then withdraws it: a confirmation, nothing deleted.
+    page = provider
+    page.visit("/courses/provider/")
+    follow(page, "Add a course")
+    page.get_by_label("Course title").fill("BA Social Work")
+    page.get_by_label("Award").fill("BA Social Work")
+    page.get_by_label("Undergraduate").check()
+    page.get_by_label("Part-time").check()
+    page.get_by_label("Site").fill("Leeds campus")
+    page.get_by_label("Annual places (intake)").fill("20")
+    page.get_by_label("Days in statutory placements").fill("170")
+    page.get_by_label("Skills days").fill("30")
+    fill_date(page, "First intake", datetime.date(today.year + 2, 9, 1))
+    submit(page, "Save")
+    follow(page, "Apply for approval")
+    submit(page, "Start the application")
+    follow(page, "Withdraw this application")
+    submit(page, "Withdraw the application")
+    assert "Enter why you are withdrawing the application" in page.inner_text(".govuk-error-summary")
+    page.get_by_label("Why are you withdrawing the application?").fill("The BA will not start until 2030.")
+    submit(page, "Withdraw the application")
+    assert "Application withdrawn" in page.inner_text("h1")
+    page.screenshot(path="/tmp/courses-6.png", full_page=True)
+    withdrawn = CourseApplication.objects.get(course__title="BA Social Work")
+    assert withdrawn.status == "withdrawn" and withdrawn.evidence.count() == 6
