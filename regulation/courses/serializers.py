@@ -55,6 +55,6 @@ class UnmatchedApplicationSerializer(serializers.Serializer):
     qualification = serializers.CharField(read_only=True, help_text="The course as the applicant named it.")
     qualified_on = serializers.DateField(read_only=True)
     submitted_at = serializers.DateTimeField(read_only=True)
-    course = serializers.PrimaryKeyRelatedField(read_only=True)
+    course = serializers.IntegerField(source="course_id", read_only=True, allow_null=True)
     course_matched_at = serializers.DateTimeField(read_only=True)
     course_match_reason = serializers.CharField(read_only=True)
