@@ -223,6 +223,11 @@ class Application(models.Model):
         "regulation.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="register_applications"
     )
     course_not_listed = models.BooleanField("my course is not listed", default=False)
+    course_matched_at = models.DateTimeField(null=True, blank=True)
+    course_matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    course_match_reason = models.TextField("why this course", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField(default=timezone.now)
     information_requested = models.TextField(blank=True)

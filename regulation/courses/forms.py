@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.dates import GovUKDateField
 from accounts.models import Region, Role, User
 
 from . import uploads
@@ -21,51 +20,6 @@ from .models import (
     StandardReview,
 )
 from .services import COURSE_FIELDS, PROVIDER_FIELDS
-
-
-class DateWidget(forms.MultiWidget):
-    """GOV.UK date input: day, month and year boxes. (A shared one is being built in accounts/.)"""
-
-    template_name = "regulation/courses/widgets/date.html"
-
-    def __init__(self, attrs=None):
-        box = {"inputmode": "numeric"}
-        super().__init__([forms.TextInput(box), forms.TextInput(box), forms.TextInput(box)], attrs)
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for sub, label, width in zip(context["widget"]["subwidgets"], ("Day", "Month", "Year"), (2, 2, 4), strict=True):
-            sub["label"] = label
-            sub["width"] = width
-        return context
-
-
-class DateField(forms.MultiValueField):
-    widget = DateWidget
-    template_name = "regulation/courses/widgets/date_field.html"
-
-    def __init__(self, **kwargs):
-        label = kwargs.get("label") or "the date"
-        kwargs.setdefault("error_messages", {"required": f"Enter {label[0].lower() + label[1:]}."})
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        day, month, year = (str(part or "").strip() for part in data_list)
-        label = self.label or "The date"
-        if not (day and month and year):
-            raise ValidationError(f"{label} must include a day, month and year.")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise ValidationError(f"{label} must be a real date.") from exc
 
 
 def _text(label, help_text="", required=True, rows=4):
@@ -86,7 +40,7 @@ class ProviderForm(forms.ModelForm):
 
 
 class CourseForm(forms.ModelForm):
-    first_intake = DateField(label="First intake", help_text="For example, 1 9 2027.")
+    first_intake = GovUKDateField(label="First intake", hint="For example, 1 9 2027")
     level = forms.ChoiceField(choices=Level.choices, widget=forms.RadioSelect, label="Level")
     mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label="Mode of study")
 
@@ -150,6 +104,43 @@ class EvidenceForm(forms.Form):
         return upload
 
 
+class WithdrawApplicationForm(forms.Form):
+    reason = _text("Why are you withdrawing the application?", rows=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why you are withdrawing the application"
+
+
+class ChooseProviderForm(forms.Form):
+    organisation = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Which provider are you working for?",
+        error_messages={"required": "Select the provider you are working for"},
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+
+
+class MatchCourseForm(forms.Form):
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.none(),
+        label="Course on the list",
+        help_text="Approved and formerly approved courses. Add a course approved before records began first.",
+    )
+    reason = _text("Why this is the person's course", rows=3, help_text="For example, the certificate names it.")
+
+    def __init__(self, *args, courses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses if courses is not None else Course.objects.none()
+        self.fields["course"].label_from_instance = lambda c: f"{c.title}, {c.provider.name} ({c.award})"
+        self.fields["course"].error_messages["required"] = "Select the course on the list"
+        self.fields["reason"].error_messages["required"] = "Enter why this is the person's course"
+
+
 class ResponseForm(forms.Form):
     response = _text("Your answer", rows=6)
     standard = forms.ChoiceField(choices=Standard.choices, label="Standard the document supports", required=False)
@@ -198,19 +189,35 @@ class ReviewForm(forms.Form):
 
 class InformationRequestForm(forms.Form):
     question = _text("What information do you need?")
-    due_on = DateField(label="Answer by", help_text="For example, 27 3 2027.")
+    due_on = GovUKDateField(label="Answer by", hint="For example, 27 3 2027")
 
 
 class InspectionForm(forms.Form):
-    starts_on = DateField(label="First day of the inspection")
-    ends_on = DateField(label="Last day of the inspection")
+    starts_on = GovUKDateField(label="First day of the inspection")
+    ends_on = GovUKDateField(label="Last day of the inspection")
     team = _text("Inspection team", help_text="One person a line.", rows=3)
-    report = _text("Inspection report", rows=8)
+    report = _text("Inspection report", rows=8, required=False, help_text="Write it here, upload it, or both.")
+    report_file = forms.FileField(
+        label="Upload the inspection report (optional)",
+        required=False,
+        help_text=f"{uploads.ALLOWED_LIST}, smaller than {uploads.DEFAULT_MAX_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def clean_report_file(self):
+        upload = self.cleaned_data.get("report_file")
+        if upload:
+            try:
+                uploads.check_upload(upload, label="The inspection report")
+            except uploads.UploadRefused as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload
 
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The last day must be on or after the first day.")
+        if not (data.get("report") or "").strip() and not data.get("report_file") and "report_file" not in self.errors:
+            self.add_error("report", "Enter the inspection report, or upload it.")
         return data
 
 
@@ -225,7 +232,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_CONDITIONS + 1):
             self.fields[f"condition_{n}"] = _text(f"Condition {n}", required=False, rows=2)
-            self.fields[f"condition_{n}_due"] = DateField(label=f"Condition {n} due date", required=False)
+            self.fields[f"condition_{n}_due"] = GovUKDateField(label=f"Condition {n} due date", required=False)
 
     def clean(self):
         data = super().clean()
@@ -285,13 +292,13 @@ class MonitoringOutcomeForm(forms.Form):
 
 
 class OpenMonitoringForm(forms.Form):
-    due_on = DateField(label="Return due by")
+    due_on = GovUKDateField(label="Return due by")
 
 
 class EndApprovalForm(forms.Form):
     ACTIONS = [("close", "Closed to new students"), ("withdraw", "Approval withdrawn")]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect, label="What has happened?")
-    effective_on = DateField(label="From", help_text="For example, 31 8 2028.")
+    effective_on = GovUKDateField(label="From", hint="For example, 31 8 2028")
     reason = _text("Reason")
 
 

@@ -22,66 +22,63 @@ def course_lead_section(user):
 
     if not account_rules.is_course_lead(user):
         return None
-    providers = list(selectors.providers_for(user))
+    work = selectors.lead_home_work(user)
     tasks = []
     today = timezone.localdate()
-    for provider in providers:
-        for application in selectors.provider_applications(provider).filter(
-            status__in=[CourseApplication.Status.DRAFT, *CourseApplication.OPEN]
-        ):
-            if application.status == CourseApplication.Status.MORE_INFORMATION:
-                request = application.open_requests[0] if application.open_requests else None
-                tasks.append(
-                    Task(
-                        f"Answer the regulator: {application.course.title}",
-                        reverse("courses:application_respond", args=[application.pk]),
-                        f"Answer by {request.due_on:%-d %B %Y}." if request else "",
-                        "Action needed",
-                    )
-                )
-            elif application.status == CourseApplication.Status.DRAFT:
-                tasks.append(
-                    Task(
-                        f"Finish your application: {application.course.title}",
-                        reverse("courses:application_detail", args=[application.pk]),
-                        "Saved as a draft. Check your answers and send it.",
-                        "Draft",
-                    )
-                )
-            else:
-                tasks.append(
-                    Task(
-                        application.course.title,
-                        reverse("courses:application_detail", args=[application.pk]),
-                        f"{application.get_kind_display()} application.",
-                        application.get_status_display(),
-                    )
-                )
-        for condition in selectors.provider_open_conditions(provider):
-            if condition.responded_at is None:
-                tasks.append(
-                    Task(
-                        f"Meet a condition: {condition.course.title}",
-                        reverse("courses:condition_respond", args=[condition.pk]),
-                        f"Due by {condition.due_on:%-d %B %Y}.",
-                        "Overdue" if condition.is_overdue(today) else "Open",
-                    )
-                )
-        from .models import MonitoringReturn
-
-        for monitoring in MonitoringReturn.objects.filter(
-            course__provider=provider, status=MonitoringReturn.Status.DUE
-        ).select_related("course"):
+    for application in work["applications"]:
+        if application.status == CourseApplication.Status.MORE_INFORMATION:
+            request = application.open_requests[0] if application.open_requests else None
             tasks.append(
                 Task(
-                    f"Send annual monitoring: {monitoring.course.title}",
-                    reverse("courses:monitoring_detail", args=[monitoring.pk]),
-                    f"Due by {monitoring.due_on:%-d %B %Y}.",
-                    "Overdue" if monitoring.due_on < today else "Due",
+                    f"Answer the regulator: {application.course.title}",
+                    reverse("courses:application_respond", args=[application.pk]),
+                    f"Answer by {request.due_on:%-d %B %Y}." if request else "",
+                    "Action needed",
                 )
             )
+        elif application.status == CourseApplication.Status.DRAFT:
+            tasks.append(
+                Task(
+                    f"Finish your application: {application.course.title}",
+                    reverse("courses:application_detail", args=[application.pk]),
+                    "Saved as a draft. Check your answers and send it.",
+                    "Draft",
+                )
+            )
+        else:
+            tasks.append(
+                Task(
+                    application.course.title,
+                    reverse("courses:application_detail", args=[application.pk]),
+                    f"{application.get_kind_display()} application.",
+                    application.get_status_display(),
+                )
+            )
+    for condition in work["conditions"]:
+        tasks.append(
+            Task(
+                f"Meet a condition: {condition.course.title}",
+                reverse("courses:condition_respond", args=[condition.pk]),
+                f"Due by {condition.due_on:%-d %B %Y}.",
+                "Overdue" if condition.is_overdue(today) else "Open",
+            )
+        )
+    for monitoring in work["returns"]:
+        tasks.append(
+            Task(
+                f"Send annual monitoring: {monitoring.course.title}",
+                reverse("courses:monitoring_detail", args=[monitoring.pk]),
+                f"Due by {monitoring.due_on:%-d %B %Y}.",
+                "Overdue" if monitoring.due_on < today else "Due",
+            )
+        )
     tasks.append(Task("Your courses", reverse("courses:provider_home"), "Details, applications and their status."))
-    where = ", ".join(p.name for p in providers) or ", ".join(o.name for o in user.organisations_for("course_lead"))
+    organisations = user.organisations_for("course_lead")
+    if len(organisations) > 1:
+        tasks.append(
+            Task("Change provider", reverse("courses:provider_choose"), "Choose which provider you are working for.")
+        )
+    where = ", ".join(sorted(o.name for o in organisations))
     return HomeSection(f"Course approval at {where}", tasks, role="course_lead")
 
 
@@ -102,6 +99,9 @@ def regulator_section(user):
         ),
     )
     waiting, returns = counts["applications"], counts["returns"]
+    from . import selectors
+
+    unmatched = selectors.unmatched_register_applications().count()
     return HomeSection(
         "Course approval",
         [
@@ -110,6 +110,12 @@ def regulator_section(user):
                 reverse("courses:queue"),
                 "Oldest first, with their age.",
                 f"{waiting} applications, {returns} returns",
+            ),
+            Task(
+                "Register applications to match to a course",
+                reverse("courses:unmatched"),
+                "People whose course was not on the list.",
+                f"{unmatched} to match",
             ),
             Task("Course figures", reverse("courses:figures"), "Approved courses over time, outcomes and places."),
         ],

@@ -205,10 +205,19 @@ class CourseApplication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["submitted_at", "id"]
         constraints = [
+            models.CheckConstraint(
+                name="course_application_withdrawn_has_reason",
+                condition=~Q(status="withdrawn") | (~Q(withdrawal_reason="") & Q(withdrawn_at__isnull=False)),
+            ),
             models.UniqueConstraint(
                 fields=["course"],
                 condition=Q(status__in=["draft", "submitted", "under_review", "more_information", "inspection"]),
@@ -333,6 +342,11 @@ class Inspection(models.Model):
     ends_on = models.DateField()
     team = models.TextField(help_text="Who inspected, one a line.")
     report = models.TextField()
+    # The inspection report as a document (PDF or Office file, checked by content like the evidence).
+    report_file = models.FileField(upload_to="course-inspections/%Y/%m/", blank=True)
+    report_name = models.CharField(max_length=255, blank=True)
+    report_type = models.CharField(max_length=16, blank=True)
+    report_size = models.PositiveIntegerField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 

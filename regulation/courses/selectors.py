@@ -71,6 +71,35 @@ def provider_applications(provider: EducationProvider) -> QuerySet[CourseApplica
     )
 
 
+def lead_home_work(user) -> dict:
+    """What waits for a course lead across every provider they lead: live applications (with any open request),
+    open conditions and due monitoring returns. Three queries plus one for the requests, however many providers,
+    courses or applications."""
+    organisations = lead_organisation_ids(user)
+    live = [CourseApplication.Status.DRAFT, *CourseApplication.OPEN]
+    applications = (
+        CourseApplication.objects.filter(course__provider__organisation_id__in=organisations, status__in=live)
+        .select_related("course")
+        .prefetch_related(
+            Prefetch(
+                "information_requests",
+                queryset=InformationRequest.objects.filter(responded_at__isnull=True),
+                to_attr="open_requests",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    conditions = CourseCondition.objects.filter(
+        course__provider__organisation_id__in=organisations,
+        status=CourseCondition.Status.OPEN,
+        responded_at__isnull=True,
+    ).select_related("course")
+    returns = MonitoringReturn.objects.filter(
+        course__provider__organisation_id__in=organisations, status=MonitoringReturn.Status.DUE
+    ).select_related("course")
+    return {"applications": list(applications), "conditions": list(conditions), "returns": list(returns)}
+
+
 def provider_open_conditions(provider: EducationProvider) -> QuerySet[CourseCondition]:
     return CourseCondition.objects.filter(course__provider=provider, status=CourseCondition.Status.OPEN).select_related(
         "course"
@@ -289,7 +318,13 @@ def figures(*, today: datetime.date | None = None) -> dict:
     )
     outcome_labels = dict(CourseApplication.Outcome.choices)
     outcomes = Counter(outcome_labels[a.outcome] for a in decided)
-    open_count = CourseApplication.objects.filter(status__in=CourseApplication.OPEN).count()
+    counts = CourseApplication.objects.aggregate(
+        open=Count("pk", filter=Q(status__in=CourseApplication.OPEN)),
+        withdrawn=Count("pk", filter=Q(status=CourseApplication.Status.WITHDRAWN, submitted_at__isnull=False)),
+    )
+    if counts["withdrawn"]:
+        outcomes["Withdrawn by the provider"] = counts["withdrawn"]
+    open_count = counts["open"]
     days = [a.days_waiting() for a in decided if a.submitted_at]
     return {
         "dates": dates,
@@ -301,3 +336,27 @@ def figures(*, today: datetime.date | None = None) -> dict:
         "places": sorted(places.items()),
         "places_total": sum(places.values()),
     }
+
+
+def unmatched_register_applications():
+    """The register's applications whose course was "not listed" and is not yet matched, oldest first."""
+    from regulation.models import Application
+
+    return (
+        Application.objects.filter(course_not_listed=True, course__isnull=True)
+        .exclude(status=Application.Status.WITHDRAWN)
+        .order_by("submitted_at", "id")
+    )
+
+
+def unmatched_register_application(pk: int):
+    return unmatched_register_applications().filter(pk=pk).first()
+
+
+def listed_courses() -> QuerySet[Course]:
+    """Courses on the public list (approved now or formerly approved), for matching a register application."""
+    return (
+        Course.objects.filter(approved_on__isnull=False)
+        .select_related("provider__organisation")
+        .order_by("title", "provider__organisation__name", "pk")
+    )

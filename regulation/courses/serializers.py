@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Course
+from .models import Course, CourseApplication
 
 
 class PublicCourseSerializer(serializers.ModelSerializer):
@@ -30,3 +30,31 @@ class PublicCourseSerializer(serializers.ModelSerializer):
             "approved_on",
             "approval_ended_on",
         ]
+
+
+class WithdrawApplicationSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class CourseApplicationStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourseApplication
+        fields = ["id", "course", "kind", "status", "withdrawn_at", "withdrawal_reason"]
+        read_only_fields = fields
+
+
+class MatchCourseSerializer(serializers.Serializer):
+    course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.filter(approved_on__isnull=False))
+    reason = serializers.CharField(max_length=5000)
+
+
+class UnmatchedApplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    qualification = serializers.CharField(read_only=True, help_text="The course as the applicant named it.")
+    qualified_on = serializers.DateField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    course = serializers.IntegerField(source="course_id", read_only=True, allow_null=True)
+    course_matched_at = serializers.DateTimeField(read_only=True)
+    course_match_reason = serializers.CharField(read_only=True)

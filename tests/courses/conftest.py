@@ -111,3 +111,34 @@ def approved_course(course, lead, regulator):
     approve(course, lead, regulator)
     course.refresh_from_db()
     return course
+
+
+def not_listed_application(*, email="pat@example.com", qualification="CQSW, Leeds Polytechnic 1985"):
+    """A register application whose course was "not listed", waiting for regulator staff to match it."""
+    from regulation.models import Application
+
+    applicant = make_user(Role.SOCIAL_WORKER, email=email)
+    return Application.objects.create(
+        applicant=applicant,
+        first_name="Pat",
+        last_name="Quinn",
+        date_of_birth=datetime.date(1960, 1, 5),
+        email=email,
+        address="3 Park Row, Leeds",
+        qualification=qualification,
+        qualified_on=datetime.date(1985, 7, 1),
+        course_not_listed=True,
+    )
+
+
+def inspect_with_report(application, regulator, content=PDF, name="Inspection report.pdf"):
+    today = datetime.date.today()
+    return services.record_inspection(
+        application=application,
+        by=regulator,
+        starts_on=today - datetime.timedelta(days=2),
+        ends_on=today - datetime.timedelta(days=1),
+        team="Ruth Adeyemi",
+        report="",
+        report_file=upload(name, content),
+    )

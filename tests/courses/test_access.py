@@ -8,7 +8,7 @@ from accounts.models import Role
 from regulation.courses import services
 from tests.access import EVERY_ROLE, AccessCase, check_access, parametrize_access
 
-from .conftest import COURSE, PDF, approve, upload
+from .conftest import COURSE, PDF, approve, inspect_with_report, not_listed_application, submitted, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,8 @@ def world(role_users):
     draft_course = services.add_course(provider=provider, by=lead, **{**COURSE, "title": "BA Social Work"})
     draft = services.start_application(course=draft_course, by=lead, kind="new")
     document = services.upload_evidence(application=draft, by=lead, standard="admissions", upload=upload("a.pdf", PDF))
+    inspected_course = services.add_course(provider=provider, by=lead, **{**COURSE, "title": "MSc Social Work"})
+    inspection = inspect_with_report(submitted(inspected_course, lead), regulator)
     return {
         "users": role_users,
         "course": course,
@@ -40,6 +42,8 @@ def world(role_users):
         "document": document,
         "condition": course.conditions.get(),
         "monitoring": monitoring,
+        "inspection": inspection,
+        "unmatched": not_listed_application(),
     }
 
 
@@ -83,6 +87,30 @@ CASES = [
     AccessCase("decide a condition", lambda w: f"/courses/conditions/{w['condition'].pk}/decide/", REG),
     AccessCase("ask for monitoring", lambda w: f"/courses/{c(w)}/monitoring/open/", REG),
     AccessCase("withdraw or close", lambda w: f"/courses/{c(w)}/end-approval/", REG),
+    AccessCase("choose a provider", lambda w: "/courses/provider/choose/", LEAD),
+    AccessCase("withdraw an application", lambda w: f"/courses/applications/{w['draft'].pk}/withdraw/", LEAD),
+    AccessCase("application withdrawn", lambda w: f"/courses/applications/{a(w)}/withdrawn/", BOTH),
+    AccessCase("inspection report download", lambda w: f"/courses/inspections/{w['inspection'].pk}/report/", BOTH),
+    AccessCase("course figures Excel", lambda w: "/courses/figures.xlsx", REG),
+    AccessCase("course figures PDF", lambda w: "/courses/figures.pdf", REG),
+    AccessCase("register applications to match", lambda w: "/courses/register-matching/", REG),
+    AccessCase("match a register application", lambda w: f"/courses/register-matching/{w['unmatched'].pk}/", REG),
+    AccessCase(
+        "withdraw an application (API)",
+        lambda w: f"/api/v1/courses/applications/{w['draft'].pk}/withdraw/",
+        LEAD,
+        method="post",
+        allowed_status=(400,),
+    ),
+    AccessCase("course figures (API)", lambda w: "/api/v1/courses/figures/", REG),
+    AccessCase("register applications to match (API)", lambda w: "/api/v1/courses/register-matching/", REG),
+    AccessCase(
+        "match a register application (API)",
+        lambda w: f"/api/v1/courses/register-matching/{w['unmatched'].pk}/",
+        REG,
+        method="post",
+        allowed_status=(400,),
+    ),
     AccessCase(
         "remove a document",
         lambda w: f"/courses/documents/{w['document'].pk}/remove/",

@@ -14,7 +14,7 @@ TODAY = datetime.date.today()
 
 
 def date_data(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
 
 
 def test_course_lead_adds_a_course_with_govuk_date(client, lead, provider):
@@ -31,10 +31,16 @@ def test_course_lead_adds_a_course_with_govuk_date(client, lead, provider):
 
 def test_course_form_names_the_bad_date_and_saves_nothing(client, lead, provider):
     client.force_login(lead)
-    data = {**{k: v for k, v in COURSE.items() if k != "first_intake"}, "first_intake_0": "31", "first_intake_1": "2"}
+    data = {
+        **{k: v for k, v in COURSE.items() if k != "first_intake"},
+        "first_intake-day": "31",
+        "first_intake-month": "2",
+    }
     response = client.post(reverse("courses:course_add"), data)
     assert response.status_code == 200
-    assert "First intake must include a day, month and year." in response.content.decode()
+    page = response.content.decode()
+    assert "First intake must include a year" in page
+    assert 'name="first_intake-day" type="text" inputmode="numeric" value="31"' in page  # what was typed stays
     assert not Course.objects.exists()
 
 

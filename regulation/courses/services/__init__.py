@@ -13,10 +13,12 @@ from .applications import (
     start_application,
     submit_application,
     upload_evidence,
+    withdraw_application,
 )
 from .conditions import decide_condition, flag_overdue_conditions, respond_to_condition
 from .courses import add_course, provider_for_organisation, update_course, update_provider
 from .ending import close_course, withdraw_approval
+from .matching import match_register_course
 from .monitoring import (
     open_due_monitoring_returns,
     open_monitoring_return,
@@ -38,6 +40,7 @@ __all__ = [
     "decide",
     "decide_condition",
     "flag_overdue_conditions",
+    "match_register_course",
     "missing_evidence",
     "open_due_monitoring_returns",
     "open_monitoring_return",
@@ -57,5 +60,6 @@ __all__ = [
     "update_course",
     "update_provider",
     "upload_evidence",
+    "withdraw_application",
     "withdraw_approval",
 ]

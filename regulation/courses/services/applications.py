@@ -158,3 +158,31 @@ def respond_to_request(*, application: CourseApplication, by: User, response: st
     application.save()
     record_event(application, "information_provided", by=by, from_state="more_information", to_state="under_review")
     return request
+
+
+@transaction.atomic
+def withdraw_application(*, application: CourseApplication, by: User, reason: str) -> CourseApplication:
+    """The provider takes back its own application before a decision. Nothing is deleted: the application,
+    its evidence and any request stay on record with who withdrew it, when and why."""
+    application = _lock_application(application)
+    if application.status == CourseApplication.Status.WITHDRAWN:
+        return application  # a second press of the button, or the form sent again: one withdrawal
+    require(
+        application.status in (CourseApplication.Status.DRAFT, *CourseApplication.OPEN),
+        "A decision has already been recorded, so this application can no longer be withdrawn.",
+    )
+    reason = _reason(reason, "Enter why you are withdrawing the application.")
+    before = application.status
+    if application.paused_since:
+        application.paused_days += max((_today() - application.paused_since).days, 0)
+        application.paused_since = None
+    application.status = CourseApplication.Status.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.withdrawn_by = by
+    application.withdrawal_reason = reason
+    application.updated_at = timezone.now()
+    application.save()
+    record_event(application, "application_withdrawn", by=by, reason=reason, from_state=before, to_state="withdrawn")
+    if before != CourseApplication.Status.DRAFT:
+        _tell_provider(application.course.provider, "withdrawn", {"application": application})
+    return application

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import record_event, require
+from accounts.services import ServiceError, record_event, require
 
+from .. import uploads
 from ..models import (
     Course,
     CourseApplication,
@@ -127,7 +130,9 @@ def record_inspection(
     ends_on: datetime.date,
     team: str,
     report: str,
+    report_file=None,
 ) -> Inspection:
+    """The report may be written in the box, uploaded as a document (checked by its content), or both."""
     application = _lock_application(application)
     _require_open(application)
     require(
@@ -137,15 +142,35 @@ def record_inspection(
     require(ends_on >= starts_on, "The inspection's last day must be on or after its first day.")
     require(starts_on <= _today(), "Record an inspection once it has started.")
     team = _reason(team, "Name the inspection team.")
-    report = _reason(report, "Enter the inspection report.")
-    inspection = Inspection.objects.create(
+    report = (report or "").strip()
+    require(bool(report) or report_file is not None, "Enter the inspection report, or upload it.")
+    inspection = Inspection(
         application=application, starts_on=starts_on, ends_on=ends_on, team=team, report=report, recorded_by=by
     )
+    if report_file is not None:
+        try:
+            content, kind = uploads.check_upload(report_file, label="The inspection report")
+        except uploads.UploadRefused as exc:
+            raise ServiceError(str(exc)) from exc
+        extension = report_file.name.rsplit(".", 1)[-1].lower()
+        inspection.report_name = report_file.name[-255:]
+        inspection.report_type = kind
+        inspection.report_size = len(content)
+        # A random stored name: the person's file name is kept for display only.
+        inspection.report_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+    inspection.save()
     before = application.status
     application.status = CourseApplication.Status.INSPECTION
     application.updated_at = timezone.now()
     application.save()
-    record_event(application, "inspection_recorded", by=by, from_state=before, to_state="inspection")
+    record_event(
+        application,
+        "inspection_recorded",
+        by=by,
+        from_state=before,
+        to_state="inspection",
+        changes={"report_document": inspection.report_name} if inspection.report_name else None,
+    )
     return inspection
 
 

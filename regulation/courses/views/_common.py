@@ -95,11 +95,21 @@ def _application(request, pk, perm="regulation.view_courseapplication"):
     return application
 
 
+PROVIDER_SESSION_KEY = "course_lead_organisation"
+
+
+def lead_organisations(user):
+    """The education providers this person is a course lead at, by name."""
+    return sorted(user.organisations_for("course_lead"), key=lambda o: o.name)
+
+
 def _provider(request):
-    providers = list(selectors.providers_for(request.user))
-    if not providers:
-        organisations = request.user.organisations_for("course_lead")
-        if not organisations:
-            raise PermissionDenied
-        providers = [services.provider_for_organisation(organisation=organisations[0], by=request.user)]
-    return providers[0]
+    """The provider the course lead is working for: the one they chose (kept in their session), or their only
+    one, or the first by name until they choose."""
+    organisations = lead_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied
+    chosen = request.session.get(PROVIDER_SESSION_KEY)
+    organisation = next((o for o in organisations if o.pk == chosen), organisations[0])
+    provider = next((p for p in selectors.providers_for(request.user) if p.organisation_id == organisation.pk), None)
+    return provider or services.provider_for_organisation(organisation=organisation, by=request.user)

@@ -20,10 +20,21 @@ from ..models import (
     CourseApplication,
     CourseCondition,
     EvidenceDocument,
+    Inspection,
     MonitoringReturn,
     Standard,
 )
-from ._common import _application, _attempt, _check, _course, _form_page, _perm, _provider
+from ._common import (
+    PROVIDER_SESSION_KEY,
+    _application,
+    _attempt,
+    _check,
+    _course,
+    _form_page,
+    _perm,
+    _provider,
+    lead_organisations,
+)
 
 
 @_perm("regulation.lead_courses")
@@ -37,8 +48,34 @@ def provider_home(request):
             "courses": selectors.provider_courses(provider),
             "applications": selectors.provider_applications(provider),
             "conditions": selectors.provider_open_conditions(provider),
+            "several_providers": len(lead_organisations(request.user)) > 1,
             "today": timezone.localdate(),
             "page_title": f"Courses at {provider.name}",
+        },
+    )
+
+
+@_perm("regulation.lead_courses")
+def provider_choose(request):
+    """A course lead at several providers says which one they are working for now."""
+    organisations = lead_organisations(request.user)
+    current = _provider(request)
+    form = forms.ChooseProviderForm(
+        request.POST or None, organisations=organisations, initial={"organisation": current.organisation_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[PROVIDER_SESSION_KEY] = int(form.cleaned_data["organisation"])
+        chosen = next(o for o in organisations if o.pk == int(form.cleaned_data["organisation"]))
+        messages.success(request, f"You are now working for {chosen.name}.")
+        return redirect("courses:provider_home")
+    return render(
+        request,
+        "regulation/courses/form_page.html",
+        {
+            "form": form,
+            "page_title": "Which provider are you working for?",
+            "button": "Continue",
+            "back_url": reverse("courses:provider_home"),
         },
     )
 
@@ -265,6 +302,57 @@ def check_answers(request, pk):
             "page_title": "Check your answers before sending your application",
         },
     )
+
+
+@login_required
+def application_withdraw(request, pk):
+    application = _application(request, pk, "regulation.change_courseapplication")
+    if not (application.status == CourseApplication.Status.DRAFT or application.is_open):
+        messages.info(request, "This application can no longer be withdrawn.")
+        return redirect("courses:application_detail", pk=application.pk)
+    return _form_page(
+        request,
+        form=forms.WithdrawApplicationForm(request.POST or None),
+        call=lambda data: services.withdraw_application(application=application, by=request.user, **data),
+        success="",
+        redirect_to=reverse("courses:application_withdrawn", args=[application.pk]),
+        title="Are you sure you want to withdraw this application?",
+        caption=str(application),
+        intro=(
+            "The regulator will stop reviewing it. The application and its evidence stay on record; "
+            "you can start a new application for the course later."
+        ),
+        button="Withdraw the application",
+        back_url=reverse("courses:application_detail", args=[application.pk]),
+    )
+
+
+@login_required
+def application_withdrawn(request, pk):
+    application = _application(request, pk)
+    if application.status != CourseApplication.Status.WITHDRAWN:
+        return redirect("courses:application_detail", pk=application.pk)
+    return render(
+        request,
+        "regulation/courses/application_withdrawn.html",
+        {"application": application, "page_title": "Application withdrawn"},
+    )
+
+
+@login_required
+def inspection_report_download(request, pk):
+    inspection = get_object_or_404(Inspection.objects.select_related("application__course__provider"), pk=pk)
+    _check(request, "regulation.view_courseapplication", inspection.application)
+    if not inspection.report_file:
+        raise Http404
+    response = FileResponse(
+        inspection.report_file.open("rb"),
+        as_attachment=True,
+        filename=inspection.report_name,
+        content_type=CONTENT_TYPES.get(inspection.report_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

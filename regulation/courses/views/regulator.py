@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.exports import streaming_csv_response
+from accounts.uploads import refuse_oversized_uploads
 
-from .. import forms, selectors, services
+from .. import exports, forms, selectors, services
 from ..models import (
     Standard,
 )
@@ -101,14 +102,20 @@ def request_information(request, pk):
 
 
 @login_required
+@refuse_oversized_uploads
 def inspection_record(request, pk):
-    return _regulator_application_page(
+    application = _application(request, pk, "regulation.decide_courseapplication")
+    form = forms.InspectionForm(request.POST or None, request.FILES or None)
+    return _form_page(
         request,
-        pk,
-        form_class=forms.InspectionForm,
-        call=lambda application, data: services.record_inspection(application=application, by=request.user, **data),
-        title="Record an inspection",
+        form=form,
+        call=lambda data: services.record_inspection(application=application, by=request.user, **data),
         success="Inspection recorded.",
+        redirect_to=reverse("courses:application_detail", args=[application.pk]),
+        title="Record an inspection",
+        caption=f"{application.course.title}, {application.course.provider.name}",
+        back_url=reverse("courses:application_detail", args=[application.pk]),
+        multipart=True,
     )
 
 
@@ -190,6 +197,43 @@ def end_approval(request, pk):
     )
 
 
+@_perm("regulation.review_courses")
+def unmatched_courses(request):
+    """Register applications whose course was "not listed", oldest first, for staff to match to a course."""
+    return render(
+        request,
+        "regulation/courses/unmatched.html",
+        {
+            "applications": selectors.unmatched_register_applications(),
+            "page_title": "Register applications to match to a course",
+        },
+    )
+
+
+@_perm("regulation.review_courses")
+def match_course(request, pk):
+    application = selectors.unmatched_register_application(pk)
+    if application is None:
+        raise Http404
+    form = forms.MatchCourseForm(request.POST or None, courses=selectors.listed_courses())
+    intro = (
+        f"{application.first_name} {application.last_name} named their course as: {application.qualification}"
+        f"\nQualified on {application.qualified_on:%-d %B %Y}."
+    )
+    return _form_page(
+        request,
+        form=form,
+        call=lambda data: services.match_register_course(application=application, by=request.user, **data),
+        success=f"Course matched for {application.first_name} {application.last_name}.",
+        redirect_to=reverse("courses:unmatched"),
+        title="Match the application to a course",
+        caption=f"Application from {application.first_name} {application.last_name}",
+        intro=intro,
+        button="Match the course",
+        back_url=reverse("courses:unmatched"),
+    )
+
+
 @login_required
 def course_history(request, pk):
     course = _course(request, pk)
@@ -207,24 +251,32 @@ def course_history(request, pk):
 
 @_perm("regulation.view_course_figures")
 def figures(request):
+    data = selectors.figures()
     return render(
-        request, "regulation/courses/figures.html", {"figures": selectors.figures(), "page_title": "Course figures"}
+        request,
+        "regulation/courses/figures.html",
+        {"figures": data, "charts": exports.figures_charts(data), "page_title": "Course figures"},
     )
 
 
 @_perm("regulation.view_course_figures")
 def figures_csv(request):
     data = selectors.figures()
-    header = ["Measure", "Group", *[d.isoformat() for d in data["dates"]]]
+    return streaming_csv_response("course-figures.csv", exports.figures_header(data), exports.figures_rows(data))
 
-    def rows():
-        for name, table in data["tables"].items():
-            for row in table:
-                yield [f"Approved courses by {name}", row["label"], *row["counts"]]
-        for label, count in data["outcomes"]:
-            yield ["Applications decided by outcome", label, count]
-        for region, places in data["places"]:
-            yield ["Annual places on approved courses by region (today)", region, places]
-        yield ["Median days from application to decision (clock paused)", "", data["median_days"] or ""]
 
-    return streaming_csv_response("course-figures.csv", header, rows())
+@_perm("regulation.view_course_figures")
+def figures_xlsx(request):
+    response = HttpResponse(
+        exports.figures_xlsx(selectors.figures()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="course-figures.xlsx"'
+    return response
+
+
+@_perm("regulation.view_course_figures")
+def figures_pdf(request):
+    response = HttpResponse(exports.figures_pdf(selectors.figures()), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="course-figures.pdf"'
+    return response
