@@ -324,6 +324,16 @@ def current_employer_ids(user) -> set[int]:
     )
 
 
+def employer_ids_since(user, since: datetime.date) -> set[int]:
+    """The organisations the register shows this person working for at any time on or after ``since`` (for the
+    accreditation pathway's conflict-of-interest check on assessors)."""
+    return set(
+        Employment.objects.filter(entry__user=user)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+        .values_list("employer_id", flat=True)
+    )
+
+
 # --- For other apps (early career, accreditation): reads by person or number, never a join across apps --------
 
 

@@ -23,6 +23,11 @@ from ..models import (
     StandardVersion,
 )
 from ..services.assessment import resit_from
+from .observation import (  # noqa: F401
+    observation_by_candidate,
+    observation_next_step,
+    open_moderation_exists,
+)
 
 
 def current_standards() -> list[StandardVersion]:
@@ -69,7 +74,13 @@ def with_standing(candidates: list[Candidate]) -> list[Candidate]:
 
 def nominees_for(user) -> list[Candidate]:
     orgs = [m.organisation_id for m in user.active_memberships if m.role == "line_manager"]
-    return with_standing(list(_candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level")))
+    candidates = with_standing(
+        list(_candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level"))
+    )
+    observation = observation_by_candidate(c.pk for c in candidates)
+    for c in candidates:
+        c.observation_status = observation.get(c.pk, "")
+    return candidates
 
 
 def eligible_staff(user) -> list[dict]:
@@ -173,8 +184,40 @@ def _next_step(c: Candidate | None, settings: LevelSettings, last: Attempt | Non
         minutes = settings.minutes + c.extra_minutes
         return f"Take the knowledge assessment: {settings.total_items} questions in {minutes} minutes."
     if c.stage == Candidate.Stage.OBSERVATION:
-        return "Book your practice observation (opens with the assessment days)."
+        return observation_next_step(c)
     return c.get_stage_display()
+
+
+SUMMARY_STATES = {"Done": "done", "Current": "current", "Paused": "current"}
+
+
+def pathway_summary_for(user) -> list[dict]:
+    """One row per level, in order, for the one-journey page: ``level`` (its name), ``status`` (done, current,
+    next or not_started), ``detail`` (the next step) and ``url`` (the candidate's page)."""
+    from django.urls import reverse
+
+    rows = []
+    first_open = True
+    for level in pathway_for(user):
+        c = level["candidate"]
+        if level["accredited"] or (c is not None and c.stage == Candidate.Stage.ACCREDITED):
+            status = "done"
+        elif c is not None and c.is_active:
+            status = "current"
+        elif first_open:
+            status = "next"
+            first_open = False
+        else:
+            status = "not_started"
+        rows.append(
+            {
+                "level": level["label"],
+                "status": status,
+                "detail": "Accredited." if status == "done" else level["next"],
+                "url": reverse("accreditation:candidate", args=[c.pk]) if c else reverse("accreditation:pathway"),
+            }
+        )
+    return rows
 
 
 def attempt_page(attempt_pk: int) -> Attempt:

@@ -1,0 +1,135 @@
+"""Regulator staff's observation pages: moderation, assessor calibration (with CSV), sessions, statistics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from accounts.exports import streaming_csv_response
+from accounts.models import Organisation, Role, User
+
+from .. import forms_observation as forms
+from .. import services
+from ..models import Observation
+from ..selectors import observation as obs_selectors
+from ._common import _attempt_call, _perm
+
+
+@_perm("accreditation.moderate")
+def queue(request):
+    return render(
+        request,
+        "accreditation/observation/moderation_queue.html",
+        {**obs_selectors.moderation_queue(), "page_title": "Moderation"},
+    )
+
+
+@_perm("accreditation.moderate")
+def case(request, pk):
+    try:
+        observation = obs_selectors.moderation_case(pk)
+    except Observation.DoesNotExist as exc:
+        raise Http404 from exc
+    form = forms.ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt_call(
+            form,
+            lambda: services.resolve_moderation(
+                observation=observation,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if done:
+            messages.success(request, f"Moderation recorded: {done.get_outcome_display().lower()}.")
+            return redirect("accreditation:moderation")
+    sheets = {s.marker: s for s in observation.scoresheets.all()}
+    return render(
+        request,
+        "accreditation/observation/moderation_case.html",
+        {
+            "o": observation,
+            "form": form,
+            "first": sheets.get("first"),
+            "second": sheets.get("second"),
+            "rows": obs_selectors.moderation_rows(observation),
+            "labels": dict(obs_selectors.scale()),
+            "page_title": f"Moderate {observation.candidate.user.display_name}",
+        },
+    )
+
+
+@_perm("accreditation.view_calibration")
+def calibration(request):
+    return render(
+        request,
+        "accreditation/observation/calibration.html",
+        {"assessors": obs_selectors.calibration(), "own": False, "page_title": "Assessor calibration"},
+    )
+
+
+CALIBRATION_HEADER = ["Assessor", "Breakdown", "Domain or quarter", "Pairs", "Exact %", "Within one point %"]
+
+
+@_perm("accreditation.view_calibration")
+def calibration_csv(request):
+    def rows():
+        for a in obs_selectors.calibration():
+            yield [a["name"], "All", "", a["all"]["pairs"], a["all"]["exact_percent"], a["all"]["within_one_percent"]]
+            for d in a["domains"]:
+                yield [a["name"], "Domain", d["key"], d["pairs"], d["exact_percent"], d["within_one_percent"]]
+            for q in a["quarters"]:
+                yield [a["name"], "Quarter", q["quarter"], q["pairs"], q["exact_percent"], q["within_one_percent"]]
+
+    return streaming_csv_response("assessor-calibration.csv", CALIBRATION_HEADER, rows())
+
+
+@_perm("accreditation.manage_sessions")
+def sessions(request):
+    venues = Organisation.objects.filter(
+        is_active=True,
+        kind__in=[
+            Organisation.Kind.ASSESSMENT_CENTRE,
+            Organisation.Kind.LOCAL_AUTHORITY,
+            Organisation.Kind.OTHER_EMPLOYER,
+        ],
+    ).order_by("kind", "name")
+    assessors = User.objects.filter(
+        is_active=True, memberships__role=Role.ASSESSOR, memberships__ended_on__isnull=True
+    ).distinct()
+    form = forms.SessionForm(request.POST or None, venues=venues, assessors=assessors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session = _attempt_call(
+            form,
+            lambda: services.create_session(
+                kind=data["kind"],
+                venue=venues.get(pk=data["venue"]),
+                address=data["address"],
+                date=data["date"],
+                slot=data["slot"],
+                capacity=data["capacity"],
+                assessor=assessors.get(pk=data["assessor"]),
+                by=request.user,
+            ),
+        )
+        if session:
+            messages.success(request, f"Session added: {session}.")
+            return redirect("accreditation:sessions")
+    upcoming = obs_selectors.upcoming_sessions()
+    return render(
+        request,
+        "accreditation/observation/sessions.html",
+        {"sessions": upcoming, "form": form, "page_title": "Assessment sessions"},
+    )
+
+
+@_perm("accreditation.view_statistics")
+def statistics(request):
+    return render(
+        request,
+        "accreditation/observation/statistics.html",
+        {**obs_selectors.observation_statistics(), "page_title": "Practice observation: results and assessors"},
+    )
