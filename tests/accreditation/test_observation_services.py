@@ -293,9 +293,7 @@ def test_the_sample_rate_is_a_setting(sheet, alex, bea, settings):
 def test_a_recommendation_against_the_scores_goes_to_second_marking(sheet, alex, bea):
     fill(sheet, alex, 4, Recommendation.NOT_PASS)
     services.submit_scores(scoresheet=sheet, by=alex, rng=NO_SAMPLE)
-    assert Observation.objects.get(pk=sheet.observation_id).moderation_reasons == [
-        "recommendation_differs_from_scores"
-    ]
+    assert Observation.objects.get(pk=sheet.observation_id).moderation_reasons == ["recommendation_differs_from_scores"]
 
 
 def test_a_conflicted_assessor_is_never_the_second_marker(sheet, alex, candidate):
