@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accreditation import services
-from accreditation.models import AssessmentSession, Candidate, Recommendation
+from accreditation.models import AssessmentSession, Booking, Candidate, Recommendation
 from tests.factories import OrganisationFactory, make_user
 
 
@@ -82,3 +82,53 @@ def fill(sheet, by, mark: int, recommendation: str = Recommendation.PASS, *, ref
         recommendation=recommendation,
         summary="Observed a full simulation.",
     )
+
+
+def add_observation_world(world: dict) -> dict:
+    """For the access table: the role users' worker at the observation stage (supervisor level) with a session
+    booked, and another candidate checked in and being scored by the role users' assessor, sent to moderation
+    after two assessors disagreed."""
+    from tests.factories import make_user
+    from tests.regulation.conftest import register
+
+    from .conftest import employ, map_all
+
+    users, employer = world["users"], world["employer"]
+    regulator, manager, worker = users[Role.REGULATOR_STAFF], users[Role.LINE_MANAGER], users[Role.SOCIAL_WORKER]
+    the_assessor = users[Role.ASSESSOR]
+    c = services.nominate(manager=manager, user=worker, level="supervisor", organisation=employer)
+    map_all(c, manager)
+    services.endorse(candidate=c, by=manager, reason="Ready")
+    c = at_observation(c)
+    booking = services.book_session(candidate=c, session=session(regulator, the_assessor), by=worker)
+
+    other = make_user(None, email="observed@example.com")
+    employ(register(other, regulator), employer)
+    oc = services.nominate(manager=manager, user=other, level="practitioner", organisation=employer)
+    map_all(oc, manager)
+    services.endorse(candidate=oc, by=manager, reason="Ready")
+    oc = at_observation(oc)
+    today = on_the_day(session(regulator, the_assessor))
+    today_booking = Booking.objects.create(session=today, candidate=oc, booked_by=other)
+
+    third = make_user(None, email="moderated@example.com")
+    employ(register(third, regulator), employer)
+    mc = services.nominate(manager=manager, user=third, level="practitioner", organisation=employer)
+    map_all(mc, manager)
+    services.endorse(candidate=mc, by=manager, reason="Ready")
+    mc = at_observation(mc)
+    second_assessor = assessor("second@centre.example")
+    first_sheet = observed(mc, regulator, second_assessor)
+    fill(first_sheet, second_assessor, 3, Recommendation.NOT_PASS)
+    services.submit_scores(scoresheet=first_sheet, by=second_assessor, rng=NO_SAMPLE)
+    sheet = first_sheet.observation.scoresheets.get(marker="second")  # the role users' assessor, blind
+    world.update(
+        {
+            "obs_candidate": c,
+            "booking": booking,
+            "today_booking": today_booking,
+            "sheet": sheet,
+            "observation": first_sheet.observation,
+        }
+    )
+    return world
