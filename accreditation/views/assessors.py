@@ -28,7 +28,7 @@ def home(request):
 @_perm("accreditation.check_in")
 def check_in(request, pk):
     booking = obs_selectors.booking_for_assessor(request.user, pk)
-    form = forms.CheckInForm(request.POST or None)
+    form = forms.CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         observation = _attempt_call(

@@ -21,7 +21,7 @@ def book(request, pk):
     c = _candidate(pk)
     _require(request, "accreditation.book_observation", c)
     sessions = obs_selectors.open_sessions_for(c) if c.stage == Candidate.Stage.OBSERVATION else []
-    form = forms.BookForm(request.POST or None, sessions=sessions)
+    form = forms.BookForm(request.POST if request.method == "POST" else None, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         session = form.sessions.get(form.cleaned_data["session"])
         booking = _attempt_call(

@@ -31,7 +31,7 @@ def case(request, pk):
         observation = obs_selectors.moderation_case(pk)
     except Observation.DoesNotExist as exc:
         raise Http404 from exc
-    form = forms.ResolveForm(request.POST or None)
+    form = forms.ResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = _attempt_call(
             form,
@@ -99,7 +99,7 @@ def sessions(request):
     assessors = User.objects.filter(
         is_active=True, memberships__role=Role.ASSESSOR, memberships__ended_on__isnull=True
     ).distinct()
-    form = forms.SessionForm(request.POST or None, venues=venues, assessors=assessors)
+    form = forms.SessionForm(request.POST if request.method == "POST" else None, venues=venues, assessors=assessors)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         session = _attempt_call(
