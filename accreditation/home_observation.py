@@ -59,7 +59,7 @@ def regulator_section(user):
         "Practice observation",
         [
             Task(
-                "Moderation",
+                "Practice observation moderation",
                 reverse("accreditation:moderation"),
                 "Settle differences between first and second assessors, with reasons.",
                 f"{waiting} waiting" if waiting else "",
