@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 
 from accounts.exports import streaming_csv_response
 from accounts.models import Organisation, Role, User
+from accounts.services import ServiceError
 
 from .. import forms_observation as forms
 from .. import services
 from ..models import Observation
 from ..selectors import observation as obs_selectors
+from ..services.observation import eligible_second_assessors
 from ._common import _attempt_call, _perm
 
 
@@ -31,6 +33,10 @@ def case(request, pk):
         observation = obs_selectors.moderation_case(pk)
     except Observation.DoesNotExist as exc:
         raise Http404 from exc
+    sheets = {s.marker: s for s in observation.scoresheets.all()}
+    waiting_for_second = observation.status == Observation.Status.SECOND_MARKING and "second" not in sheets
+    if request.method == "POST" and request.POST.get("action") == "assign":
+        return _assign(request, observation) if waiting_for_second else redirect("accreditation:moderation_case", pk)
     form = forms.ResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = _attempt_call(
@@ -45,7 +51,6 @@ def case(request, pk):
         if done:
             messages.success(request, f"Moderation recorded: {done.get_outcome_display().lower()}.")
             return redirect("accreditation:moderation")
-    sheets = {s.marker: s for s in observation.scoresheets.all()}
     return render(
         request,
         "accreditation/observation/moderation_case.html",
@@ -56,9 +61,26 @@ def case(request, pk):
             "second": sheets.get("second"),
             "rows": obs_selectors.moderation_rows(observation),
             "labels": dict(obs_selectors.scale()),
+            "second_choices": eligible_second_assessors(observation) if waiting_for_second else [],
             "page_title": f"Moderate {observation.candidate.user.display_name}",
         },
     )
+
+
+def _assign(request, observation):
+    """Regulator staff give an observation to a second assessor when none was free of conflict at submission."""
+    chosen = next(
+        (a for a in eligible_second_assessors(observation) if str(a.pk) == request.POST.get("assessor")), None
+    )
+    if chosen is None:
+        messages.error(request, "Choose an assessor free of any conflict of interest.")
+    else:
+        try:
+            services.assign_second_assessor(observation=observation, assessor=chosen, by=request.user)
+            messages.success(request, f"{chosen} will score this observation blind.")
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+    return redirect("accreditation:moderation_case", pk=observation.pk)
 
 
 @_perm("accreditation.view_calibration")

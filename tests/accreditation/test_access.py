@@ -244,6 +244,13 @@ CASES = [
     AccessCase("API: scoresheets", lambda w: "/api/v1/accreditation/scoresheets/", ASSESSOR),
     AccessCase("API: scoresheet", lambda w: f"/api/v1/accreditation/scoresheets/{w['sheet'].pk}/", ASSESSOR),
     AccessCase(
+        "API: save a draft",
+        lambda w: f"/api/v1/accreditation/scoresheets/{w['sheet'].pk}/",
+        ASSESSOR,
+        method="patch",
+        data={"reflection_mark": 3, "scores": []},
+    ),
+    AccessCase(
         "API: submit scores",
         lambda w: f"/api/v1/accreditation/scoresheets/{w['sheet'].pk}/submit/",
         set(),  # nothing scored yet: the assessor is refused by the service (400)
@@ -294,7 +301,7 @@ POST_BODIES = {
 def test_each_role_is_allowed_or_refused(client, world, case, role):
     if case.name in POST_BODIES:
         case = replace(case, data=POST_BODIES[case.name](world))
-    if case.name.startswith("API") and case.method == "post":
+    if case.name.startswith("API") and case.method in ("post", "patch"):
         _check_json(client, world, case, role)
         return
     check_access(client, world, case, role)
@@ -307,7 +314,7 @@ def _check_json(client, world, case, role):
     user = world["users"].get(role)
     if user is not None:
         client.force_login(user)
-    response = client.post(case.url(world), data=case.data, content_type="application/json")
+    response = getattr(client, case.method)(case.url(world), data=case.data, content_type="application/json")
     if role in case.allowed:
         assert response.status_code in (200, 201), f"{role} should reach {case.name}: {response.status_code}"
     elif role == ANONYMOUS:

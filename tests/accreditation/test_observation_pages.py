@@ -204,6 +204,17 @@ def test_pathway_summary_has_one_row_per_level_in_order(candidate):
     assert rows[0]["detail"] == "Book your practice observation."
 
 
+def test_pathway_summary_shows_accreditation_from_the_register(candidate, regulator):
+    from regulation.models import Annotation
+
+    entry = candidate.user.register_entry
+    Annotation.objects.create(
+        entry=entry, kind=Annotation.Kind.SUPERVISOR, starts_on=entry.registered_on, added_by=regulator
+    )
+    rows = selectors.pathway_summary_for(candidate.user)
+    assert rows[1]["status"] == "done" and rows[2]["status"] == "next"
+
+
 def test_nominees_csv_shows_the_observation(client, candidate, regulator, alex, manager):
     services.book_session(candidate=candidate, session=session(regulator, alex), by=candidate.user)
     client.force_login(manager)
@@ -251,3 +262,21 @@ def test_regulator_pipeline_pages_cost_a_fixed_number_of_queries(
         client.get("/accreditation/staff/observation/")
     with django_assert_max_num_queries(small_pipeline):
         client.get("/accreditation/staff/")
+
+
+def test_regulator_assigns_a_second_assessor_when_none_was_free(client, sheet, alex, regulator, candidate):
+    fill(sheet, alex, 4, Recommendation.NOT_PASS)  # to second marking, but no other assessor exists yet
+    services.submit_scores(scoresheet=sheet, by=alex, rng=NO_SAMPLE)
+    observation = Observation.objects.get(pk=sheet.observation_id)
+    assert not observation.scoresheets.filter(marker="second").exists()
+    conflicted = assessor("conflicted@centre.example")
+    Membership.objects.create(user=conflicted, organisation=candidate.organisation, role="social_worker")
+    later = assessor("later@centre.example")
+    client.force_login(regulator)
+    url = f"/accreditation/staff/moderation/{observation.pk}/"
+    page = client.get(url).content.decode()
+    assert "Later Assessor" in page and "Conflicted Assessor" not in page
+    client.post(url, {"action": "assign", "assessor": conflicted.pk})
+    assert not observation.scoresheets.filter(marker="second").exists()
+    assert client.post(url, {"action": "assign", "assessor": later.pk}).status_code == 302
+    assert observation.scoresheets.get(marker="second").assessor == later
