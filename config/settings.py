@@ -308,6 +308,14 @@ SPECTACULAR_SETTINGS = {
         "AccreditationCandidateStatusEnum": "accreditation.models.Candidate.Status",
         "AccreditationEndorsementEnum": "accreditation.models.Candidate.Endorsement",
         "AccreditationAttemptStatusEnum": "accreditation.models.Attempt.Status",
+        "AccreditationBookingStatusEnum": "accreditation.models.Booking.Status",
+        "AccreditationObservationStatusEnum": "accreditation.models.Observation.Status",
+        "AccreditationObservationOutcomeEnum": "accreditation.models.Observation.Outcome",
+        "AccreditationScoresheetStatusEnum": "accreditation.models.Scoresheet.Status",
+        "AccreditationMarkerEnum": "accreditation.models.Scoresheet.Marker",
+        "AccreditationSessionKindEnum": "accreditation.models.AssessmentSession.Kind",
+        "AccreditationSessionSlotEnum": "accreditation.models.AssessmentSession.Slot",
+        "AccreditationRecommendationEnum": "accreditation.models.Recommendation",
     },
 }
 

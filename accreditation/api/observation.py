@@ -18,10 +18,10 @@ from ..serializers.observation import (
     BookingSerializer,
     BookSerializer,
     CalibrationSerializer,
+    CancelReasonSerializer,
     CheckInSerializer,
     DraftSerializer,
     ObservationSerializer,
-    ReasonSerializer,
     ResolveSerializer,
     ScoresheetSerializer,
     SessionSerializer,
@@ -63,14 +63,14 @@ class CandidateSessionsView(APIView):
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=TAGS, request=ReasonSerializer, responses=BookingSerializer)
+@extend_schema(tags=TAGS, request=CancelReasonSerializer, responses=BookingSerializer)
 class CancelBookingView(APIView):
     permission_classes = API_PERMISSIONS
 
     def post(self, request, pk):
         booking = get_object_or_404(Booking.objects.select_related("candidate"), pk=pk)
         _require(request, "accreditation.book_observation", booking.candidate)
-        data = ReasonSerializer(data=request.data)
+        data = CancelReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         booking = _service(
             lambda: services.cancel_booking(booking=booking, by=request.user, reason=data.validated_data["reason"])

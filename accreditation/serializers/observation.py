@@ -40,7 +40,7 @@ class BookSerializer(serializers.Serializer):
     adjustments = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class CancelReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
