@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .api import observation as obs_api
 
 router = SimpleRouter()
 router.register("candidates", api.CandidateViewSet, basename="accreditation-candidate")
@@ -16,5 +17,18 @@ urlpatterns = [
     path("pathway/", api.PathwayView.as_view(), name="accreditation-pathway"),
     path("pipeline/", api.PipelineView.as_view(), name="accreditation-pipeline"),
     path("statistics/", api.StatisticsView.as_view(), name="accreditation-statistics"),
+    path(
+        "candidates/<int:pk>/sessions/",
+        obs_api.CandidateSessionsView.as_view(),
+        name="accreditation-candidate-sessions",
+    ),
+    path("bookings/<int:pk>/cancel/", obs_api.CancelBookingView.as_view(), name="accreditation-booking-cancel"),
+    path("bookings/<int:pk>/check-in/", obs_api.CheckInView.as_view(), name="accreditation-booking-check-in"),
+    path("scoresheets/", obs_api.AssessorScoresheetsView.as_view(), name="accreditation-scoresheets"),
+    path("scoresheets/<int:pk>/", obs_api.ScoresheetView.as_view(), name="accreditation-scoresheet"),
+    path("scoresheets/<int:pk>/submit/", obs_api.SubmitScoresView.as_view(), name="accreditation-scoresheet-submit"),
+    path("moderation/", obs_api.ModerationView.as_view(), name="accreditation-moderation"),
+    path("moderation/<int:pk>/resolve/", obs_api.ResolveView.as_view(), name="accreditation-moderation-resolve"),
+    path("calibration/", obs_api.CalibrationView.as_view(), name="accreditation-calibration"),
     path("", include(router.urls)),
 ]

@@ -85,3 +85,5 @@ def regulator_section(user):
 register_home_section(social_worker_section, order=15)
 register_home_section(line_manager_section, order=25)
 register_home_section(regulator_section, order=15)
+
+from . import home_observation  # noqa: E402, F401  the practice observation's sections

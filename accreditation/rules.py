@@ -2,7 +2,7 @@
 
 import rules
 
-from accounts.rules import is_line_manager, is_regulator_staff, is_signed_in, is_social_worker
+from accounts.rules import is_assessor, is_line_manager, is_regulator_staff, is_signed_in, is_social_worker
 
 
 def _candidate_of(obj):
@@ -46,3 +46,24 @@ rules.add_perm("accreditation.view_item", is_regulator_staff)
 rules.add_perm("accreditation.view_scenario", is_regulator_staff)
 rules.add_perm("accreditation.view_standardversion", is_signed_in)
 rules.add_perm("accreditation.view_levelsettings", is_signed_in)
+
+
+# --- Practice observation ---------------------------------------------------------------------------------------
+# Assessors score only scoresheets given to them (conflicts of interest are refused again by the selectors and
+# services); regulator staff add sessions, moderate, and see calibration and statistics for every assessor.
+
+
+@rules.predicate
+def is_scoresheet_assessor(user, sheet):
+    return sheet is not None and getattr(sheet, "assessor_id", None) == user.pk
+
+
+rules.add_perm("accreditation.book_observation", is_the_candidate)
+rules.add_perm("accreditation.view_assessor_work", is_assessor)
+rules.add_perm("accreditation.check_in", is_assessor)
+rules.add_perm("accreditation.score", is_assessor & is_scoresheet_assessor)
+rules.add_perm("accreditation.view_scoresheet", (is_assessor & is_scoresheet_assessor) | is_regulator_staff)
+rules.add_perm("accreditation.view_own_calibration", is_assessor)
+rules.add_perm("accreditation.view_calibration", is_regulator_staff)
+rules.add_perm("accreditation.moderate", is_regulator_staff)
+rules.add_perm("accreditation.manage_sessions", is_regulator_staff)

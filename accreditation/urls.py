@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, managers, staff
+from .views import assessors, booking, candidates, managers, moderation, staff
 
 app_name = "accreditation"
 urlpatterns = [
@@ -29,4 +29,18 @@ urlpatterns = [
     path("staff/bank/scenarios/new/", staff.scenario_new, name="scenario_new"),
     path("staff/bank/<int:pk>/", staff.item, name="item"),
     path("staff/statistics/", staff.statistics, name="statistics"),
+    # Practice observation: candidates book, assessors score, regulator staff moderate and calibrate
+    path("candidates/<int:pk>/observation/book/", booking.book, name="book"),
+    path("bookings/<int:pk>/cancel/", booking.cancel, name="cancel_booking"),
+    path("assessor/", assessors.home, name="assessor"),
+    path("assessor/bookings/<int:pk>/check-in/", assessors.check_in, name="check_in"),
+    path("assessor/scoresheets/<int:pk>/", assessors.scoresheet, name="scoresheet"),
+    path("assessor/scoresheets/<int:pk>/autosave/", assessors.autosave, name="autosave"),
+    path("assessor/calibration/", assessors.my_calibration, name="my_calibration"),
+    path("staff/moderation/", moderation.queue, name="moderation"),
+    path("staff/moderation/<int:pk>/", moderation.case, name="moderation_case"),
+    path("staff/calibration/", moderation.calibration, name="calibration"),
+    path("staff/calibration.csv", moderation.calibration_csv, name="calibration_csv"),
+    path("staff/sessions/", moderation.sessions, name="sessions"),
+    path("staff/observation/", moderation.statistics, name="observation_statistics"),
 ]

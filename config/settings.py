@@ -308,6 +308,14 @@ SPECTACULAR_SETTINGS = {
         "AccreditationCandidateStatusEnum": "accreditation.models.Candidate.Status",
         "AccreditationEndorsementEnum": "accreditation.models.Candidate.Endorsement",
         "AccreditationAttemptStatusEnum": "accreditation.models.Attempt.Status",
+        "AccreditationBookingStatusEnum": "accreditation.models.Booking.Status",
+        "AccreditationObservationStatusEnum": "accreditation.models.Observation.Status",
+        "AccreditationObservationOutcomeEnum": "accreditation.models.Observation.Outcome",
+        "AccreditationScoresheetStatusEnum": "accreditation.models.Scoresheet.Status",
+        "AccreditationMarkerEnum": "accreditation.models.Scoresheet.Marker",
+        "AccreditationSessionKindEnum": "accreditation.models.AssessmentSession.Kind",
+        "AccreditationSessionSlotEnum": "accreditation.models.AssessmentSession.Slot",
+        "AccreditationRecommendationEnum": "accreditation.models.Recommendation",
     },
 }
 
@@ -358,6 +366,17 @@ REGISTER_DIRECT_WORK_HOURS_EXPECTED = env.int("REGISTER_DIRECT_WORK_HOURS_EXPECT
 # Demo data (one user per role with a known password) is loaded only when this is on.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
 SERVICE_NAME = "Social work accreditation"
+
+# Accreditation, practice observation (accreditation/services/observation.py): the scale's labels, the pass line
+# as a percentage of the points available, how near it counts as borderline, the random moderation sample, and
+# how long a past employer stays a conflict of interest for an assessor.
+ACCREDITATION_SCORE_LABELS = env.list(
+    "ACCREDITATION_SCORE_LABELS", default=["Not yet met", "Partly met", "Met", "Exceeded"]
+)
+ACCREDITATION_OBSERVATION_PASS_PERCENT = env.int("ACCREDITATION_OBSERVATION_PASS_PERCENT", default=70)
+ACCREDITATION_OBSERVATION_BORDERLINE_POINTS = env.int("ACCREDITATION_OBSERVATION_BORDERLINE_POINTS", default=4)
+ACCREDITATION_MODERATION_SAMPLE_PERCENT = env.int("ACCREDITATION_MODERATION_SAMPLE_PERCENT", default=10)
+ACCREDITATION_CONFLICT_YEARS = env.int("ACCREDITATION_CONFLICT_YEARS", default=2)
 
 # Early career (training/): who may enrol, pauses, moderation sample, grant, reminders.
 TRAINING_QUALIFIED_WITHIN_YEARS = env.int("TRAINING_QUALIFIED_WITHIN_YEARS", default=2)

@@ -290,8 +290,21 @@ def practice_standing(user_ids) -> dict[int, dict]:
     today = timezone.localdate()
     entries = (
         RegisterEntry.objects.filter(user_id__in=list(user_ids))
-        .only("user_id", "registration_number", "first_name", "last_name", "status", "current_employer_id")
+        .only(
+            "user_id",
+            "registration_number",
+            "first_name",
+            "last_name",
+            "status",
+            "current_employer_id",
+            "registered_until",
+        )
         .prefetch_related(
+            # What ``is_practising`` reads, so a list of candidates costs the same few queries however long.
+            Prefetch("orders", queryset=Order.objects.filter(status=Order.Status.IN_FORCE), to_attr="orders_in_force"),
+            Prefetch(
+                "conditions", queryset=Condition.objects.filter(revoked_at__isnull=True), to_attr="conditions_in_force"
+            ),
             Prefetch(
                 "annotations",
                 queryset=Annotation.objects.filter(_in_force(today), kind__in=list(ACCREDITATION_KINDS)),
@@ -320,6 +333,16 @@ def current_employer_ids(user) -> set[int]:
     return set(
         Employment.objects.filter(entry__user=user)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("employer_id", flat=True)
+    )
+
+
+def employer_ids_since(user, since: datetime.date) -> set[int]:
+    """The organisations the register shows this person working for at any time on or after ``since`` (for the
+    accreditation pathway's conflict-of-interest check on assessors)."""
+    return set(
+        Employment.objects.filter(entry__user=user)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
         .values_list("employer_id", flat=True)
     )
 

@@ -142,6 +142,7 @@ class Candidate(models.Model):
     )
     adjustment_note = models.CharField(max_length=255, blank=True)
     knowledge_passed_at = models.DateTimeField(null=True, blank=True)
+    observation_passed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
 

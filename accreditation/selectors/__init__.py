@@ -23,6 +23,11 @@ from ..models import (
     StandardVersion,
 )
 from ..services.assessment import resit_from
+from .observation import (  # noqa: F401
+    observation_by_candidate,
+    observation_next_step,
+    open_moderation_exists,
+)
 from .transfer import transfer_datasets  # noqa: F401  (found by regulation.transfer)
 
 
@@ -70,7 +75,13 @@ def with_standing(candidates: list[Candidate]) -> list[Candidate]:
 
 def nominees_for(user) -> list[Candidate]:
     orgs = [m.organisation_id for m in user.active_memberships if m.role == "line_manager"]
-    return with_standing(list(_candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level")))
+    candidates = with_standing(
+        list(_candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level"))
+    )
+    observation = observation_by_candidate(c.pk for c in candidates)
+    for c in candidates:
+        c.observation_status = observation.get(c.pk, "")
+    return candidates
 
 
 def eligible_staff(user) -> list[dict]:
@@ -174,8 +185,61 @@ def _next_step(c: Candidate | None, settings: LevelSettings, last: Attempt | Non
         minutes = settings.minutes + c.extra_minutes
         return f"Take the knowledge assessment: {settings.total_items} questions in {minutes} minutes."
     if c.stage == Candidate.Stage.OBSERVATION:
-        return "Book your practice observation (opens with the assessment days)."
+        return observation_next_step(c)
     return c.get_stage_display()
+
+
+def pathway_summary_for(user) -> list[dict]:
+    """One row per level, in order, for the one-journey page: ``level`` (its name), ``status`` (done, current,
+    next or not_started), ``detail`` (the next step) and ``url`` (the candidate's page).
+
+    Lean on purpose (three queries, two more at the observation stage): the journey page sits on top of it."""
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    entry = register.entry_with_annotations(user)
+    accredited = {
+        register.ACCREDITATION_KINDS[a.kind]
+        for a in (entry.annotations.all() if entry else [])
+        if a.kind in register.ACCREDITATION_KINDS and a.in_force_on(today)
+    }
+    latest: dict[str, Candidate] = {}
+    for c in Candidate.objects.filter(user_id=user.pk).order_by("-started_at", "-id"):
+        latest.setdefault(c.level, c)
+    rows, first_open = [], True
+    for level in LEVEL_ORDER:
+        c = latest.get(level)
+        if level in accredited or (c is not None and c.stage == Candidate.Stage.ACCREDITED):
+            status, detail = "done", "Accredited."
+        elif c is not None and c.is_active:
+            status, detail = "current", _summary_detail(c)
+        else:
+            status = "next" if first_open else "not_started"
+            first_open = False
+            detail = (
+                c.closed_reason or c.get_status_display()
+                if c is not None
+                else "Your employer endorses you, then you take the knowledge assessment and a practice observation."
+            )
+        rows.append(
+            {
+                "level": Level(level).label,
+                "status": status,
+                "detail": detail,
+                "url": reverse("accreditation:candidate", args=[c.pk]) if c else reverse("accreditation:pathway"),
+            }
+        )
+    return rows
+
+
+def _summary_detail(c: Candidate) -> str:
+    if c.stage == Candidate.Stage.ENDORSEMENT:
+        return "Employer endorsement: map your practice with your manager, who then decides."
+    if c.stage == Candidate.Stage.KNOWLEDGE:
+        return "Knowledge assessment: take it from your pathway page."
+    if c.stage == Candidate.Stage.OBSERVATION:
+        return observation_next_step(c)
+    return f"{c.get_stage_display()}: waiting for the decision."
 
 
 def attempt_page(attempt_pk: int) -> Attempt:

@@ -10,6 +10,17 @@ from .assessment import (  # noqa: F401
     submit_attempt,
 )
 from .bank import create_item, create_scenario, retire_item, review_item, revise_item, submit_for_review  # noqa: F401
+from .observation import (  # noqa: F401
+    assign_second_assessor,
+    book_session,
+    cancel_booking,
+    check_in,
+    create_session,
+    record_observation_passed,
+    resolve_moderation,
+    save_draft,
+    submit_scores,
+)
 from .pathway import (  # noqa: F401
     current_standard,
     decline,

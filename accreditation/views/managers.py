@@ -24,7 +24,17 @@ def nominees(request):
     )
 
 
-NOMINEE_HEADER = ["Name", "Registration number", "Level", "Stage", "Status", "Paused because", "Started", "Tests sat"]
+NOMINEE_HEADER = [
+    "Name",
+    "Registration number",
+    "Level",
+    "Stage",
+    "Status",
+    "Paused because",
+    "Started",
+    "Tests sat",
+    "Practice observation",
+]
 
 
 @_perm("accreditation.view_nominees")
@@ -39,6 +49,7 @@ def nominees_csv(request):
             c.paused,
             timezone.localtime(c.started_at).date().isoformat(),
             len(c.attempts.all()),
+            c.observation_status,
         ]
         for c in selectors.nominees_for(request.user)
     ]

@@ -11,12 +11,14 @@ from tests.access import SIGNED_IN, AccessCase, check_access, parametrize_access
 from tests.regulation.conftest import register
 
 from .conftest import build_bank, employ, map_all
+from .observation_helpers import add_observation_world
 
 pytestmark = pytest.mark.django_db
 
 SW = {Role.SOCIAL_WORKER}
 LM = {Role.LINE_MANAGER}
 REG = {Role.REGULATOR_STAFF}
+ASSESSOR = {Role.ASSESSOR}
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def world(role_users, time_machine):
         services.endorse(candidate=c, by=manager, reason="Ready")
     marked = services.submit_attempt(attempt=services.start_attempt(candidate=practitioner, by=worker), by=worker)
     open_attempt = services.start_attempt(candidate=leader, by=worker)
-    return {
+    world = {
         "users": role_users,
         "candidate": leader,
         "marked": marked,
@@ -50,6 +52,7 @@ def world(role_users, time_machine):
         "worker": worker,
         "employer": employer,
     }
+    return add_observation_world(world)
 
 
 def c(w):
@@ -180,6 +183,88 @@ CASES = [
         method="post",
         data={"reason": "Weak"},
     ),
+    # Practice observation
+    AccessCase(
+        "book an observation", lambda w: f"/accreditation/candidates/{w['obs_candidate'].pk}/observation/book/", SW
+    ),
+    AccessCase(
+        "cancel a booking",
+        lambda w: f"/accreditation/bookings/{w['booking'].pk}/cancel/",
+        SW,
+        method="post",
+        data={"reason": "Ill"},
+    ),
+    AccessCase("assessor's work", lambda w: "/accreditation/assessor/", ASSESSOR),
+    AccessCase("check in", lambda w: f"/accreditation/assessor/bookings/{w['today_booking'].pk}/check-in/", ASSESSOR),
+    AccessCase("scoresheet", lambda w: f"/accreditation/assessor/scoresheets/{w['sheet'].pk}/", ASSESSOR),
+    AccessCase(
+        "save a draft",
+        lambda w: f"/accreditation/assessor/scoresheets/{w['sheet'].pk}/",
+        ASSESSOR,
+        method="post",
+        data={"action": "draft", "reflection_mark": "3"},
+    ),
+    AccessCase(
+        "autosave",
+        lambda w: f"/accreditation/assessor/scoresheets/{w['sheet'].pk}/autosave/",
+        ASSESSOR,
+        method="post",
+        data={"reflection_mark": "3"},
+    ),
+    AccessCase("own calibration", lambda w: "/accreditation/assessor/calibration/", ASSESSOR),
+    AccessCase("moderation", lambda w: "/accreditation/staff/moderation/", REG),
+    AccessCase("moderation case", lambda w: f"/accreditation/staff/moderation/{w['observation'].pk}/", REG),
+    AccessCase("calibration", lambda w: "/accreditation/staff/calibration/", REG),
+    AccessCase("calibration CSV", lambda w: "/accreditation/staff/calibration.csv", REG),
+    AccessCase("assessment sessions", lambda w: "/accreditation/staff/sessions/", REG),
+    AccessCase("observation statistics", lambda w: "/accreditation/staff/observation/", REG),
+    AccessCase(
+        "API: sessions to book", lambda w: f"/api/v1/accreditation/candidates/{w['obs_candidate'].pk}/sessions/", SW
+    ),
+    AccessCase(
+        "API: book",
+        lambda w: f"/api/v1/accreditation/candidates/{w['obs_candidate'].pk}/sessions/",
+        SW,  # the same session again within minutes gives the one booking back
+        method="post",
+    ),
+    AccessCase(
+        "API: cancel booking",
+        lambda w: f"/api/v1/accreditation/bookings/{w['booking'].pk}/cancel/",
+        SW,
+        method="post",
+        data={"reason": "Ill"},
+    ),
+    AccessCase(
+        "API: check in",
+        lambda w: f"/api/v1/accreditation/bookings/{w['today_booking'].pk}/check-in/",
+        ASSESSOR,
+        method="post",
+        data={"photo_id": True, "registration_number": True, "recording_consent": True},
+    ),
+    AccessCase("API: scoresheets", lambda w: "/api/v1/accreditation/scoresheets/", ASSESSOR),
+    AccessCase("API: scoresheet", lambda w: f"/api/v1/accreditation/scoresheets/{w['sheet'].pk}/", ASSESSOR),
+    AccessCase(
+        "API: save a draft",
+        lambda w: f"/api/v1/accreditation/scoresheets/{w['sheet'].pk}/",
+        ASSESSOR,
+        method="patch",
+        data={"reflection_mark": 3, "scores": []},
+    ),
+    AccessCase(
+        "API: submit scores",
+        lambda w: f"/api/v1/accreditation/scoresheets/{w['sheet'].pk}/submit/",
+        set(),  # nothing scored yet: the assessor is refused by the service (400)
+        method="post",
+    ),
+    AccessCase("API: moderation", lambda w: "/api/v1/accreditation/moderation/", REG),
+    AccessCase(
+        "API: resolve moderation",
+        lambda w: f"/api/v1/accreditation/moderation/{w['observation'].pk}/resolve/",
+        set(),  # still with the second assessor: regulator staff are refused by the service (400)
+        method="post",
+        data={"outcome": "passed", "reason": "Evidence supports met"},
+    ),
+    AccessCase("API: calibration", lambda w: "/api/v1/accreditation/calibration/", ASSESSOR | REG),
     AccessCase("API: pipeline", lambda w: "/api/v1/accreditation/pipeline/", REG),
     AccessCase("API: statistics", lambda w: "/api/v1/accreditation/statistics/", REG),
 ]
@@ -192,6 +277,8 @@ SERVICE_REFUSED = {
     "API: withdraw": SW,  # a test is open
     "API: send item for review": REG,
     "API: review item": REG,
+    "API: submit scores": ASSESSOR,  # nothing scored
+    "API: resolve moderation": REG,  # with the second assessor
 }
 
 # Bodies that need the world's ids.
@@ -199,6 +286,7 @@ POST_BODIES = {
     "API: nominate": lambda w: {"user": w["worker"].pk, "level": "supervisor", "organisation": w["employer"].pk},
     "API: ask": lambda w: {"level": "supervisor", "organisation": w["employer"].pk},
     "API: answer": lambda w: {"position": 1, "options": [w["option"].pk]},
+    "API: book": lambda w: {"session": w["booking"].session_id},
     "API: write an item": lambda w: {
         "level": "leader",
         "domain_key": "l1",
@@ -213,7 +301,7 @@ POST_BODIES = {
 def test_each_role_is_allowed_or_refused(client, world, case, role):
     if case.name in POST_BODIES:
         case = replace(case, data=POST_BODIES[case.name](world))
-    if case.name.startswith("API") and case.method == "post":
+    if case.name.startswith("API") and case.method in ("post", "patch"):
         _check_json(client, world, case, role)
         return
     check_access(client, world, case, role)
@@ -226,7 +314,7 @@ def _check_json(client, world, case, role):
     user = world["users"].get(role)
     if user is not None:
         client.force_login(user)
-    response = client.post(case.url(world), data=case.data, content_type="application/json")
+    response = getattr(client, case.method)(case.url(world), data=case.data, content_type="application/json")
     if role in case.allowed:
         assert response.status_code in (200, 201), f"{role} should reach {case.name}: {response.status_code}"
     elif role == ANONYMOUS:

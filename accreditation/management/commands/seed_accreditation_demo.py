@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
+from accreditation import demo_observation as observation_demo
 from accreditation import services
 from accreditation.demo_bank_leader import GENERAL as LEADER_GENERAL
 from accreditation.demo_bank_leader import SCENARIOS as LEADER_SCENARIOS
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             return
         items = self._bank(regulator)
         people = self._candidates(regulator, manager, leeds)
+        people += observation_demo.seed(self, regulator=regulator, manager=manager, leeds=leeds)
         self.stdout.write(f"Accreditation demo: {items} new bank items; {people} demo candidates placed.")
 
     def _bank(self, author) -> int:

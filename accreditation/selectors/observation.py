@@ -1,0 +1,380 @@
+"""Reads for practice observation: sessions open to a candidate, an assessor's work, moderation, calibration and
+statistics. Each costs a fixed number of queries whatever the number of candidates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ..models import (
+    AssessmentSession,
+    Booking,
+    Candidate,
+    Domain,
+    DomainScore,
+    Level,
+    Observation,
+    Scoresheet,
+)
+from ..services.observation import ACTIVE_BOOKING, conflicted_organisation_ids, percent, score_labels
+
+
+def open_moderation_exists(candidate: Candidate) -> bool:
+    """True while any observation of the candidate is with a second assessor or waiting for a moderator (the
+    decision stage must not confirm an accreditation then)."""
+    return Observation.objects.filter(
+        candidate_id=candidate.pk,
+        status__in=[Observation.Status.SECOND_MARKING, Observation.Status.MODERATION],
+    ).exists()
+
+
+def open_sessions_for(candidate: Candidate) -> list[AssessmentSession]:
+    """Sessions from tomorrow with a place free, without those whose assessor has a conflict of interest with
+    the candidate's employer."""
+    today = timezone.localdate()
+    sessions = list(
+        AssessmentSession.objects.filter(date__gt=today)
+        .select_related("venue", "assessor")
+        .annotate(taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_BOOKING)))
+        .order_by("date", "slot", "id")
+    )
+    sessions = [s for s in sessions if s.taken < s.capacity]
+    conflicts = {a.pk: conflicted_organisation_ids(a) for a in {s.assessor for s in sessions}}
+    return [s for s in sessions if candidate.organisation_id not in conflicts[s.assessor_id]]
+
+
+def candidate_observation(candidate: Candidate) -> dict:
+    """What the candidate's page shows: bookings (history included) and observations with their outcomes.
+    First and second assessors' marks are not shown to the candidate; the result and moderation reasons are."""
+    bookings = list(candidate.bookings.select_related("session__venue").order_by("-booked_at", "-id"))
+    observations = list(candidate.observations.select_related("booking__session").order_by("-created_at"))
+    return {
+        "bookings": bookings,
+        "open_booking": next((b for b in bookings if b.status == Booking.Status.BOOKED), None),
+        "observations": observations,
+        "latest": observations[0] if observations else None,
+    }
+
+
+def observation_next_step(candidate: Candidate) -> str:
+    """The candidate's next step at the observation stage, for their pathway and home page (two queries)."""
+    booking = candidate.bookings.filter(status=Booking.Status.BOOKED).select_related("session").first()
+    if booking:
+        s = booking.session
+        return f"Your practice observation is booked for {s.date:%-d %B %Y}, {s.get_slot_display().lower()}."
+    latest = candidate.observations.order_by("-created_at").first()
+    if latest and latest.status != Observation.Status.DECIDED:
+        return "Your practice observation is being scored."
+    if latest and latest.outcome == Observation.Outcome.NOT_PASSED:
+        return "Your practice observation was not passed. Book another session when you are ready."
+    return "Book your practice observation."
+
+
+# --- Assessors ----------------------------------------------------------------------------------------------------
+
+
+def _sheet_qs() -> QuerySet[Scoresheet]:
+    return Scoresheet.objects.select_related(
+        "observation__candidate__user", "observation__candidate__organisation", "observation__booking__session"
+    )
+
+
+def assessor_work(user) -> dict:
+    """An assessor's sessions from today, candidates to check in, scoresheets to score and drafts in progress.
+    A candidate from an organisation the assessor has a conflict with is never listed. Five queries."""
+    conflicts = conflicted_organisation_ids(user)
+    today = timezone.localdate()
+    sessions = list(
+        AssessmentSession.objects.filter(assessor=user, date__gte=today)
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=Booking.objects.filter(status__in=ACTIVE_BOOKING)
+                .exclude(candidate__organisation_id__in=conflicts)
+                .select_related("candidate__user"),
+                to_attr="places",
+            )
+        )
+        .order_by("date", "slot")
+    )
+    sheets = list(
+        _sheet_qs()
+        .filter(assessor=user)
+        .exclude(observation__candidate__organisation_id__in=conflicts)
+        .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)), domains=Count("scores"))
+        .order_by("status", "-updated_at")
+    )
+    to_score = [s for s in sheets if not s.is_submitted]
+    to_check_in = [b for s in sessions if s.date == today for b in s.places if b.status == Booking.Status.BOOKED]
+    return {
+        "sessions": sessions,
+        "to_check_in": to_check_in,
+        "to_score": to_score,
+        "drafts": [s for s in to_score if s.scored or s.reflection_mark or s.summary],
+        "submitted": [s for s in sheets if s.is_submitted],
+    }
+
+
+def booking_for_assessor(user, pk: int) -> Booking:
+    """A booking on the assessor's own session, unless they have a conflict with the candidate (404 otherwise)."""
+    booking = (
+        Booking.objects.select_related("session__venue", "candidate__user", "candidate__organisation")
+        .filter(session__assessor=user, pk=pk)
+        .first()
+    )
+    if booking is None or booking.candidate.organisation_id in conflicted_organisation_ids(user):
+        raise Http404
+    return booking
+
+
+def scoresheet_for(user, pk: int) -> Scoresheet:
+    """The assessor's own scoresheet with its domains and scores (404 for anyone else's, or on a conflict)."""
+    sheet = (
+        _sheet_qs()
+        .select_related("observation__candidate__standard")
+        .prefetch_related(
+            "scores",
+            Prefetch("observation__candidate__standard__domains", queryset=Domain.objects.order_by("position")),
+        )
+        .filter(assessor=user, pk=pk)
+        .first()
+    )
+    if sheet is None or sheet.observation.candidate.organisation_id in conflicted_organisation_ids(user):
+        raise Http404
+    return sheet
+
+
+def scoresheet_rows(sheet: Scoresheet) -> list[dict]:
+    scores = {s.domain_key: s for s in sheet.scores.all()}
+    return [
+        {"domain": d, "score": scores.get(d.key)}
+        for d in sheet.observation.candidate.standard.domains.all()
+        if d.key in scores
+    ]
+
+
+def scale() -> list[tuple[int, str]]:
+    return list(enumerate(score_labels(), start=1))
+
+
+# --- Moderation ---------------------------------------------------------------------------------------------------
+
+
+def moderation_queue() -> dict:
+    base = Observation.objects.select_related("candidate__user", "candidate__organisation", "booking__session")
+    return {
+        "waiting": list(base.filter(status=Observation.Status.MODERATION).order_by("created_at")),
+        "second_marking": list(
+            base.filter(status=Observation.Status.SECOND_MARKING)
+            .prefetch_related(Prefetch("scoresheets", queryset=Scoresheet.objects.select_related("assessor")))
+            .order_by("created_at")
+        ),
+    }
+
+
+def moderation_case(pk: int) -> Observation:
+    return (
+        Observation.objects.select_related("candidate__user", "candidate__standard", "booking__session")
+        .prefetch_related(
+            Prefetch("scoresheets", queryset=Scoresheet.objects.select_related("assessor").prefetch_related("scores")),
+            Prefetch("candidate__standard__domains", queryset=Domain.objects.order_by("position")),
+        )
+        .get(pk=pk)
+    )
+
+
+def moderation_rows(observation: Observation) -> list[dict]:
+    sheets = {s.marker: s for s in observation.scoresheets.all()}
+    marks = {m: {x.domain_key: x for x in s.scores.all()} for m, s in sheets.items()}
+    rows = []
+    for d in observation.candidate.standard.domains.all():
+        first = marks.get("first", {}).get(d.key)
+        second = marks.get("second", {}).get(d.key)
+        rows.append({"domain": d, "first": first, "second": second})
+    return rows
+
+
+# --- Calibration --------------------------------------------------------------------------------------------------
+
+
+def _quarter(moment) -> str:
+    d = timezone.localtime(moment)
+    return f"{d.year} Q{(d.month - 1) // 3 + 1}"
+
+
+def calibration(*, assessor_id: int | None = None) -> list[dict]:
+    """For each assessor, agreement with the other marker on the same candidates (exact, and within one point),
+    overall, per domain and per quarter. Two queries, whatever the number of observations.
+
+    A pair is a domain (or the written reflection) scored by both assessors of one observation, both submitted.
+    """
+    rows = list(
+        DomainScore.objects.filter(
+            scoresheet__status=Scoresheet.Status.SUBMITTED, scoresheet__observation__scoresheets__marker="second"
+        )
+        .distinct()
+        .values_list(
+            "scoresheet__observation_id",
+            "scoresheet__marker",
+            "scoresheet__assessor_id",
+            "scoresheet__assessor__first_name",
+            "scoresheet__assessor__last_name",
+            "scoresheet__assessor__email",
+            "scoresheet__submitted_at",
+            "domain_key",
+            "score",
+        )
+    )
+    reflections = list(
+        Scoresheet.objects.filter(status=Scoresheet.Status.SUBMITTED, observation__scoresheets__marker="second")
+        .distinct()
+        .values_list("observation_id", "marker", "assessor_id", "submitted_at", "reflection_mark")
+    )
+    by_obs: dict[int, dict] = defaultdict(dict)
+    names = {}
+    for obs, marker, aid, first, last, email, when, key, score in rows:
+        names[aid] = f"{first} {last}".strip() or email
+        by_obs[obs].setdefault(marker, {"assessor": aid, "when": when, "marks": {}})["marks"][key] = score
+    for obs, marker, _aid, _when, mark in reflections:
+        if marker in by_obs.get(obs, {}):
+            by_obs[obs][marker]["marks"]["reflection"] = mark
+    stats: dict[int, dict] = {}
+
+    def bucket():
+        return {"pairs": 0, "exact": 0, "within_one": 0}
+
+    for sheets in by_obs.values():
+        if "first" not in sheets or "second" not in sheets:
+            continue
+        first, second = sheets["first"], sheets["second"]
+        quarter = _quarter(max(first["when"], second["when"]))
+        for me, other in ((first, second), (second, first)):
+            aid = me["assessor"]
+            if assessor_id is not None and aid != assessor_id:
+                continue
+            s = stats.setdefault(
+                aid,
+                {
+                    "assessor_id": aid,
+                    "name": names.get(aid, ""),
+                    "candidates": 0,
+                    "all": bucket(),
+                    "domains": defaultdict(bucket),
+                    "quarters": defaultdict(bucket),
+                },
+            )
+            s["candidates"] += 1
+            for key, mine in me["marks"].items():
+                theirs = other["marks"].get(key)
+                if mine is None or theirs is None:
+                    continue
+                for b in (s["all"], s["domains"][key], s["quarters"][quarter]):
+                    b["pairs"] += 1
+                    b["exact"] += mine == theirs
+                    b["within_one"] += abs(mine - theirs) <= 1
+    result = []
+    for s in sorted(stats.values(), key=lambda s: s["name"]):
+        s["all"] = _rates(s["all"])
+        s["domains"] = [{"key": k, **_rates(v)} for k, v in sorted(s["domains"].items())]
+        s["quarters"] = [{"quarter": k, **_rates(v)} for k, v in sorted(s["quarters"].items())]
+        result.append(s)
+    return result
+
+
+def _rates(b: dict) -> dict:
+    n = b["pairs"]
+    return {
+        **b,
+        "exact_percent": round(100 * b["exact"] / n) if n else None,
+        "within_one_percent": round(100 * b["within_one"] / n) if n else None,
+    }
+
+
+# --- Regulator statistics ------------------------------------------------------------------------------------------
+
+
+def observation_statistics() -> dict:
+    """Observation results and moderation by level, and each assessor's output. A fixed four queries."""
+    by_level = {
+        r["candidate__level"]: r
+        for r in Observation.objects.values("candidate__level").annotate(
+            decided=Count("id", filter=Q(status=Observation.Status.DECIDED)),
+            passed=Count("id", filter=Q(outcome=Observation.Outcome.PASSED)),
+            moderated=Count("id", filter=~Q(moderation_reasons=[])),
+            open=Count("id", filter=~Q(status=Observation.Status.DECIDED)),
+        )
+    }
+    levels = []
+    for level in Level:
+        r = by_level.get(level.value, {"decided": 0, "passed": 0, "moderated": 0, "open": 0})
+        levels.append(
+            {
+                "label": level.label,
+                **{k: r[k] for k in ("decided", "passed", "moderated", "open")},
+                "pass_rate": round(100 * r["passed"] / r["decided"]) if r["decided"] else None,
+            }
+        )
+    sheets = (
+        Scoresheet.objects.values("assessor_id", "assessor__first_name", "assessor__last_name", "assessor__email")
+        .annotate(
+            submitted=Count("id", filter=Q(status=Scoresheet.Status.SUBMITTED)),
+            drafts=Count("id", filter=Q(status=Scoresheet.Status.DRAFT)),
+            recommended_pass=Count("id", filter=Q(status=Scoresheet.Status.SUBMITTED, recommendation="pass")),
+            second=Count("id", filter=Q(marker=Scoresheet.Marker.SECOND)),
+        )
+        .order_by("assessor__last_name", "assessor__first_name")
+    )
+    agreement = {c["assessor_id"]: c["all"] for c in calibration()}
+    assessors = [
+        {
+            "name": f"{s['assessor__first_name']} {s['assessor__last_name']}".strip() or s["assessor__email"],
+            "submitted": s["submitted"],
+            "drafts": s["drafts"],
+            "second": s["second"],
+            "pass_rate": round(100 * s["recommended_pass"] / s["submitted"]) if s["submitted"] else None,
+            "exact_percent": agreement.get(s["assessor_id"], {}).get("exact_percent"),
+            "within_one_percent": agreement.get(s["assessor_id"], {}).get("within_one_percent"),
+        }
+        for s in sheets
+    ]
+    return {"levels": levels, "assessors": assessors}
+
+
+def sheet_percent(sheet: Scoresheet) -> float | None:
+    marks = [s.score for s in sheet.scores.all()]
+    if None in marks or sheet.reflection_mark is None:
+        return None
+    return round(percent(marks, sheet.reflection_mark), 1)
+
+
+# --- Where each person stands -------------------------------------------------------------------------------------
+
+
+def observation_by_candidate(candidate_ids) -> dict[int, str]:
+    """A short observation status per candidate, for managers' lists and CSVs. Two queries."""
+    ids = list(candidate_ids)
+    status: dict[int, str] = {}
+    for obs in Observation.objects.filter(candidate_id__in=ids).order_by("created_at"):
+        status[obs.candidate_id] = (
+            obs.get_outcome_display() if obs.status == Observation.Status.DECIDED else obs.get_status_display()
+        )
+    for b in (
+        Booking.objects.filter(candidate_id__in=ids, status=Booking.Status.BOOKED)
+        .select_related("session")
+        .order_by("booked_at")
+    ):
+        status[b.candidate_id] = f"Booked for {b.session.date:%-d %B %Y}"
+    return status
+
+
+def upcoming_sessions() -> list[AssessmentSession]:
+    return list(
+        AssessmentSession.objects.filter(date__gte=timezone.localdate())
+        .select_related("venue", "assessor")
+        .annotate(taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_BOOKING)))
+        .order_by("date", "slot", "id")
+    )

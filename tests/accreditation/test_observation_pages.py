@@ -1,0 +1,282 @@
+"""Practice observation pages: booking, scoring in the browser (with and without JavaScript), locking, refusals,
+moderation, calibration, and the query bounds the issue sets."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Membership
+from accreditation import selectors, services
+from accreditation.models import Candidate, Observation, Recommendation, Scoresheet
+
+from .conftest import employ, map_all
+from .observation_helpers import NO_SAMPLE, assessor, at_observation, fill, observed, session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def candidate(endorsed):
+    return at_observation(endorsed)
+
+
+@pytest.fixture
+def alex(db):
+    return assessor("alex@centre.example")
+
+
+@pytest.fixture
+def bea(db):
+    return assessor("bea@centre.example")
+
+
+@pytest.fixture
+def sheet(candidate, regulator, alex):
+    return observed(candidate, regulator, alex)
+
+
+def _more_candidates(n, leeds, manager, regulator):
+    from tests.factories import make_user
+    from tests.regulation.conftest import register
+
+    out = []
+    for i in range(n):
+        user = make_user("social_worker", organisation=leeds, email=f"extra{i}@example.com")
+        employ(register(user, regulator), leeds)
+        c = services.nominate(manager=manager, user=user, level="practitioner", organisation=leeds)
+        map_all(c, manager)
+        services.endorse(candidate=c, by=manager, reason="Ready")
+        out.append(at_observation(c))
+    return out
+
+
+def test_candidate_books_from_their_page_and_sees_the_booking(client, candidate, regulator, alex):
+    s = session(regulator, alex)
+    client.force_login(candidate.user)
+    page = client.get(f"/accreditation/candidates/{candidate.pk}/").content.decode()
+    assert "Book your practice observation" in page
+    response = client.post(
+        f"/accreditation/candidates/{candidate.pk}/observation/book/",
+        {"session": s.pk, "adjustments": "Step-free access"},
+    )
+    assert response.status_code == 200 and "Practice observation booked" in response.content.decode()
+    page = client.get(f"/accreditation/candidates/{candidate.pk}/").content.decode()
+    assert "Step-free access" in page and "Cancel booking" in page
+    pathway = client.get("/accreditation/").content.decode()
+    assert "Your practice observation is booked for" in pathway
+
+
+def test_booking_page_without_a_choice_names_the_field(client, candidate, regulator, alex):
+    session(regulator, alex)
+    client.force_login(candidate.user)
+    response = client.post(f"/accreditation/candidates/{candidate.pk}/observation/book/", {})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+
+
+def test_draft_saved_without_javascript_survives_a_reload(client, sheet, alex):
+    key = sheet.scores.first().domain_key
+    client.force_login(alex)
+    url = f"/accreditation/assessor/scoresheets/{sheet.pk}/"
+    response = client.post(url, {"action": "draft", f"score-{key}": "3", f"evidence-{key}": "Warm, clear"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert f'id="score-{key}-3" name="score-{key}" type="radio" value="3" checked' in page
+    assert "Warm, clear" in page
+
+
+def test_autosave_answers_json_and_keeps_the_draft(client, sheet, alex):
+    client.force_login(alex)
+    response = client.post(
+        f"/accreditation/assessor/scoresheets/{sheet.pk}/autosave/", {"reflection_mark": "2", "summary": "So far"}
+    )
+    assert response.status_code == 200 and response.json()["saved"] is True
+    sheet.refresh_from_db()
+    assert (sheet.reflection_mark, sheet.summary) == (2, "So far")
+    bad = client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/autosave/", {"reflection_mark": "9"})
+    assert bad.status_code == 400 and "1 to 4" in bad.json()["error"]
+
+
+def _complete(sheet, mark=4):
+    data = {"action": "submit", "reflection_mark": str(mark), "recommendation": "pass", "summary": "Strong"}
+    for s in sheet.scores.all():
+        data[f"score-{s.domain_key}"] = str(mark)
+    return data
+
+
+def test_submitting_twice_in_the_browser_gives_one_result(client, sheet, alex, candidate, settings):
+    settings.ACCREDITATION_MODERATION_SAMPLE_PERCENT = 0
+    client.force_login(alex)
+    url = f"/accreditation/assessor/scoresheets/{sheet.pk}/"
+    assert client.post(url, _complete(sheet)).status_code == 302
+    assert client.post(url, _complete(sheet)).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.status == "submitted"
+    candidate.refresh_from_db()
+    assert candidate.stage == Candidate.Stage.DECISION
+    locked = client.post(url, {"action": "draft", "reflection_mark": "1"})
+    assert locked.status_code == 400 and "can no longer be changed" in locked.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.reflection_mark == 4
+
+
+def test_incomplete_submission_shows_the_error_and_keeps_the_draft(client, sheet, alex):
+    client.force_login(alex)
+    url = f"/accreditation/assessor/scoresheets/{sheet.pk}/"
+    response = client.post(url, {"action": "submit", "reflection_mark": "3"})
+    assert response.status_code == 400 and "Score every domain" in response.content.decode()
+    sheet.refresh_from_db()
+    assert sheet.reflection_mark == 3 and sheet.status == "draft"
+
+
+def test_another_assessor_cannot_see_or_score_the_sheet(client, sheet, bea):
+    client.force_login(bea)
+    assert client.get(f"/accreditation/assessor/scoresheets/{sheet.pk}/").status_code == 404
+    assert client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/autosave/", {}).status_code == 404
+    assert client.get(f"/api/v1/accreditation/scoresheets/{sheet.pk}/").status_code == 404
+
+
+def test_a_conflicted_assessor_cannot_see_their_own_sheet(client, sheet, alex, candidate):
+    Membership.objects.create(user=alex, organisation=candidate.organisation, role="line_manager")
+    client.force_login(alex)
+    assert client.get(f"/accreditation/assessor/scoresheets/{sheet.pk}/").status_code == 404
+    assert candidate.user.display_name not in client.get("/accreditation/assessor/").content.decode()
+
+
+def test_second_assessor_scores_blind_and_moderator_resolves(client, sheet, alex, bea, regulator, candidate):
+    fill(sheet, alex, 4, Recommendation.NOT_PASS)  # against the scores: to a second assessor
+    services.submit_scores(scoresheet=sheet, by=alex, rng=NO_SAMPLE)
+    second = Scoresheet.objects.get(observation=sheet.observation_id, marker="second")
+    client.force_login(bea)
+    page = client.get(f"/accreditation/assessor/scoresheets/{second.pk}/").content.decode()
+    assert "scoring blind" in page and "Seen:" not in page  # the first's evidence notes are not shown
+    fill(second, bea, 2, Recommendation.NOT_PASS)
+    services.submit_scores(scoresheet=second, by=bea)
+    client.force_login(regulator)
+    queue = client.get("/accreditation/staff/moderation/").content.decode()
+    assert candidate.user.display_name in queue
+    observation = Observation.objects.get(pk=sheet.observation_id)
+    url = f"/accreditation/staff/moderation/{observation.pk}/"
+    assert "Seen:" in client.get(url).content.decode()  # the moderator sees both
+    assert client.post(url, {"outcome": "passed"}).status_code == 200  # reasons are required
+    assert client.post(url, {"outcome": "not_passed", "reason": "Second marker's notes are fuller"}).status_code == 302
+    observation.refresh_from_db()
+    assert observation.outcome == "not_passed"
+    client.force_login(candidate.user)
+    assert (
+        "Second marker&#x27;s notes are fuller"
+        in client.get(f"/accreditation/candidates/{candidate.pk}/").content.decode()
+    )
+
+
+def test_calibration_page_and_csv(client, sheet, alex, bea, regulator):
+    fill(sheet, alex, 4, Recommendation.NOT_PASS)
+    services.submit_scores(scoresheet=sheet, by=alex, rng=NO_SAMPLE)
+    second = Scoresheet.objects.get(observation=sheet.observation_id, marker="second")
+    fill(second, bea, 3, Recommendation.NOT_PASS)
+    services.submit_scores(scoresheet=second, by=bea)
+    client.force_login(regulator)
+    page = client.get("/accreditation/staff/calibration/").content.decode()
+    assert "Alex Assessor" in page and "Bea Assessor" in page
+    csv = b"".join(client.get("/accreditation/staff/calibration.csv").streaming_content).decode("utf-8-sig")
+    assert "Alex Assessor,All,,11,0,100" in csv
+    client.force_login(alex)
+    own = client.get("/accreditation/assessor/calibration/").content.decode()
+    assert "Alex Assessor" in own and "Bea Assessor" not in own
+
+
+def test_assessor_home_shows_the_next_task(client, sheet, alex):
+    fill(sheet, alex, 3)
+    client.force_login(alex)
+    page = client.get("/").content.decode()
+    assert "Continue scoring" in page and f"/accreditation/assessor/scoresheets/{sheet.pk}/" in page
+
+
+def test_pathway_summary_has_one_row_per_level_in_order(candidate):
+    rows = selectors.pathway_summary_for(candidate.user)
+    assert [r["level"] for r in rows] == [
+        "Approved Child and Family Practitioner",
+        "Practice Supervisor",
+        "Practice Leader",
+    ]
+    assert set(rows[0]) == {"level", "status", "detail", "url"}
+    assert rows[0]["status"] == "current" and rows[1]["status"] == "next" and rows[2]["status"] == "not_started"
+    assert rows[0]["detail"] == "Book your practice observation."
+
+
+def test_pathway_summary_shows_accreditation_from_the_register(candidate, regulator):
+    from regulation.models import Annotation
+
+    entry = candidate.user.register_entry
+    Annotation.objects.create(
+        entry=entry, kind=Annotation.Kind.SUPERVISOR, starts_on=entry.registered_on, added_by=regulator
+    )
+    rows = selectors.pathway_summary_for(candidate.user)
+    assert rows[1]["status"] == "done" and rows[2]["status"] == "next"
+
+
+def test_nominees_csv_shows_the_observation(client, candidate, regulator, alex, manager):
+    services.book_session(candidate=candidate, session=session(regulator, alex), by=candidate.user)
+    client.force_login(manager)
+    csv = b"".join(client.get("/accreditation/nominees.csv").streaming_content).decode("utf-8-sig")
+    assert "Practice observation" in csv.splitlines()[0] and "Booked for" in csv
+
+
+# --- Query bounds: the same whatever the number of candidates -----------------------------------------------------
+
+
+def _count(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def test_assessor_list_and_saving_cost_a_fixed_number_of_queries(
+    client, sheet, alex, regulator, leeds, manager, django_assert_max_num_queries, settings
+):
+    settings.ACCREDITATION_MODERATION_SAMPLE_PERCENT = 0
+    client.force_login(alex)
+    client.get("/accreditation/assessor/")  # warm the session
+    small = _count(lambda: client.get("/accreditation/assessor/"))
+    for c in _more_candidates(4, leeds, manager, regulator):
+        observed(c, regulator, alex)
+    with django_assert_max_num_queries(small):
+        client.get("/accreditation/assessor/")
+    data = {f"score-{s.domain_key}": "3" for s in sheet.scores.all()}
+    with django_assert_max_num_queries(22):
+        client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/autosave/", data)
+    with django_assert_max_num_queries(42):  # save, submit, decide, move the candidate on, audit
+        client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/", _complete(sheet))
+
+
+def test_regulator_pipeline_pages_cost_a_fixed_number_of_queries(
+    client, sheet, alex, regulator, leeds, manager, django_assert_max_num_queries
+):
+    client.force_login(regulator)
+    client.get("/accreditation/staff/observation/")
+    small_stats = _count(lambda: client.get("/accreditation/staff/observation/"))
+    small_pipeline = _count(lambda: client.get("/accreditation/staff/"))
+    for c in _more_candidates(3, leeds, manager, regulator):
+        fill(observed(c, regulator, alex), alex, 4)
+    with django_assert_max_num_queries(small_stats):
+        client.get("/accreditation/staff/observation/")
+    with django_assert_max_num_queries(small_pipeline):
+        client.get("/accreditation/staff/")
+
+
+def test_regulator_assigns_a_second_assessor_when_none_was_free(client, sheet, alex, regulator, candidate):
+    fill(sheet, alex, 4, Recommendation.NOT_PASS)  # to second marking, but no other assessor exists yet
+    services.submit_scores(scoresheet=sheet, by=alex, rng=NO_SAMPLE)
+    observation = Observation.objects.get(pk=sheet.observation_id)
+    assert not observation.scoresheets.filter(marker="second").exists()
+    conflicted = assessor("conflicted@centre.example")
+    Membership.objects.create(user=conflicted, organisation=candidate.organisation, role="social_worker")
+    later = assessor("later@centre.example")
+    client.force_login(regulator)
+    url = f"/accreditation/staff/moderation/{observation.pk}/"
+    page = client.get(url).content.decode()
+    assert "Later Assessor" in page and "Conflicted Assessor" not in page
+    client.post(url, {"action": "assign", "assessor": conflicted.pk})
+    assert not observation.scoresheets.filter(marker="second").exists()
+    assert client.post(url, {"action": "assign", "assessor": later.pk}).status_code == 302
+    assert observation.scoresheets.get(marker="second").assessor == later
