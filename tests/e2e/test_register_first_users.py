@@ -40,14 +40,14 @@ def test_new_applicant_finds_apply_sends_evidence_answers_is_registered_records_
 
     # Sign up and confirm the email address from the email as sent.
     page.visit("/accounts/signup/")
-    page.get_by_label("Email").fill("zoe.bronte@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    _submit(page, "Sign Up")
+    page.get_by_label("Email address").fill("zoe.bronte@example.com")
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm your password").fill(PASSWORD)
+    _submit(page, "Create account")
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.check()
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Confirm email address").click()
     page.wait_for_load_state()
     sign_in(page, "zoe.bronte@example.com", PASSWORD)
 
