@@ -13,12 +13,12 @@ class AccountAdapter(DefaultAccountAdapter):
     # GOV.UK error wording: say what to do, in sentence case.
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "email_password_mismatch": "Enter the email address and password for your account",
+        "email_password_mismatch": "Enter the email address and password for your account",  # nosec B105 # words shown to people, not a password
         "email_taken": "An account already uses this email address. Sign in, or reset your password",
-        "enter_current_password": "Enter your current password",
+        "enter_current_password": "Enter your current password",  # nosec B105 # words shown to people, not a password
         "incorrect_code": "The code is not right. Enter the code from your authenticator app",
-        "incorrect_password": "The password is not right. Enter your password",
-        "invalid_password_reset": "The link to reset your password has expired. Ask for a new link",
+        "incorrect_password": "The password is not right. Enter your password",  # nosec B105 # words shown to people, not a password
+        "invalid_password_reset": "The link to reset your password has expired. Ask for a new link",  # nosec B105 # words shown to people, not a password
         "too_many_login_attempts": "Too many tries to sign in. Wait 15 minutes, or reset your password",
         "rate_limited": "Too many tries. Wait a few minutes, then try again",
     }

@@ -10,7 +10,7 @@ from allauth.mfa.recovery_codes import forms as recovery_forms
 from allauth.mfa.totp import forms as totp_forms
 
 PASSWORD_RULES = (
-    "Your password must be at least 10 characters. It cannot be only numbers, a commonly used password or too "
+    "Your password must be at least 10 characters. It cannot be only numbers, a commonly used password or too "  # nosec B105 # words shown to people, not a password
     "like your name or email address."
 )
 
@@ -35,9 +35,10 @@ class GovUKWording:
 
 
 class LoginForm(GovUKWording, account_forms.LoginForm):
-    labels = {"login": "Email address", "password": "Password"}
-    hints = {"password": ""}  # the reset link is below the form, not inside the field's hint
-    required = {"login": "Enter your email address", "password": "Enter your password"}
+    labels = {"login": "Email address", "password": "Password"}  # nosec B105 # words shown to people, not a password
+    # The reset link is below the form, not inside the field's hint.
+    hints = {"password": ""}  # nosec B105 # words shown to people, not a password
+    required = {"login": "Enter your email address", "password": "Enter your password"}  # nosec B105 # words shown to people, not a password
 
 
 class SignupForm(GovUKWording, account_forms.SignupForm):
@@ -83,9 +84,9 @@ class ResetPasswordKeyForm(GovUKWording, account_forms.ResetPasswordKeyForm):
 
 
 class ReauthenticateForm(GovUKWording, account_forms.ReauthenticateForm):
-    labels = {"password": "Password"}
-    hints = {"password": ""}
-    required = {"password": "Enter your password"}
+    labels = {"password": "Password"}  # nosec B105 # words shown to people, not a password
+    hints = {"password": ""}  # nosec B105 # words shown to people, not a password
+    required = {"password": "Enter your password"}  # nosec B105 # words shown to people, not a password
 
 
 class AuthenticateForm(GovUKWording, mfa_forms.AuthenticateForm):
