@@ -149,16 +149,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Social work accreditation] "
 # Sentence-case labels, hints in words and no placeholders on every sign-in page (templates/account, templates/mfa).
 ACCOUNT_FORMS = {
     name: f"accounts.auth_forms.{cls}"
-    for name, cls in {
-        "login": "LoginForm",
-        "signup": "SignupForm",
-        "add_email": "AddEmailForm",
-        "change_password": "ChangePasswordForm",
-        "set_password": "SetPasswordForm",
-        "reset_password": "ResetPasswordForm",
-        "reset_password_from_key": "ResetPasswordKeyForm",
-        "reauthenticate": "ReauthenticateForm",
-    }.items()
+    for name, cls in [
+        ("login", "LoginForm"),
+        ("signup", "SignupForm"),
+        ("add_email", "AddEmailForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("set_password", "SetPasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+    ]
 }
 ACCOUNT_RATE_LIMITS = {
     # Counted per email and client IP together (see AccountAdapter), backing off: five wrong passwords in 15
