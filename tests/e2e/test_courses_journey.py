@@ -188,7 +188,7 @@ def test_course_approval_journey(page, tmp_path):
     as_user(page, worker)
     page.visit("/register/apply/")
     from tests.e2e.govuk import fill_date as fill_govuk_date
-    from tests.e2e.govuk import fill_evidence_and_declarations
+    from tests.e2e.govuk import fill_evidence_and_declarations, send_application
 
     fill_govuk_date(page, "Date of birth", datetime.date(1990, 4, 12))
     page.get_by_label("Home address").fill("1 Park Row, Leeds")
@@ -197,7 +197,7 @@ def test_course_approval_journey(page, tmp_path):
     )
     fill_govuk_date(page, "Date of qualification", datetime.date(today.year, 1, 2))
     fill_evidence_and_declarations(page)
-    submit(page, "Send your application")
+    send_application(page)
     from regulation.models import Application
 
     assert Application.objects.get(applicant=worker).course == course
