@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
 from .notifications import queue_email, render_plain_text
@@ -8,6 +9,19 @@ from .notifications import queue_email, render_plain_text
 
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-in emails (verification, password reset) go out through the worker like every other email."""
+
+    # GOV.UK error wording: say what to do, in sentence case.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "Enter the email address and password for your account",  # nosec B105 # words shown to people, not a password
+        "email_taken": "An account already uses this email address. Sign in, or reset your password",
+        "enter_current_password": "Enter your current password",  # nosec B105 # words shown to people, not a password
+        "incorrect_code": "The code is not right. Enter the code from your authenticator app",
+        "incorrect_password": "The password is not right. Enter your password",  # nosec B105 # words shown to people, not a password
+        "invalid_password_reset": "The link to reset your password has expired. Ask for a new link",  # nosec B105 # words shown to people, not a password
+        "too_many_login_attempts": "Too many tries to sign in. Wait 15 minutes, or reset your password",
+        "rate_limited": "Too many tries. Wait a few minutes, then try again",
+    }
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         # Wrong passwords are counted per email *and* client IP, so nobody elsewhere can lock the owner out by
@@ -26,3 +40,14 @@ class AccountAdapter(DefaultAccountAdapter):
         subject = self.format_email_subject(" ".join(subject.splitlines()))
         body = render_plain_text(f"{template_prefix}_message.txt", ctx).strip() + "\n"
         queue_email(to=[email], subject=subject, body=body)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor errors in GOV.UK wording."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "The code is not right. Enter the 6-digit code your authenticator app shows now",
+        "unverified_email": "Confirm your email address before you set up two-factor authentication",
+        "cannot_delete_authenticator": "Your role needs two-factor authentication, so you cannot remove it",
+    }

@@ -146,6 +146,20 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Social work accreditation] "
+# Sentence-case labels, hints in words and no placeholders on every sign-in page (templates/account, templates/mfa).
+ACCOUNT_FORMS = {
+    name: f"accounts.auth_forms.{cls}"
+    for name, cls in [
+        ("login", "LoginForm"),
+        ("signup", "SignupForm"),
+        ("add_email", "AddEmailForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("set_password", "SetPasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+    ]
+}
 ACCOUNT_RATE_LIMITS = {
     # Counted per email and client IP together (see AccountAdapter), backing off: five wrong passwords in 15
     # minutes pause that pair for the rest of the window, twenty in a day for the rest of the day. Guesses from
@@ -158,6 +172,17 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Social work accreditation"
 MFA_RECOVERY_CODE_COUNT = 10
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    name: f"accounts.auth_forms.{cls}"
+    for name, cls in {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MFAReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+        "deactivate_totp": "DeactivateTOTPForm",
+        "generate_recovery_codes": "GenerateRecoveryCodesForm",
+    }.items()
+}
 # Roles whose holders must have an authenticator app before they can do anything else.
 MFA_REQUIRED_ROLES = ["assessor", "regulator_staff"]
 

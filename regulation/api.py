@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +18,16 @@ from accounts.services import ServiceError
 
 from . import selectors, services
 from .forms import BulkLookupForm, PublicSearchForm
-from .models import Annotation, Application, Condition, Employment, FitnessToPractiseCase, Order, RegisterEntry
+from .models import (
+    Annotation,
+    Application,
+    Condition,
+    Employment,
+    EntryStatus,
+    FitnessToPractiseCase,
+    Order,
+    RegisterEntry,
+)
 from .rules import employer_org_ids
 from .serializers import (
     AnnotationSerializer,
@@ -118,6 +128,19 @@ def _visible_entries(user):
     ).distinct()
 
 
+class RegisterEntryFilter(django_filters.FilterSet):
+    """``status`` is the status today (as the entries show it), not the one the nightly task last recorded."""
+
+    status = django_filters.ChoiceFilter(choices=EntryStatus.choices, method="status_today")
+
+    class Meta:
+        model = RegisterEntry
+        fields = ["status", "registration_number"]
+
+    def status_today(self, queryset, name, value):
+        return selectors.with_status_today(queryset, value)
+
+
 @extend_schema(tags=["register"])
 class RegisterEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """Entries the caller may see: their own, their staff's, or (regulator staff) all of them."""
@@ -125,7 +148,7 @@ class RegisterEntryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = RegisterEntry.objects.none()
     serializer_class = RegisterEntrySerializer
     permission_classes = API_PERMISSIONS
-    filterset_fields = ["status", "registration_number"]
+    filterset_class = RegisterEntryFilter
 
     def get_queryset(self):
         return _visible_entries(self.request.user).order_by("surname_key", "name_key", "id")
@@ -295,7 +318,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         """The applicant answers the regulator's request for more information."""
-        self.object_permissions = {"POST": "regulation.view_application"}
+        self.object_permissions = {"POST": "regulation.respond_to_application"}
         application = self.get_object()
         data = ApplicantResponseSerializer(data=request.data)
         data.is_valid(raise_exception=True)

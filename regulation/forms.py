@@ -122,18 +122,22 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    declared = forms.BooleanField(
-        label="I confirm that the information I have given is true and complete",
-        error_messages={"required": "Confirm that the information you have given is true"},
-    )
 
-    def __init__(self, *args, **kwargs):
+    # The evidence fields and the document kind each becomes.
+    EVIDENCE = {"qualification_certificate": "qualification", "identity_document": "identity"}
+
+    def __init__(self, *args, sent_files: dict | None = None, **kwargs):
+        """``sent_files`` names the evidence already uploaded for this application (field → file name): those
+        fields may be left empty, and a new file replaces the one sent."""
         from .courses.selectors import public_courses
 
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers()
         self.fields["course"].queryset = public_courses()
         self.fields["course"].label_from_instance = lambda c: f"{c.title}, {c.provider.name} ({c.award})"
+        for name, file_name in (sent_files or {}).items():
+            self.fields[name].required = False
+            self.fields[name].help_text = f"You have added {file_name}. Choose a file only if you want to replace it."
 
     def _checked_upload(self, name):
         upload = self.cleaned_data.get(name)
@@ -147,12 +151,11 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
     def clean_identity_document(self):
         return self._checked_upload("identity_document")
 
-    def service_arguments(self) -> dict:
+    def service_arguments(self, sent: dict | None = None) -> dict:
+        """The service's arguments; ``sent`` gives the evidence uploaded earlier (field → file) for fields left
+        empty this time."""
         data = dict(self.cleaned_data)
-        data["documents"] = {
-            "qualification": data.pop("qualification_certificate"),
-            "identity": data.pop("identity_document"),
-        }
+        data["documents"] = {kind: data.pop(name) or (sent or {}).get(name) for name, kind in self.EVIDENCE.items()}
         return data
 
     def clean(self):
@@ -173,6 +176,15 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
                 f"Date of qualification must be at least {MIN_QUALIFYING_AGE} years after your date of birth",
             )
         return data
+
+
+class DeclarationForm(NamedErrorsMixin, forms.Form):
+    """Asked on "Check your answers", just before the application is sent."""
+
+    declared = forms.BooleanField(
+        label="I confirm that the information I have given is true and complete",
+        error_messages={"required": "Confirm that the information you have given is true"},
+    )
 
 
 class RestorationForm(NamedErrorsMixin, forms.Form):

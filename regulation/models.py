@@ -141,7 +141,7 @@ class RegisterEntry(models.Model):
     def status_today(self) -> str:
         """What every page and the API show: right on the day it changes, before the nightly task records it.
         Uses the prefetched ``orders_in_force``/``conditions_in_force`` when a selector loaded them."""
-        cached = self.__dict__.get("_status_today")
+        cached = self.__dict__.get("_status_today") or self.__dict__.get("status_now")  # selectors.with_status_today
         if cached is not None:
             return cached
         day = timezone.localdate()

@@ -64,6 +64,7 @@ rules.add_perm("regulation.add_employment", owns_entry_record)
 rules.add_perm("regulation.view_statuschange", owns_entry_record | is_regulator_staff)
 rules.add_perm("regulation.view_application", is_applicant | is_regulator_staff)
 rules.add_perm("regulation.change_application", is_regulator_staff)
+rules.add_perm("regulation.respond_to_application", is_applicant)  # regulator staff read it; only the applicant answers
 rules.add_perm("regulation.view_renewal", owns_entry_record | is_regulator_staff)
 rules.add_perm("regulation.view_cpdrecord", owns_entry_record | is_regulator_staff)
 rules.add_perm("regulation.view_directworklog", owns_entry_record | employs_practitioner | is_regulator_staff)

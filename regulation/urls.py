@@ -9,6 +9,7 @@ urlpatterns = [
     path("check/bulk/", views.bulk_lookup, name="bulk_lookup"),
     # Social workers
     path("apply/", views.apply, name="apply"),
+    path("apply/check/", views.apply_check, name="apply_check"),
     path("application/", views.my_application, name="my_application"),
     path("application/sent/", views.application_sent, name="application_sent"),
     path("application/withdraw/", views.application_withdraw, name="application_withdraw"),

@@ -20,7 +20,7 @@ from accounts.jobs import start_job
 from accounts.services import ServiceError
 from accounts.uploads import refuse_oversized_uploads
 
-from . import forms, selectors, services, years
+from . import drafts, forms, selectors, services, years
 from .models import Annotation, Application, ApplicationDocument, Condition, Employment, FitnessToPractiseCase, Order
 
 PAGE_SIZE = 20
@@ -49,6 +49,8 @@ def _own_entry_or_redirect(view):
     def inner(request, *args, **kwargs):
         entry = selectors.own_entry(request.user)
         if entry is None:
+            if kwargs:  # one of someone's records: not found, as for anyone whose record it is not
+                raise Http404
             messages.info(request, "You are not on the register yet. Apply to register first.")
             return redirect("regulation:apply")
         return view(request, entry, *args, **kwargs)
@@ -194,17 +196,67 @@ def apply(request):
     if entry:
         return redirect("regulation:my_registration")
     user = request.user
-    employer = next(iter(user.organisations_for("social_worker")), None)
-    form = forms.ApplicationForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email, "employer": employer},
-    )
-    if request.method == "POST" and form.is_valid():
-        application = _attempt(form, lambda: services.submit_application(applicant=user, **form.service_arguments()))
-        if application:
-            return redirect("regulation:application_sent")
+    draft = drafts.get(request)
+    sent_files = drafts.file_names(draft)
+    if request.method == "POST":
+        form = forms.ApplicationForm(request.POST, request.FILES, sent_files=sent_files)
+        if form.is_valid():
+            drafts.save(request, form)
+            return redirect("regulation:apply_check")
+    elif draft:  # back from "Check your answers" to change something: the answers as given
+        form = forms.ApplicationForm(drafts.answers(draft), sent_files=sent_files)
+    else:
+        employer = next(iter(user.organisations_for("social_worker")), None)
+        form = forms.ApplicationForm(
+            initial={
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "email": user.email,
+                "employer": employer,
+            }
+        )
     return render(request, "regulation/apply.html", {"form": form, "page_title": "Apply to register"})
+
+
+@never_cache
+@login_required
+def apply_check(request):
+    """GOV.UK "Check your answers": every answer with a link to change it, then the declaration and send."""
+    latest = selectors.latest_application(request.user)
+    if latest and latest.is_open:
+        return redirect("regulation:my_application")
+    draft = drafts.get(request)
+    if draft is None:
+        return redirect("regulation:apply")
+    answers = forms.ApplicationForm(drafts.answers(draft), sent_files=drafts.file_names(draft))
+    if not answers.is_valid():  # e.g. a course withdrawn meanwhile: the form page says what to fix
+        return redirect("regulation:apply")
+    declaration = forms.DeclarationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and declaration.is_valid():
+        files = drafts.open_files(draft)
+        try:
+            application = _attempt(
+                declaration,
+                lambda: services.submit_application(
+                    applicant=request.user, declared=True, **answers.service_arguments(sent=files)
+                ),
+            )
+        finally:
+            for file in files.values():
+                file.close()
+        if application:
+            drafts.discard(request)
+            return redirect("regulation:application_sent")
+    return render(
+        request,
+        "regulation/apply_check.html",
+        {
+            "answers": answers.cleaned_data,
+            "files": drafts.file_names(draft),
+            "form": declaration,
+            "page_title": "Check your answers before sending your application",
+        },
+    )
 
 
 def _apply_for_restoration(request, entry):

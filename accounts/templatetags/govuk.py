@@ -1,5 +1,7 @@
 """Render Django form fields as GOV.UK Design System components."""
 
+import copy
+
 from django import forms, template
 
 register = template.Library()
@@ -45,4 +47,8 @@ def govuk_widget(bound_field):
         attrs["aria-invalid"] = "true"
     if described:
         attrs["aria-describedby"] = " ".join(described)
-    return bound_field.as_widget(attrs=attrs)
+    widget = bound_field.field.widget
+    if "placeholder" in widget.attrs:  # GOV.UK: never a placeholder; the label and hint say what to enter
+        widget = copy.copy(widget)
+        widget.attrs = {k: v for k, v in widget.attrs.items() if k != "placeholder"}
+    return bound_field.as_widget(widget=widget, attrs=attrs)

@@ -13,7 +13,7 @@ from tests.factories import TEST_PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
-GENERIC_ERROR = "The email address and/or password you specified are not correct."
+GENERIC_ERROR = "Enter the email address and password for your account"
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_password(c
     for _ in range(5):
         sign_in(client, user.email, "wrong-password")
     response = sign_in(client, user.email, TEST_PASSWORD)
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many tries to sign in" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # Another person's account is not affected by the lock-out.
     other = make_user(Role.SOCIAL_WORKER)
@@ -108,7 +108,7 @@ def test_mfa_is_forced_for_roles_that_need_it(client, role):
     client.post("/accounts/reauthenticate/", {"password": TEST_PASSWORD})
     activate = client.get("/accounts/2fa/totp/activate/")
     assert activate.status_code == 200
-    assert "Authenticator" in activate.content.decode()
+    assert "Set up an authenticator app" in activate.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.WORKFORCE_LEAD, Role.COURSE_LEAD, Role.LINE_MANAGER])
@@ -124,7 +124,7 @@ def test_user_with_mfa_is_asked_for_a_code_after_the_password(client):
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
-    assert "Incorrect code" in wrong.content.decode()
+    assert "The code is not right" in wrong.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from regulation.models import Application
 from tests.factories import make_user
-from tests.regulation.conftest import evidence_and_declarations
+from tests.regulation.conftest import evidence_and_declarations, send_application
 
 from .conftest import approve
 
@@ -28,7 +28,7 @@ def test_applicant_picks_an_approved_course(client, course, lead, regulator):
     worker = make_user(Role.SOCIAL_WORKER, email="sam@example.com")
     client.force_login(worker)
     assert "MA Social Work, University of Leeds" in client.get("/register/apply/").content.decode()
-    response = client.post("/register/apply/", {**BASE, **evidence_and_declarations(), "course": course.pk})
+    response = send_application(client, {**BASE, **evidence_and_declarations(), "course": course.pk})
     assert response.status_code == 302, response.content.decode()[-2000:]
     application = Application.objects.get()
     assert application.course == course and not application.course_not_listed
@@ -45,8 +45,8 @@ def test_not_listed_needs_the_course_named_and_is_marked_for_matching(client):
     client.force_login(make_user(Role.SOCIAL_WORKER, email="sam@example.com"))
     response = client.post("/register/apply/", {**BASE, **evidence_and_declarations(), "course_not_listed": "on"})
     assert "Enter the qualifying course you completed, and where." in response.content.decode()
-    response = client.post(
-        "/register/apply/",
+    response = send_application(
+        client,
         {
             **BASE,
             **evidence_and_declarations(),

@@ -75,9 +75,9 @@ def page(browser, live_server, settings):
 def sign_in(page: AccessiblePage, email: str, password: str, *, totp_secret: str | None = None):
     """Sign in through the real allauth pages, checking each with axe; enter a TOTP code if asked."""
     page.visit("/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
     page.check()
     if totp_secret:
@@ -86,6 +86,6 @@ def sign_in(page: AccessiblePage, email: str, password: str, *, totp_secret: str
         counters = list(yield_hotp_counters_from_time())
         code = format_hotp_value(hotp_value(totp_secret, counters[len(counters) // 2]))
         page.get_by_label("Code", exact=True).fill(code)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_load_state()
         page.check()

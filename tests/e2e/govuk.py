@@ -15,7 +15,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def fill_evidence_and_declarations(page):
-    """The application's uploads and declarations: two PDFs, "No" to each declaration, and the confirmation."""
+    """The application's uploads and declarations: two PDFs and "No" to each declaration."""
     page.get_by_label("Your qualification certificate").set_input_files(
         {"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
@@ -24,4 +24,17 @@ def fill_evidence_and_declarations(page):
     )
     for question in ("health condition", "conduct or character", "convictions, cautions"):
         page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
+
+
+def send_application(page, screenshot: str | None = None):
+    """Continue to "Check your answers" (checked with axe), accept the declaration and send the application."""
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before sending your application"
+    page.check()
+    if screenshot:
+        page.screenshot(path=screenshot, full_page=True)
     page.get_by_label("I confirm that the information I have given is true and complete").check()
+    page.get_by_role("button", name="Accept and send").click()
+    page.wait_for_load_state()
+    page.check()

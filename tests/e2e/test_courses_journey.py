@@ -211,7 +211,7 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     worker = make_user(Role.SOCIAL_WORKER, first_name="Sam", last_name="Okafor")
     page = browser_for(browser, live_server, worker)
     page.visit("/register/apply/")
-    from tests.e2e.govuk import fill_evidence_and_declarations
+    from tests.e2e.govuk import fill_evidence_and_declarations, send_application
 
     fill_date(page, "Date of birth", datetime.date(1990, 4, 12))
     page.get_by_label("Home address").fill("1 Park Row, Leeds")
@@ -220,7 +220,7 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     )
     fill_date(page, "Date of qualification", datetime.date(today.year, 1, 2))
     fill_evidence_and_declarations(page)
-    submit(page, "Send your application")
+    send_application(page)
     from regulation.models import Application
 
     assert Application.objects.get(applicant=worker).course == course
@@ -235,7 +235,7 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     page.get_by_label("Qualifying course").fill("MA Social Work, University of Leeds (the old name)")
     fill_date(page, "Date of qualification", datetime.date(today.year, 1, 2))
     fill_evidence_and_declarations(page)
-    submit(page, "Send your application")
+    send_application(page)
     page = staff
     page.visit("/")
     follow(page, "Register applications to match to a course")

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from regulation.models import RegisterEntry
 from tests.e2e.conftest import sign_in
-from tests.e2e.govuk import fill_date, fill_evidence_and_declarations
+from tests.e2e.govuk import fill_date, fill_evidence_and_declarations, send_application
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, LocalAuthorityFactory, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,9 +30,7 @@ def test_apply_approve_cpd_renew_and_public_search(page, time_machine):
     fill_date(page, "Date of qualification", datetime.date(2016, 7, 1))
     page.get_by_label("Employer (if you have one)").select_option(label="Leeds City Council")
     fill_evidence_and_declarations(page)
-    page.get_by_role("button", name="Send your application").click()
-    page.wait_for_load_state()
-    page.check()
+    send_application(page)
     assert "Application sent" in page.inner_text("main")
 
     page.context.clear_cookies()

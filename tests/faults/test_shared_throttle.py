@@ -43,6 +43,6 @@ def test_wrong_passwords_counted_in_one_process_lock_the_pair_in_another(redis_s
         timeout=120,
     )
     response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many tries to sign in" in response.content.decode()
     cache.clear()
     assert client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}).status_code == 302

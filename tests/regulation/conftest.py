@@ -82,3 +82,13 @@ def evidence_and_declarations(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def send_application(client, data):
+    """Fill in the application, then accept and send it from "Check your answers", as an applicant does.
+
+    Returns the first page's response if it did not lead to "Check your answers" (a form error)."""
+    answered = client.post("/register/apply/", data)
+    if answered.status_code != 302 or answered["Location"] != "/register/apply/check/":
+        return answered
+    return client.post("/register/apply/check/", {"declared": "on"})

@@ -9,7 +9,7 @@ from regulation import services
 from regulation.models import EntryStatus
 from tests.factories import make_user
 
-from .conftest import SPRING, register
+from .conftest import SPRING, register, send_application
 
 pytestmark = pytest.mark.django_db
 
@@ -575,7 +575,7 @@ def test_evidence_up_to_the_stated_10mb_gets_through_the_request_size_cap(client
     time_machine.move_to(SPRING, tick=False)
     client.force_login(make_user(None, email="ada@example.com"))
     large = SimpleUploadedFile("certificate.pdf", PDF + b"0" * (8 * 1024 * 1024), content_type="application/pdf")
-    response = client.post("/register/apply/", _application_data("ada@example.com", qualification_certificate=large))
+    response = send_application(client, _application_data("ada@example.com", qualification_certificate=large))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Application.objects.get().documents.count() == 2
 
@@ -603,7 +603,7 @@ def test_applicant_sees_a_confirmation_panel_what_they_sent_and_can_withdraw(cli
     time_machine.move_to(SPRING, tick=False)
     applicant = make_user(None, email="ada@example.com")
     client.force_login(applicant)
-    response = client.post("/register/apply/", _application_data("ada@example.com"))
+    response = send_application(client, _application_data("ada@example.com"))
     assert response["Location"] == "/register/application/sent/"
     panel = client.get("/register/application/sent/").content.decode()
     assert "govuk-panel--confirmation" in panel and "What happens next" in panel

@@ -7,7 +7,7 @@ from regulation import services
 from regulation.models import Application, Order
 from tests.factories import make_user
 
-from .conftest import RENEWAL_OPEN, SPRING, add_cpd, evidence_and_declarations, register
+from .conftest import RENEWAL_OPEN, SPRING, add_cpd, evidence_and_declarations, register, send_application
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +142,8 @@ def test_social_worker_applies_and_regulator_approves_through_the_pages(client, 
     )
     assert "must be today or in the past" in response.content.decode()
     assert not Application.objects.exists()
-    client.post(
-        "/register/apply/",
+    send_application(
+        client,
         {
             "first_name": "Sam",
             "last_name": "Okafor",

@@ -1,0 +1,116 @@
+"""Regulator staff filter the register by the status people see today (``status_from_facts``), not by the status
+the nightly task last recorded; the filter is one SQL query, the same rule as ``RegisterEntry.status_today``."""
+
+import datetime
+
+import pytest
+
+from accounts.models import Role
+from regulation import selectors, services
+from regulation.models import EntryStatus, RegisterEntry
+from tests.factories import make_user
+
+from .conftest import SPRING, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register_of_every_kind(regulator, time_machine):
+    """One entry for each way a status can differ from the stored one, and one where they agree."""
+    time_machine.move_to(SPRING, tick=False)
+    made = {}
+
+    def person(key):
+        made[key] = register(make_user(Role.SOCIAL_WORKER, first_name=key.title(), last_name="Okafor"), regulator)
+        return made[key]
+
+    person("plain")
+    expired = person("expired")
+    services.add_condition(
+        entry=expired,
+        by=regulator,
+        text="Weekly supervision",
+        starts_on=expired.registered_on,
+        ends_on=expired.registered_on + datetime.timedelta(days=10),
+    )
+    current = person("conditions")
+    services.add_condition(
+        entry=current,
+        by=regulator,
+        text="Supervision",
+        starts_on=current.registered_on,
+        ends_on=current.registered_on + datetime.timedelta(days=300),
+    )
+    suspended = person("suspended")
+    case = services.open_case(entry=suspended, by=regulator, concern="c", source="s", received_on=SPRING.date())
+    services.make_interim_order(
+        case=case,
+        by=regulator,
+        kind="interim_suspension",
+        starts_on=SPRING.date(),
+        review_on=SPRING.date() + datetime.timedelta(days=30),
+        expires_on=SPRING.date() + datetime.timedelta(days=60),
+        reason="Risk",
+    )
+    services.remove_voluntarily(entry=person("left"), by=regulator, reason="Retired")
+    return made
+
+
+def _expected(status):
+    return {e.pk for e in RegisterEntry.objects.all() if e.status_today == status}
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        SPRING + datetime.timedelta(days=5),  # conditions and the suspension in force
+        SPRING + datetime.timedelta(days=11),  # one set of conditions has ended; nothing has run overnight
+        SPRING + datetime.timedelta(days=70),  # the suspension has expired
+        datetime.datetime(2027, 12, 23, 10, tzinfo=datetime.UTC),  # past the grace period: non-renewers lapsed
+    ],
+    ids=["in-force", "conditions-ended", "suspension-expired", "past-grace"],
+)
+def test_status_filter_matches_status_today(register_of_every_kind, time_machine, day):
+    time_machine.move_to(day, tick=False)
+    for status in EntryStatus.values:
+        found = {e.pk for e in selectors.staff_search(status=status)}
+        assert found == _expected(status), status
+
+
+def test_filter_uses_the_status_of_today_not_the_stored_one(register_of_every_kind, time_machine):
+    expired = register_of_every_kind["expired"]
+    time_machine.move_to(SPRING + datetime.timedelta(days=11), tick=False)
+    expired.refresh_from_db()
+    assert expired.status == EntryStatus.REGISTERED_WITH_CONDITIONS  # the nightly task has not run
+    with_conditions = set(selectors.staff_search(status=EntryStatus.REGISTERED_WITH_CONDITIONS))
+    assert expired not in with_conditions
+    assert expired in set(selectors.staff_search(status=EntryStatus.REGISTERED))
+    time_machine.move_to(datetime.datetime(2027, 12, 23, 10, tzinfo=datetime.UTC), tick=False)
+    lapsed = {e.first_name for e in selectors.staff_search(status=EntryStatus.LAPSED)}
+    assert {"Plain", "Expired", "Conditions"} <= lapsed
+    assert "Left" not in lapsed  # voluntary removal is a decision that stays
+
+
+def test_status_filter_page_and_api_cost_a_fixed_number_of_queries(
+    client, register_of_every_kind, regulator, time_machine, django_assert_max_num_queries
+):
+    time_machine.move_to(SPRING + datetime.timedelta(days=11), tick=False)
+    for n in range(15):
+        register(make_user(Role.SOCIAL_WORKER, first_name=f"P{n}", last_name="Okafor"), regulator)
+    client.force_login(regulator)
+    with django_assert_max_num_queries(14):
+        page = client.get("/register/entries/", {"q": "okafor", "status": "registered"}).content.decode()
+    assert page.count("Okafor") >= 16 and "Expired Okafor" in page
+    with django_assert_max_num_queries(14):
+        api = client.get("/api/v1/register/entries/", {"status": "registered_with_conditions"}).json()
+    names = [row.get("name") or f"{row.get('first_name')} {row.get('last_name')}" for row in api["results"]]
+    assert any("Conditions" in n for n in names) and not any("Expired" in n for n in names)
+    assert all(row["status"] == "registered_with_conditions" for row in api["results"])
+
+
+def test_other_apps_read_the_status_of_today(register_of_every_kind, time_machine):
+    time_machine.move_to(SPRING + datetime.timedelta(days=11), tick=False)
+    expired = register_of_every_kind["expired"]
+    standing = selectors.practice_standing([expired.user_id])[expired.user_id]
+    assert standing["status"] == EntryStatus.REGISTERED and standing["practising"]
