@@ -46,3 +46,10 @@ rules.add_perm("accreditation.view_item", is_regulator_staff)
 rules.add_perm("accreditation.view_scenario", is_regulator_staff)
 rules.add_perm("accreditation.view_standardversion", is_signed_in)
 rules.add_perm("accreditation.view_levelsettings", is_signed_in)
+
+# The decision and certificate (stage 4): the holder sees and downloads their own; regulator staff confirm, revoke
+# and make certificates. The verify pages are public and need no permission.
+rules.add_perm("accreditation.view_accreditation", is_the_candidate | is_regulator_staff)
+rules.add_perm("accreditation.confirm_decision", is_regulator_staff)
+rules.add_perm("accreditation.revoke_accreditation", is_regulator_staff)
+rules.add_perm("accreditation.make_certificates", is_regulator_staff)

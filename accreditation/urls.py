@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import candidates, managers, staff
+from .views import candidates, decisions, managers, staff
 
 app_name = "accreditation"
 urlpatterns = [
@@ -29,4 +29,15 @@ urlpatterns = [
     path("staff/bank/scenarios/new/", staff.scenario_new, name="scenario_new"),
     path("staff/bank/<int:pk>/", staff.item, name="item"),
     path("staff/statistics/", staff.statistics, name="statistics"),
+    # The decision and certificate (stage 4): regulator staff confirm, revoke and make certificates
+    path("staff/decisions/", decisions.decisions, name="decisions"),
+    path("staff/decisions/<int:pk>/", decisions.confirm, name="confirm"),
+    path("staff/accreditations/", decisions.accreditations, name="accreditations"),
+    path("staff/accreditations/<int:pk>/revoke/", decisions.revoke, name="revoke"),
+    path("staff/accreditations/<int:pk>/certificate/", decisions.remake, name="remake"),
+    path("staff/certificates/", decisions.batch, name="batch"),
+    # The holder and regulator staff: the accreditation, its certificate and signed credential
+    path("accreditations/<int:pk>/", decisions.accreditation, name="accreditation"),
+    path("accreditations/<int:pk>/certificate.pdf", decisions.certificate_pdf, name="certificate_pdf"),
+    path("accreditations/<int:pk>/credential.json", decisions.credential_json, name="credential_json"),
 ]

@@ -339,6 +339,11 @@ def entries_for_users(user_ids) -> dict[int, RegisterEntry]:
     return {e.user_id: e for e in RegisterEntry.objects.filter(user_id__in=list(user_ids)).select_related("user")}
 
 
+def open_annotation(entry: RegisterEntry, kind: str) -> Annotation | None:
+    """The entry's annotation of this kind that has no end date yet, if any (for the app that added it)."""
+    return entry.annotations.filter(kind=kind, ends_on__isnull=True).first()
+
+
 def entry_with_annotations(user) -> RegisterEntry | None:
     """The person's entry with every annotation, past and present, for their one-journey page."""
     if not user.is_authenticated:
