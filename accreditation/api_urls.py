@@ -2,11 +2,13 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .api import certification
 
 router = SimpleRouter()
 router.register("candidates", api.CandidateViewSet, basename="accreditation-candidate")
 router.register("tests", api.AttemptViewSet, basename="accreditation-test")
 router.register("items", api.ItemViewSet, basename="accreditation-item")
+router.register("accreditations", certification.AccreditationViewSet, basename="accreditation-accreditation")
 
 urlpatterns = [
     path("standards/", api.StandardsView.as_view(), name="accreditation-standards"),
@@ -16,5 +18,10 @@ urlpatterns = [
     path("pathway/", api.PathwayView.as_view(), name="accreditation-pathway"),
     path("pipeline/", api.PipelineView.as_view(), name="accreditation-pipeline"),
     path("statistics/", api.StatisticsView.as_view(), name="accreditation-statistics"),
+    path("decisions/", certification.DecisionsView.as_view(), name="accreditation-decisions"),
+    path("decisions/<int:pk>/confirm/", certification.ConfirmView.as_view(), name="accreditation-confirm"),
+    path("certificate-batches/", certification.CertificateBatchView.as_view(), name="accreditation-certificate-batch"),
+    path("verify/", certification.VerifyCredentialView.as_view(), name="accreditation-verify-credential"),
+    path("verify/<str:code>/", certification.VerifyCodeView.as_view(), name="accreditation-verify-code"),
     path("", include(router.urls)),
 ]

@@ -400,3 +400,9 @@ CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="", multiline
 CREDENTIAL_SIGNING_KEY_FILE = Path(
     env.str("CREDENTIAL_SIGNING_KEY_FILE", default=str(VAR_DIR / "credential-signing-key.pem"))
 )
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "AccreditationStatusEnum": "accreditation.models.Accreditation.Status",
+        "CredentialCheckStatusEnum": "accreditation.serializers.certification.CHECK_STATUSES",
+    }
+)

@@ -290,8 +290,17 @@ def practice_standing(user_ids) -> dict[int, dict]:
     today = timezone.localdate()
     entries = (
         RegisterEntry.objects.filter(user_id__in=list(user_ids))
-        .only("user_id", "registration_number", "first_name", "last_name", "status", "current_employer_id")
+        .only(
+            "user_id",
+            "registration_number",
+            "first_name",
+            "last_name",
+            "status",
+            "current_employer_id",
+            "registered_until",
+        )
         .prefetch_related(
+            *public_prefetches(today)[:2],  # orders and conditions in force: is_practising without a query each
             Prefetch(
                 "annotations",
                 queryset=Annotation.objects.filter(_in_force(today), kind__in=list(ACCREDITATION_KINDS)),

@@ -47,3 +47,38 @@ class CandidateAtDecisionFactory(factory.django.DjangoModelFactory):
     started_by = factory.LazyAttribute(lambda o: o.user)
     endorsement_decided_at = factory.LazyFunction(timezone.now)
     knowledge_passed_at = factory.LazyFunction(timezone.now)
+
+
+def certification_world(*, regulator, worker, employer) -> dict:
+    """For the access table: a decision waiting for someone else, and an accreditation the worker holds (its
+    certificate made in-process). The accreditation is made directly, without the register annotation, so the
+    table's other rows can still nominate the worker at every level."""
+    from accreditation.models import Accreditation
+    from accreditation.services import certificates, credentials, decision
+    from regulation.models import RegisterEntry
+
+    waiting = CandidateAtDecisionFactory(regulator=regulator, first_name="Wendy", last_name="Waiting")
+    entry = RegisterEntry.objects.get(user=worker)
+    own = CandidateAtDecisionFactory(
+        regulator=regulator,
+        user=worker,
+        organisation=employer,
+        level=Level.SUPERVISOR,
+        registration_number=entry.registration_number,
+        stage=Candidate.Stage.ACCREDITED,
+        status=Candidate.Status.ACCREDITED,
+    )
+    accreditation = Accreditation.objects.create(
+        candidate=own,
+        code=decision.new_code(),
+        name=entry.full_name,
+        registration_number=entry.registration_number,
+        level=own.level,
+        awarded_on=timezone.localdate(),
+        confirmed_by=regulator,
+        confirm_reason="Every stage passed.",
+    )
+    accreditation.credential = credentials.signed_credential(accreditation)
+    accreditation.save(update_fields=["credential"])
+    accreditation = certificates.issue_certificate(accreditation=accreditation)
+    return {"decision": waiting, "accreditation": accreditation}
