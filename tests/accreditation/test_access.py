@@ -76,7 +76,7 @@ CERTIFICATION_CASES = [
         method="post",
     ),
     AccessCase("certificates for a cohort", lambda w: "/accreditation/staff/certificates/", REG),
-    AccessCase("accreditation", lambda w: f"/accreditation/accreditations/{acc(w)}/", SW | REG),
+    AccessCase("holders accreditation", lambda w: f"/accreditation/accreditations/{acc(w)}/", SW | REG),
     AccessCase("certificate PDF", lambda w: f"/accreditation/accreditations/{acc(w)}/certificate.pdf", SW | REG),
     AccessCase("credential", lambda w: f"/accreditation/accreditations/{acc(w)}/credential.json", SW | REG),
     AccessCase("accreditation history", lambda w: f"/history/accreditation/accreditation/{acc(w)}/", SW | REG),
@@ -102,7 +102,7 @@ CERTIFICATION_CASES = [
         data={"reason": "Every stage passed."},
     ),
     AccessCase("API: accreditations", lambda w: "/api/v1/accreditation/accreditations/", SIGNED_IN),
-    AccessCase("API: accreditation", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/", SW | REG),
+    AccessCase("API: holders accreditation", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/", SW | REG),
     AccessCase("API: credential", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/credential/", SW | REG),
     AccessCase("API: certificate", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/certificate/", SW | REG),
     AccessCase(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
-from accreditation import services
+from accreditation import demo_certification, services
 from accreditation.demo_bank_leader import GENERAL as LEADER_GENERAL
 from accreditation.demo_bank_leader import SCENARIOS as LEADER_SCENARIOS
 from accreditation.demo_bank_practitioner import GENERAL as PRACTITIONER_GENERAL
@@ -64,6 +64,7 @@ class Command(BaseCommand):
         items = self._bank(regulator)
         people = self._candidates(regulator, manager, leeds)
         self.stdout.write(f"Accreditation demo: {items} new bank items; {people} demo candidates placed.")
+        demo_certification.seed(self, regulator=regulator, manager=manager, leeds=leeds)
 
     def _bank(self, author) -> int:
         if Item.objects.exists():
