@@ -148,7 +148,9 @@ def test_confirm_certificate_verify_and_revoke(page, browser, live_server, backg
     holder_context, holder = _open(browser, live_server)
     sign_in(holder, candidate.user.email, TEST_PASSWORD)
     holder.visit("/")
-    _click(holder, "link", "Accreditation")
+    holder.get_by_role("navigation", name="Menu").get_by_role("link", name="Accreditation", exact=True).click()
+    holder.wait_for_load_state()
+    holder.check()
     assert "Your certificates and credentials" in holder.inner_text("main")
     holder.screenshot(path="/tmp/certificate-6-pathway.png", full_page=True)
     assert _download(holder, "Certificate (PDF)") == pdf
