@@ -284,7 +284,8 @@ def check_credential(text: str | bytes | dict) -> CredentialCheck:
         return _fail("This credential has no signature (no single proof), so it cannot be trusted.")
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
         return _fail(f"This credential's signature is not of the kind we issue ({CRYPTOSUITE}).")
-    public = published_keys().get(proof.get("verificationMethod"))
+    method = proof.get("verificationMethod")
+    public = published_keys().get(method) if isinstance(method, str) else None
     if public is None:
         return _fail("This credential was signed with a key that is not one of our published keys.")
     value = proof.get("proofValue")

@@ -338,3 +338,25 @@ def test_a_cohort_is_made_in_one_job_with_progress(now, regulator, run_jobs):
         assert sorted(bundle.namelist()) == sorted(certificates.certificate_filename(a) for a in made)
     with pytest.raises(ServiceError, match="No valid accreditations"):
         certificates.start_batch(by=regulator, level="leader")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"type": ["OpenBadgeCredential"], "issuer": ["not", "an", "object"]},
+        {"type": "OpenBadgeCredential"},
+        {"type": [["OpenBadgeCredential"]]},
+    ],
+)
+def test_odd_shapes_fail_cleanly(document):
+    assert credentials.check_credential(document).status == "failed"
+
+
+def test_odd_proof_values_fail_cleanly(accreditation):
+    for proof in (
+        {**accreditation.credential["proof"], "verificationMethod": ["a", "list"]},
+        {**accreditation.credential["proof"], "proofValue": 42},
+        {**accreditation.credential["proof"], "proofValue": "z0OIl"},  # not base 58
+        "a string",
+    ):
+        assert credentials.check_credential({**accreditation.credential, "proof": proof}).status == "failed"
