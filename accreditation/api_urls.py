@@ -2,12 +2,14 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .api import certification
 from .api import observation as obs_api
 
 router = SimpleRouter()
 router.register("candidates", api.CandidateViewSet, basename="accreditation-candidate")
 router.register("tests", api.AttemptViewSet, basename="accreditation-test")
 router.register("items", api.ItemViewSet, basename="accreditation-item")
+router.register("accreditations", certification.AccreditationViewSet, basename="accreditation-accreditation")
 
 urlpatterns = [
     path("standards/", api.StandardsView.as_view(), name="accreditation-standards"),
@@ -30,5 +32,10 @@ urlpatterns = [
     path("moderation/", obs_api.ModerationView.as_view(), name="accreditation-moderation"),
     path("moderation/<int:pk>/resolve/", obs_api.ResolveView.as_view(), name="accreditation-moderation-resolve"),
     path("calibration/", obs_api.CalibrationView.as_view(), name="accreditation-calibration"),
+    path("decisions/", certification.DecisionsView.as_view(), name="accreditation-decisions"),
+    path("decisions/<int:pk>/confirm/", certification.ConfirmView.as_view(), name="accreditation-confirm"),
+    path("certificate-batches/", certification.CertificateBatchView.as_view(), name="accreditation-certificate-batch"),
+    path("verify/", certification.VerifyCredentialView.as_view(), name="accreditation-verify-credential"),
+    path("verify/<str:code>/", certification.VerifyCodeView.as_view(), name="accreditation-verify-code"),
     path("", include(router.urls)),
 ]

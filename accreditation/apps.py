@@ -6,4 +6,7 @@ class AccreditationConfig(AppConfig):
     verbose_name = "Accreditation pathway"
 
     def ready(self):
-        from . import home, rules  # noqa: F401  registers nav, home sections and permissions
+        from . import home, home_certification, rules  # noqa: F401  registers nav, home sections and permissions
+        from .services import certificates, decision  # noqa: F401  certificates registers its jobs
+
+        decision.connect_signals()  # the register's removal orders revoke accreditations

@@ -86,6 +86,16 @@ def seed(command, *, regulator: User, manager: User, leeds: Organisation) -> int
     return placed
 
 
+def pass_observation(candidate: Candidate, regulator: User) -> Candidate:
+    """Observed and passed by the demo assessor, as the stage's services would do it (for the decision demo)."""
+    assessor = User.objects.get(email=ASSESSOR_EMAIL)
+    centre = Organisation.objects.get(name=CENTRE)
+    sheet = _observed(candidate, regulator, assessor, centre)
+    _fill(sheet, assessor, 4, Recommendation.PASS)
+    services.submit_scores(scoresheet=sheet, by=assessor, rng=random.Random(1))  # nosec B311 # demo: no sample
+    return Candidate.objects.get(pk=candidate.pk)
+
+
 def _second_assessor(centre: Organisation) -> User:
     email, first, last = SECOND_ASSESSOR
     user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})

@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.dates import GovUKDateField
+
 from .models import Item, Level, LevelSettings, Scenario
 
 LEVEL_CHOICES = [("", "Choose a level"), *Level.choices]
@@ -203,4 +205,69 @@ class BankFilterForm(forms.Form):
     level = forms.ChoiceField(label="Level", choices=LEVEL_CHOICES, required=False)
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any status"), *Item._meta.get_field("status").choices], required=False
+    )
+
+
+# --- Decision and certificate (stage 4) ----------------------------------------------------------------------------
+
+
+class ConfirmForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you are confirming this accreditation",
+        help_text="For the record: for example, the evidence you checked.",
+        error_messages={"required": "Enter why you are confirming this accreditation"},
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the accreditation is revoked",
+        help_text="The holder sees this reason. The public verification page shows only that it was revoked, and when.",
+        error_messages={"required": "Enter why the accreditation is revoked"},
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BatchForm(forms.Form):
+    level = forms.ChoiceField(label="Level", choices=[("", "All levels"), *Level.choices], required=False)
+    awarded_from = GovUKDateField(label="Accredited on or after (optional)", required=False)
+    awarded_to = GovUKDateField(label="Accredited on or before (optional)", required=False)
+
+
+class CredentialCheckForm(forms.Form):
+    credential = forms.CharField(
+        label="Paste the credential",
+        help_text="The whole JSON file, from { to }.",
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+    file = forms.FileField(label="Or upload the credential file (.json)", required=False)
+
+    MAX_BYTES = 100_000
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                self.add_error("file", "The credential file must be smaller than 100 KB")
+                return data
+            data["text"] = upload.read()
+        elif (data.get("credential") or "").strip():
+            data["text"] = data["credential"]
+        else:
+            self.add_error("credential", "Paste the credential, or upload its file")
+        return data
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code",
+        help_text="As printed on the certificate, for example ABCD-EFGH-…",
+        max_length=60,
+        error_messages={"required": "Enter the verification code"},
     )

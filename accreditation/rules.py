@@ -67,3 +67,9 @@ rules.add_perm("accreditation.view_own_calibration", is_assessor)
 rules.add_perm("accreditation.view_calibration", is_regulator_staff)
 rules.add_perm("accreditation.moderate", is_regulator_staff)
 rules.add_perm("accreditation.manage_sessions", is_regulator_staff)
+# The decision and certificate (stage 4): the holder sees and downloads their own; regulator staff confirm, revoke
+# and make certificates. The verify pages are public and need no permission.
+rules.add_perm("accreditation.view_accreditation", is_the_candidate | is_regulator_staff)
+rules.add_perm("accreditation.confirm_decision", is_regulator_staff)
+rules.add_perm("accreditation.revoke_accreditation", is_regulator_staff)
+rules.add_perm("accreditation.make_certificates", is_regulator_staff)

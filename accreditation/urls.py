@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessors, booking, candidates, managers, moderation, staff
+from .views import assessors, booking, candidates, decisions, managers, moderation, staff
 
 app_name = "accreditation"
 urlpatterns = [
@@ -43,4 +43,15 @@ urlpatterns = [
     path("staff/calibration.csv", moderation.calibration_csv, name="calibration_csv"),
     path("staff/sessions/", moderation.sessions, name="sessions"),
     path("staff/observation/", moderation.statistics, name="observation_statistics"),
+    # The decision and certificate (stage 4): regulator staff confirm, revoke and make certificates
+    path("staff/decisions/", decisions.decisions, name="decisions"),
+    path("staff/decisions/<int:pk>/", decisions.confirm, name="confirm"),
+    path("staff/accreditations/", decisions.accreditations, name="accreditations"),
+    path("staff/accreditations/<int:pk>/revoke/", decisions.revoke, name="revoke"),
+    path("staff/accreditations/<int:pk>/certificate/", decisions.remake, name="remake"),
+    path("staff/certificates/", decisions.batch, name="batch"),
+    # The holder and regulator staff: the accreditation, its certificate and signed credential
+    path("accreditations/<int:pk>/", decisions.accreditation, name="accreditation"),
+    path("accreditations/<int:pk>/certificate.pdf", decisions.certificate_pdf, name="certificate_pdf"),
+    path("accreditations/<int:pk>/credential.json", decisions.credential_json, name="credential_json"),
 ]

@@ -431,3 +431,22 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Accreditation decisions, certificates and signed credentials (accreditation/services/decision.py, credentials.py).
+# SITE_URL is the public address printed on certificates (QR code) and used as the credentials' issuer id.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Levels whose decision the rules confirm as soon as every stage is passed (no regulator confirmation needed).
+ACCREDITATION_CONFIRM_BY_RULES = env.list("ACCREDITATION_CONFIRM_BY_RULES", default=[])
+CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="Social Work England")
+# The regulator's Ed25519 signing key, PEM (PKCS#8). In development a key is made on first use and kept in
+# var/ (never committed); in production signing refuses to run without one (it never makes its own).
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="", multiline=True)
+CREDENTIAL_SIGNING_KEY_FILE = Path(
+    env.str("CREDENTIAL_SIGNING_KEY_FILE", default=str(VAR_DIR / "credential-signing-key.pem"))
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "AccreditationStatusEnum": "accreditation.models.Accreditation.Status",
+        "CredentialCheckStatusEnum": "accreditation.serializers.certification.CHECK_STATUSES",
+    }
+)

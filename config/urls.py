@@ -27,6 +27,7 @@ urlpatterns = [
     path("register/", include("regulation.urls")),
     path("workforce/", include("workforce.urls")),
     path("accreditation/", include("accreditation.urls")),
+    path("", include("accreditation.public_urls")),
     path("early-career/", include("training.urls")),
     path("courses/", include("regulation.courses.urls")),
     path("api/v1/", include(api_urlpatterns)),

@@ -331,6 +331,7 @@ def practice_standing(user_ids) -> dict[int, dict]:
             "current_employer_id",
         )
         .prefetch_related(
+            *public_prefetches(today)[:2],  # orders and conditions in force: is_practising without a query each
             Prefetch(
                 "annotations",
                 queryset=Annotation.objects.filter(_in_force(today), kind__in=list(ACCREDITATION_KINDS)),
@@ -386,6 +387,11 @@ def entry_by_number(number: str) -> RegisterEntry | None:
 def entries_for_users(user_ids) -> dict[int, RegisterEntry]:
     """Each person's register entry (if any), keyed by user id, in one query."""
     return {e.user_id: e for e in RegisterEntry.objects.filter(user_id__in=list(user_ids)).select_related("user")}
+
+
+def open_annotation(entry: RegisterEntry, kind: str) -> Annotation | None:
+    """The entry's annotation of this kind that has no end date yet, if any (for the app that added it)."""
+    return entry.annotations.filter(kind=kind, ends_on__isnull=True).first()
 
 
 def entry_with_annotations(user) -> RegisterEntry | None:

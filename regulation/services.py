@@ -64,6 +64,12 @@ def _set_status(
     entry.status_changed_at = timezone.now()
     entry.save(update_fields=["status", "status_changed_at"])
     record_event(entry, "status_changed", by=by, reason=reason, from_state=from_status, to_state=to_status)
+    if to_status == EntryStatus.REMOVED:
+        # A removal order has taken effect (made today, or its start date reached): other apps end what rested
+        # on the registration (the accreditation pathway revokes accreditations) in this same transaction.
+        from .signals import entry_removed
+
+        entry_removed.send(sender=RegisterEntry, entry=entry, by=by, reason=reason, order=order)
     return True
 
 

@@ -4,11 +4,13 @@ Nothing is deleted: statuses, versions and the audit trail keep what happened.
 """
 
 from .assessment import Attempt, AttemptItem, BankStatus, Item, Option, Scenario
+from .certification import Accreditation
 from .observation import AssessmentSession, Booking, DomainScore, Observation, Recommendation, Scoresheet
 from .pathway import LEVEL_ORDER, Candidate, Domain, Level, LevelSettings, PracticeMapping, StandardVersion
 
 __all__ = [
     "LEVEL_ORDER",
+    "Accreditation",
     "AssessmentSession",
     "Attempt",
     "AttemptItem",

@@ -480,4 +480,8 @@ def record_observation_passed(
         from_state=Candidate.Stage.OBSERVATION,
         to_state=Candidate.Stage.DECISION,
     )
+    from .decision import after_stages_passed
+
+    after_stages_passed(candidate=candidate)  # confirms now where the level's setting lets the rules decide
+    candidate.refresh_from_db()
     return candidate

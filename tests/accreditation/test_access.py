@@ -10,6 +10,7 @@ from accreditation.models import Item, Level, LevelSettings
 from tests.access import SIGNED_IN, AccessCase, check_access, parametrize_access
 from tests.regulation.conftest import register
 
+from .certification_factories import certification_world
 from .conftest import build_bank, employ, map_all
 from .observation_helpers import add_observation_world
 
@@ -51,6 +52,7 @@ def world(role_users, time_machine):
         "item": Item.objects.filter(kind="single").first(),
         "worker": worker,
         "employer": employer,
+        **certification_world(regulator=regulator, worker=worker, employer=employer),
     }
     return add_observation_world(world)
 
@@ -58,6 +60,80 @@ def world(role_users, time_machine):
 def c(w):
     return w["candidate"].pk
 
+
+def acc(w):
+    return w["accreditation"].pk
+
+
+# The decision and certificate (stage 4). The world's social worker holds the accreditation; the verify pages and
+# the issuer's keys are public.
+CERTIFICATION_CASES = [
+    AccessCase("decisions to confirm", lambda w: "/accreditation/staff/decisions/", REG),
+    AccessCase("confirm a decision", lambda w: f"/accreditation/staff/decisions/{w['decision'].pk}/", REG),
+    AccessCase("accreditations", lambda w: "/accreditation/staff/accreditations/", REG),
+    AccessCase("revoke", lambda w: f"/accreditation/staff/accreditations/{acc(w)}/revoke/", REG),
+    AccessCase(
+        "make the certificate again",
+        lambda w: f"/accreditation/staff/accreditations/{acc(w)}/certificate/",
+        REG,
+        method="post",
+    ),
+    AccessCase("certificates for a cohort", lambda w: "/accreditation/staff/certificates/", REG),
+    AccessCase("holders accreditation", lambda w: f"/accreditation/accreditations/{acc(w)}/", SW | REG),
+    AccessCase("certificate PDF", lambda w: f"/accreditation/accreditations/{acc(w)}/certificate.pdf", SW | REG),
+    AccessCase("credential", lambda w: f"/accreditation/accreditations/{acc(w)}/credential.json", SW | REG),
+    AccessCase("accreditation history", lambda w: f"/history/accreditation/accreditation/{acc(w)}/", SW | REG),
+    AccessCase("verify", lambda w: "/verify/", set(), public=True),
+    AccessCase("verify a code", lambda w: f"/verify/{w['accreditation'].code}", set(), public=True),
+    AccessCase(
+        "verify a credential",
+        lambda w: "/verify/credential/",
+        set(),
+        method="post",
+        public=True,
+        allowed_status=(400,),  # no credential given: the form asks for one
+    ),
+    AccessCase("issuer profile", lambda w: "/credentials/issuer", set(), public=True),
+    AccessCase("issuer keys", lambda w: "/credentials/jwks.json", set(), public=True),
+    AccessCase("achievement", lambda w: "/credentials/achievements/supervisor", set(), public=True),
+    AccessCase("API: decisions", lambda w: "/api/v1/accreditation/decisions/", REG),
+    AccessCase(
+        "API: confirm",
+        lambda w: f"/api/v1/accreditation/decisions/{w['decision'].pk}/confirm/",
+        REG,
+        method="post",
+        data={"reason": "Every stage passed."},
+    ),
+    AccessCase("API: accreditations", lambda w: "/api/v1/accreditation/accreditations/", SIGNED_IN),
+    AccessCase("API: holders accreditation", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/", SW | REG),
+    AccessCase("API: credential", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/credential/", SW | REG),
+    AccessCase("API: certificate", lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/certificate/", SW | REG),
+    AccessCase(
+        "API: revoke",
+        lambda w: f"/api/v1/accreditation/accreditations/{acc(w)}/revoke/",
+        REG,
+        method="post",
+        data={"reason": "Issued in error."},
+    ),
+    AccessCase(
+        "API: certificate batch",
+        lambda w: "/api/v1/accreditation/certificate-batches/",
+        REG,
+        method="post",
+        data={"level": "supervisor"},
+    ),
+    AccessCase(
+        "API: verify a code", lambda w: f"/api/v1/accreditation/verify/{w['accreditation'].code}/", set(), public=True
+    ),
+    AccessCase(
+        "API: verify a credential",
+        lambda w: "/api/v1/accreditation/verify/",
+        set(),
+        method="post",
+        public=True,
+        data={"credential": {"type": ["VerifiableCredential"]}},
+    ),
+]
 
 CASES = [
     AccessCase("pathway", lambda w: "/accreditation/", SIGNED_IN),
@@ -267,6 +343,7 @@ CASES = [
     AccessCase("API: calibration", lambda w: "/api/v1/accreditation/calibration/", ASSESSOR | REG),
     AccessCase("API: pipeline", lambda w: "/api/v1/accreditation/pipeline/", REG),
     AccessCase("API: statistics", lambda w: "/api/v1/accreditation/statistics/", REG),
+    *CERTIFICATION_CASES,
 ]
 
 # The rule lets these people act, but the candidate's state refuses it (400 with the reason).
@@ -302,7 +379,7 @@ def test_each_role_is_allowed_or_refused(client, world, case, role):
     if case.name in POST_BODIES:
         case = replace(case, data=POST_BODIES[case.name](world))
     if case.name.startswith("API") and case.method in ("post", "patch"):
-        _check_json(client, world, case, role)
+        check_access(client, world, case, role, check=_check_json)
         return
     check_access(client, world, case, role)
 
@@ -315,7 +392,7 @@ def _check_json(client, world, case, role):
     if user is not None:
         client.force_login(user)
     response = getattr(client, case.method)(case.url(world), data=case.data, content_type="application/json")
-    if role in case.allowed:
+    if role in case.allowed or case.public:
         assert response.status_code in (200, 201), f"{role} should reach {case.name}: {response.status_code}"
     elif role == ANONYMOUS:
         assert response.status_code in (401, 403), f"anonymous reached {case.name}"

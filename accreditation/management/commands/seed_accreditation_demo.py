@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
+from accreditation import demo_certification, services
 from accreditation import demo_observation as observation_demo
-from accreditation import services
 from accreditation.demo_bank_leader import GENERAL as LEADER_GENERAL
 from accreditation.demo_bank_leader import SCENARIOS as LEADER_SCENARIOS
 from accreditation.demo_bank_practitioner import GENERAL as PRACTITIONER_GENERAL
@@ -66,6 +66,7 @@ class Command(BaseCommand):
         people = self._candidates(regulator, manager, leeds)
         people += observation_demo.seed(self, regulator=regulator, manager=manager, leeds=leeds)
         self.stdout.write(f"Accreditation demo: {items} new bank items; {people} demo candidates placed.")
+        demo_certification.seed(self, regulator=regulator, manager=manager, leeds=leeds)
 
     def _bank(self, author) -> int:
         if Item.objects.exists():

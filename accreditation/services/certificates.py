@@ -1,0 +1,161 @@
+"""Certificate PDFs, made by the worker with WeasyPrint (``accounts.pdf``), stored, emailed and downloadable.
+
+The certificate is drawn only from what the accreditation recorded on the day (name, registration number, level,
+date, code), never from today's register, so making it again gives the same certificate with the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.jobs import JobContext, job_handler
+from accounts.notifications import notify
+from accounts.pdf import render_pdf
+from accounts.services import record_event, require
+
+from ..models import Accreditation
+from .credentials import verify_url
+
+TEMPLATE = "accreditation/certification/certificate_pdf.html"
+BATCH_JOB = "accreditation_certificate_batch"
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as an inline SVG data URI: nothing for WeasyPrint to fetch."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def certificate_context(accreditation: Accreditation) -> dict:
+    url = verify_url(accreditation.code)
+    return {
+        "a": accreditation,
+        "verify_url": url,
+        "qr": qr_data_uri(url),
+        "issuer_name": settings.CREDENTIAL_ISSUER_NAME,
+    }
+
+
+def render_certificate(accreditation: Accreditation) -> bytes:
+    return render_pdf(TEMPLATE, certificate_context(accreditation))
+
+
+def certificate_filename(accreditation: Accreditation) -> str:
+    return f"certificate-{accreditation.registration_number}-{accreditation.level}.pdf"
+
+
+def store_certificate(*, accreditation: Accreditation, content: bytes) -> Accreditation:
+    """Keep the PDF with the accreditation (replacing an earlier copy of the same certificate)."""
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        old = locked.certificate.name if locked.certificate else ""
+        locked.certificate.save(certificate_filename(locked), ContentFile(content), save=False)
+        locked.certificate_made_at = timezone.now()
+        locked.certificate_sha256 = hashlib.sha256(content).hexdigest()
+        locked.save(update_fields=["certificate", "certificate_made_at", "certificate_sha256"])
+        record_event(locked, "certificate_made", by=None, changes={"sha256": locked.certificate_sha256})
+        if old and old != locked.certificate.name:
+            transaction.on_commit(lambda: locked.certificate.storage.delete(old))
+    return locked
+
+
+def issue_certificate(*, accreditation: Accreditation) -> Accreditation:
+    """Make and store the PDF; the first time, email the person that it is ready."""
+    content = render_certificate(accreditation)
+    accreditation = store_certificate(accreditation=accreditation, content=content)
+    if accreditation.certificate_emailed_at is None and not accreditation.is_revoked:
+        email_certificate(accreditation=accreditation)
+    return accreditation
+
+
+@transaction.atomic
+def email_certificate(*, accreditation: Accreditation) -> None:
+    accreditation = Accreditation.objects.select_for_update().select_related("candidate__user").get(pk=accreditation.pk)
+    if accreditation.certificate_emailed_at is not None:
+        return
+    notify(
+        to=[accreditation.candidate.user.email],
+        template="accreditation/certificate_ready",
+        context={
+            "a": accreditation,
+            "verify_url": verify_url(accreditation.code),
+            "pathway_url": settings.SITE_URL + reverse("accreditation:pathway"),
+        },
+    )
+    accreditation.certificate_emailed_at = timezone.now()
+    accreditation.save(update_fields=["certificate_emailed_at"])
+
+
+@job_handler("accreditation_certificate")
+def certificate_job(context: JobContext) -> None:
+    accreditation = Accreditation.objects.filter(pk=context.params["accreditation_id"]).first()
+    require(accreditation is not None, "This accreditation no longer exists.")
+    context.progress(20, "Writing the certificate")
+    accreditation = issue_certificate(accreditation=accreditation)
+    context.progress(90, "Certificate stored")
+    context.save_result(
+        filename=certificate_filename(accreditation),
+        content=accreditation.certificate.open("rb").read(),
+        content_type="application/pdf",
+    )
+    context.job.message = "The certificate is ready, stored with the accreditation and emailed to its holder."
+
+
+def batch_queryset(*, level: str = "", awarded_from=None, awarded_to=None) -> QuerySet[Accreditation]:
+    """A cohort: valid accreditations by level and date of accreditation."""
+    qs = Accreditation.objects.filter(status=Accreditation.Status.VALID)
+    if level:
+        qs = qs.filter(level=level)
+    if awarded_from:
+        qs = qs.filter(awarded_on__gte=awarded_from)
+    if awarded_to:
+        qs = qs.filter(awarded_on__lte=awarded_to)
+    return qs.order_by("awarded_on", "pk")
+
+
+def start_batch(*, by, level: str = "", awarded_from=None, awarded_to=None):
+    from accounts.jobs import start_job
+
+    ids = list(
+        batch_queryset(level=level, awarded_from=awarded_from, awarded_to=awarded_to).values_list("pk", flat=True)
+    )
+    require(bool(ids), "No valid accreditations match: choose another level or dates.")
+    return start_job(
+        kind=BATCH_JOB,
+        title=f"Certificates for {len(ids)} accreditations",
+        by=by,
+        params={"ids": ids},
+    )
+
+
+@job_handler(BATCH_JOB)
+def batch_job(context: JobContext) -> None:
+    """Make every certificate of a cohort, stored with each accreditation, and one ZIP of them to download.
+    A restarted batch makes them all again: the same certificates, so nothing is duplicated."""
+    ids = context.params["ids"]
+    total = len(ids)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for done, pk in enumerate(ids, start=1):
+            accreditation = Accreditation.objects.filter(pk=pk).first()
+            if accreditation is not None:
+                accreditation = issue_certificate(accreditation=accreditation)
+                with accreditation.certificate.open("rb") as handle:
+                    bundle.writestr(certificate_filename(accreditation), handle.read())
+            if done == total or done % max(1, total // 100) == 0:
+                context.progress(done * 100 // total, f"{done} of {total} certificates made")
+    context.save_result(
+        filename=f"certificates-{timezone.localdate():%Y-%m-%d}.zip",
+        content=archive.getvalue(),
+        content_type="application/zip",
+    )
+    context.job.message = f"{total} certificates made and stored."

@@ -1,0 +1,98 @@
+"""Public pages, no sign-in: check a certificate by its code, check a signed credential, and the issuer's keys.
+
+They reveal nothing beyond name, registration number, level, dates and status.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .. import forms
+from ..models import Level
+from ..selectors import certification as selectors
+from ..services import credentials
+from ..services.decision import normalise_code
+
+
+@never_cache
+def verify_start(request):
+    code_form = forms.VerifyCodeForm(request.GET or None)
+    if request.GET and code_form.is_valid():
+        return redirect("verify", code=normalise_code(code_form.cleaned_data["code"]) or "-")
+    return render(
+        request,
+        "accreditation/certification/verify_start.html",
+        {
+            "code_form": code_form,
+            "credential_form": forms.CredentialCheckForm(),
+            "form": code_form if request.GET else None,
+            "page_title": "Check a social work accreditation",
+        },
+    )
+
+
+@never_cache
+def verify(request, code):
+    accreditation = selectors.by_code(code)
+    if accreditation is None:
+        return render(
+            request,
+            "accreditation/certification/verify_not_found.html",
+            {"page_title": "We cannot find that certificate"},
+            status=404,
+        )
+    return render(
+        request,
+        "accreditation/certification/verify.html",
+        {
+            "v": selectors.public_view(accreditation),
+            "code": accreditation.code_for_reading,
+            "page_title": "Accreditation check",
+        },
+    )
+
+
+@never_cache
+def verify_credential(request):
+    if request.method != "POST":
+        return redirect("verify_start")
+    form = forms.CredentialCheckForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        result = credentials.check_credential(form.cleaned_data["text"])
+    return render(
+        request,
+        "accreditation/certification/verify_credential.html",
+        {
+            "form": form,
+            "credential_form": form,
+            "result": result,
+            "v": selectors.public_view(result.accreditation) if result and result.accreditation else None,
+            "issuer_name": settings.CREDENTIAL_ISSUER_NAME,
+            "page_title": "Credential check" if result else "Check a signed credential",
+        },
+        status=200 if result else 400,
+    )
+
+
+@require_GET
+def issuer(request):
+    return JsonResponse(credentials.issuer_profile(), json_dumps_params={"indent": 2})
+
+
+@require_GET
+def jwks(request):
+    return JsonResponse(credentials.jwks(), json_dumps_params={"indent": 2})
+
+
+@require_GET
+def achievement(request, level):
+    if level not in Level.values:
+        raise Http404
+    return JsonResponse(
+        {"@context": credentials.CONTEXT, **credentials.achievement(level)}, json_dumps_params={"indent": 2}
+    )
