@@ -133,6 +133,7 @@ def _eligible(user: User, level: str) -> dict:
 def _create(*, user, level, organisation, by, endorsement, reason) -> Candidate:
     standing = _eligible(user, level)
     standard = current_standard(level)
+    require(standard is not None, f"No standard is published for {Level(level).label} yet.")
     try:
         with transaction.atomic():
             candidate = Candidate.objects.create(

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Role
 from accreditation import services
 from accreditation.models import Item, Level
-from accreditation.services.pathway import current_standard
+from accreditation.services.pathway import current_standard, ensure_standards
 from regulation import services as register_services
 from tests.factories import LocalAuthorityFactory, make_user
 from tests.regulation.conftest import register
@@ -92,6 +92,7 @@ def manager(leeds):
 
 @pytest.fixture
 def worker(now, leeds, regulator):
+    ensure_standards()  # a transactional test's flush empties what the data migration seeded
     user = make_user(Role.SOCIAL_WORKER, organisation=leeds, first_name="Sam", last_name="Okafor")
     entry = register(user, regulator)
     employ(entry, leeds)

@@ -125,6 +125,7 @@ def add_observation_world(world: dict) -> dict:
     world.update(
         {
             "obs_candidate": c,
+            "observed_user": other,
             "booking": booking,
             "today_booking": today_booking,
             "sheet": sheet,

@@ -358,10 +358,18 @@ SERVICE_REFUSED = {
     "API: resolve moderation": REG,  # with the second assessor
 }
 
+
+def _after_withdrawing(w, candidate) -> dict:
+    services.withdraw(candidate=candidate, by=w["worker"], reason="Moving to another team")
+    return {"organisation": w["employer"].pk}
+
+
 # Bodies that need the world's ids.
 POST_BODIES = {
-    "API: nominate": lambda w: {"user": w["worker"].pk, "level": "supervisor", "organisation": w["employer"].pk},
-    "API: ask": lambda w: {"level": "supervisor", "organisation": w["employer"].pk},
+    # The world's worker is on the pathway at every level, so another of the manager's staff is nominated, and
+    # the worker asks again at a level after withdrawing from it.
+    "API: nominate": lambda w: {"user": w["observed_user"].pk, "level": "supervisor", "organisation": w["employer"].pk},
+    "API: ask": lambda w: _after_withdrawing(w, w["marked"].candidate) | {"level": "practitioner"},
     "API: answer": lambda w: {"position": 1, "options": [w["option"].pk]},
     "API: book": lambda w: {"session": w["booking"].session_id},
     "API: write an item": lambda w: {
