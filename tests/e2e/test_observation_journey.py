@@ -1,10 +1,15 @@
 """Candidate books an observation → the assessor (TOTP) checks them in, scores in the browser, reloads mid-way
 and loses no draft, submits → a borderline result goes to a second assessor who scores blind and disagrees →
-a moderator resolves it → the candidate reaches the decision stage. Axe on every page."""
+a moderator resolves it → the candidate reaches the decision stage → regulator staff confirm → the certificate is
+made by the worker (progress shown), downloaded and read → the public verify page and the signed credential say
+valid → revoked, and both say so. The whole pathway's last two stages as their people meet them; axe on every
+page."""
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from accounts.models import Role
 from accreditation import services
@@ -13,6 +18,12 @@ from accreditation.services.pathway import ensure_standards
 from tests.accreditation.conftest import employ, map_all
 from tests.accreditation.observation_helpers import at_observation
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_certificate_journey import (
+    _check_credential,
+    _download,
+    _open,
+    background_worker,  # noqa: F401  (the fixture, used below)
+)
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, LocalAuthorityFactory, OrganisationFactory, make_user
 from tests.regulation.conftest import register
 
@@ -35,7 +46,8 @@ def _score(page, first: int, last: int, label: str):
         groups.nth(i).get_by_label(label, exact=True).check()
 
 
-def test_book_score_reload_second_marker_moderation_reaches_the_decision(page, time_machine):
+@pytest.mark.usefixtures("background_worker")
+def test_book_score_moderate_confirm_certify_verify_and_revoke(page, browser, live_server, time_machine):
     time_machine.move_to(START, tick=True)
     ensure_standards()
     leeds = LocalAuthorityFactory(name="Leeds City Council", town="Leeds")
@@ -122,20 +134,20 @@ def test_book_score_reload_second_marker_moderation_reaches_the_decision(page, t
     assert observation.status == "moderation"
     assert Scoresheet.objects.filter(observation=observation, status="submitted").count() == 2
 
-    # A moderator (regulator staff) compares both and resolves with reasons.
-    page.context.clear_cookies()
-    sign_in(page, regulator.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
-    page.visit("/")
-    _go(page, page.get_by_role("link", name="Practice observation moderation"))
-    _go(page, page.get_by_role("link", name="Moderate Sam Okafor"))
-    assert "Warm, clear with the child." in page.inner_text("main")
-    page.screenshot(path="/tmp/observation-3-moderation.png", full_page=True)
-    page.get_by_label("Passed", exact=True).check()
-    page.get_by_label("Your reasons").fill("The first assessor's evidence notes show each domain met.")
-    _go(page, page.get_by_role("button", name="Record moderation"))
-    assert "Moderation recorded: passed" in page.inner_text("main")
-    _go(page, page.get_by_role("link", name="Assessor calibration"))
-    assert "Alex Morgan" in page.inner_text("main") and "Bea Khan" in page.inner_text("main")
+    # A moderator (regulator staff, in their own browser: they sign in once) compares both and resolves.
+    staff_context, staff = _open(browser, live_server)
+    sign_in(staff, regulator.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
+    staff.visit("/")
+    _go(staff, staff.get_by_role("link", name="Practice observation moderation"))
+    _go(staff, staff.get_by_role("link", name="Moderate Sam Okafor"))
+    assert "Warm, clear with the child." in staff.inner_text("main")
+    staff.screenshot(path="/tmp/observation-3-moderation.png", full_page=True)
+    staff.get_by_label("Passed", exact=True).check()
+    staff.get_by_label("Your reasons").fill("The first assessor's evidence notes show each domain met.")
+    _go(staff, staff.get_by_role("button", name="Record moderation"))
+    assert "Moderation recorded: passed" in staff.inner_text("main")
+    _go(staff, staff.get_by_role("link", name="Assessor calibration"))
+    assert "Alex Morgan" in staff.inner_text("main") and "Bea Khan" in staff.inner_text("main")
 
     # The candidate sees the result and stands at the decision stage.
     page.context.clear_cookies()
@@ -147,3 +159,38 @@ def test_book_score_reload_second_marker_moderation_reaches_the_decision(page, t
     page.screenshot(path="/tmp/observation-4-candidate.png", full_page=True)
     candidate.refresh_from_db()
     assert candidate.stage == Candidate.Stage.DECISION and candidate.observation_passed_at is not None
+
+    # Regulator staff confirm; the worker makes the certificate while the page shows its progress.
+    staff.visit("/")
+    _go(staff, staff.get_by_role("link", name="Decisions to confirm"))
+    _go(staff, staff.get_by_role("link", name="Review and confirm Sam Okafor"))
+    staff.get_by_label("Why you are confirming this accreditation").fill("Every stage passed, moderation recorded.")
+    staff.get_by_role("button", name="Confirm accreditation").click()
+    staff.wait_for_load_state()
+    assert staff.locator("progress#job-progress").is_visible()
+    staff.get_by_role("heading", name="Ready").wait_for(timeout=60_000)
+    staff.check()
+    pdf = _download(staff, "Download certificate-")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    staff.visit("/")
+    _go(staff, staff.get_by_role("link", name="Accreditations and certificates"))
+    _go(staff, staff.get_by_role("link", name="Sam Okafor"))
+    code = staff.locator("code").first.inner_text()
+    assert "Sam Okafor" in text and "Approved Child and Family Practitioner" in text and code in text
+    verify_href = staff.get_by_role("link", name="Verification page", exact=True).get_attribute("href")
+    credential = _download(staff, "Download the signed credential").decode()
+
+    # Anyone can check both without signing in; after revocation both say revoked.
+    public_context, public = _open(browser, live_server)
+    public.visit(verify_href)
+    assert "Valid accreditation" in public.inner_text("main") and "Sam Okafor" in public.inner_text("main")
+    assert "Valid credential" in _check_credential(public, credential)
+    _go(staff, staff.get_by_role("link", name="Revoke this accreditation"))
+    staff.get_by_label("Why the accreditation is revoked").fill("Removed from the register after a hearing.")
+    _go(staff, staff.get_by_role("button", name="Revoke accreditation"))
+    public.visit(verify_href)
+    assert "This accreditation has been revoked" in public.inner_text("main")
+    assert "This credential has been revoked" in _check_credential(public, credential)
+    public.screenshot(path="/tmp/observation-5-revoked.png", full_page=True)
+    staff_context.close()
+    public_context.close()
