@@ -89,3 +89,46 @@ def sign_in(page: AccessiblePage, email: str, password: str, *, totp_secret: str
         page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_load_state()
         page.check()
+
+
+@pytest.fixture
+def background_worker(monkeypatch):
+    """Runs each job a few seconds after it is handed over, in its own thread, as a worker would, so the page
+    really waits and shows its progress bar."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from accounts import jobs as platform_jobs
+
+    threads = []
+
+    def dispatch(job_id):
+        # Dispatch runs in the live server's thread, whose connection goes on serving requests: on PostgreSQL the
+        # worker opens its own, as a real one would; only SQLite in memory needs the one database shared.
+        shared = connections["default"] if connections["default"].vendor == "sqlite" else None
+        if shared is not None:
+            shared.inc_thread_sharing()
+
+        def work():
+            if shared is not None:
+                connections["default"] = shared
+            try:
+                time.sleep(5)
+                platform_jobs.run(str(job_id))
+            finally:
+                if shared is not None:
+                    shared.dec_thread_sharing()
+                else:
+                    connections.close_all()
+
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        threads.append(thread)
+        return True
+
+    monkeypatch.setattr(platform_jobs, "dispatch", dispatch)
+    yield
+    for thread in threads:
+        thread.join(timeout=60)

@@ -5,55 +5,16 @@ and the verify page and the credential check both say revoked. axe runs on every
 
 import io
 import json
-import threading
-import time
 
 import pytest
-from django.db import connections
 from pypdf import PdfReader
 
-from accounts import jobs as platform_jobs
 from accounts.models import Role
 from tests.accreditation.certification_factories import CandidateAtDecisionFactory
 from tests.e2e.conftest import AccessiblePage, sign_in
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def background_worker(monkeypatch):
-    """Runs each job a moment after it is handed over, in its own thread, as a worker would, so the page
-    really waits and shows its progress bar."""
-    threads = []
-
-    def dispatch(job_id):
-        # SQLite in memory: the thread must share the test's connection. PostgreSQL: it opens its own, as a worker.
-        shared = connections["default"] if connections["default"].vendor == "sqlite" else None
-        if shared is not None:
-            shared.inc_thread_sharing()
-
-        def work():
-            if shared is not None:
-                connections["default"] = shared
-            try:
-                time.sleep(6)
-                platform_jobs.run(str(job_id))
-            finally:
-                if shared is not None:
-                    shared.dec_thread_sharing()
-                else:
-                    connections.close_all()
-
-        thread = threading.Thread(target=work, daemon=True)
-        thread.start()
-        threads.append(thread)
-        return True
-
-    monkeypatch.setattr(platform_jobs, "dispatch", dispatch)
-    yield
-    for thread in threads:
-        thread.join(timeout=60)
 
 
 def _open(browser, live_server):

@@ -18,12 +18,7 @@ from accreditation.services.pathway import ensure_standards
 from tests.accreditation.conftest import employ, map_all
 from tests.accreditation.observation_helpers import at_observation
 from tests.e2e.conftest import sign_in
-from tests.e2e.test_certificate_journey import (
-    _check_credential,
-    _download,
-    _open,
-    background_worker,  # noqa: F401  (the fixture, used below)
-)
+from tests.e2e.test_certificate_journey import _check_credential, _download, _open
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, LocalAuthorityFactory, OrganisationFactory, make_user
 from tests.regulation.conftest import register
 

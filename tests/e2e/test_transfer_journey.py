@@ -3,56 +3,16 @@ download the bundle, with axe on every page."""
 
 import io
 import json
-import threading
-import time
 import zipfile
 
 import pytest
-from django.db import connections
 
-from accounts import jobs as platform_jobs
 from accounts.models import AuditEvent, Role
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, LocalAuthorityFactory, make_user
 from tests.regulation.conftest import register
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def background_worker(monkeypatch):
-    """Runs each job a moment after it is handed over, in its own thread, as a worker would, so the page
-    really waits."""
-    threads = []
-
-    def dispatch(job_id):
-        # Dispatch runs in the live server's thread, whose connection goes on serving requests: on PostgreSQL the
-        # worker opens its own, as a real one would; only SQLite in memory needs the one database shared.
-        shared = connections["default"] if connections["default"].vendor == "sqlite" else None
-        if shared is not None:
-            shared.inc_thread_sharing()
-
-        def work():
-            if shared is not None:
-                connections["default"] = shared
-            try:
-                time.sleep(5)
-                platform_jobs.run(str(job_id))
-            finally:
-                if shared is not None:
-                    shared.dec_thread_sharing()
-                else:
-                    connections["default"].close()
-
-        thread = threading.Thread(target=work, daemon=True)
-        thread.start()
-        threads.append(thread)
-        return True
-
-    monkeypatch.setattr(platform_jobs, "dispatch", dispatch)
-    yield
-    for thread in threads:
-        thread.join(timeout=30)
 
 
 def test_start_watch_and_download_a_transfer_bundle(page, background_worker):
