@@ -14,6 +14,7 @@ from regulation.models import Application, RegisterEntry
 DEMO_EMAIL = "social.worker@example.com"
 REGULATOR_EMAIL = "regulator@example.com"
 LEEDS_LA_NUMBER = "383"
+UNMATCHED_EMAIL = "pat.quinn@example.com"
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        self._application_to_match()
         worker = User.objects.filter(email=DEMO_EMAIL).first()
         if worker is None:
             self.stdout.write("Register demo: no demo social worker (run seed_demo first); nothing to do.")
@@ -75,3 +77,27 @@ class Command(BaseCommand):
             entry=entry, by=worker, worked_on=today, hours=Decimal("6.5"), description="Home visits and direct work"
         )
         self.stdout.write(f"Register demo: {worker.email} registered as {entry.registration_number}.")
+
+    def _application_to_match(self) -> None:
+        """An applicant whose course is "not listed", so regulator staff's matching queue has one to match."""
+        if Application.objects.filter(email=UNMATCHED_EMAIL).exists():
+            return
+        applicant, _ = User.objects.get_or_create(
+            email=UNMATCHED_EMAIL, defaults={"first_name": "Pat", "last_name": "Quinn"}
+        )
+        services.submit_application(
+            applicant=applicant,
+            first_name="Pat",
+            last_name="Quinn",
+            date_of_birth=datetime.date(1970, 2, 3),
+            email=UNMATCHED_EMAIL,
+            address="3 Park Row, Leeds LS1 5HN",
+            qualification="Diploma in Social Work, Leeds Polytechnic (now Leeds Beckett University)",
+            qualified_on=datetime.date(1994, 7, 1),
+            course_not_listed=True,
+            health_declaration=False,
+            character_declaration=False,
+            convictions_declaration=False,
+            declared=True,
+        )
+        self.stdout.write(f"Register demo: {UNMATCHED_EMAIL}'s application waits to be matched to a course.")
