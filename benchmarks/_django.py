@@ -1,11 +1,14 @@
-"""Start Django for a benchmark script, on a throw-away SQLite file of its own unless DATABASE_URL is set.
+"""What every benchmark script shares: starting Django, and timing a call.
 
-Each script calls ``setup("name")`` before importing anything from the project, so a benchmark never touches the
-development database under var/db.sqlite3.
+Django runs on a throw-away SQLite file of its own unless DATABASE_URL is set. Each script calls ``setup("name")``
+before importing anything from the project, so a benchmark never touches the development database under
+var/db.sqlite3.
 """
 
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,3 +26,13 @@ def setup(name: str) -> None:
     import django
 
     django.setup()
+
+
+def timed(fn, repeat: int = 15) -> float:
+    """The median of ``repeat`` runs of ``fn``, in seconds: the middle run, so one noisy run does not count."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)

@@ -13,12 +13,11 @@ the same middleware to a view that only reads the signed-in user and redirects. 
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import types
 
-from _django import setup
+from _django import setup, timed
 
 setup("accreditation")
 
@@ -40,15 +39,6 @@ def trivial(request):
 
 bench_urls.urlpatterns = [path("bench/trivial/", trivial), path("", include("config.urls"))]
 sys.modules["bench_urls"] = bench_urls
-
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def count_queries(fn) -> int:

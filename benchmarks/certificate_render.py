@@ -18,22 +18,13 @@ import logging
 import statistics
 import time
 
-from _django import setup
+from _django import setup, timed
 
 setup("certificates")
 
 from django.core.management import call_command  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def build(count: int):

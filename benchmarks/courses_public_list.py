@@ -8,10 +8,8 @@ their provider, from the same run), and the queries each request costs.
 
 import argparse
 import datetime
-import statistics
-import time
 
-from _django import setup
+from _django import setup, timed
 
 setup("courses")
 
@@ -32,15 +30,6 @@ from regulation.courses.models import (  # noqa: E402
 )
 
 PROVIDERS = 75
-
-
-def timed(fn, repeat=15):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 @transaction.atomic

@@ -8,11 +8,10 @@ same table, from the same run), and the queries each request costs; the query co
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
-from _django import setup
+from _django import setup, timed
 
 setup("regulation")
 
@@ -24,15 +23,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts.models import Organisation, Role, User  # noqa: E402
 from accounts.services import grant_membership  # noqa: E402
 from regulation.models import RegisterEntry  # noqa: E402
-
-
-def timed(fn, repeat=15):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def measure(size, staff_client):

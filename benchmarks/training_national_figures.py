@@ -10,11 +10,9 @@ with the number of participants).
 import argparse
 import datetime
 import random
-import statistics
-import time
 from decimal import Decimal
 
-from _django import setup
+from _django import setup, timed
 
 setup("training")
 
@@ -38,15 +36,6 @@ REGIONS = [
     "South East",
     "South West",
 ]
-
-
-def timed(fn, repeat=7):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def queries(fn) -> int:
@@ -134,11 +123,11 @@ def main():
         ),
     }
     assert client.get("/early-career/national/").status_code == 200
-    base = timed(baseline)
+    base = timed(baseline, 7)
     print(f"\n{Enrolment.objects.count():,} enrolments, {connection.vendor}")
     print(f"{'measure':45} {'median ms':>10} {'ratio':>7} {'queries':>8}")
     for name, fn in cases.items():
-        t = base if fn is baseline else timed(fn)
+        t = base if fn is baseline else timed(fn, 7)
         print(f"{name:45} {t * 1000:10.1f} {t / base:7.2f} {queries(fn):8d}")
 
 

@@ -8,7 +8,6 @@ the published 2017–2024 file loaded as returns, plus 2016 as a copy of 2017.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,20 +24,12 @@ import django  # noqa: E402
 
 django.setup()
 
+from _django import timed  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def prepare():

@@ -11,6 +11,8 @@ from regulation import services as register_services
 from tests.factories import LocalAuthorityFactory, make_user
 from tests.regulation.conftest import register
 
+from .observation_helpers import assessor, at_observation, observed
+
 NOW = datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
 
@@ -133,3 +135,27 @@ def answer_all_correctly(attempt, by, *, wrong: int = 0):
         else:
             chosen = [o.pk for o in options if o.is_correct]
         services.save_answer(attempt=attempt, position=row.position, option_ids=chosen, by=by)
+
+
+# Practice observation: a candidate at the observation stage, two assessors from a centre, and the first
+# assessor's scoresheet after check-in.
+
+
+@pytest.fixture
+def candidate(endorsed):
+    return at_observation(endorsed)
+
+
+@pytest.fixture
+def alex(db):
+    return assessor("alex@centre.example")
+
+
+@pytest.fixture
+def bea(db):
+    return assessor("bea@centre.example")
+
+
+@pytest.fixture
+def sheet(candidate, regulator, alex):
+    return observed(candidate, regulator, alex)

@@ -15,26 +15,6 @@ from .observation_helpers import NO_SAMPLE, assessor, at_observation, fill, obse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def candidate(endorsed):
-    return at_observation(endorsed)
-
-
-@pytest.fixture
-def alex(db):
-    return assessor("alex@centre.example")
-
-
-@pytest.fixture
-def bea(db):
-    return assessor("bea@centre.example")
-
-
-@pytest.fixture
-def sheet(candidate, regulator, alex):
-    return observed(candidate, regulator, alex)
-
-
 def _more_candidates(n, leeds, manager, regulator):
     from tests.factories import make_user
     from tests.regulation.conftest import register

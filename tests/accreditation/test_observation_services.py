@@ -13,29 +13,9 @@ from accreditation.selectors import observation as obs_selectors
 from accreditation.services import observation as obs_services
 
 from .conftest import employ
-from .observation_helpers import NO_SAMPLE, SAMPLE, assessor, at_observation, fill, observed, on_the_day, session
+from .observation_helpers import NO_SAMPLE, SAMPLE, assessor, at_observation, fill, on_the_day, session
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def candidate(endorsed):
-    return at_observation(endorsed)
-
-
-@pytest.fixture
-def alex(db):
-    return assessor("alex@centre.example")
-
-
-@pytest.fixture
-def bea(db):
-    return assessor("bea@centre.example")
-
-
-@pytest.fixture
-def sheet(candidate, regulator, alex):
-    return observed(candidate, regulator, alex)
 
 
 # --- Booking ------------------------------------------------------------------------------------------------------
