@@ -360,3 +360,19 @@ def _second_candidate(leeds, manager, regulator):
     map_all(c, manager)
     services.endorse(candidate=c, by=manager, reason="Ready")
     return at_observation(c)
+
+
+def test_no_decision_while_a_moderation_is_open(sheet, alex, bea, candidate, regulator):
+    """The decision's own guard, beside the stage check: even a candidate recorded at the decision stage cannot be
+    confirmed while their observation waits for a moderator."""
+    from accreditation.models import Accreditation
+    from accreditation.services import decision
+
+    _borderline(sheet, alex)
+    second = Scoresheet.objects.get(observation=sheet.observation_id, marker="second")
+    fill(second, bea, 2, Recommendation.NOT_PASS)
+    services.submit_scores(scoresheet=second, by=bea)
+    Candidate.objects.filter(pk=candidate.pk).update(stage=Candidate.Stage.DECISION)
+    with pytest.raises(ServiceError, match="moderation of the practice observation is still open"):
+        decision.confirm_accreditation(candidate=candidate, by=regulator, reason="Every stage passed.")
+    assert not Accreditation.objects.filter(candidate=candidate).exists()
