@@ -3,6 +3,25 @@ import pytest
 from accounts.models import Role
 from tests.access import NO_ROLE
 from tests.factories import make_user
+from tests.parallel import xdist_worker_index
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_worker():
+    """Tests clear the cache (the sign-in throttle lives there); on a shared Redis each parallel worker gets its own
+    database (8 and up: 0 is the broker's, 1 the product's), so one worker's clear never empties another's counts."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    cache = settings.CACHES["default"]
+    if "redis" not in cache["BACKEND"].lower():
+        yield
+        return
+    base, _, _database = str(cache["LOCATION"]).rpartition("/")
+    override = override_settings(CACHES={"default": {**cache, "LOCATION": f"{base}/{8 + xdist_worker_index()}"}})
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

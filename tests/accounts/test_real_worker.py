@@ -17,6 +17,7 @@ from django.db import connection
 
 from accounts.jobs import start_job
 from accounts.models import Job, Role
+from tests.celery_routes import route_jobs_to
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,7 @@ def test_a_real_worker_runs_a_job_and_its_progress_reaches_the_database():
         text=True,
     )
     try:
-        app.conf.task_routes = {"accounts.tasks.run_job": {"queue": queue}}
+        route_jobs_to(app, queue)
         job = start_job(kind="audit_export", title="Audit log download", by=make_user(Role.REGULATOR_STAFF))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -80,7 +81,7 @@ def test_a_real_worker_runs_a_job_and_its_progress_reaches_the_database():
         assert job.attempts == 1
         assert job.result_file.read().decode("utf-8-sig").startswith("When,Who,Action")
     finally:
-        app.conf.task_routes = None
+        route_jobs_to(app, None)
         app.conf.task_always_eager = True
         worker.terminate()
         output, _ = worker.communicate(timeout=30)

@@ -18,15 +18,20 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 from django.db import connection
 
+from tests.celery_routes import route_jobs_to
+from tests.parallel import xdist_worker_index
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
-    for port in range(6390, 6400):
+    # Parallel workers each probe their own ten ports, so two can never pick the same free one at once.
+    first = 6390 + 10 * xdist_worker_index()
+    for port in range(first, first + 10):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
-    raise RuntimeError("No free port between 6390 and 6399 for a test Redis.")
+    raise RuntimeError(f"No free port between {first} and {first + 9} for a test Redis.")
 
 
 @pytest.fixture
@@ -106,19 +111,13 @@ def publishing_to(url: str):
         broker_url=url, broker_read_url=url, broker_write_url=url, broker_transport_options={}, task_always_eager=False
     )
     _drop_connections(app)
+    route_jobs_to(app, None)
     try:
         yield app
     finally:
         _drop_connections(app)
         app.conf.update(saved)
         route_jobs_to(app, None)
-
-
-def route_jobs_to(app, queue: str | None) -> None:
-    app.conf.task_routes = {"accounts.tasks.run_job": {"queue": queue}} if queue else None
-    # Celery caches the routing table and the router built from it.
-    app.amqp.flush_routes()
-    app.amqp.__dict__.pop("router", None)
 
 
 def _drop_connections(app) -> None:

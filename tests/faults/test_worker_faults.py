@@ -1,7 +1,8 @@
 """Faults with real processes: a worker killed by SIGKILL mid-job, and the broker stopped and started again.
 
-Each test owns its redis-server (a port in 6390-6399) and its workers; the database is the PostgreSQL test
-database, which the workers share with this process (transactional tests, so rows are committed).
+Each test owns its redis-server (a port from 6390, ten per parallel test worker) and its workers; the database is
+the PostgreSQL test database, which the workers share with this process (transactional tests, so rows are
+committed).
 """
 
 import csv
@@ -12,10 +13,11 @@ import pytest
 
 from accounts.jobs import start_job
 from accounts.models import Job, OutboxEmail, Role
+from tests.celery_routes import route_jobs_to
 from tests.factories import make_user
 
 from . import slow_job
-from .conftest import publishing_to, route_jobs_to, wait_for
+from .conftest import publishing_to, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
