@@ -8,11 +8,12 @@ PostgreSQL only (COPY is the baseline). The database is emptied and filled with 
 status history (generate_transfer_data), cases scaled with the register.
 
 Prints, for each size: rows exported, the export's time and rows/s (it writes every row twice, CSV and JSON
-Lines, hashing both; on PostgreSQL one COPY per dataset formats both), the portable writer's time (each value
-formatted in Python, as on SQLite) for comparison, the time of
-`COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to the end, their ratio (goal
-≥ 0.5×), and the export's peak Python memory (tracemalloc) with its ratio between the two sizes (goal: no
-growth, about 1.0×).
+Lines, hashing both; on PostgreSQL a COPY per file, on TRANSFER_EXPORT_CONNECTIONS connections sharing one
+snapshot), the same on one connection, the portable writer's time (each value formatted in Python, as on SQLite)
+for comparison, the time of `COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to the
+end, their ratio (goal ≥ 0.5×), the time of the export's own COPY statements read to the end on one connection
+with no files written (the database's share of the work, so the ratio's ceiling on one connection), and the
+export's peak Python memory (tracemalloc) with its ratio between the two sizes (goal: no growth, about 1.0×).
 """
 
 import argparse
@@ -55,6 +56,19 @@ def copy_all() -> tuple[int, float]:
     return sink.size, time.perf_counter() - started
 
 
+def copy_export_statements() -> float:
+    """The export's own COPY statements (both files of every dataset) read to the end: no files, no hashing."""
+    from regulation.transfer.postgres import copy_statements
+
+    connection.ensure_connection()
+    started = time.perf_counter()
+    with connection.connection.cursor() as cursor:
+        for ds in datasets():
+            for statement in copy_statements(ds, None, cursor, iso_dates=True).values():
+                cursor.copy_expert(statement, _Counter())
+    return time.perf_counter() - started
+
+
 class _Counter:
     """Receives COPY's output and keeps only its size, so the baseline pays for reading, not for storing."""
 
@@ -86,15 +100,24 @@ def best(fn, repeat=3):
 
 
 def measure(label: str) -> dict:
+    from django.conf import settings
+
     rows, export_s, _ = best(lambda: export_once(False))
+    connections = settings.TRANSFER_EXPORT_CONNECTIONS
+    settings.TRANSFER_EXPORT_CONNECTIONS = 1
+    _, one_s, _ = best(lambda: export_once(False))
+    settings.TRANSFER_EXPORT_CONNECTIONS = connections
     _, copy_s = min((copy_all() for _ in range(3)), key=lambda r: r[1])
+    statements_s = min(copy_export_statements() for _ in range(3))
     _, _, peak = export_once(True)
     _, python_s, _ = export_once(False, engine="python")
     print(
-        f"{label}: {rows:,} rows. Export {export_s:.2f} s ({rows / export_s:,.0f} rows/s, CSV + JSONL + SHA-256); "
-        f"portable (Python-formatted, the SQLite path) writer {python_s:.2f} s, ratio {copy_s / python_s:.2f}×; "
-        f"COPY of the same rows {copy_s:.2f} s ({rows / copy_s:,.0f} rows/s); "
-        f"export/COPY throughput ratio {copy_s / export_s:.2f}× (goal ≥ 0.5×); "
+        f"{label}: {rows:,} rows. COPY of the same rows {copy_s:.2f} s ({rows / copy_s:,.0f} rows/s). "
+        f"Export on {connections} connections {export_s:.2f} s ({rows / export_s:,.0f} rows/s, CSV + JSONL + "
+        f"SHA-256): ratio {copy_s / export_s:.2f}× (goal ≥ 0.5×); on 1 connection {one_s:.2f} s, "
+        f"ratio {copy_s / one_s:.2f}×; its COPY statements alone, no files, {statements_s:.2f} s, "
+        f"ratio {copy_s / statements_s:.2f}× (the ceiling on one connection); portable (Python-formatted, the "
+        f"SQLite path) writer {python_s:.2f} s, ratio {copy_s / python_s:.2f}×; "
         f"peak memory {peak / 1024 / 1024:.1f} MiB"
     )
     return {"rows": rows, "peak": peak}

@@ -6,6 +6,31 @@ from tests.factories import make_user
 from tests.parallel import xdist_worker_index
 
 
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits (a browser test, a real worker, a race) ends by emptying every table, the rows the data
+    migrations seeded too. Put those back, committed, once it has, so whichever test this worker runs next (tests
+    are shared between workers in no fixed order) finds the database as migrated."""
+    yield
+    # With no next test, the session's teardown has already destroyed the test database.
+    if nextitem is None or not _empties_the_database(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from accreditation.services.pathway import ensure_standards
+    from training.services import ensure_programmes
+
+    with item.config.stash[blocking_manager_key].unblock():
+        ensure_standards()
+        ensure_programmes()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cache_of_this_worker():
     """Tests clear the cache (the sign-in throttle lives there); on a shared Redis each parallel worker gets its own

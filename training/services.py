@@ -41,6 +41,15 @@ __all__ = ["ServiceError"]
 EMPLOYER_ROLES = ("line_manager", "workforce_lead")
 
 
+def ensure_programmes() -> None:
+    """The programmes as first published, where missing (as the data migration seeds them): for databases emptied
+    after migrating, such as those of tests that commit and then empty every table."""
+    from .programme_data import PROGRAMMES
+
+    for spec in PROGRAMMES:
+        Programme.objects.get_or_create(code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"})
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 

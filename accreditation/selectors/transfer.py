@@ -1,16 +1,16 @@
 """The pathway's records in a regulator transfer bundle: candidates with their stage, status and endorsement
-decision, and knowledge assessment results. ``regulation.transfer`` finds ``transfer_datasets`` here; adding a
-dataset (observations, certificates) is one more ``Dataset`` in the list below, then regenerating
-docs/transfer-format.md (its drift test says so)."""
+decision, knowledge assessment results, and the accreditations confirmed (and any revoked). ``regulation.transfer``
+finds ``transfer_datasets`` here; adding a dataset (observed practice, say) is one more ``Dataset`` in the list
+below, a new schema version, then regenerating docs/transfer-format.md (its drift test says so)."""
 
 from __future__ import annotations
 
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
-from regulation.transfer.format import BOOLEAN, DATETIME, INTEGER, TEXT, Dataset, column, id_column, user_column
+from regulation.transfer.format import BOOLEAN, DATE, DATETIME, INTEGER, TEXT, Dataset, column, id_column, user_column
 
-from ..models import Attempt, Candidate, Level, StandardVersion
+from ..models import Accreditation, Attempt, Candidate, Level, StandardVersion
 
 C = column
 
@@ -115,5 +115,41 @@ def transfer_datasets() -> list[Dataset]:
             ),
             since_fields=("started_at", "submitted_at"),
             rows=attempts_for_transfer,
+        ),
+        Dataset(
+            "accreditations",
+            "accreditation.Accreditation",
+            "Each accreditation confirmed, as certified on the day, and its revocation if it was revoked. The "
+            "certificate file and the signed credential are not transferred: the successor makes its own from "
+            "these rows, under its own signing key.",
+            (
+                id_column("accreditation"),
+                C(
+                    "candidate_id",
+                    "candidate_id",
+                    INTEGER,
+                    "The candidacy it completed (accreditation_candidates.csv).",
+                    refers_to="accreditation_candidates",
+                ),
+                C("code", "code", TEXT, "The verification code printed on the certificate; unique."),
+                C("name", "name", TEXT, "Name as on the register on the day of the decision."),
+                C("registration_number", "registration_number", TEXT, "Registration number on that day."),
+                C("level", "level", TEXT, "Level of accreditation.", choices=levels),
+                C("awarded_on", "awarded_on", DATE, "Date of accreditation."),
+                C("confirmed_at", "confirmed_at", DATETIME, "When the decision was confirmed."),
+                user_column("confirmed_by", "confirmed_by__email", "Who confirmed it; empty when confirmed by rule."),
+                C(
+                    "confirmed_by_rules",
+                    "confirmed_by_rules",
+                    BOOLEAN,
+                    "Whether it was confirmed by the published rules rather than by a person.",
+                ),
+                C("confirm_reason", "confirm_reason", TEXT, "Why it was confirmed."),
+                C("status", "status", TEXT, "Valid or revoked.", choices=tuple(Accreditation.Status.values)),
+                C("revoked_at", "revoked_at", DATETIME, "When it was revoked.", nullable=True),
+                user_column("revoked_by", "revoked_by__email", "Who revoked it."),
+                C("revoked_reason", "revoked_reason", TEXT, "Why it was revoked."),
+            ),
+            since_fields=("confirmed_at", "revoked_at"),
         ),
     ]

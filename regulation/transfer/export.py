@@ -1,8 +1,9 @@
 """Writing a transfer bundle: every dataset as CSV and JSON Lines, then manifest.json, published at once.
 
 Rows are read in primary-key order and written as they come, in chunks, so memory does not grow with the
-register. On PostgreSQL the database formats the rows itself (``postgres.py``: one COPY per dataset gives both
-files' bytes); elsewhere (SQLite, the embedded default) Python formats each value. Both write the same bytes.
+register. On PostgreSQL the database formats the rows itself (``postgres.py``: a COPY per file, on several
+connections sharing one snapshot); elsewhere (SQLite, the embedded default) Python formats each value. Both
+write the same bytes.
 The bundle is built in a hidden sibling directory and renamed into place only when the manifest, written last,
 is complete: nobody ever sees half a bundle.
 """
@@ -25,9 +26,9 @@ from django.db import connection
 from django.utils import timezone
 
 from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, converter, datasets, json_to_csv
-from .postgres import copy_rows
+from .postgres import BLOCK_SIZE, write_files
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 2000  # rows per write in the portable writer; COPY is written in blocks of BLOCK_SIZE bytes
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 Progress = Callable[[int, int, str], None]
@@ -51,12 +52,11 @@ class _HashingFile:
         return self.digest.hexdigest()
 
 
-def _write_dataset(
-    directory: Path, ds: Dataset, since, *, chunk_size: int, on_rows: Callable[[int], None], engine: str = "auto"
-) -> dict:
+def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_rows: Callable[[int], None]) -> dict:
+    """The portable writer's files for one dataset."""
     csv_out = _HashingFile(directory / f"{ds.name}.csv")
     jsonl_out = _HashingFile(directory / f"{ds.name}.jsonl")
-    csv_out.write((",".join(ds.column_names) + "\r\n").encode())
+    csv_out.write(_header(ds))
 
     def write(csv_bytes: bytes, jsonl_bytes: bytes, rows: int) -> None:
         csv_out.write(csv_bytes)
@@ -64,16 +64,34 @@ def _write_dataset(
         on_rows(rows)
 
     try:
-        if _engine(engine) == "postgres":
-            rows = copy_rows(ds, since, chunk_size=chunk_size, write=write)
-        else:
-            rows = _write_rows(ds, since, chunk_size=chunk_size, write=write)
+        rows = _write_rows(ds, since, chunk_size=chunk_size, write=write)
     finally:
         csv_sum, jsonl_sum = csv_out.close(), jsonl_out.close()
     return {
         f"{ds.name}.csv": {"dataset": ds.name, "format": "csv", "rows": rows, "sha256": csv_sum},
         f"{ds.name}.jsonl": {"dataset": ds.name, "format": "jsonl", "rows": rows, "sha256": jsonl_sum},
     }
+
+
+def _header(ds: Dataset) -> bytes:
+    return (",".join(ds.column_names) + "\r\n").encode()
+
+
+def _write_files(
+    directory: Path, since, *, chunk_size: int, block_size: int, on_rows: Callable[[int, str], None], engine: str
+):
+    chosen = datasets()
+    if _engine(engine) == "postgres":
+        for ds in chosen:
+            (directory / f"{ds.name}.csv").write_bytes(_header(ds))
+            (directory / f"{ds.name}.jsonl").write_bytes(b"")
+        return write_files(directory, chosen, since, on_rows=on_rows, block_size=block_size)
+    files: dict[str, dict] = {}
+    for ds in chosen:
+        files.update(
+            _write_dataset(directory, ds, since, chunk_size=chunk_size, on_rows=lambda n, d=ds.name: on_rows(n, d))
+        )
+    return files
 
 
 def _engine(engine: str) -> str:
@@ -126,6 +144,7 @@ def write_bundle(
     created_at: datetime.datetime | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    block_size: int = BLOCK_SIZE,
     engine: str = "auto",
 ) -> dict:
     """Write the bundle to ``out`` (which must not exist yet) and return its manifest."""
@@ -139,24 +158,15 @@ def write_bundle(
         total = count_rows(since) if progress else 0
         done = 0
 
-        def on_rows(n: int, name: str = "") -> None:
+        def on_rows(n: int, name: str) -> None:
             nonlocal done
             done += n
             if progress:
                 progress(done, total, name)
 
-        files: dict[str, dict] = {}
-        for ds in datasets():
-            files.update(
-                _write_dataset(
-                    partial,
-                    ds,
-                    since,
-                    chunk_size=chunk_size,
-                    on_rows=lambda n, d=ds.name: on_rows(n, d),
-                    engine=engine,
-                )
-            )
+        files = _write_files(
+            partial, since, chunk_size=chunk_size, block_size=block_size, on_rows=on_rows, engine=engine
+        )
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "producer": PRODUCER,

@@ -19,8 +19,8 @@ from dataclasses import field as _field
 
 from django.db.models import Q
 
-SCHEMA_VERSION = "2"  # 2: accreditation and early-career datasets
-KNOWN_SCHEMA_VERSIONS = frozenset({"2"})
+SCHEMA_VERSION = "3"  # 2: accreditation and early-career datasets; 3: accreditations
+KNOWN_SCHEMA_VERSIONS = frozenset({"3"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")

@@ -11,8 +11,7 @@ from accounts.models import Role
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, LocalAuthorityFactory, RegionFactory, make_user
 from tests.training.conftest import register
-from training.models import Enrolment, Programme
-from training.programme_data import PROGRAMMES
+from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,8 +58,6 @@ def record_review(page, enrolment, label, day, *, recommendation=None):
 
 def test_enrol_supervise_review_pass_moderate_annotate_journey(page, time_machine, settings):
     settings.TRAINING_EXTERNAL_MODERATION_PERCENT = 0
-    for spec in PROGRAMMES:  # earlier browser tests flush the database, data migration and all
-        Programme.objects.update_or_create(code=spec["code"], defaults={k: v for k, v in spec.items() if k != "code"})
     time_machine.move_to(at(datetime.date(2027, 3, 2)), tick=True)
     leeds = LocalAuthorityFactory(
         name="Leeds City Council", town="Leeds", region=RegionFactory(code="E12000003", name="Yorkshire and The Humber")

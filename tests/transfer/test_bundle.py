@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from regulation.models import FitnessToPractiseCase, RegisterEntry, RegistrationNumber, StatusChange
-from regulation.transfer import export
 from regulation.transfer.export import write_bundle
 from regulation.transfer.format import MANIFEST, datasets
 from regulation.transfer.importer import TransferRefused, import_bundle
@@ -56,7 +55,7 @@ def rewrite(path: Path, name: str, change) -> None:
 def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp_path):
     out = bundle(tmp_path / "b")
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["schema_version"] == "2"
+    assert manifest["schema_version"] == "3"
     assert manifest["as_at"] == "2027-03-02" and manifest["created_at"] == "2027-03-02T12:00:00Z"
     assert manifest["kind"] == "full" and manifest["since"] is None
     for name in (
@@ -140,21 +139,18 @@ def test_changes_since_a_date(populated, tmp_path, time_machine):
         import_bundle(out)
 
 
-def test_a_failure_midway_publishes_nothing(populated, tmp_path, monkeypatch):
-    real = export._write_dataset
-    calls = []
+def test_a_failure_midway_publishes_nothing(populated, tmp_path):
+    landed = []
 
-    def failing(directory, ds, *args, **kwargs):
-        calls.append(ds.name)
-        if len(calls) == 4:
+    def disk_fills(done, total, dataset):
+        landed.append(dataset)
+        if len(landed) == 4:
             raise OSError("disk full")
-        return real(directory, ds, *args, **kwargs)
 
-    monkeypatch.setattr(export, "_write_dataset", failing)
-    with pytest.raises(OSError):
-        bundle(tmp_path / "b")
+    with pytest.raises(OSError, match="disk full"):
+        bundle(tmp_path / "b", progress=disk_fills, chunk_size=1, block_size=16)
+    assert len(landed) == 4
     assert list(tmp_path.iterdir()) == []  # neither the bundle nor its hidden partial directory
-    monkeypatch.setattr(export, "_write_dataset", real)
     assert verify_bundle(bundle(tmp_path / "b")).ok
 
 
@@ -368,7 +364,8 @@ def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tm
         Annotation.objects.create(
             entry=entry, kind="bia", starts_on=AS_AT, ends_on=AS_AT, note=text, end_reason=text, added_by=regulator
         )
-    by_copy = bundle(tmp_path / "copy", engine="postgres", chunk_size=3)
+    # Blocks of a few bytes: rows, quoted cells and line breaks split across every block boundary.
+    by_copy = bundle(tmp_path / "copy", engine="postgres", block_size=7)
     by_python = bundle(tmp_path / "python", engine="python")
     assert files_of(by_copy) == files_of(by_python)
     # A session whose dates are not written the ISO way still gets ISO dates (to_char instead of date::text).
@@ -400,9 +397,10 @@ def _reseed():
 
 @pytest.fixture
 def pathways(populated):
-    """A candidate part-way through accreditation with a marked attempt, and an early-career enrolment."""
+    """A candidate through accreditation with a marked attempt and an accreditation confirmed then revoked, and an
+    early-career enrolment."""
     from accounts.models import Organisation
-    from accreditation.models import Attempt, Candidate, StandardVersion
+    from accreditation.models import Accreditation, Attempt, Candidate, StandardVersion
     from training.models import Enrolment, Programme
 
     regulator, entry = populated["regulator"], populated["entries"][2]
@@ -436,6 +434,22 @@ def pathways(populated):
         max_score=30,
         passed=True,
     )
+    Accreditation.objects.create(
+        candidate=candidate,
+        code="9F3KQ2M7XW4T8B6D1H5N0P2R",
+        name="Amira “Mira” Haddad",
+        registration_number=entry.registration_number,
+        level="practitioner",
+        awarded_on=datetime.date(2027, 4, 1),
+        confirmed_at=CREATED + datetime.timedelta(days=30),
+        confirmed_by=regulator,
+        confirm_reason="Every stage met, the observation moderated",
+        status="revoked",
+        revoked_at=CREATED + datetime.timedelta(days=40),
+        revoked_by=regulator,
+        revoked_reason="Issued in error,\nsee case note",
+        certificate_sha256="0" * 64,
+    )
     newcomer = populated["entries"][1]
     Enrolment.objects.create(
         programme=Programme.objects.get(code="asye"),
@@ -468,6 +482,10 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert enrolment["programme"] == "asye" and enrolment["fte"] == "0.60" and enrolment["line_manager"] is None
     candidate = json.loads((original / "accreditation_candidates.jsonl").read_text(encoding="utf-8"))
     assert candidate["standard"] == "practitioner v1" and candidate["stage"] == "observation"
+    accreditation = json.loads((original / "accreditations.jsonl").read_text(encoding="utf-8"))
+    assert accreditation["candidate_id"] == candidate["id"] and accreditation["status"] == "revoked"
+    assert accreditation["revoked_by"] == pathways["regulator"].email and accreditation["confirmed_by_rules"] is False
+    assert accreditation["revoked_reason"] == "Issued in error,\nsee case note"
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -476,6 +494,7 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     _reseed()
     loaded = import_bundle(original)
     assert loaded["accreditation_candidates"] == 1 and loaded["early_career_enrolments"] == 1
+    assert loaded["accreditations"] == 1
     assert files_of(bundle(tmp_path / "again")) == files_of(original)
 
 
@@ -489,3 +508,98 @@ def test_a_programme_the_successor_does_not_hold_is_refused(pathways, tmp_path):
     with pytest.raises(TransferRefused, match=r"early_career_enrolments\.jsonl: programme asye is not known"):
         import_bundle(original)
     assert not RegisterEntry.objects.exists()
+
+
+# --- On PostgreSQL, outside a test's transaction: several connections, one snapshot ------------------------------
+
+
+def _needs_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY writer needs PostgreSQL; CI runs on it")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_connections_write_the_same_bytes_as_the_portable_writer(populated, tmp_path, monkeypatch):
+    import threading
+
+    from regulation.models import Annotation
+    from regulation.transfer import postgres
+
+    _needs_postgresql()
+    regulator, entry = populated["regulator"], populated["entries"][2]
+    for text in AWKWARD:
+        Annotation.objects.create(
+            entry=entry, kind="bia", starts_on=AS_AT, ends_on=AS_AT, note=text, end_reason=text, added_by=regulator
+        )
+    writers = set()
+    real_run = postgres._Task.run
+
+    def noting_the_thread(task, *args, **kwargs):
+        writers.add(threading.current_thread().name)
+        return real_run(task, *args, **kwargs)
+
+    monkeypatch.setattr(postgres._Task, "run", noting_the_thread)
+    by_copy = bundle(tmp_path / "copy", engine="postgres", block_size=7)
+    assert writers == {"transfer-export-0", "transfer-export-1"}  # not this thread: nothing of it is uncommitted
+    assert files_of(by_copy) == files_of(bundle(tmp_path / "python", engine="python"))
+    assert verify_bundle(by_copy).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_file_shows_the_moment_the_export_began_whatever_is_committed_meanwhile(populated, tmp_path, monkeypatch):
+    from django.db import connections
+
+    from regulation.transfer import postgres
+
+    _needs_postgresql()
+    before = files_of(bundle(tmp_path / "before"))
+    entry = populated["entries"][0]
+    real_work = postgres._Crew._work
+    changed = []
+
+    def someone_changes_the_register_first(crew):
+        if not changed:  # committed on this thread's own connection, after the snapshot, before any file
+            RegisterEntry.objects.filter(pk=entry.pk).update(first_name="Changed")
+            StatusChange.objects.create(
+                entry=entry,
+                from_status="registered",
+                to_status="removed",
+                reason="x",
+                changed_by=populated["regulator"],
+            )
+            connections["default"].close()
+            changed.append(True)
+        real_work(crew)
+
+    monkeypatch.setattr(postgres._Crew, "_work", someone_changes_the_register_first)
+    during = bundle(tmp_path / "during")
+    assert changed and RegisterEntry.objects.get(pk=entry.pk).first_name == "Changed"
+    assert files_of(during) == before
+    monkeypatch.setattr(postgres._Crew, "_work", real_work)
+    assert files_of(bundle(tmp_path / "after")) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_fails_stops_the_others_and_publishes_nothing(populated, tmp_path, monkeypatch):
+    import threading
+
+    from regulation.transfer import postgres
+
+    _needs_postgresql()
+    real_run = postgres._Task.run
+    started = []
+
+    def the_first_file_fails(task, *args, **kwargs):
+        started.append(task.path.name)
+        if len(started) == 1:
+            raise OSError("disk full")
+        return real_run(task, *args, **kwargs)
+
+    monkeypatch.setattr(postgres._Task, "run", the_first_file_fails)
+    with pytest.raises(OSError, match="disk full"):
+        bundle(tmp_path / "b")
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
+    assert len(started) < len(datasets()) * 2  # the other connection took no more files once one failed

@@ -9,8 +9,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts import jobs as platform_jobs
+from accounts.jobs import JobContext
 from accounts.models import AuditEvent, Job, Role
-from regulation.transfer import export, services
+from regulation.transfer import services
 from regulation.transfer.jobs import bundle_name
 from tests.factories import make_user
 
@@ -94,16 +95,14 @@ def test_a_worker_killed_midway_leaves_no_bundle_and_the_retry_has_the_same_chec
     expected = zip_members(uninterrupted)
 
     job = services.start_export(by=regulator, since=None)  # queued; its message is not delivered yet
-    real = export._write_dataset
-    written = []
+    real_progress = JobContext.progress
 
-    def dies_on_the_fifth_dataset(directory, ds, *args, **kwargs):
-        written.append(ds.name)
-        if len(written) == 5:
+    def dies_once_rows_are_written(context, percent, message=""):
+        if percent > 0:
             raise WorkerKilled
-        return real(directory, ds, *args, **kwargs)
+        real_progress(context, percent, message)
 
-    monkeypatch.setattr(export, "_write_dataset", dies_on_the_fifth_dataset)
+    monkeypatch.setattr(JobContext, "progress", dies_once_rows_are_written)
     with pytest.raises(WorkerKilled):
         platform_jobs.run(str(job.pk))
     job.refresh_from_db()
@@ -115,7 +114,7 @@ def test_a_worker_killed_midway_leaves_no_bundle_and_the_retry_has_the_same_chec
     assert b"Download" not in client.get(f"/register/transfer/{job.pk}/").content
 
     # The lease runs out; the sweep hands the job over again and the retry runs to the end.
-    monkeypatch.setattr(export, "_write_dataset", real)
+    monkeypatch.setattr(JobContext, "progress", real_progress)
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert platform_jobs.sweep()["restarted"] == 1
