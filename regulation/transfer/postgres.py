@@ -40,7 +40,7 @@ _DATE = "to_char({}, 'YYYY-MM-DD')"
 _JSON_COPY = "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
 
 OnRows = Callable[[int, str], None]
-BLOCK_SIZE = 256 * 1024
+BLOCK_SIZE = 64 * 1024
 
 
 def _value(type_: str, ref: str, iso_dates: bool) -> str:
@@ -229,7 +229,7 @@ class _Crew:
         self.waiting: queue.Queue[_Task] = queue.Queue()
         for task in tasks:
             self.waiting.put(task)
-        self.landed: queue.Queue[tuple[int, str]] = queue.Queue()
+        self.landed: queue.Queue[tuple[int, str] | None] = queue.Queue()
         self.failures: list[BaseException] = []
         self.lock = threading.Lock()
         self.open_connections: list = []
@@ -240,13 +240,15 @@ class _Crew:
         for worker in workers:
             worker.start()
         try:
-            # Progress is reported from here, the caller's thread, whose connection the job's progress uses.
-            while any(worker.is_alive() for worker in workers) or not self.landed.empty():
-                try:
-                    rows, name = self.landed.get(timeout=0.2)
-                except queue.Empty:
-                    continue
-                on_rows(rows, name)
+            # Progress is reported from here, the caller's thread, whose connection the job's progress uses. Each
+            # connection ends by handing over None.
+            finished = 0
+            while finished < count:
+                landed = self.landed.get()
+                if landed is None:
+                    finished += 1
+                else:
+                    on_rows(*landed)
         except BaseException:
             self.stop()
             raise
@@ -291,3 +293,4 @@ class _Crew:
                 if own.connection in self.open_connections:
                     self.open_connections.remove(own.connection)
             own.close()
+            self.landed.put(None)
