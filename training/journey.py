@@ -8,31 +8,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from regulation import selectors as register
 
-from . import schedule, selectors
+from . import schedule, selectors, services
 
 LEVEL_ANNOTATIONS = [
     ("accredited_practitioner", "Approved Child and Family Practitioner"),
     ("accredited_supervisor", "Accredited Practice Supervisor"),
     ("accredited_leader", "Accredited Practice Leader"),
 ]
-STATE_LABELS = {"done": "Done", "current": "In progress", "next": "Next", "not_started": "Not started"}
+STATE_LABELS = {
+    "done": "Done",
+    "current": "In progress",
+    "next": "Next",
+    "not_started": "Not started",
+    "not_needed": "Not needed",
+}
 STATE_TAGS = {
     "done": "govuk-tag--green",
     "current": "govuk-tag--blue",
     "next": "govuk-tag--yellow",
     "not_started": "govuk-tag--grey",
+    "not_needed": "govuk-tag--grey",
 }
 
 
 @dataclass
 class Step:
     title: str
-    state: str  # done, current, next, not_started
+    state: str  # done, current, next, not_started, not_needed
     detail: str = ""
     url: str = ""
     source: str = ""
@@ -108,6 +116,11 @@ def _accreditation_step(level) -> Step:
     )
 
 
+def _newly_qualified(qualified_on, today) -> bool:
+    """Within the years after qualifying in which someone may start a programme (the enrolment rule's window)."""
+    return qualified_on >= today - relativedelta(years=services.qualified_within_years())
+
+
 def journey_for(user) -> list[Step]:
     today = timezone.localdate()
     entry = register.entry_with_annotations(user)
@@ -171,6 +184,17 @@ def journey_for(user) -> list[Step]:
                 "current",
                 f"{enrolment.get_status_display()}. Talk to your employer about what comes next.",
                 _url("training:my_programme"),
+                "early career",
+            )
+        )
+    elif entry is not None and not _newly_qualified(entry.qualified_on, today):
+        steps.append(
+            Step(
+                "Early career",
+                "not_needed",
+                f"You qualified on {entry.qualified_on:%-d %B %Y}: the ASYE and the early career programme are for "
+                f"social workers in their first {services.qualified_within_years()} years after qualifying.",
+                "",
                 "early career",
             )
         )

@@ -340,3 +340,21 @@ def test_record_page_and_journey_cost_a_fixed_number_of_queries(
     client.force_login(team["participant"])
     with django_assert_max_num_queries(25):  # 22, plus the accreditation pathway's own summary (3)
         assert client.get("/early-career/journey/").status_code == 200
+
+
+def test_journey_says_early_career_is_not_needed_for_someone_qualified_years_ago(client, team, time_machine):
+    """A social worker registered since 2016, never enrolled, is not told the ASYE is their next step."""
+    from regulation.models import RegisterEntry
+
+    time_machine.move_to(at(START), tick=False)
+    worker = team["participant"]
+    client.force_login(worker)
+    RegisterEntry.objects.filter(user=worker).update(qualified_on=datetime.date(2016, 7, 1))
+    steps = {s["title"]: s for s in client.get("/api/v1/training/journey/").json()}
+    assert steps["Early career"]["state"] == "not_needed"
+    html = client.get("/early-career/journey/").content.decode()
+    assert "Not needed" in html and "You qualified on 1 July 2016" in html and "Newly qualified?" not in html
+
+    RegisterEntry.objects.filter(user=worker).update(qualified_on=START - datetime.timedelta(days=200))
+    steps = {s["title"]: s for s in client.get("/api/v1/training/journey/").json()}
+    assert steps["Early career"]["state"] == "next"
