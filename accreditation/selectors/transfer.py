@@ -1,7 +1,9 @@
 """The pathway's records in a regulator transfer bundle: candidates with their stage, status and endorsement
-decision, knowledge assessment results, and the accreditations confirmed (and any revoked). ``regulation.transfer``
-finds ``transfer_datasets`` here; adding a dataset (observed practice, say) is one more ``Dataset`` in the list
-below, a new schema version, then regenerating docs/transfer-format.md (its drift test says so)."""
+decision, knowledge assessment results, observed practice (sessions, bookings, observations, scoresheets and
+their scores), and the accreditations confirmed (and any revoked). ``regulation.transfer`` finds
+``transfer_datasets`` here; adding a dataset is one more ``Dataset`` in the list below (parents before the rows
+that refer to them: that is the order they load in), a new schema version, then regenerating
+docs/transfer-format.md (its drift test says so)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,18 @@ from django.db.models.functions import Cast, Concat
 
 from regulation.transfer.format import BOOLEAN, DATE, DATETIME, INTEGER, TEXT, Dataset, column, id_column, user_column
 
-from ..models import Accreditation, Attempt, Candidate, Level, StandardVersion
+from ..models import (
+    Accreditation,
+    AssessmentSession,
+    Attempt,
+    Booking,
+    Candidate,
+    Level,
+    Observation,
+    Recommendation,
+    Scoresheet,
+    StandardVersion,
+)
 
 C = column
 
@@ -116,6 +129,7 @@ def transfer_datasets() -> list[Dataset]:
             since_fields=("started_at", "submitted_at"),
             rows=attempts_for_transfer,
         ),
+        *_observed_practice(),
         Dataset(
             "accreditations",
             "accreditation.Accreditation",
@@ -153,3 +167,124 @@ def transfer_datasets() -> list[Dataset]:
             since_fields=("confirmed_at", "revoked_at"),
         ),
     ]
+
+
+def _refers(name: str, dataset: str, description: str, *, nullable: bool = False):
+    return C(name, name, INTEGER, description, refers_to=dataset, nullable=nullable)
+
+
+def _observed_practice() -> list[Dataset]:
+    """The third stage: sessions, places booked on them, each observation and its assessors' scoresheets."""
+    return [
+        Dataset(
+            "assessment_sessions",
+            "accreditation.AssessmentSession",
+            "Each session of observed practice: where, when and who assesses.",
+            (
+                id_column("session"),
+                C("kind", "kind", TEXT, "At an assessment centre or on site.", choices=_values(AssessmentSession.Kind)),
+                _refers("venue_id", "organisations", "The centre or employer (organisations.csv)."),
+                C("address", "address", TEXT, "Where, if not the organisation's own address."),
+                C("date", "date", DATE, "Date of the session."),
+                C("slot", "slot", TEXT, "Start time.", choices=_values(AssessmentSession.Slot)),
+                C("capacity", "capacity", INTEGER, "Candidates the session takes."),
+                user_column("assessor", "assessor__email", "The assessor.", nullable=False),
+                user_column("created_by", "created_by__email", "Who added the session.", nullable=False),
+                C("created_at", "created_at", DATETIME, "When it was added."),
+            ),
+            since_fields=("created_at",),
+        ),
+        Dataset(
+            "observation_bookings",
+            "accreditation.Booking",
+            "Each place booked on a session, kept when cancelled (rebooking adds a row), with the checks made "
+            "when the candidate arrived.",
+            (
+                id_column("booking"),
+                _refers("session_id", "assessment_sessions", "The session (assessment_sessions.csv)."),
+                _refers("candidate_id", "accreditation_candidates", "The candidacy (accreditation_candidates.csv)."),
+                C("status", "status", TEXT, "Status.", choices=_values(Booking.Status)),
+                C("adjustments", "adjustments", TEXT, "Reasonable adjustments the candidate asked for."),
+                user_column("booked_by", "booked_by__email", "Who booked it.", nullable=False),
+                C("booked_at", "booked_at", DATETIME, "When it was booked."),
+                C("cancelled_at", "cancelled_at", DATETIME, "When it was cancelled.", nullable=True),
+                C("cancelled_reason", "cancelled_reason", TEXT, "Why it was cancelled."),
+                C("photo_id_confirmed", "photo_id_confirmed", BOOLEAN, "Photo identity checked on arrival."),
+                C("registration_confirmed", "registration_confirmed", BOOLEAN, "Registration checked on arrival."),
+                C("recording_consent", "recording_consent", BOOLEAN, "Consent to recording given."),
+                C("footage_for_training", "footage_for_training", BOOLEAN, "Consent to footage used in training."),
+                user_column("checked_in_by", "checked_in_by__email", "Who checked the candidate in."),
+                C("checked_in_at", "checked_in_at", DATETIME, "When.", nullable=True),
+            ),
+            since_fields=("booked_at", "cancelled_at", "checked_in_at"),
+        ),
+        Dataset(
+            "practice_observations",
+            "accreditation.Observation",
+            "Each observation of practice, from scoring to its final outcome, with any moderation decision. Why it "
+            "went to a second assessor (borderline, sampled) is not transferred; the scoresheets show who marked it.",
+            (
+                id_column("observation"),
+                _refers("candidate_id", "accreditation_candidates", "The candidacy (accreditation_candidates.csv)."),
+                _refers(
+                    "booking_id", "observation_bookings", "The place it was observed on (observation_bookings.csv)."
+                ),
+                C("status", "status", TEXT, "Status.", choices=_values(Observation.Status)),
+                C("outcome", "outcome", TEXT, "Outcome.", choices=_values(Observation.Outcome)),
+                user_column("moderated_by", "moderated_by__email", "Who moderated it."),
+                C("moderated_at", "moderated_at", DATETIME, "When it was moderated.", nullable=True),
+                C("moderation_reason", "moderation_reason", TEXT, "The moderator's reasons."),
+                C("decided_at", "decided_at", DATETIME, "When the outcome became final.", nullable=True),
+                C("created_at", "created_at", DATETIME, "When scoring began."),
+            ),
+            since_fields=("created_at", "moderated_at", "decided_at"),
+        ),
+        Dataset(
+            "observation_scoresheets",
+            "accreditation.Scoresheet",
+            "Each assessor's scoresheet for an observation: first, and second where it was second-marked.",
+            (
+                id_column("scoresheet"),
+                _refers("observation_id", "practice_observations", "The observation (practice_observations.csv)."),
+                C("marker", "marker", TEXT, "First or second assessor.", choices=_values(Scoresheet.Marker)),
+                user_column("assessor", "assessor__email", "The assessor.", nullable=False),
+                C("status", "status", TEXT, "Draft or submitted.", choices=_values(Scoresheet.Status)),
+                C("reflection_mark", "reflection_mark", INTEGER, "Written reflection, 1 to 4.", nullable=True),
+                C(
+                    "recommendation",
+                    "recommendation",
+                    TEXT,
+                    "The assessor's recommendation; empty while a draft.",
+                    choices=_values(Recommendation),
+                ),
+                C("summary", "summary", TEXT, "The assessor's summary."),
+                C("assigned_at", "assigned_at", DATETIME, "When it was given to the assessor."),
+                C("updated_at", "updated_at", DATETIME, "Last saved."),
+                C("submitted_at", "submitted_at", DATETIME, "When submitted (scores locked).", nullable=True),
+            ),
+            since_fields=("assigned_at", "updated_at", "submitted_at"),
+        ),
+        Dataset(
+            "observation_domain_scores",
+            "accreditation.DomainScore",
+            "Each domain's score on a scoresheet, on the four-point scale, with the evidence the assessor noted.",
+            (
+                id_column("score"),
+                _refers("scoresheet_id", "observation_scoresheets", "The scoresheet (observation_scoresheets.csv)."),
+                C("domain_key", "domain_key", TEXT, "The domain of the statement (its key)."),
+                C(
+                    "score",
+                    "score",
+                    INTEGER,
+                    "1 not yet met, 2 partly met, 3 met, 4 exceeded; empty if not scored.",
+                    nullable=True,
+                ),
+                C("evidence", "evidence", TEXT, "Evidence noted."),
+            ),
+            always_full=True,
+        ),
+    ]
+
+
+def _values(choices) -> tuple[str, ...]:
+    return tuple(choices.values)

@@ -19,7 +19,7 @@ from dataclasses import field as _field
 
 from django.db.models import Q
 
-SCHEMA_VERSION = "3"  # 2: accreditation and early-career datasets; 3: accreditations
+SCHEMA_VERSION = "3"  # 2: accreditation and early-career datasets; 3: observed practice and accreditations
 KNOWN_SCHEMA_VERSIONS = frozenset({"3"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"

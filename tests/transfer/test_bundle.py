@@ -397,10 +397,21 @@ def _reseed():
 
 @pytest.fixture
 def pathways(populated):
-    """A candidate through accreditation with a marked attempt and an accreditation confirmed then revoked, and an
-    early-career enrolment."""
-    from accounts.models import Organisation
-    from accreditation.models import Accreditation, Attempt, Candidate, StandardVersion
+    """A candidate through accreditation with a marked attempt, an observation second-marked and moderated, and an
+    accreditation confirmed then revoked; and an early-career enrolment."""
+    from accounts.models import Organisation, Role
+    from accreditation.models import (
+        Accreditation,
+        AssessmentSession,
+        Attempt,
+        Booking,
+        Candidate,
+        DomainScore,
+        Observation,
+        Scoresheet,
+        StandardVersion,
+    )
+    from tests.factories import make_user
     from training.models import Enrolment, Programme
 
     regulator, entry = populated["regulator"], populated["entries"][2]
@@ -434,6 +445,68 @@ def pathways(populated):
         max_score=30,
         passed=True,
     )
+    assessor, second = make_user(Role.ASSESSOR), make_user(Role.ASSESSOR, email="second.assessor@example.com")
+    session = AssessmentSession.objects.create(
+        kind="centre",
+        venue=leeds,
+        address="Merrion House, Leeds",
+        date=datetime.date(2027, 3, 20),
+        slot="morning",
+        capacity=3,
+        assessor=assessor,
+        created_by=regulator,
+        created_at=CREATED,
+    )
+    first_booking = Booking.objects.create(
+        session=session,
+        candidate=candidate,
+        status="cancelled",
+        booked_by=entry.user,
+        booked_at=CREATED,
+        cancelled_at=CREATED + datetime.timedelta(days=1),
+        cancelled_reason="Unwell",
+    )
+    booking = Booking.objects.create(
+        session=session,
+        candidate=candidate,
+        status="checked_in",
+        adjustments="Extra time, please;\nand a quiet room",
+        booked_by=entry.user,
+        booked_at=CREATED + datetime.timedelta(days=2),
+        photo_id_confirmed=True,
+        registration_confirmed=True,
+        recording_consent=True,
+        checked_in_by=assessor,
+        checked_in_at=CREATED + datetime.timedelta(days=18),
+    )
+    observation = Observation.objects.create(
+        candidate=candidate,
+        booking=booking,
+        status="decided",
+        outcome="passed",
+        moderation_reasons=["borderline"],
+        moderated_by=regulator,
+        moderated_at=CREATED + datetime.timedelta(days=25),
+        moderation_reason='Second assessor\'s "met" holds',
+        decided_at=CREATED + datetime.timedelta(days=25),
+        created_at=CREATED + datetime.timedelta(days=18),
+    )
+    for marker, who, mark in (("first", assessor, 2), ("second", second, 3)):
+        sheet = Scoresheet.objects.create(
+            observation=observation,
+            marker=marker,
+            assessor=who,
+            status="submitted",
+            reflection_mark=mark,
+            recommendation="pass",
+            summary=f"{marker}: sound, kind, clear",
+            assigned_at=CREATED + datetime.timedelta(days=18),
+            updated_at=CREATED + datetime.timedelta(days=19),
+            submitted_at=CREATED + datetime.timedelta(days=19),
+        )
+        DomainScore.objects.create(scoresheet=sheet, domain_key="relation", score=mark, evidence="Built trust")
+        DomainScore.objects.create(scoresheet=sheet, domain_key="risk", score=None, evidence="")
+    assert first_booking.pk
     Accreditation.objects.create(
         candidate=candidate,
         code="9F3KQ2M7XW4T8B6D1H5N0P2R",
@@ -486,6 +559,16 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert accreditation["candidate_id"] == candidate["id"] and accreditation["status"] == "revoked"
     assert accreditation["revoked_by"] == pathways["regulator"].email and accreditation["confirmed_by_rules"] is False
     assert accreditation["revoked_reason"] == "Issued in error,\nsee case note"
+    for name, rows in (
+        ("assessment_sessions", 1),
+        ("observation_bookings", 2),
+        ("practice_observations", 1),
+        ("observation_scoresheets", 2),
+        ("observation_domain_scores", 4),
+    ):
+        assert manifest["files"][f"{name}.csv"]["rows"] == rows, name
+    observation = json.loads((original / "practice_observations.jsonl").read_text(encoding="utf-8"))
+    assert observation["outcome"] == "passed" and observation["moderated_by"] == pathways["regulator"].email
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -494,7 +577,7 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     _reseed()
     loaded = import_bundle(original)
     assert loaded["accreditation_candidates"] == 1 and loaded["early_career_enrolments"] == 1
-    assert loaded["accreditations"] == 1
+    assert loaded["accreditations"] == 1 and loaded["observation_domain_scores"] == 4
     assert files_of(bundle(tmp_path / "again")) == files_of(original)
 
 
