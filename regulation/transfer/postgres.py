@@ -213,7 +213,7 @@ def _run_in_parallel(tasks: list[_Task], *, on_rows: OnRows, block_size: int) ->
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
             crew = _Crew(tasks, snapshot=cursor.fetchone()[0], block_size=block_size)
-            crew.run(min(settings.TRANSFER_EXPORT_CONNECTIONS, len(tasks)), on_rows=on_rows)
+            crew.run(max(1, min(settings.TRANSFER_EXPORT_CONNECTIONS, len(tasks))), on_rows=on_rows)
             cursor.execute("ROLLBACK")
     finally:
         leader.close()

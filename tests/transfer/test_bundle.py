@@ -604,7 +604,7 @@ def _needs_postgresql():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_several_connections_write_the_same_bytes_as_the_portable_writer(populated, tmp_path, monkeypatch):
+def test_several_connections_write_the_same_bytes_as_the_portable_writer(populated, tmp_path, monkeypatch, settings):
     import threading
 
     from regulation.models import Annotation
@@ -628,6 +628,10 @@ def test_several_connections_write_the_same_bytes_as_the_portable_writer(populat
     assert writers == {"transfer-export-0", "transfer-export-1"}  # not this thread: nothing of it is uncommitted
     assert files_of(by_copy) == files_of(bundle(tmp_path / "python", engine="python"))
     assert verify_bundle(by_copy).ok
+    writers.clear()
+    settings.TRANSFER_EXPORT_CONNECTIONS = 0  # a setting of nothing still writes, on one connection
+    assert files_of(bundle(tmp_path / "one", engine="postgres")) == files_of(by_copy)
+    assert writers == {"transfer-export-0"}
 
 
 @pytest.mark.django_db(transaction=True)
