@@ -331,20 +331,40 @@ def my_programme(request):
     return render(request, "training/enrolment.html", context)
 
 
-def _record_form(request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None, done=None):
+def _record_form(
+    request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None, done=None, check=None
+):
     """``done``, given the saved record, names the confirmation page to show instead of returning to the record
-    (for the final actions: enrolment, final assessment, moderation, withdrawal)."""
+    (for the final actions: enrolment, final assessment, moderation, withdrawal). ``check`` (the confirming
+    button's words) puts a "Check your answers" page between a valid form and the decision, for decisions that
+    cannot be taken back (as enrolment has); its "Change your answers" returns to the form as filled in."""
     e = _enrolment_or_404(request, pk, perm)
     form = form_class(request.POST or None, request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
-    if request.method == "POST" and form.is_valid() and _attempt(form, lambda: call(e, form)) is not None:
-        step = done(Enrolment.objects.get(pk=e.pk)) if done else None
-        if step:
-            return redirect("training:done", e.pk, step)
-        messages.success(request, success)
-        return redirect(
-            "training:my_programme" if e.participant_id == request.user.pk else "training:enrolment",
-            *([] if e.participant_id == request.user.pk else [e.pk]),
-        )
+    if request.method == "POST" and form.is_valid():
+        if check and "edit" in request.POST:
+            pass  # back to the form, as filled in
+        elif check and not request.POST.get("confirm"):
+            return render(
+                request,
+                "training/record_check.html",
+                {
+                    "e": e,
+                    "page_title": f"Check your answers – {title}",
+                    "title": title,
+                    "answers": _answers(form),
+                    "hidden": [(name, form.data.get(name, "")) for name in form.fields],
+                    "confirm": check,
+                },
+            )
+        elif _attempt(form, lambda: call(e, form)) is not None:
+            step = done(Enrolment.objects.get(pk=e.pk)) if done else None
+            if step:
+                return redirect("training:done", e.pk, step)
+            messages.success(request, success)
+            return redirect(
+                "training:my_programme" if e.participant_id == request.user.pk else "training:enrolment",
+                *([] if e.participant_id == request.user.pk else [e.pk]),
+            )
     return render(
         request,
         "training/record_form.html",
@@ -356,6 +376,16 @@ def _record_form(request, pk, *, perm, form_class, call, title, success, form_kw
             **(extra(e) if extra else {}),  # nosec B610 # a context builder, not QuerySet.extra
         },
     )
+
+
+def _answers(form) -> list[tuple[str, str]]:
+    """Each question and its answer as the person chose it (a choice's words, not its code)."""
+    answers = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        choices = dict(getattr(field, "choices", ()) or ())
+        answers.append((field.label, choices.get(value, value)))
+    return answers
 
 
 @login_required
@@ -490,6 +520,7 @@ def withdraw(request, pk):
         success="Withdrawn from the programme.",
         call=lambda e, f: services.withdraw(enrolment=e, by=request.user, reason=f.cleaned_data["reason"]),
         done=lambda e: "withdrawn",
+        check="Confirm and withdraw",
     )
 
 
@@ -505,6 +536,7 @@ def moderation(request, pk):
         call=lambda e, f: services.moderate_internally(enrolment=e, by=request.user, **f.cleaned_data),
         extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
         done=lambda e: "moderated",
+        check="Confirm the decision",
     )
 
 
@@ -521,6 +553,7 @@ def external_moderation(request, pk):
         call=lambda e, f: services.moderate_externally(enrolment=e, by=request.user, **f.cleaned_data),
         extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
         done=lambda e: "moderated",
+        check="Confirm the final decision",
     )
 
 

@@ -37,7 +37,8 @@ def test_final_assessment_then_moderation_end_on_confirmation_panels(client, enr
 
     client.force_login(team["coordinator"])
     response = client.post(
-        f"/early-career/{enrolled.pk}/moderation/", {"decision": "confirmed", "reason": "Evidence meets every domain"}
+        f"/early-career/{enrolled.pk}/moderation/",
+        {"decision": "confirmed", "reason": "Evidence meets every domain", "confirm": "1"},
     )
     assert response["Location"] == f"/early-career/{enrolled.pk}/done/moderated/"
     html = client.get(response["Location"]).content.decode()
@@ -55,11 +56,14 @@ def test_sampled_assessment_and_the_external_decision_have_panels(client, enroll
     settings.TRAINING_EXTERNAL_MODERATION_PERCENT = 100
     _final_by_page(client, enrolled, team, time_machine, recommendation="fail")
     client.force_login(team["coordinator"])
-    response = client.post(f"/early-career/{enrolled.pk}/moderation/", {"decision": "confirmed", "reason": "Agreed"})
+    response = client.post(
+        f"/early-career/{enrolled.pk}/moderation/", {"decision": "confirmed", "reason": "Agreed", "confirm": "1"}
+    )
     assert "Sent for external moderation" in client.get(response["Location"]).content.decode()
     client.force_login(team["regulator"])
     response = client.post(
-        f"/early-career/{enrolled.pk}/external-moderation/", {"decision": "fail", "reason": "Not enough evidence"}
+        f"/early-career/{enrolled.pk}/external-moderation/",
+        {"decision": "fail", "reason": "Not enough evidence", "confirm": "1"},
     )
     html = client.get(response["Location"]).content.decode()
     assert "Outcome recorded: fail" in html and "Sam Okafor did not pass the ASYE" in html
@@ -69,7 +73,8 @@ def test_returned_assessment_has_a_panel(client, enrolled, team, time_machine):
     _final_by_page(client, enrolled, team, time_machine)
     client.force_login(team["coordinator"])
     response = client.post(
-        f"/early-career/{enrolled.pk}/moderation/", {"decision": "returned", "reason": "Say more about domain 4"}
+        f"/early-career/{enrolled.pk}/moderation/",
+        {"decision": "returned", "reason": "Say more about domain 4", "confirm": "1"},
     )
     html = client.get(response["Location"]).content.decode()
     assert "Returned to the assessor" in html and "Asha Sessor records the final assessment again" in html
@@ -78,7 +83,20 @@ def test_returned_assessment_has_a_panel(client, enrolled, team, time_machine):
 def test_withdrawal_has_a_panel(client, enrolled, team, time_machine):
     time_machine.move_to(at(START + datetime.timedelta(days=40)), tick=False)
     client.force_login(team["coordinator"])
-    response = client.post(f"/early-career/{enrolled.pk}/withdraw/", {"reason": "Moved to another council"})
+    url, answers = f"/early-career/{enrolled.pk}/withdraw/", {"reason": "Moved to another council,\nin Kent"}
+    # First the answers are shown back, with the decision still to be confirmed: nothing changes yet.
+    check = client.post(url, answers)
+    html = check.content.decode()
+    assert check.status_code == 200 and "Check your answers" in html and "Confirm and withdraw" in html
+    assert "Moved to another council,<br>in Kent" in html and 'name="reason" value="Moved to another council,' in html
+    assert Enrolment.objects.get().status != "withdrawn"
+    # "Change your answers" goes back to the form as filled in.
+    again = client.post(url, {**answers, "edit": "1"}).content.decode()
+    assert "Withdraw from the programme" in again and "Moved to another council" in again and "Check your" not in again
+    assert Enrolment.objects.get().status != "withdrawn"
+    # A form with an error never reaches the check.
+    assert "Check your answers" not in client.post(url, {"reason": ""}).content.decode()
+    response = client.post(url, {**answers, "confirm": "1"})
     assert response["Location"] == f"/early-career/{enrolled.pk}/done/withdrawn/"
     html = client.get(response["Location"]).content.decode()
     assert "Sam Okafor has left the ASYE" in html and "Withdrawn on 16 October 2027" in html
