@@ -235,3 +235,14 @@ def test_the_client_ip_comes_from_the_trusted_proxy_and_cannot_be_spoofed(client
     assert "Too many" in spoofed.content.decode()
     other = _sign_in_from(Client(), "192.0.2.1", user.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20")
     assert other.status_code == 302
+
+
+def test_too_many_requests_get_the_services_own_page_in_its_language(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    user = make_user(Role.SOCIAL_WORKER)
+    sign_in(client, user.email, "wrong-password")
+    response = sign_in(client, user.email, TEST_PASSWORD)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert '<html lang="en"' in html and "Too many tries" in html and "/accounts/password/reset/" in html
+    assert "_auth_user_id" not in client.session
