@@ -245,10 +245,10 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 # Publishing gives up quickly when the broker is down: the request carries on and the outbox keeps the work.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
-# Jobs hold a lease their worker renews every JOB_LEASE_SECONDS / 4; one not renewed for a whole lease is
-# restarted (up to JOB_MAX_ATTEMPTS runs in all) or marked failed by the sweep, which runs every JOB_SWEEP_SECONDS.
 # Connections a transfer export writes its files on at once (PostgreSQL), all reading one snapshot.
 TRANSFER_EXPORT_CONNECTIONS = env.int("TRANSFER_EXPORT_CONNECTIONS", default=2)
+# Jobs hold a lease their worker renews every JOB_LEASE_SECONDS / 4; one not renewed for a whole lease is
+# restarted (up to JOB_MAX_ATTEMPTS runs in all) or marked failed by the sweep, which runs every JOB_SWEEP_SECONDS.
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)

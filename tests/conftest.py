@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 
 from accounts.models import Role
@@ -5,11 +7,20 @@ from tests.access import NO_ROLE
 from tests.factories import make_user
 from tests.parallel import xdist_worker_index
 
+_RAN = pytest.StashKey[bool]()
+
 
 def _empties_the_database(item) -> bool:
     marker = item.get_closest_marker("django_db")
-    transactional = marker is not None and marker.kwargs.get("transaction", False)
-    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(transactional) or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    # Reached only when setup succeeded: the test database exists and this test used it (a skipped test never did).
+    item.stash[_RAN] = True
+    yield
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -19,7 +30,7 @@ def pytest_runtest_teardown(item, nextitem):
     are shared between workers in no fixed order) finds the database as migrated."""
     yield
     # With no next test, the session's teardown has already destroyed the test database.
-    if nextitem is None or not _empties_the_database(item):
+    if nextitem is None or not item.stash.get(_RAN, False) or not _empties_the_database(item):
         return
     from pytest_django.plugin import blocking_manager_key
 
@@ -39,11 +50,11 @@ def _cache_of_this_worker():
     from django.test.utils import override_settings
 
     cache = settings.CACHES["default"]
-    if "redis" not in cache["BACKEND"].lower():
-        yield
+    if "redis" not in cache["BACKEND"].lower() or not isinstance(cache["LOCATION"], str):
+        yield  # a process-local cache, or several Redis servers: left as configured
         return
-    base, _, _database = str(cache["LOCATION"]).rpartition("/")
-    override = override_settings(CACHES={"default": {**cache, "LOCATION": f"{base}/{8 + xdist_worker_index()}"}})
+    location = urlsplit(cache["LOCATION"])._replace(path=f"/{8 + xdist_worker_index()}")
+    override = override_settings(CACHES={"default": {**cache, "LOCATION": urlunsplit(location)}})
     override.enable()
     from django.core.cache import caches
 

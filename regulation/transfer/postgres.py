@@ -21,6 +21,7 @@ the same data every way (portable, one connection, several) and compares every b
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -209,12 +210,13 @@ def _run_in_parallel(tasks: list[_Task], *, on_rows: OnRows, block_size: int) ->
     try:
         leader.ensure_connection()
         with leader.connection.cursor() as cursor:
-            # Held open until every file is written: the snapshot can be imported only while it is.
+            # Held open (idle) while the files are written: the snapshot can be imported only while it is, so a
+            # server's idle-in-transaction timeout must not end it. Closing the connection ends it.
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
             cursor.execute("SELECT pg_export_snapshot()")
             crew = _Crew(tasks, snapshot=cursor.fetchone()[0], block_size=block_size)
             crew.run(max(1, min(settings.TRANSFER_EXPORT_CONNECTIONS, len(tasks))), on_rows=on_rows)
-            cursor.execute("ROLLBACK")
     finally:
         leader.close()
 
@@ -236,14 +238,16 @@ class _Crew:
         self.stopping = False
 
     def run(self, count: int, *, on_rows: OnRows) -> None:
-        workers = [threading.Thread(target=self._work, name=f"transfer-export-{n}", daemon=True) for n in range(count)]
-        for worker in workers:
-            worker.start()
+        workers: list[threading.Thread] = []
         try:
+            for n in range(count):
+                worker = threading.Thread(target=self._work, name=f"transfer-export-{n}", daemon=True)
+                worker.start()
+                workers.append(worker)
             # Progress is reported from here, the caller's thread, whose connection the job's progress uses. Each
-            # connection ends by handing over None.
+            # connection ends by handing over None, whatever happened to it.
             finished = 0
-            while finished < count:
+            while finished < len(workers):
                 landed = self.landed.get()
                 if landed is None:
                     finished += 1
@@ -265,8 +269,15 @@ class _Crew:
                 raw.cancel()
 
     def _work(self) -> None:
-        own = connections.create_connection("default")
         try:
+            self._write_files()
+        finally:
+            self.landed.put(None)
+
+    def _write_files(self) -> None:
+        own = None
+        try:
+            own = connections.create_connection("default")
             own.ensure_connection()
             with self.lock:
                 if self.stopping:
@@ -283,14 +294,14 @@ class _Crew:
                         break
                     counted = (lambda n, name=task.ds.name: self.landed.put((n, name))) if task.fmt == "csv" else None
                     task.run(cursor, on_rows=counted, block_size=self.block_size)
-                cursor.execute("ROLLBACK")
         except BaseException as exc:  # handed to the caller's thread, which raises the first
             with self.lock:
                 self.failures.append(exc)
             self.stop()
         finally:
-            with self.lock:
-                if own.connection in self.open_connections:
-                    self.open_connections.remove(own.connection)
-            own.close()
-            self.landed.put(None)
+            if own is not None:
+                with self.lock:
+                    if own.connection in self.open_connections:
+                        self.open_connections.remove(own.connection)
+                with contextlib.suppress(Exception):  # closing ends the read-only transaction; nothing to keep
+                    own.close()

@@ -690,3 +690,30 @@ def test_a_connection_that_fails_stops_the_others_and_publishes_nothing(populate
     assert list(tmp_path.iterdir()) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
     assert len(started) < len(datasets()) * 2  # the other connection took no more files once one failed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_that_ends_idle_transactions_does_not_end_the_export(populated, tmp_path):
+    """Managed PostgreSQL often ends sessions idle in a transaction; the leader is idle for the whole export."""
+    import time
+
+    from django.db import connections
+
+    _needs_postgresql()
+    expected = files_of(bundle(tmp_path / "expected", engine="python"))
+    options = connections.settings["default"].setdefault("OPTIONS", {})
+    before = dict(options)
+    options["options"] = "-c idle_in_transaction_session_timeout=300"
+    slow = []
+
+    def slow_progress(done, total, dataset):
+        if not slow:
+            slow.append(dataset)
+            time.sleep(1)  # the leader sits idle in its transaction meanwhile
+
+    try:
+        assert files_of(bundle(tmp_path / "b", engine="postgres", progress=slow_progress)) == expected
+    finally:
+        options.clear()
+        options.update(before)
+    assert slow

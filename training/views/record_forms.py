@@ -20,7 +20,9 @@ def _record_form(
     """``done``, given the saved record, names the confirmation page to show instead of returning to the record
     (for the final actions: enrolment, final assessment, moderation, withdrawal). ``check`` (the confirming
     button's words) puts a "Check your answers" page between a valid form and the decision, for decisions that
-    cannot be taken back (as enrolment has); its "Change your answers" returns to the form as filled in."""
+    cannot be taken back (as enrolment has); its "Change your answers" returns to the form as filled in. The
+    check page carries the answers in hidden fields, one value each: it suits forms of single-valued fields
+    (text, a choice), not uploads or multiple choices."""
     e = enrolment_or_404(request, pk, perm)
     form = form_class(request.POST or None, request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid():
