@@ -48,6 +48,25 @@ def streaming_csv_response(filename: str, header: list[str], rows: Iterable[Iter
     return response
 
 
+def write_sheet(sheet, header: list[str], rows: Iterable[Iterable], *, value=lambda v: v) -> None:
+    """A spreadsheet's data: a bold, frozen header row, each cell through ``value`` (numbers kept as numbers,
+    text escaped), and columns as wide as their contents (up to 60)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(h)) for h in header]
+    for row in rows:
+        values = [value(v) for v in row]
+        sheet.append(values)
+        widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=False)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+    sheet.freeze_panes = "A2"
+
+
 AUDIT_HEADER = ["When", "Who", "Action", "Record type", "Record id", "Record", "From", "To", "Reason"]
 
 

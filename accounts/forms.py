@@ -1,6 +1,18 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from .services import ServiceError
+
+
+def call_or_show_refusal(form, call):
+    """Run a service; its refusal (a ServiceError) becomes an error on the form, so nothing is saved and the
+    person is told why. The service's result, or None when it refused."""
+    try:
+        return call()
+    except ServiceError as exc:
+        form.add_error(None, str(exc))
+        return None
+
 
 class GovUKFormRenderer(TemplatesSetting):
     """Every form in the service renders as GOV.UK fields, including allauth's and the admin's own forms."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.exports import streaming_csv_response
+from accounts.forms import call_or_show_refusal
 from accounts.jobs import start_job
 from accounts.services import ServiceError
 from accounts.uploads import refuse_oversized_uploads
@@ -33,15 +34,6 @@ def _perm(name, fn=None):
         return never_cache(login_required(permission_required(name, fn=fn, raise_exception=True)(view)))
 
     return decorator
-
-
-def _attempt(form, call):
-    """Run a service; a refusal becomes a form error so nothing is saved and the person is told why."""
-    try:
-        return call()
-    except ServiceError as exc:
-        form.add_error(None, str(exc))
-        return None
 
 
 def _own_entry_or_redirect(view):
@@ -235,7 +227,7 @@ def apply_check(request):
     if request.method == "POST" and declaration.is_valid():
         files = drafts.open_files(draft)
         try:
-            application = _attempt(
+            application = call_or_show_refusal(
                 declaration,
                 lambda: services.submit_application(
                     applicant=request.user, declared=True, **answers.service_arguments(sent=files)
@@ -262,7 +254,7 @@ def apply_check(request):
 def _apply_for_restoration(request, entry):
     form = forms.RestorationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        application = _attempt(
+        application = call_or_show_refusal(
             form, lambda: services.apply_for_restoration(entry=entry, by=request.user, **form.cleaned_data)
         )
         if application:
@@ -329,7 +321,7 @@ def my_application(request):
         return redirect("regulation:apply")
     form = forms.ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = call_or_show_refusal(
             form,
             lambda: services.respond_to_request(
                 application=application, by=request.user, response=form.cleaned_data["response"]
@@ -381,7 +373,9 @@ def proof_pdf(request, entry):
 def cpd(request, entry):
     form = forms.CPDForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record = _attempt(form, lambda: services.record_cpd(entry=entry, by=request.user, **form.cleaned_data))
+        record = call_or_show_refusal(
+            form, lambda: services.record_cpd(entry=entry, by=request.user, **form.cleaned_data)
+        )
         if record:
             messages.success(request, f"“{record.title}” has been added to your CPD.")
             return redirect("regulation:cpd")
@@ -411,7 +405,9 @@ def cpd_edit(request, entry, pk):
     initial = {f: getattr(record, f) for f in forms.CPDForm.base_fields}
     form = forms.CPDForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: services.update_cpd(record=record, by=request.user, **form.cleaned_data))
+        done = call_or_show_refusal(
+            form, lambda: services.update_cpd(record=record, by=request.user, **form.cleaned_data)
+        )
         if done:
             messages.success(request, f"“{done.title}” has been changed.")
             return redirect("regulation:cpd")
@@ -462,7 +458,9 @@ def renew(request, entry):
 def direct_work(request, entry):
     form = forms.DirectWorkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        log = _attempt(form, lambda: services.log_direct_work(entry=entry, by=request.user, **form.cleaned_data))
+        log = call_or_show_refusal(
+            form, lambda: services.log_direct_work(entry=entry, by=request.user, **form.cleaned_data)
+        )
         if log:
             messages.success(request, f"{log.hours} hours of direct work logged.")
             return redirect("regulation:direct_work")
@@ -486,7 +484,9 @@ def direct_work(request, entry):
 def employment(request, entry):
     form = forms.EmploymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        job = _attempt(form, lambda: services.add_employment(entry=entry, by=request.user, **form.cleaned_data))
+        job = call_or_show_refusal(
+            form, lambda: services.add_employment(entry=entry, by=request.user, **form.cleaned_data)
+        )
         if job:
             messages.success(request, f"{job} has been added. Your employer will be asked to confirm it.")
             return redirect("regulation:employment")
@@ -537,7 +537,7 @@ def employment_end(request, pk):
     service = services.correct_employment_end if job.ended_on else services.end_employment
     form = forms.EndEmploymentForm(request.POST or None, initial={"ended_on": job.ended_on} if job.ended_on else None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(form, lambda: service(employment=job, by=request.user, **form.cleaned_data))
+        done = call_or_show_refusal(form, lambda: service(employment=job, by=request.user, **form.cleaned_data))
         if done:
             messages.success(request, f"{job} has ended.")
             mine = job.entry.user_id == request.user.pk
@@ -569,7 +569,7 @@ def application_review(request, pk):
                 application=application, by=request.user, request=reason
             ),
         }
-        result = _attempt(form, actions[decision])
+        result = call_or_show_refusal(form, actions[decision])
         if result:
             if decision == "approve":
                 messages.success(request, f"{result.full_name} is registered as {result.registration_number}.")
@@ -632,7 +632,7 @@ def _staff_form_page(
 ):
     entry = get_object_or_404(selectors.RegisterEntry, pk=entry_pk)
     if request.method == "POST" and form.is_valid():
-        result = _attempt(form, lambda: call(entry, form.cleaned_data))
+        result = call_or_show_refusal(form, lambda: call(entry, form.cleaned_data))
         if result is not None:
             messages.success(request, success)
             return redirect(reverse("regulation:entry_detail", args=[entry.pk]))
@@ -708,7 +708,7 @@ def case_add(request, pk):
     entry = get_object_or_404(selectors.RegisterEntry, pk=pk)
     form = forms.CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = _attempt(form, lambda: services.open_case(entry=entry, by=request.user, **form.cleaned_data))
+        case = call_or_show_refusal(form, lambda: services.open_case(entry=entry, by=request.user, **form.cleaned_data))
         if case:
             messages.success(request, f"{case} opened.")
             return redirect("regulation:case_detail", pk=case.pk)
@@ -748,7 +748,7 @@ def case_detail(request, pk):
                 "interim": lambda: services.make_interim_order(case=case, by=request.user, **data),
                 "outcome": lambda: services.record_outcome(case=case, by=request.user, **data),
             }
-            if _attempt(form, calls[action]) is not None:
+            if call_or_show_refusal(form, calls[action]) is not None:
                 messages.success(request, "Recorded.")
                 return redirect("regulation:case_detail", pk=case.pk)
     return render(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -204,13 +204,7 @@ class EvidenceFileView(GenericAPIView):
         item = Evidence.objects.select_related("enrolment").filter(pk=pk).first()
         if item is None or not item.file or not request.user.has_perm("training.view_enrolment", item.enrolment):
             raise Http404
-        response = FileResponse(
-            item.file.open("rb"),
-            as_attachment=True,
-            filename=item.original_name,
-            content_type=evidence_files.content_type(item.detected_type),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
+        response = evidence_files.download(item)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from accounts.exports import csv_rows, safe_cell
+from accounts.exports import csv_rows, safe_cell, write_sheet
 from accounts.jobs import JobContext, job_handler
 
 from .calculations import COUNTS, RATES, display, display_count
@@ -189,25 +189,13 @@ def workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     the symbols on a sheet of their own (never inside the data)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     from .calculations import SYMBOLS
 
     book = Workbook()
     book.remove(book.active)
     for title, columns, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [len(str(c)) for c in columns]
-        for row in rows:
-            values = [_xlsx_value(v) for v in row]
-            sheet.append(values)
-            widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=False)]
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-        sheet.freeze_panes = "A2"
+        write_sheet(book.create_sheet(title), columns, rows, value=_xlsx_value)
     about = book.create_sheet("About")
     about.append(["About these figures"])
     about["A1"].font = Font(bold=True)

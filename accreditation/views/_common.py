@@ -7,8 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rules.contrib.views import permission_required
 
-from accounts.services import ServiceError
-
 from .. import selectors
 from ..models import Candidate
 
@@ -23,14 +21,6 @@ def _perm(name):
 def _require(request, perm, obj=None):
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _attempt_call(form, call):
-    try:
-        return call()
-    except ServiceError as exc:
-        form.add_error(None, str(exc))
-        return None
 
 
 def _candidate(pk) -> Candidate:

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import call_or_show_refusal
 from accounts.services import ServiceError
 
 from .. import forms_observation as forms
 from .. import services
 from ..selectors import observation as obs_selectors
-from ._common import _attempt_call, _perm, _require
+from ._common import _perm, _require
 
 
 @_perm("accreditation.view_assessor_work")
@@ -31,7 +32,7 @@ def check_in(request, pk):
     form = forms.CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        observation = _attempt_call(
+        observation = call_or_show_refusal(
             form,
             lambda: services.check_in(
                 booking=booking,

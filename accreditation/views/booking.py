@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.forms import call_or_show_refusal
 from accounts.services import ServiceError
 
 from .. import forms_observation as forms
 from .. import services
 from ..models import Booking, Candidate
 from ..selectors import observation as obs_selectors
-from ._common import _attempt_call, _candidate, _require
+from ._common import _candidate, _require
 
 
 @login_required
@@ -24,7 +25,7 @@ def book(request, pk):
     form = forms.BookForm(request.POST if request.method == "POST" else None, sessions=sessions)
     if request.method == "POST" and form.is_valid():
         session = form.sessions.get(form.cleaned_data["session"])
-        booking = _attempt_call(
+        booking = call_or_show_refusal(
             form,
             lambda: services.book_session(
                 candidate=c, session=session, by=request.user, adjustments=form.cleaned_data["adjustments"]

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import call_or_show_refusal
 from accounts.models import Organisation
 from accounts.services import ServiceError
 
 from .. import forms, selectors, services
 from ..models import Attempt, LevelSettings
-from ._common import _attempt_call, _candidate, _perm, _require
+from ._common import _candidate, _perm, _require
 
 # --- Social workers -----------------------------------------------------------------------------------------------
 
@@ -38,7 +39,7 @@ def ask(request):
     form = forms.RequestForm(request.POST or None, employers=employers, initial={"level": request.GET.get("level")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        candidate = _attempt_call(
+        candidate = call_or_show_refusal(
             form,
             lambda: services.request_endorsement(
                 user=request.user,
@@ -98,7 +99,7 @@ def candidate(request, pk):
             form = map_form
             if (
                 form.is_valid()
-                and _attempt_call(
+                and call_or_show_refusal(
                     form, lambda: services.save_mapping(candidate=c, by=request.user, statements=form.statements())
                 )
                 is not None
@@ -111,7 +112,7 @@ def candidate(request, pk):
             form = decision_form
             if form.is_valid():
                 call = services.endorse if form.cleaned_data["decision"] == "endorse" else services.decline
-                done = _attempt_call(
+                done = call_or_show_refusal(
                     form, lambda: call(candidate=c, by=request.user, reason=form.cleaned_data["reason"])
                 )
                 if done:

@@ -13,13 +13,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.forms import call_or_show_refusal
 from accounts.services import ServiceError
 
 from .. import forms
 from ..models import Accreditation, Candidate, Level
 from ..selectors import certification as selectors
 from ..services import certificates, decision
-from ._common import _attempt_call, _candidate, _perm, _require
+from ._common import _candidate, _perm, _require
 
 
 @_perm("accreditation.confirm_decision")
@@ -40,7 +41,7 @@ def confirm(request, pk):
     ready, why = decision.ready_for_decision(c)
     form = forms.ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt_call(
+        done = call_or_show_refusal(
             form,
             lambda: decision.confirm_accreditation(candidate=c, by=request.user, reason=form.cleaned_data["reason"]),
         )
@@ -126,7 +127,7 @@ def revoke(request, pk):
     a = _accreditation(request, pk, "accreditation.revoke_accreditation")
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt_call(
+        done = call_or_show_refusal(
             form,
             lambda: decision.revoke_accreditation(accreditation=a, by=request.user, reason=form.cleaned_data["reason"]),
         )

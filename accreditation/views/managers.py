@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.exports import streaming_csv_response
+from accounts.forms import call_or_show_refusal
 from accounts.models import User
 
 from .. import forms, selectors, services
-from ._common import _attempt_call, _perm
+from ._common import _perm
 
 # --- Line managers ------------------------------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ def nominate(request):
     form = forms.NominateForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         person = form.staff[form.cleaned_data["person"]]
-        c = _attempt_call(
+        c = call_or_show_refusal(
             form,
             lambda: services.nominate(
                 manager=request.user,

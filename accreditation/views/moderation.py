@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.exports import streaming_csv_response
+from accounts.forms import call_or_show_refusal
 from accounts.models import Organisation, Role, User
 from accounts.services import ServiceError
 
@@ -15,7 +16,7 @@ from .. import services
 from ..models import Observation
 from ..selectors import observation as obs_selectors
 from ..services.observation import eligible_second_assessors
-from ._common import _attempt_call, _perm
+from ._common import _perm
 
 
 @_perm("accreditation.moderate")
@@ -39,7 +40,7 @@ def case(request, pk):
         return _assign(request, observation) if waiting_for_second else redirect("accreditation:moderation_case", pk)
     form = forms.ResolveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt_call(
+        done = call_or_show_refusal(
             form,
             lambda: services.resolve_moderation(
                 observation=observation,
@@ -124,7 +125,7 @@ def sessions(request):
     form = forms.SessionForm(request.POST if request.method == "POST" else None, venues=venues, assessors=assessors)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        session = _attempt_call(
+        session = call_or_show_refusal(
             form,
             lambda: services.create_session(
                 kind=data["kind"],

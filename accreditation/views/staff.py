@@ -8,11 +8,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.exports import streaming_csv_response
+from accounts.forms import call_or_show_refusal
 from accounts.services import ServiceError
 
 from .. import forms, selectors, services
 from ..models import Candidate, Item, Level, LevelSettings, StandardVersion
-from ._common import _attempt_call, _candidate, _perm
+from ._common import _candidate, _perm
 
 # --- Regulator staff ----------------------------------------------------------------------------------------------
 
@@ -49,7 +50,9 @@ def adjustment(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt_call(form, lambda: services.set_adjustment(candidate=c, by=request.user, **form.cleaned_data))
+        and call_or_show_refusal(
+            form, lambda: services.set_adjustment(candidate=c, by=request.user, **form.cleaned_data)
+        )
     ):
         messages.success(request, "Reasonable adjustment recorded.")
         return redirect("accreditation:candidate", pk=c.pk)
@@ -80,7 +83,7 @@ def standard_edit(request, level):
     standard = services.current_standard(level)
     form = forms.StandardForm(request.POST or None, standard=standard)
     if request.method == "POST" and form.is_valid():
-        new = _attempt_call(
+        new = call_or_show_refusal(
             form,
             lambda: services.revise_standard(
                 level=level, domains=form.domain_data(), by=request.user, reason=form.cleaned_data["reason"]
@@ -108,7 +111,7 @@ def settings_edit(request, level):
     form = forms.SettingsForm(request.POST or None, instance=LevelSettings.objects.get(pk=settings.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        if _attempt_call(
+        if call_or_show_refusal(
             form,
             lambda: services.update_settings(level=level, by=request.user, reason=form.cleaned_data["reason"], **data),
         ):
@@ -151,7 +154,7 @@ def bank(request):
 def item_new(request):
     form = forms.ItemForm(request.POST or None, standards=selectors.current_standards())
     if request.method == "POST" and form.is_valid():
-        item = _attempt_call(form, lambda: services.create_item(by=request.user, **form.cleaned_data))
+        item = call_or_show_refusal(form, lambda: services.create_item(by=request.user, **form.cleaned_data))
         if item:
             messages.success(request, "Draft item saved. Send it for review when it is ready.")
             return redirect("accreditation:item", pk=item.pk)
@@ -164,7 +167,7 @@ def item_new(request):
 def scenario_new(request):
     form = forms.ScenarioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scenario = _attempt_call(form, lambda: services.create_scenario(by=request.user, **form.cleaned_data))
+        scenario = call_or_show_refusal(form, lambda: services.create_scenario(by=request.user, **form.cleaned_data))
         if scenario:
             messages.success(request, f"Scenario “{scenario.title}” saved. Add its applied items next.")
             return redirect("accreditation:bank")
@@ -219,7 +222,7 @@ def item(request, pk):
                 messages.error(request, str(exc))
             return redirect("accreditation:item", pk=obj.pk)
         if form.is_valid():
-            done = _attempt_call(form, lambda: call(form.cleaned_data))
+            done = call_or_show_refusal(form, lambda: call(form.cleaned_data))
             if done:
                 messages.success(request, "Saved.")
                 return redirect("accreditation:item", pk=done.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from accounts.exports import safe_cell
+from accounts.exports import safe_cell, write_sheet
 
 from .charts import bar_chart
 
@@ -61,24 +61,12 @@ def _xlsx_value(value):
 
 def figures_xlsx(data: dict) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     header = figures_header(data)
     book = Workbook()
     sheet = book.active
     sheet.title = "Course figures"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [len(h) for h in header]
-    for row in figures_rows(data):
-        values = [_xlsx_value(v) for v in row]
-        sheet.append(values)
-        widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=False)]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-    sheet.freeze_panes = "A2"
+    write_sheet(sheet, header, figures_rows(data), value=_xlsx_value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

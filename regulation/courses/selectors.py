@@ -56,17 +56,19 @@ def provider_courses(provider: EducationProvider) -> QuerySet[Course]:
     )
 
 
+# Each application's unanswered information requests, as ``open_requests``.
+_OPEN_REQUESTS = Prefetch(
+    "information_requests",
+    queryset=InformationRequest.objects.filter(responded_at__isnull=True),
+    to_attr="open_requests",
+)
+
+
 def provider_applications(provider: EducationProvider) -> QuerySet[CourseApplication]:
     return (
         CourseApplication.objects.filter(course__provider=provider)
         .select_related("course")
-        .prefetch_related(
-            Prefetch(
-                "information_requests",
-                queryset=InformationRequest.objects.filter(responded_at__isnull=True),
-                to_attr="open_requests",
-            )
-        )
+        .prefetch_related(_OPEN_REQUESTS)
         .order_by("-created_at", "-id")
     )
 
@@ -80,13 +82,7 @@ def lead_home_work(user) -> dict:
     applications = (
         CourseApplication.objects.filter(course__provider__organisation_id__in=organisations, status__in=live)
         .select_related("course")
-        .prefetch_related(
-            Prefetch(
-                "information_requests",
-                queryset=InformationRequest.objects.filter(responded_at__isnull=True),
-                to_attr="open_requests",
-            )
-        )
+        .prefetch_related(_OPEN_REQUESTS)
         .order_by("-created_at", "-id")
     )
     conditions = CourseCondition.objects.filter(

@@ -7,17 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.services import ServiceError
-
 from ..models import Enrolment
-
-
-def call_or_show_refusal(form, call):
-    try:
-        return call()
-    except ServiceError as exc:
-        form.add_error(None, str(exc))
-        return None
 
 
 def enrolment_or_404(request, pk: int, perm: str = "training.view_enrolment") -> Enrolment:

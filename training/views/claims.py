@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import call_or_show_refusal
 from accounts.jobs import start_job
 from accounts.models import Organisation
 
 from .. import forms, funding, selectors
 from ..models import FundingClaim
 from ..rules import coordinator_org_ids
-from ._common import call_or_show_refusal
 
 # --- Funding ----------------------------------------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from accounts.exports import streaming_csv_response
+from accounts.forms import call_or_show_refusal
 from accounts.models import Organisation
 
 from .. import forms, selectors, services
 from ..models import Enrolment, due_date
 from ..rules import coordinator_org_ids
-from ._common import call_or_show_refusal
 
 # --- Cohort ---------------------------------------------------------------------------------------------------
 

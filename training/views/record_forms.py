@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.forms import call_or_show_refusal
+
 from .. import evidence_files, forms, services
 from ..models import Enrolment, Evidence
-from ._common import call_or_show_refusal, enrolment_or_404
+from ._common import enrolment_or_404
 
 
 def _record_form(
@@ -156,14 +158,7 @@ def evidence_file(request, pk, evidence_pk):
     item = get_object_or_404(Evidence, pk=evidence_pk, enrolment=e)
     if not item.file:
         raise Http404
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=evidence_files.content_type(item.detected_type),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_files.download(item)
 
 
 @login_required

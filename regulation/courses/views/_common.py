@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
-from accounts.services import ServiceError
+from accounts.forms import call_or_show_refusal
 
 from .. import selectors, services
 from ..models import (
@@ -33,15 +33,6 @@ def _check(request, perm, obj):
         raise PermissionDenied
 
 
-def _attempt(form, call):
-    """A refusal from a service becomes an error on the form: nothing is saved and the person is told why."""
-    try:
-        return call()
-    except ServiceError as exc:
-        form.add_error(None, str(exc))
-        return None
-
-
 def _form_page(
     request,
     *,
@@ -57,7 +48,7 @@ def _form_page(
     multipart=False,
 ):
     if request.method == "POST" and form.is_valid():
-        result = _attempt(form, lambda: call(form.cleaned_data))
+        result = call_or_show_refusal(form, lambda: call(form.cleaned_data))
         if result is not None:
             if success:
                 messages.success(request, success)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import call_or_show_refusal
 from accounts.services import ServiceError
 from accounts.uploads import refuse_oversized_uploads
 
@@ -27,7 +28,6 @@ from ..models import (
 from ._common import (
     PROVIDER_SESSION_KEY,
     _application,
-    _attempt,
     _check,
     _course,
     _form_page,
@@ -226,7 +226,7 @@ def evidence_edit(request, pk, standard):
                 )
             return True
 
-        if _attempt(form, save):
+        if call_or_show_refusal(form, save):
             messages.success(request, f"Evidence for “{Standard(standard).label}” saved.")
             if request.POST.get("then") == "upload":
                 return redirect("courses:evidence_edit", pk=application.pk, standard=standard)
@@ -446,7 +446,7 @@ def monitoring_detail(request, pk):
         call = lambda data: services.record_monitoring_outcome(monitoring=monitoring, by=request.user, **data)  # noqa: E731
         button, success = "Record the outcome", "Outcome recorded."
     done = form is not None and request.method == "POST" and form.is_valid()
-    if done and _attempt(form, lambda: call(form.cleaned_data)) is not None:
+    if done and call_or_show_refusal(form, lambda: call(form.cleaned_data)) is not None:
         messages.success(request, success)
         return redirect("courses:course_detail", pk=monitoring.course_id)
     return render(
