@@ -12,7 +12,8 @@ Lines, hashing both; on PostgreSQL a COPY per file, on TRANSFER_EXPORT_CONNECTIO
 snapshot), the same on one connection, the portable writer's time (each value formatted in Python, as on SQLite)
 for comparison, the time of `COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to the
 end, their ratio (goal ≥ 0.5×), the time of the export's own COPY statements read to the end on one connection
-with no files written (the database's share of the work, so the ratio's ceiling on one connection), and the
+with no files written, in a transaction set up as the export's connections set theirs (the database's share of
+the work, so the ratio's ceiling on one connection), and the
 export's peak Python memory (tracemalloc) with its ratio between the two sizes (goal: no growth, about 1.0×).
 """
 
@@ -58,14 +59,18 @@ def copy_all() -> tuple[int, float]:
 
 def copy_export_statements() -> float:
     """The export's own COPY statements (both files of every dataset) read to the end: no files, no hashing."""
-    from regulation.transfer.postgres import copy_statements
+    from regulation.transfer.postgres import copy_statements, set_up_transaction
 
     connection.ensure_connection()
+    raw = connection.connection
     started = time.perf_counter()
-    with connection.connection.cursor() as cursor:
+    with raw.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        set_up_transaction(cursor)  # as the export's own connections run them
         for ds in datasets():
-            for statement in copy_statements(ds, None, cursor, iso_dates=True).values():
+            for statement in copy_statements(ds, None, cursor, iso_utc=True).values():
                 cursor.copy_expert(statement, _Counter())
+        cursor.execute("ROLLBACK")
     return time.perf_counter() - started
 
 

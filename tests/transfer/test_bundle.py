@@ -368,14 +368,17 @@ def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tm
     by_copy = bundle(tmp_path / "copy", engine="postgres", block_size=7)
     by_python = bundle(tmp_path / "python", engine="python")
     assert files_of(by_copy) == files_of(by_python)
-    # A session whose dates are not written the ISO way still gets ISO dates (to_char instead of date::text).
-    with connection.cursor() as cursor:
-        cursor.execute("SET datestyle TO 'SQL, DMY'")
-    try:
-        assert files_of(bundle(tmp_path / "sql-datestyle", engine="postgres")) == files_of(by_python)
-    finally:
+    # A session whose dates are not written the ISO way, or not in UTC, still gets ISO dates and UTC times
+    # (to_char instead of date::text, AT TIME ZONE 'UTC' before to_char).
+    for setting, name in (("datestyle TO 'SQL, DMY'", "sql-datestyle"), ("TimeZone TO 'Pacific/Chatham'", "chatham")):
         with connection.cursor() as cursor:
-            cursor.execute("SET datestyle TO 'ISO, MDY'")
+            cursor.execute(f"SET {setting}")
+        try:
+            assert files_of(bundle(tmp_path / name, engine="postgres")) == files_of(by_python)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET datestyle TO 'ISO, MDY'")
+                cursor.execute("SET TimeZone TO 'UTC'")
     lines = (by_copy / "annotations.jsonl").read_text(encoding="utf-8").split("\n")[:-1]  # U+2028 is not a line end
     notes = [json.loads(line)["note"] for line in lines]
     assert notes[-len(AWKWARD) :] == AWKWARD
@@ -690,6 +693,48 @@ def test_a_connection_that_fails_stops_the_others_and_publishes_nothing(populate
     assert list(tmp_path.iterdir()) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
     assert len(started) < len(datasets()) * 2  # the other connection took no more files once one failed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_are_made_durable_beside_the_connections_and_a_failure_there_publishes_nothing(
+    populated, tmp_path, monkeypatch
+):
+    import threading
+
+    from regulation.transfer import postgres
+
+    _needs_postgresql()
+    real_init, real_sync = postgres._File.__init__, postgres._File.sync
+    opened, syncers = [], set()
+
+    def noting_the_file(file, *args, **kwargs):
+        real_init(file, *args, **kwargs)
+        opened.append(file)
+
+    def noting_the_thread(file):
+        syncers.add(threading.current_thread().name)
+        return real_sync(file)
+
+    monkeypatch.setattr(postgres._File, "__init__", noting_the_file)
+    monkeypatch.setattr(postgres._File, "sync", noting_the_thread)
+    assert verify_bundle(bundle(tmp_path / "b")).ok
+    assert syncers == {"transfer-export-sync"}  # not a connection's thread: they went on to the next file
+    assert len(opened) == len(datasets()) * 2 and all(file.handle.closed for file in opened)
+
+    opened.clear()
+
+    def the_first_sync_fails(file):
+        if not syncers - {"transfer-export-sync"}:
+            syncers.add("failed")
+            raise OSError("I/O error")
+        return real_sync(file)
+
+    monkeypatch.setattr(postgres._File, "sync", the_first_sync_fails)
+    with pytest.raises(OSError, match="I/O error"):
+        bundle(tmp_path / "c")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
+    assert opened and all(file.handle.closed for file in opened)
 
 
 @pytest.mark.django_db(transaction=True)
