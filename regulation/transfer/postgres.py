@@ -107,37 +107,32 @@ def copy_statements(ds: Dataset, since, cursor, *, iso_utc: bool) -> dict[str, s
     ``t``, each value formatted once as ``f``, the CSV cells taken from ``f`` and the JSON object made of it.
 
     The JSON objects come joined in chunks of consecutive rows, ``JSON_CHUNK`` ids wide, a line each: one COPY
-    message per chunk instead of per row, which is less work for PostgreSQL and for this process."""
-    cells = ", ".join(_cell(c.type, f'f."{c.name}"') for c in ds.columns)
-    rows = _formatted(ds.queryset(since), ds, cursor, iso_utc=iso_utc)
-    # Sorted by chunk, then id: the same order (ids only grow with their chunk), and already grouped.
-    chunked = ds.queryset(since).annotate(transfer_chunk=F("pk") / JSON_CHUNK, transfer_pk=F("pk"))
-    chunks = _formatted(
-        chunked.order_by("transfer_chunk", "pk"), ds, cursor, iso_utc=iso_utc, extra=("transfer_chunk", "transfer_pk")
+    message per chunk instead of per row, which is less work for PostgreSQL and for this process. The rows are
+    sorted by chunk, then id: the same order (ids only grow with their chunk), and already grouped."""
+    queryset = (
+        ds.queryset(since)
+        .annotate(transfer_chunk=F("pk") / JSON_CHUNK, transfer_pk=F("pk"))
+        .order_by("transfer_chunk", "pk")
     )
-    return {
-        "csv": f"COPY (SELECT {cells} FROM {rows}) TO STDOUT WITH (FORMAT csv)",  # nosec B608
-        "jsonl": (
-            f"COPY (SELECT string_agg({_json_object(ds)}, E'\\n' ORDER BY f.transfer_pk) FROM {chunks}"  # nosec B608
-            f" GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) {_JSON_COPY}"
-        ),
-    }
-
-
-def _formatted(queryset, ds: Dataset, cursor, *, iso_utc: bool, extra: tuple[str, ...] = ()) -> str:
-    """The queryset's rows with each declared column formatted (named as the column), and its ``extra``
-    annotations as they are."""
     sql, params = queryset.query.sql_with_params()
     inner = cursor.mogrify(sql, params)
     inner = inner.decode() if isinstance(inner, bytes) else inner
-    aliases = ", ".join([*(f"c{i}" for i in range(len(ds.columns))), *extra])
-    values = ", ".join(
-        [*(f'{_value(c.type, f"t.c{i}", iso_utc)} AS "{c.name}"' for i, c in enumerate(ds.columns))]
-        + [f"t.{name}" for name in extra]
-    )
+    aliases = ", ".join(f"c{i}" for i in range(len(ds.columns)))
+    values = ", ".join(f'{_value(c.type, f"t.c{i}", iso_utc)} AS "{c.name}"' for i, c in enumerate(ds.columns))
+    cells = ", ".join(_cell(c.type, f'f."{c.name}"') for c in ds.columns)
     # The inner query is the ORM's, its parameters bound by the driver (mogrify); the names are the dataset's
     # declared columns, never input.
-    return f"(SELECT {values} FROM ({inner}) AS t({aliases})) AS f"  # nosec B608
+    formatted = (
+        f"(SELECT {values}, t.transfer_chunk, t.transfer_pk"  # nosec B608
+        f" FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk)) AS f"
+    )
+    return {
+        "csv": f"COPY (SELECT {cells} FROM {formatted}) TO STDOUT WITH (FORMAT csv)",  # nosec B608
+        "jsonl": (
+            f"COPY (SELECT string_agg({_json_object(ds)}, E'\\n' ORDER BY f.transfer_pk) FROM {formatted}"  # nosec B608
+            f" GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) {_JSON_COPY}"
+        ),
+    }
 
 
 class _File(io.RawIOBase):
@@ -228,13 +223,12 @@ def write_files(
         tasks = _tasks(directory, chosen, cursor)
         if here:
             # This connection is asked how it writes dates; the export's own connections are set to ISO and UTC.
-            prepared = _Statements(since, cursor, iso_utc=_iso_utc(cursor))
-            for task in tasks:
-                prepared.fill(task)
+            for task in _with_statements(tasks, since, cursor, iso_utc=_iso_utc(cursor)):
                 counted = (lambda n, name=task.ds.name: on_rows(n, name)) if task.fmt == "csv" else None
                 task.run(cursor, on_rows=counted, block_size=block_size).sync()
         else:
-            _run_in_parallel(tasks, _Statements(since, cursor, iso_utc=True), on_rows=on_rows, block_size=block_size)
+            prepared = _with_statements(tasks, since, cursor, iso_utc=True)
+            _run_in_parallel(prepared, len(tasks), on_rows=on_rows, block_size=block_size)
     files: dict[str, dict] = {}
     for task in sorted(tasks, key=lambda t: (chosen.index(t.ds), t.fmt)):
         files[task.path.name] = {"dataset": task.ds.name, "format": task.fmt, "rows": task.rows, "sha256": task.sha256}
@@ -260,18 +254,15 @@ def _tasks(directory: Path, chosen: tuple[Dataset, ...], cursor) -> list[_Task]:
     return sorted(tasks, key=lambda t: -t.cost)
 
 
-class _Statements:
-    """Each task's COPY statement, built (both of a dataset's at once) when the task is about to be handed out."""
-
-    def __init__(self, since, cursor, *, iso_utc: bool):
-        self.since, self.cursor, self.iso_utc = since, cursor, iso_utc
-        self.built: dict[str, dict[str, str]] = {}
-
-    def fill(self, task: _Task) -> _Task:
-        if task.ds.name not in self.built:
-            self.built[task.ds.name] = copy_statements(task.ds, self.since, self.cursor, iso_utc=self.iso_utc)
-        task.statement = self.built[task.ds.name][task.fmt]
-        return task
+def _with_statements(tasks: list[_Task], since, cursor, *, iso_utc: bool) -> Iterator[_Task]:
+    """The tasks in order, each given its COPY statement (both of a dataset's built at once) just before it is
+    handed out, so the first file can start while the rest are still being prepared."""
+    built: dict[str, dict[str, str]] = {}
+    for task in tasks:
+        if task.ds.name not in built:
+            built[task.ds.name] = copy_statements(task.ds, since, cursor, iso_utc=iso_utc)
+        task.statement = built[task.ds.name][task.fmt]
+        yield task
 
 
 def _has_own_uncommitted_writes() -> bool:
@@ -299,7 +290,7 @@ def set_up_transaction(cursor) -> None:
     cursor.execute("SET LOCAL work_mem TO '64MB'")
 
 
-def _run_in_parallel(tasks: list[_Task], statements: _Statements, *, on_rows: OnRows, block_size: int) -> None:
+def _run_in_parallel(tasks: Iterator[_Task], count: int, *, on_rows: OnRows, block_size: int) -> None:
     leader = connections.create_connection("default")
     try:
         leader.ensure_connection()
@@ -310,8 +301,7 @@ def _run_in_parallel(tasks: list[_Task], statements: _Statements, *, on_rows: On
             cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
             cursor.execute("SELECT pg_export_snapshot()")
             crew = _Crew(snapshot=cursor.fetchone()[0], block_size=block_size)
-            count = max(1, min(settings.TRANSFER_EXPORT_CONNECTIONS, len(tasks)))
-            crew.run(count, (statements.fill(task) for task in tasks), on_rows=on_rows)
+            crew.run(max(1, min(settings.TRANSFER_EXPORT_CONNECTIONS, count)), tasks, on_rows=on_rows)
     finally:
         leader.close()
 
