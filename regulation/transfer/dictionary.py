@@ -4,15 +4,13 @@
 a test checks docs/transfer-format.md contains exactly these tables.
 """
 
-from .format import DATASETS_HEADING, TEXT, TYPE_MEANINGS, datasets
+from .format import DATASETS_HEADING, TYPE_MEANINGS, datasets
 
 
 def _may_be_empty(ds, column) -> str:
     if column.nullable:
         return "yes (null)"
-    target = column.target.removesuffix("_id") if column.target != "id" else "id"
-    field = ds.model._meta.get_field(target)
-    return "yes (empty text)" if column.type == TEXT and field.blank else "no"
+    return "yes (empty text)" if ds.holds_empty_text(column) else "no"
 
 
 def tables() -> str:

@@ -79,6 +79,14 @@ class Dataset:
     def files(self) -> list[str]:
         return [f"{self.name}.{fmt}" for fmt in FORMATS]
 
+    def holds_empty_text(self, column: Column) -> bool:
+        """Whether a column may hold an empty text (not null): a text whose field may be left blank, such as a
+        draft scoresheet's recommendation. The data dictionary says so ("yes (empty text)"), and such a text
+        is read back even where the column lists its choices."""
+        if column.nullable or column.type != TEXT:
+            return False
+        return self.model._meta.get_field(column.target).blank
+
     def queryset(self, since: datetime.date | None = None):
         from django.apps import apps
         from django.utils import timezone
@@ -484,8 +492,9 @@ class BadValue(ValueError):
     pass
 
 
-def parse(column: Column, value):
-    """Read one JSON Lines value back into Python, refusing anything the exporter could not have written."""
+def parse(column: Column, value, *, empty_text: bool = False):
+    """Read one JSON Lines value back into Python, refusing anything the exporter could not have written.
+    ``empty_text``: the column may hold an empty text (``Dataset.holds_empty_text``)."""
     if value is None or (value == "" and column.nullable):
         if not column.nullable:
             raise BadValue(f"{column.name} must not be empty")
@@ -513,6 +522,8 @@ def parse(column: Column, value):
         if isinstance(exc, BadValue):
             raise
         raise BadValue(f"{column.name} is not a valid {column.type}: {value!r}") from exc
+    if value == "" and empty_text:
+        return value
     if column.choices and value not in column.choices:
         raise BadValue(f"{column.name} {value!r} is not one of {', '.join(column.choices)}")
     is_number = column.type == ENTRY_REF or column.name == "registration_number"

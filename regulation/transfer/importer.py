@@ -31,10 +31,11 @@ class TransferRefused(ServiceError):
 
 
 def _rows(directory: Path, ds: Dataset):
+    empty = {c.name: ds.holds_empty_text(c) for c in ds.columns}
     with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            yield {c.name: parse(c, record[c.name]) for c in ds.columns}
+            yield {c.name: parse(c, record[c.name], empty_text=empty[c.name]) for c in ds.columns}
 
 
 def _not_empty_target() -> list[str]:

@@ -122,6 +122,7 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
         return len(report.problems) - before >= MAX_PROBLEMS_PER_FILE
 
     jsonl_name, csv_name = f"{ds.name}.jsonl", f"{ds.name}.csv"
+    empty = {c.name: ds.holds_empty_text(c) for c in ds.columns}
     count = 0
     with (
         open(directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
@@ -148,7 +149,7 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
             failed = False
             for column in ds.columns:
                 try:
-                    parse(column, record[column.name])
+                    parse(column, record[column.name], empty_text=empty[column.name])
                 except BadValue as exc:
                     failed = True
                     if problem(f"{jsonl_name} {where}: {exc}."):

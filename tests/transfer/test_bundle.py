@@ -584,6 +584,35 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert files_of(bundle(tmp_path / "again")) == files_of(original)
 
 
+def test_a_draft_scoresheet_with_no_recommendation_yet_travels_and_comes_back(pathways, tmp_path):
+    """The dictionary says a recommendation may be an empty text (a draft's): verify and import accept it, and
+    still refuse any other value outside the choices."""
+    from accreditation.models import Observation, Scoresheet
+
+    Observation.objects.update(status="second_marking", outcome="pending", decided_at=None)
+    Scoresheet.objects.filter(marker="second").update(
+        status="draft", reflection_mark=None, recommendation="", submitted_at=None
+    )
+    original = bundle(tmp_path / "original")
+    sheets = (original / "observation_scoresheets.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["recommendation"] for line in sheets] == ["pass", ""]
+    assert verify_bundle(original).ok
+    empty_the_database()
+    _reseed()
+    assert import_bundle(original)["observation_scoresheets"] == 2
+    assert Scoresheet.objects.get(marker="second").recommendation == ""
+    assert files_of(bundle(tmp_path / "again")) == files_of(original)
+
+    shutil.copytree(original, tmp_path / "damaged")
+    rewrite(
+        tmp_path / "damaged",
+        "observation_scoresheets.jsonl",
+        lambda lines: [lines[0].replace('"pass"', '"maybe"'), *lines[1:]],
+    )
+    problems = verify_bundle(tmp_path / "damaged").problems
+    assert "observation_scoresheets.jsonl row 1: recommendation 'maybe' is not one of pass, not_pass." in problems
+
+
 def test_a_programme_the_successor_does_not_hold_is_refused(pathways, tmp_path):
     from training.models import Programme
 
