@@ -26,9 +26,9 @@ from django.db import connection
 from django.utils import timezone
 
 from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, converter, datasets, json_to_csv
-from .postgres import BLOCK_SIZE, write_files
+from .postgres import write_files
 
-CHUNK_SIZE = 2000  # rows per write in the portable writer; COPY is written in blocks of BLOCK_SIZE bytes
+CHUNK_SIZE = 2000  # rows per write in the portable writer (COPY sends postgres.CHUNK_IDS ids at a time)
 # One encoder for every row (json.dumps with options builds a new one per call).
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 Progress = Callable[[int, int, str], None]
@@ -77,15 +77,13 @@ def _header(ds: Dataset) -> bytes:
     return (",".join(ds.column_names) + "\r\n").encode()
 
 
-def _write_files(
-    directory: Path, since, *, chunk_size: int, block_size: int, on_rows: Callable[[int, str], None], engine: str
-):
+def _write_files(directory: Path, since, *, chunk_size: int, on_rows: Callable[[int, str], None], engine: str):
     chosen = datasets()
     if _engine(engine) == "postgres":
         for ds in chosen:
             (directory / f"{ds.name}.csv").write_bytes(_header(ds))
             (directory / f"{ds.name}.jsonl").write_bytes(b"")
-        return write_files(directory, chosen, since, on_rows=on_rows, block_size=block_size)
+        return write_files(directory, chosen, since, on_rows=on_rows)
     files: dict[str, dict] = {}
     for ds in chosen:
         files.update(
@@ -144,7 +142,6 @@ def write_bundle(
     created_at: datetime.datetime | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
-    block_size: int = BLOCK_SIZE,
     engine: str = "auto",
 ) -> dict:
     """Write the bundle to ``out`` (which must not exist yet) and return its manifest."""
@@ -164,9 +161,7 @@ def write_bundle(
             if progress:
                 progress(done, total, name)
 
-        files = _write_files(
-            partial, since, chunk_size=chunk_size, block_size=block_size, on_rows=on_rows, engine=engine
-        )
+        files = _write_files(partial, since, chunk_size=chunk_size, on_rows=on_rows, engine=engine)
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "producer": PRODUCER,

@@ -1,5 +1,5 @@
-"""PostgreSQL writes the bundle's files itself: for each dataset one ``COPY ... TO STDOUT`` gives the CSV rows and
-another the JSON Lines objects, so Python only gathers, hashes and writes bytes.
+"""PostgreSQL writes the bundle's files itself: for each dataset one ``COPY ... TO STDOUT`` formats every row once
+and gives both files' bytes, a chunk of consecutive rows at a time, so Python only gathers, hashes and writes them.
 
 The COPYs run on several connections at once (``TRANSFER_EXPORT_CONNECTIONS``), each in a read-only transaction
 that imports one snapshot exported by a leading transaction: every file shows the register at the same moment,
@@ -8,28 +8,29 @@ are still being built, and a separate thread makes each finished file durable (f
 on. A transaction that has written rows of its own and not committed them (a test's) cannot share them with other
 connections, so then every COPY runs on that connection, one after another: the same bytes, more slowly.
 
-The bytes are the same as the portable writer's (``export._write_rows``, used on SQLite): text is written by
-COPY's CSV quoting (quoted only when it holds a comma, a double quote or a line break, quotes doubled), an empty
-text and a null are both an empty cell (``NULLIF``), dates and UTC datetimes are formatted by ``to_char`` (dates
-as their own text, and datetimes without ``AT TIME ZONE``, when the session writes dates the ISO way in UTC, as
-the export's own connections do: the same bytes, about twice as fast), each CSV row ends in CRLF (COPY ends it in
-LF), and each JSON object is joined from its members (compact, in column order, text escaped by ``to_json`` as
-Python's ``json`` escapes it).
+The bytes are the same as the portable writer's (``export._write_rows``, used on SQLite, with Python's ``csv``
+and ``json``): dates and UTC datetimes are formatted by ``to_char`` (dates as their own text, and datetimes without
+``AT TIME ZONE``, when the session writes dates the ISO way in UTC, as the export's own connections do: the same
+bytes, about twice as fast); a text is escaped for JSON by ``to_json`` (as Python's ``json`` escapes it) and quoted
+for CSV only when it holds a comma, a double quote or a line break, its quotes doubled (as Python's ``csv`` does);
+an empty text and a null are both an empty cell; each CSV row ends in CRLF; each JSON object is joined from its
+members (compact, in column order).
 
-The JSON objects come a chunk of consecutive rows at a time, joined by line breaks (``string_agg`` in id order),
-through ``FORMAT csv`` with a quote character and delimiter that ``to_json`` never writes (it escapes every
-control character): each chunk arrives exactly as PostgreSQL made it, in quote characters that are dropped.
-A test writes the same data every way (portable, one connection, several) and compares every byte.
+Each chunk comes as one row of ``FORMAT binary`` (its CSV rows, its JSON lines and how many rows it holds): one
+COPY message per ``CHUNK_IDS`` ids rather than one per row, which is less work for PostgreSQL and for this
+process (whose threads would otherwise hand the interpreter's lock to each other for every row), and a binary
+field arrives exactly as PostgreSQL made it, whatever it holds. A test writes the same data every way (portable,
+one connection, several) and compares every byte.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import queue
 import re
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -45,19 +46,19 @@ from .format import BOOLEAN, DATE, DATETIME, INTEGER, Dataset
 _DATETIME = 'to_char({}, \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\')'
 _DATETIME_AT_UTC = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 _DATE = "to_char({}, 'YYYY-MM-DD')"
-# Control characters: to_json writes them as \u0001 and \u0002, so they never occur in a JSON line.
-_JSON_COPY = "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-_JSON_QUOTE = b"\x01"
+_PLAIN = (BOOLEAN, INTEGER, DATE, DATETIME)  # every other type is written as text
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"  # FORMAT binary's header: the signature, flags and the extension's length
+_HEADER = struct.Struct("!11sii")
+_COUNT, _LENGTH, _ROWS = struct.Struct("!h"), struct.Struct("!i"), struct.Struct("!q")
 
 OnRows = Callable[[int, str], None]
-BLOCK_SIZE = 64 * 1024
-JSON_CHUNK = 200  # ids per JSON chunk: about 80 kB of the register's objects
+CHUNK_IDS = 200  # ids per chunk: about 110 kB of the register's two files
 
 
 def _value(type_: str, ref: str, iso_utc: bool) -> str:
-    """A column's value as the bundle writes it: dates and datetimes as text, numbers and booleans as they are.
-    ``iso_utc``: the session writes dates the ISO way and its time zone is UTC."""
+    """A column's value as the bundle writes it: dates and datetimes as text, numbers and booleans as they are,
+    anything else as text. ``iso_utc``: the session writes dates the ISO way and its time zone is UTC."""
     if type_ == DATETIME:
         return (_DATETIME if iso_utc else _DATETIME_AT_UTC).format(ref)
     if type_ == DATE:
@@ -67,118 +68,85 @@ def _value(type_: str, ref: str, iso_utc: bool) -> str:
     return f"{ref}::text"
 
 
-def _cell(type_: str, ref: str) -> str:
-    """The same value as a CSV cell."""
+def _cell(type_: str, value: str, escaped: str) -> str:
+    """The value as a CSV cell (``escaped``: a text's JSON string). A JSON string without a backslash holds no
+    quote, backslash or control character, so the text needs quoting only if it holds a comma, and then it is
+    that JSON string; otherwise (rarely) the text is looked at again. Most texts are settled by two ``strpos``."""
     if type_ == BOOLEAN:
-        return f"CASE WHEN {ref} THEN 'true' WHEN NOT {ref} THEN 'false' END"
-    if type_ in (INTEGER, DATE, DATETIME):
-        return ref
-    # COPY writes a non-null empty text as "" (to tell it from null); the bundle writes both as an empty cell.
-    return f"NULLIF({ref}, '')"
-
-
-def _member(type_: str, ref: str) -> str:
-    """The same value as JSON text: a number or boolean as it is, a date or datetime quoted (its text never needs
-    escaping), any other text escaped by to_json, and null for nothing."""
-    if type_ == BOOLEAN:
-        return f"CASE WHEN {ref} THEN 'true' WHEN NOT {ref} THEN 'false' ELSE 'null' END"
+        return f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' ELSE '' END"
     if type_ == INTEGER:
-        return f"coalesce({ref}::text, 'null')"
+        return f"coalesce({value}::text, '')"
     if type_ in (DATE, DATETIME):
-        return f"coalesce('\"' || {ref} || '\"', 'null')"
-    return f"coalesce(to_json({ref})::text, 'null')"
+        return f"coalesce({value}, '')"
+    return (
+        f"CASE WHEN strpos({escaped}, E'\\\\') = 0"
+        f" THEN CASE WHEN strpos({value}, ',') = 0 THEN {value} ELSE {escaped} END"
+        f" WHEN {value} ~ E'[,\"\\r\\n]' THEN '\"' || replace({value}, '\"', '\"\"') || '\"'"
+        f" ELSE coalesce({value}, '') END"
+    )
 
 
-def _json_object(ds: Dataset) -> str:
-    """One row's JSON object, joined from its members with the names written in: row_to_json would escape every
-    name again on every row, and costs about a quarter more."""
-    members = []
-    for i, column in enumerate(ds.columns):
-        if not _NAME.fullmatch(column.name):  # written into the SQL as a literal: a plain lower-case name only
-            raise ValueError(f"{column.name!r} is not a plain column name")
-        opening = "{" if i == 0 else ","
-        value = _member(column.type, f'f."{column.name}"')
-        members.append(f"""'{opening}"{column.name}":' || {value}""")
-    return " || ".join(members) + " || '}'"
+def _member(type_: str, value: str, escaped: str) -> str:
+    """The value as JSON: a number or boolean as it is, a date or datetime quoted (its text never needs
+    escaping), a text as its JSON string, and null for nothing."""
+    if type_ == BOOLEAN:
+        return f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' ELSE 'null' END"
+    if type_ == INTEGER:
+        return f"coalesce({value}::text, 'null')"
+    if type_ in (DATE, DATETIME):
+        return f"coalesce('\"' || {value} || '\"', 'null')"
+    return f"coalesce({escaped}, 'null')"
 
 
-def copy_statements(ds: Dataset, since, cursor, *, iso_utc: bool) -> dict[str, str]:
-    """The two COPY statements for one dataset, by file format: the exporter's own SELECT (ORM, in id order) as
-    ``t``, each value formatted once as ``f``, the CSV cells taken from ``f`` and the JSON object made of it.
-
-    The JSON objects come joined in chunks of consecutive rows, ``JSON_CHUNK`` ids wide, a line each: one COPY
-    message per chunk instead of per row, which is less work for PostgreSQL and for this process. The rows are
-    sorted by chunk, then id: the same order (ids only grow with their chunk), and already grouped."""
+def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
+    """The COPY statement for one dataset's two files: the exporter's own SELECT (ORM, in id order) as ``t``;
+    each value formatted once as ``f`` (``v<n>``, and for a text its JSON string ``j<n>``; ``OFFSET 0`` keeps
+    PostgreSQL from formatting it again for each use); then, for each chunk of ``CHUNK_IDS`` consecutive ids,
+    its CSV rows, its JSON lines and how many rows it holds. The rows are sorted by chunk, then id: the same
+    order (ids only grow with their chunk), and already grouped."""
     queryset = (
         ds.queryset(since)
-        .annotate(transfer_chunk=F("pk") / JSON_CHUNK, transfer_pk=F("pk"))
+        .annotate(transfer_chunk=F("pk") / CHUNK_IDS, transfer_pk=F("pk"))
         .order_by("transfer_chunk", "pk")
     )
     sql, params = queryset.query.sql_with_params()
     inner = cursor.mogrify(sql, params)
     inner = inner.decode() if isinstance(inner, bytes) else inner
+    values, cells, members = [], [], []
+    for i, column in enumerate(ds.columns):
+        if not _NAME.fullmatch(column.name):  # written into the SQL as a literal: a plain lower-case name only
+            raise ValueError(f"{column.name!r} is not a plain column name")
+        values.append(f"{_value(column.type, f't.c{i}', iso_utc)} AS v{i}")
+        if column.type not in _PLAIN:
+            values.append(f"to_json(t.c{i}::text)::text AS j{i}")
+        cells.append(_cell(column.type, f"f.v{i}", f"f.j{i}"))
+        opening = "{" if i == 0 else ","
+        members.append(f"""'{opening}"{column.name}":' || {_member(column.type, f"f.v{i}", f"f.j{i}")}""")
     aliases = ", ".join(f"c{i}" for i in range(len(ds.columns)))
-    values = ", ".join(f'{_value(c.type, f"t.c{i}", iso_utc)} AS "{c.name}"' for i, c in enumerate(ds.columns))
-    cells = ", ".join(_cell(c.type, f'f."{c.name}"') for c in ds.columns)
+    row = " || ',' || ".join(cells)
+    line = " || ".join(members) + " || '}'"
     # The inner query is the ORM's, its parameters bound by the driver (mogrify); the names are the dataset's
     # declared columns, never input.
-    formatted = (
-        f"(SELECT {values}, t.transfer_chunk, t.transfer_pk"  # nosec B608
-        f" FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk)) AS f"
+    return (
+        f"COPY (SELECT string_agg({row}, E'\\r\\n' ORDER BY f.transfer_pk) || E'\\r\\n',"  # nosec B608
+        f" string_agg({line}, E'\\n' ORDER BY f.transfer_pk) || E'\\n', count(*)"
+        f" FROM (SELECT {', '.join(values)}, t.transfer_chunk, t.transfer_pk"
+        f" FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk) OFFSET 0) AS f"
+        f" GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) TO STDOUT WITH (FORMAT binary)"
     )
-    return {
-        "csv": f"COPY (SELECT {cells} FROM {formatted}) TO STDOUT WITH (FORMAT csv)",  # nosec B608
-        "jsonl": (
-            f"COPY (SELECT string_agg({_json_object(ds)}, E'\\n' ORDER BY f.transfer_pk) FROM {formatted}"  # nosec B608
-            f" GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) {_JSON_COPY}"
-        ),
-    }
 
 
-class _File(io.RawIOBase):
-    """One bundle file fed by COPY. COPY hands over one row (or chunk of JSON lines) per write; a
-    ``BufferedWriter`` in front of this file gathers them (in C) and passes them on in blocks, so Python's work is
-    per block, not per row: memory stays flat, and the rows and line ends are counted and rewritten with bytes
-    methods.
+class _File:
+    """One bundle file being written and hashed (the CSV already holds its header row)."""
 
-    A CSV block's line ends become CRLF, except those inside a quoted cell (a text with a line break). Quotes
-    come in pairs (a quote in a cell is doubled), so a byte is inside a quoted cell exactly when an odd number of
-    quotes precede it in the file. A JSON block loses the quote characters COPY put round each chunk of lines."""
-
-    def __init__(self, path: Path, *, csv: bool, on_rows: Callable[[int], None] | None):
-        super().__init__()
-        self.handle = open(path, "ab")  # noqa: SIM115  closed by sync() or discard(); the CSV header is there
+    def __init__(self, path: Path):
+        self.handle = open(path, "ab")  # noqa: SIM115  closed by sync() or discard()
         self.digest = hashlib.sha256(path.read_bytes())
-        self.csv, self.on_rows = csv, on_rows
-        self.in_quotes = False
         self.rows = 0
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, block) -> int:
-        if self.csv:
-            data, rows = self._crlf(bytes(block))
-        else:
-            data = bytes(block).replace(_JSON_QUOTE, b"")
-            rows = data.count(b"\n")  # to_json escapes line breaks: one per object
+    def write(self, data) -> None:
         self.handle.write(data)
         self.digest.update(data)
-        self.rows += rows
-        if self.on_rows is not None and rows:
-            self.on_rows(rows)
-        return len(block)
-
-    def _crlf(self, data: bytes) -> tuple[bytes, int]:
-        if b'"' not in data and not self.in_quotes:
-            crlf = data.replace(b"\n", b"\r\n")
-            return crlf, len(crlf) - len(data)
-        parts = data.split(b'"')
-        first_outside = 1 if self.in_quotes else 0
-        outside = parts[first_outside::2]
-        parts[first_outside::2] = [part.replace(b"\n", b"\r\n") for part in outside]
-        self.in_quotes = self.in_quotes != (len(parts) % 2 == 0)
-        return b'"'.join(parts), sum(part.count(b"\n") for part in outside)
 
     def sync(self) -> None:
         """Make the file durable and close it."""
@@ -190,33 +158,98 @@ class _File(io.RawIOBase):
         self.handle.close()
 
 
-class _Task:
-    """One dataset's file in one format, written by whichever connection takes it."""
+class _Chunks:
+    """Receives a dataset's COPY (``FORMAT binary``, one row per chunk: CSV rows, JSON lines, their number) and
+    writes each chunk's parts to their files as it arrives. PostgreSQL sends a chunk per message, but nothing here
+    relies on it: bytes are kept until a chunk is whole."""
 
-    def __init__(self, ds: Dataset, fmt: str, path: Path, cost: float):
-        self.ds, self.fmt, self.path, self.cost = ds, fmt, path, cost
+    def __init__(self, csv: _File, jsonl: _File, on_rows: Callable[[int], None] | None):
+        self.csv, self.jsonl, self.on_rows = csv, jsonl, on_rows
+        self.pending = bytearray()
+        self.started = self.ended = False
+
+    def write(self, data) -> int:
+        self.pending += data
+        view = memoryview(self.pending)
+        try:
+            used = self._chunks(view)
+        finally:
+            view.release()
+        del self.pending[:used]
+        return len(data)
+
+    def _chunks(self, view: memoryview) -> int:
+        at = 0
+        if not self.started:
+            if len(view) < _HEADER.size:
+                return 0
+            signature, _, extension = _HEADER.unpack_from(view)
+            if signature != _SIGNATURE:
+                raise ValueError("COPY did not send binary rows")
+            if len(view) < _HEADER.size + extension:
+                return 0
+            at, self.started = _HEADER.size + extension, True
+        while len(view) - at >= _COUNT.size:
+            (fields,) = _COUNT.unpack_from(view, at)
+            if fields == -1:  # the end of the rows
+                self.ended = True
+                return at + _COUNT.size
+            if fields != 3:
+                raise ValueError(f"a chunk has {fields} fields, not 3")
+            parts, end = [], at + _COUNT.size
+            for _ in range(3):
+                if len(view) - end < _LENGTH.size:
+                    return at
+                (size,) = _LENGTH.unpack_from(view, end)
+                if size < 0:
+                    raise ValueError("a chunk has an empty field")
+                end += _LENGTH.size
+                if len(view) - end < size:
+                    return at
+                parts.append(view[end : end + size])
+                end += size
+            csv_rows, json_lines, (rows,) = parts[0], parts[1], _ROWS.unpack(parts[2])
+            self.csv.write(csv_rows)
+            self.jsonl.write(json_lines)
+            self.csv.rows += rows
+            self.jsonl.rows += rows
+            if self.on_rows is not None:
+                self.on_rows(rows)
+            at = end
+        return at
+
+
+class _Task:
+    """One dataset's two files, written by whichever connection takes it."""
+
+    def __init__(self, ds: Dataset, directory: Path, cost: float):
+        self.ds, self.cost = ds, cost
+        self.paths = {fmt: directory / f"{ds.name}.{fmt}" for fmt in ("csv", "jsonl")}
         self.statement = ""
         self.rows = 0
-        self.sha256 = ""
+        self.sha256: dict[str, str] = {}
 
-    def run(self, cursor, *, on_rows: Callable[[int], None] | None, block_size: int) -> _File:
-        """Write the file; it is handed back written and hashed but not yet durable (``sync()``)."""
-        file = _File(self.path, csv=self.fmt == "csv", on_rows=on_rows)
+    def run(self, cursor, *, on_rows: Callable[[int], None] | None) -> list[_File]:
+        """Write the files; they are handed back written and hashed but not yet durable (``sync()``)."""
+        files: list[_File] = []
         try:
-            with io.BufferedWriter(file, buffer_size=block_size) as gathered:
-                cursor.copy_expert(self.statement, gathered)
+            files = [_File(self.paths["csv"]), _File(self.paths["jsonl"])]
+            received = _Chunks(*files, on_rows=on_rows)
+            cursor.copy_expert(self.statement, received)
+            if not received.ended or received.pending:
+                raise ValueError(f"COPY of {self.ds.name} ended before its rows did")
         except BaseException:
-            file.discard()
+            for file in files:
+                file.discard()
             raise
-        self.rows, self.sha256 = file.rows, file.digest.hexdigest()
-        return file
+        self.rows = files[0].rows
+        self.sha256 = {"csv": files[0].digest.hexdigest(), "jsonl": files[1].digest.hexdigest()}
+        return files
 
 
-def write_files(
-    directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows: OnRows, block_size: int = BLOCK_SIZE
-) -> dict[str, dict]:
+def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows: OnRows) -> dict[str, dict]:
     """Write every dataset's CSV and JSON Lines files into ``directory`` (each CSV already holds its header row)
-    and return their manifest entries. ``on_rows(rows, dataset)`` is called, in this thread, as CSV rows land."""
+    and return their manifest entries. ``on_rows(rows, dataset)`` is called, in this thread, as rows land."""
     here = _has_own_uncommitted_writes()
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
@@ -224,21 +257,24 @@ def write_files(
         if here:
             # This connection is asked how it writes dates; the export's own connections are set to ISO and UTC.
             for task in _with_statements(tasks, since, cursor, iso_utc=_iso_utc(cursor)):
-                counted = (lambda n, name=task.ds.name: on_rows(n, name)) if task.fmt == "csv" else None
-                task.run(cursor, on_rows=counted, block_size=block_size).sync()
+                for file in task.run(cursor, on_rows=None):
+                    file.sync()
+                # Told once the COPY has ended: whoever is told may use this connection (a job saving progress).
+                on_rows(task.rows, task.ds.name)
         else:
             prepared = _with_statements(tasks, since, cursor, iso_utc=True)
-            _run_in_parallel(prepared, len(tasks), on_rows=on_rows, block_size=block_size)
+            _run_in_parallel(prepared, len(tasks), on_rows=on_rows)
     files: dict[str, dict] = {}
-    for task in sorted(tasks, key=lambda t: (chosen.index(t.ds), t.fmt)):
-        files[task.path.name] = {"dataset": task.ds.name, "format": task.fmt, "rows": task.rows, "sha256": task.sha256}
+    for task in sorted(tasks, key=lambda t: chosen.index(t.ds)):
+        for fmt, path in task.paths.items():
+            files[path.name] = {"dataset": task.ds.name, "format": fmt, "rows": task.rows, "sha256": task.sha256[fmt]}
     return files
 
 
 def _tasks(directory: Path, chosen: tuple[Dataset, ...], cursor) -> list[_Task]:
-    """Largest first (so no connection is left with a big file at the end): estimated from the planner's row
+    """Largest first (so no connection is left with a big dataset at the end): estimated from the planner's row
     count (or, for a table never analysed, the live rows counted by the statistics collector) and the number of
-    columns; a JSON object costs about twice its CSV row."""
+    columns."""
     tables = {ds.name: ds.model._meta.db_table for ds in chosen}
     cursor.execute(
         "SELECT relname, CASE WHEN reltuples < 0 THEN pg_stat_get_live_tuples(oid) ELSE reltuples END"
@@ -246,22 +282,15 @@ def _tasks(directory: Path, chosen: tuple[Dataset, ...], cursor) -> list[_Task]:
         [sorted(set(tables.values()))],
     )
     estimated = {name: max(rows, 1.0) for name, rows in cursor.fetchall()}
-    tasks = []
-    for ds in chosen:
-        rows = estimated.get(tables[ds.name], 1.0)
-        for fmt, weight in (("csv", 1), ("jsonl", 2)):
-            tasks.append(_Task(ds, fmt, directory / f"{ds.name}.{fmt}", rows * len(ds.columns) * weight))
+    tasks = [_Task(ds, directory, estimated.get(tables[ds.name], 1.0) * len(ds.columns)) for ds in chosen]
     return sorted(tasks, key=lambda t: -t.cost)
 
 
 def _with_statements(tasks: list[_Task], since, cursor, *, iso_utc: bool) -> Iterator[_Task]:
-    """The tasks in order, each given its COPY statement (both of a dataset's built at once) just before it is
-    handed out, so the first file can start while the rest are still being prepared."""
-    built: dict[str, dict[str, str]] = {}
+    """The tasks in order, each given its COPY statement just before it is handed out, so the first dataset can
+    start while the rest are still being prepared."""
     for task in tasks:
-        if task.ds.name not in built:
-            built[task.ds.name] = copy_statements(task.ds, since, cursor, iso_utc=iso_utc)
-        task.statement = built[task.ds.name][task.fmt]
+        task.statement = copy_statement(task.ds, since, cursor, iso_utc=iso_utc)
         yield task
 
 
@@ -281,7 +310,7 @@ def _iso_utc(cursor) -> bool:
 
 def set_up_transaction(cursor) -> None:
     """How the export's own connections run their statements (for the rest of the transaction): dates written
-    the ISO way in UTC (``copy_statements(iso_utc=True)``); no parallel workers, since the export already runs a
+    the ISO way in UTC (``copy_statement(iso_utc=True)``); no parallel workers, since the export already runs a
     statement per connection and workers for each would only contend for the same cores (measured: about a tenth
     more CPU for the same files); and room to sort a whole table by id in memory (the default 4 MB sorts on disk)."""
     cursor.execute("SET LOCAL datestyle TO 'ISO, YMD'")
@@ -290,7 +319,7 @@ def set_up_transaction(cursor) -> None:
     cursor.execute("SET LOCAL work_mem TO '64MB'")
 
 
-def _run_in_parallel(tasks: Iterator[_Task], count: int, *, on_rows: OnRows, block_size: int) -> None:
+def _run_in_parallel(tasks: Iterator[_Task], count: int, *, on_rows: OnRows) -> None:
     leader = connections.create_connection("default")
     try:
         leader.ensure_connection()
@@ -300,7 +329,7 @@ def _run_in_parallel(tasks: Iterator[_Task], count: int, *, on_rows: OnRows, blo
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
             cursor.execute("SELECT pg_export_snapshot()")
-            crew = _Crew(snapshot=cursor.fetchone()[0], block_size=block_size)
+            crew = _Crew(snapshot=cursor.fetchone()[0])
             crew.run(max(1, min(settings.TRANSFER_EXPORT_CONNECTIONS, count)), tasks, on_rows=on_rows)
     finally:
         leader.close()
@@ -313,8 +342,8 @@ class _Crew:
     of the caller's thread: an interrupted job) cancels every COPY still running, so the caller raises it
     promptly and nothing goes on writing behind it."""
 
-    def __init__(self, *, snapshot: str, block_size: int):
-        self.snapshot, self.block_size = snapshot, block_size
+    def __init__(self, *, snapshot: str):
+        self.snapshot = snapshot
         self.waiting: queue.Queue[_Task | None] = queue.Queue()
         self.written: queue.Queue[_File | None] = queue.Queue()
         self.landed: queue.Queue[tuple[int, str] | None] = queue.Queue()
@@ -400,8 +429,8 @@ class _Crew:
                 cursor.execute("SET TRANSACTION SNAPSHOT %s", [self.snapshot])
                 set_up_transaction(cursor)
                 while (task := self.waiting.get()) is not None and not self.stopping:
-                    counted = (lambda n, name=task.ds.name: self.landed.put((n, name))) if task.fmt == "csv" else None
-                    self.written.put(task.run(cursor, on_rows=counted, block_size=self.block_size))
+                    for file in task.run(cursor, on_rows=lambda n, name=task.ds.name: self.landed.put((n, name))):
+                        self.written.put(file)
         except BaseException as exc:  # handed to the caller's thread, which raises the first
             self._fail(exc)
         finally:

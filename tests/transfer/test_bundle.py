@@ -148,7 +148,7 @@ def test_a_failure_midway_publishes_nothing(populated, tmp_path):
             raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        bundle(tmp_path / "b", progress=disk_fills, chunk_size=1, block_size=16)
+        bundle(tmp_path / "b", progress=disk_fills, chunk_size=1)
     assert len(landed) == 4
     assert list(tmp_path.iterdir()) == []  # neither the bundle nor its hidden partial directory
     assert verify_bundle(bundle(tmp_path / "b")).ok
@@ -352,10 +352,27 @@ AWKWARD = [
 ]
 
 
-def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tmp_path):
+def in_pieces_of(size: int, monkeypatch) -> None:
+    """COPY's messages handed on a few bytes at a time: chunks, their fields and their lengths split across every
+    boundary, as a connection might deliver them."""
+    from regulation.transfer import postgres
+
+    whole = postgres._Chunks.write
+
+    def in_pieces(receiver, data):
+        data = bytes(data)
+        for at in range(0, len(data), size):
+            whole(receiver, data[at : at + size])
+        return len(data)
+
+    monkeypatch.setattr(postgres._Chunks, "write", in_pieces)
+
+
+def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tmp_path, monkeypatch):
     from django.db import connection
 
     from regulation.models import Annotation
+    from regulation.transfer import postgres
 
     if connection.vendor != "postgresql":
         pytest.skip("the COPY writer needs PostgreSQL; CI runs on it")
@@ -364,10 +381,14 @@ def test_postgres_copy_and_the_portable_writer_give_the_same_bytes(populated, tm
         Annotation.objects.create(
             entry=entry, kind="bia", starts_on=AS_AT, ends_on=AS_AT, note=text, end_reason=text, added_by=regulator
         )
-    # Blocks of a few bytes: rows, quoted cells and line breaks split across every block boundary.
-    by_copy = bundle(tmp_path / "copy", engine="postgres", block_size=7)
     by_python = bundle(tmp_path / "python", engine="python")
+    by_copy = bundle(tmp_path / "copy", engine="postgres")
     assert files_of(by_copy) == files_of(by_python)
+    # Chunks of two ids (many chunks, each its own message), delivered seven bytes at a time.
+    monkeypatch.setattr(postgres, "CHUNK_IDS", 2)
+    in_pieces_of(7, monkeypatch)
+    assert files_of(bundle(tmp_path / "pieces", engine="postgres")) == files_of(by_python)
+    monkeypatch.undo()
     # A session whose dates are not written the ISO way, or not in UTC, still gets ISO dates and UTC times
     # (to_char instead of date::text, AT TIME ZONE 'UTC' before to_char).
     for setting, name in (("datestyle TO 'SQL, DMY'", "sql-datestyle"), ("TimeZone TO 'Pacific/Chatham'", "chatham")):
@@ -656,7 +677,9 @@ def test_several_connections_write_the_same_bytes_as_the_portable_writer(populat
         return real_run(task, *args, **kwargs)
 
     monkeypatch.setattr(postgres._Task, "run", noting_the_thread)
-    by_copy = bundle(tmp_path / "copy", engine="postgres", block_size=7)
+    monkeypatch.setattr(postgres, "CHUNK_IDS", 3)
+    in_pieces_of(7, monkeypatch)
+    by_copy = bundle(tmp_path / "copy", engine="postgres")
     assert writers == {"transfer-export-0", "transfer-export-1"}  # not this thread: nothing of it is uncommitted
     assert files_of(by_copy) == files_of(bundle(tmp_path / "python", engine="python"))
     assert verify_bundle(by_copy).ok
@@ -710,18 +733,18 @@ def test_a_connection_that_fails_stops_the_others_and_publishes_nothing(populate
     real_run = postgres._Task.run
     started = []
 
-    def the_first_file_fails(task, *args, **kwargs):
-        started.append(task.path.name)
+    def the_first_dataset_fails(task, *args, **kwargs):
+        started.append(task.ds.name)
         if len(started) == 1:
             raise OSError("disk full")
         return real_run(task, *args, **kwargs)
 
-    monkeypatch.setattr(postgres._Task, "run", the_first_file_fails)
+    monkeypatch.setattr(postgres._Task, "run", the_first_dataset_fails)
     with pytest.raises(OSError, match="disk full"):
         bundle(tmp_path / "b")
     assert list(tmp_path.iterdir()) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
-    assert len(started) < len(datasets()) * 2  # the other connection took no more files once one failed
+    assert len(started) < len(datasets())  # the other connection took no more datasets once one failed
 
 
 @pytest.mark.django_db(transaction=True)
