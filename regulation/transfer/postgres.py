@@ -99,16 +99,13 @@ def _member(type_: str, value: str, escaped: str) -> str:
 
 
 def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
-    """The COPY statement for one dataset's two files: the exporter's own SELECT (ORM, in id order) as ``t``;
-    each value formatted once as ``f`` (``v<n>``, and for a text its JSON string ``j<n>``; ``OFFSET 0`` keeps
-    PostgreSQL from formatting it again for each use); then, for each chunk of ``CHUNK_IDS`` consecutive ids,
-    its CSV rows, its JSON lines and how many rows it holds. The rows are sorted by chunk, then id: the same
-    order (ids only grow with their chunk), and already grouped."""
-    queryset = (
-        ds.queryset(since)
-        .annotate(transfer_chunk=F("pk") / CHUNK_IDS, transfer_pk=F("pk"))
-        .order_by("transfer_chunk", "pk")
-    )
+    """The COPY statement for one dataset's two files: the exporter's own SELECT (ORM) as ``t``; each value
+    formatted once, in ``f`` (``v<n>``, and for a text its JSON string ``j<n>``), whose own ORDER BY keeps
+    PostgreSQL from formatting it again for each use (and, unlike ``OFFSET 0``, tells the grouping above that the
+    rows come sorted); then, for each chunk of ``CHUNK_IDS`` consecutive ids, its CSV rows, its JSON lines and
+    how many rows it holds. ``f`` is sorted by chunk, then id: id order (ids only grow with their chunk), and
+    already grouped."""
+    queryset = ds.queryset(since).annotate(transfer_chunk=F("pk") / CHUNK_IDS, transfer_pk=F("pk")).order_by()
     sql, params = queryset.query.sql_with_params()
     inner = cursor.mogrify(sql, params)
     inner = inner.decode() if isinstance(inner, bytes) else inner
@@ -131,7 +128,7 @@ def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
         f"COPY (SELECT string_agg({row}, E'\\r\\n' ORDER BY f.transfer_pk) || E'\\r\\n',"  # nosec B608
         f" string_agg({line}, E'\\n' ORDER BY f.transfer_pk) || E'\\n', count(*)"
         f" FROM (SELECT {', '.join(values)}, t.transfer_chunk, t.transfer_pk"
-        f" FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk) OFFSET 0) AS f"
+        f" FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk) ORDER BY t.transfer_chunk, t.transfer_pk) AS f"
         f" GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) TO STDOUT WITH (FORMAT binary)"
     )
 
