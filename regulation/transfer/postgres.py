@@ -54,6 +54,7 @@ _COUNT, _LENGTH, _ROWS = struct.Struct("!h"), struct.Struct("!i"), struct.Struct
 
 OnRows = Callable[[int, str], None]
 CHUNK_IDS = 200  # ids per chunk: about 110 kB of the register's two files
+SYNC_EVERY = 8 * 1024 * 1024  # bytes written to a file between requests to make them durable
 
 
 def _value(type_: str, ref: str, iso_utc: bool) -> str:
@@ -134,25 +135,51 @@ def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
 
 
 class _File:
-    """One bundle file being written and hashed (the CSV already holds its header row)."""
+    """One bundle file being written and hashed (the CSV already holds its header row). Every ``SYNC_EVERY``
+    bytes it asks (``on_written``) for what it holds so far to be made durable while it is still being written,
+    so that little is left for the last ``sync()``: the disk works beside the connections, not after them."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, on_written: Callable[[_File], None] | None = None):
         self.handle = open(path, "ab")  # noqa: SIM115  closed by sync() or discard()
         self.digest = hashlib.sha256(path.read_bytes())
         self.rows = 0
+        self.on_written, self.unsynced = on_written, 0
+        self.lock = threading.Lock()  # between the writer's thread and the one making it durable
+        self.failure: OSError | None = None
 
     def write(self, data) -> None:
         self.handle.write(data)
         self.digest.update(data)
+        self.unsynced += len(data)
+        if self.on_written is not None and self.unsynced >= SYNC_EVERY:
+            self.unsynced = 0
+            self.on_written(self)
+
+    def sync_so_far(self) -> None:
+        """Make what has reached the file so far durable, the file still open. A failure is kept for ``sync()``
+        to raise: the system reports a failed write to one fsync only."""
+        with self.lock:
+            if self.handle.closed or self.failure is not None:
+                return
+            try:
+                os.fdatasync(self.handle.fileno())
+            except OSError as exc:
+                self.failure = exc
 
     def sync(self) -> None:
         """Make the file durable and close it."""
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
+        with self.lock:
+            try:
+                self.handle.flush()
+                if self.failure is not None:
+                    raise self.failure
+                os.fsync(self.handle.fileno())
+            finally:
+                self.handle.close()
 
     def discard(self) -> None:
-        self.handle.close()
+        with self.lock:
+            self.handle.close()
 
 
 class _Chunks:
@@ -166,13 +193,18 @@ class _Chunks:
         self.started = self.ended = False
 
     def write(self, data) -> int:
-        self.pending += data
-        view = memoryview(self.pending)
-        try:
-            used = self._chunks(view)
-        finally:
-            view.release()
-        del self.pending[:used]
+        if self.pending:
+            self.pending += data
+            view = memoryview(self.pending)
+            try:
+                used = self._chunks(view)
+            finally:
+                view.release()
+            del self.pending[:used]
+        else:  # as PostgreSQL sends them, whole chunks: read where they are, not copied first
+            with memoryview(data) as view:
+                used = self._chunks(view)
+                self.pending += view[used:]
         return len(data)
 
     def _chunks(self, view: memoryview) -> int:
@@ -226,11 +258,17 @@ class _Task:
         self.rows = 0
         self.sha256: dict[str, str] = {}
 
-    def run(self, cursor, *, on_rows: Callable[[int], None] | None) -> list[_File]:
+    def run(
+        self,
+        cursor,
+        *,
+        on_rows: Callable[[int], None] | None,
+        on_written: Callable[[_File], None] | None = None,
+    ) -> list[_File]:
         """Write the files; they are handed back written and hashed but not yet durable (``sync()``)."""
         files: list[_File] = []
         try:
-            files = [_File(self.paths["csv"]), _File(self.paths["jsonl"])]
+            files = [_File(path, on_written=on_written) for path in (self.paths["csv"], self.paths["jsonl"])]
             received = _Chunks(*files, on_rows=on_rows)
             cursor.copy_expert(self.statement, received)
             if not received.ended or received.pending:
@@ -342,7 +380,7 @@ class _Crew:
     def __init__(self, *, snapshot: str):
         self.snapshot = snapshot
         self.waiting: queue.Queue[_Task | None] = queue.Queue()
-        self.written: queue.Queue[_File | None] = queue.Queue()
+        self.synced: queue.Queue[tuple[_File, bool] | None] = queue.Queue()
         self.landed: queue.Queue[tuple[int, str] | None] = queue.Queue()
         self.failures: list[BaseException] = []
         self.lock = threading.Lock()
@@ -379,7 +417,7 @@ class _Crew:
         finally:
             for worker in workers:
                 worker.join()
-            self.written.put(None)
+            self.synced.put(None)
             syncer.join()
         if self.failures:
             raise self.failures[0]
@@ -396,9 +434,15 @@ class _Crew:
         self.stop()
 
     def _sync_files(self) -> None:
-        while (file := self.written.get()) is not None:
+        """Makes each file durable: what it holds so far while it is being written (``written`` False), then all
+        of it once it is written, closing it."""
+        while (request := self.synced.get()) is not None:
+            file, written = request
             try:
-                if self.stopping:
+                if not written:
+                    if not self.stopping:
+                        file.sync_so_far()
+                elif self.stopping:
                     file.discard()
                 else:
                     file.sync()
@@ -426,8 +470,13 @@ class _Crew:
                 cursor.execute("SET TRANSACTION SNAPSHOT %s", [self.snapshot])
                 set_up_transaction(cursor)
                 while (task := self.waiting.get()) is not None and not self.stopping:
-                    for file in task.run(cursor, on_rows=lambda n, name=task.ds.name: self.landed.put((n, name))):
-                        self.written.put(file)
+                    written = task.run(
+                        cursor,
+                        on_rows=lambda n, name=task.ds.name: self.landed.put((n, name)),
+                        on_written=lambda file: self.synced.put((file, False)),
+                    )
+                    for file in written:
+                        self.synced.put((file, True))
         except BaseException as exc:  # handed to the caller's thread, which raises the first
             self._fail(exc)
         finally:

@@ -791,6 +791,37 @@ def test_files_are_made_durable_beside_the_connections_and_a_failure_there_publi
 
 
 @pytest.mark.django_db(transaction=True)
+def test_files_are_made_durable_while_they_are_written_and_a_failure_then_is_not_lost(populated, tmp_path, monkeypatch):
+    import errno
+    import os
+    import threading
+
+    from regulation.transfer import postgres
+
+    _needs_postgresql()
+    monkeypatch.setattr(postgres, "SYNC_EVERY", 64)  # bytes: several times a file, even with the test's rows
+    real_fdatasync, early = os.fdatasync, []
+
+    def noting_the_thread(fd):
+        early.append(threading.current_thread().name)
+        return real_fdatasync(fd)
+
+    monkeypatch.setattr(postgres.os, "fdatasync", noting_the_thread)
+    assert verify_bundle(bundle(tmp_path / "b")).ok
+    assert early and set(early) == {"transfer-export-sync"}  # beside the connections, not on them
+
+    def the_disk_fails(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    # The system reports a failed write to one fsync only: the early one's failure is the export's.
+    monkeypatch.setattr(postgres.os, "fdatasync", the_disk_fails)
+    with pytest.raises(OSError, match="Input/output error"):
+        bundle(tmp_path / "c")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_server_that_ends_idle_transactions_does_not_end_the_export(populated, tmp_path):
     """Managed PostgreSQL often ends sessions idle in a transaction; the leader is idle for the whole export."""
     import time
