@@ -56,7 +56,7 @@ def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_r
     """The portable writer's files for one dataset."""
     csv_out = _HashingFile(directory / f"{ds.name}.csv")
     jsonl_out = _HashingFile(directory / f"{ds.name}.jsonl")
-    csv_out.write(_header(ds))
+    csv_out.write(ds.csv_header())
 
     def write(csv_bytes: bytes, jsonl_bytes: bytes, rows: int) -> None:
         csv_out.write(csv_bytes)
@@ -73,16 +73,9 @@ def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_r
     }
 
 
-def _header(ds: Dataset) -> bytes:
-    return (",".join(ds.column_names) + "\r\n").encode()
-
-
 def _write_files(directory: Path, since, *, chunk_size: int, on_rows: Callable[[int, str], None], engine: str):
     chosen = datasets()
     if _engine(engine) == "postgres":
-        for ds in chosen:
-            (directory / f"{ds.name}.csv").write_bytes(_header(ds))
-            (directory / f"{ds.name}.jsonl").write_bytes(b"")
         return write_files(directory, chosen, since, on_rows=on_rows)
     files: dict[str, dict] = {}
     for ds in chosen:

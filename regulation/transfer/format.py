@@ -76,6 +76,10 @@ class Dataset:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def csv_header(self) -> bytes:
+        """The CSV file's first row: the column names, ending in CRLF as every row does."""
+        return (",".join(self.column_names) + "\r\n").encode()
+
     def files(self) -> list[str]:
         return [f"{self.name}.{fmt}" for fmt in FORMATS]
 

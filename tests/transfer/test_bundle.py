@@ -669,18 +669,24 @@ def test_several_connections_write_the_same_bytes_as_the_portable_writer(populat
         Annotation.objects.create(
             entry=entry, kind="bia", starts_on=AS_AT, ends_on=AS_AT, note=text, end_reason=text, added_by=regulator
         )
-    writers = set()
+    writers, settings_seen = set(), set()
     real_run = postgres._Task.run
 
-    def noting_the_thread(task, *args, **kwargs):
+    def noting_the_thread(task, cursor, *args, **kwargs):
         writers.add(threading.current_thread().name)
-        return real_run(task, *args, **kwargs)
+        cursor.execute(
+            "SELECT current_setting('TimeZone'), current_setting('max_parallel_workers_per_gather'),"
+            " current_setting('jit'), current_setting('transaction_read_only')"
+        )
+        settings_seen.add(cursor.fetchone())
+        return real_run(task, cursor, *args, **kwargs)
 
     monkeypatch.setattr(postgres._Task, "run", noting_the_thread)
     monkeypatch.setattr(postgres, "CHUNK_IDS", 3)
     in_pieces_of(7, monkeypatch)
     by_copy = bundle(tmp_path / "copy", engine="postgres")
     assert writers == {"transfer-export-0", "transfer-export-1"}  # not this thread: nothing of it is uncommitted
+    assert settings_seen == {("UTC", "0", "off", "on")}  # set_up_transaction, in a read-only transaction
     assert files_of(by_copy) == files_of(bundle(tmp_path / "python", engine="python"))
     assert verify_bundle(by_copy).ok
     writers.clear()
@@ -691,6 +697,8 @@ def test_several_connections_write_the_same_bytes_as_the_portable_writer(populat
 
 @pytest.mark.django_db(transaction=True)
 def test_every_file_shows_the_moment_the_export_began_whatever_is_committed_meanwhile(populated, tmp_path, monkeypatch):
+    import threading
+
     from django.db import connections
 
     from regulation.transfer import postgres
@@ -698,28 +706,29 @@ def test_every_file_shows_the_moment_the_export_began_whatever_is_committed_mean
     _needs_postgresql()
     before = files_of(bundle(tmp_path / "before"))
     entry = populated["entries"][0]
-    real_work = postgres._Crew._work
-    changed = []
+    real_run = postgres._Task.run
+    changed, first = [], threading.Lock()
 
-    def someone_changes_the_register_first(crew):
-        if not changed:  # committed on this thread's own connection, after the snapshot, before any file
-            RegisterEntry.objects.filter(pk=entry.pk).update(first_name="Changed")
-            StatusChange.objects.create(
-                entry=entry,
-                from_status="registered",
-                to_status="removed",
-                reason="x",
-                changed_by=populated["regulator"],
-            )
-            connections["default"].close()
-            changed.append(True)
-        real_work(crew)
+    def someone_changes_the_register_first(task, *args, **kwargs):
+        with first:
+            if not changed:  # committed on this thread's own connection, after the snapshot, before a file
+                RegisterEntry.objects.filter(pk=entry.pk).update(first_name="Changed")
+                StatusChange.objects.create(
+                    entry=entry,
+                    from_status="registered",
+                    to_status="removed",
+                    reason="x",
+                    changed_by=populated["regulator"],
+                )
+                connections["default"].close()
+                changed.append(True)
+        return real_run(task, *args, **kwargs)
 
-    monkeypatch.setattr(postgres._Crew, "_work", someone_changes_the_register_first)
+    monkeypatch.setattr(postgres._Task, "run", someone_changes_the_register_first)
     during = bundle(tmp_path / "during")
     assert changed and RegisterEntry.objects.get(pk=entry.pk).first_name == "Changed"
     assert files_of(during) == before
-    monkeypatch.setattr(postgres._Crew, "_work", real_work)
+    monkeypatch.setattr(postgres._Task, "run", real_run)
     assert files_of(bundle(tmp_path / "after")) != before
 
 
