@@ -8,13 +8,13 @@ PostgreSQL only (COPY is the baseline). The database is emptied and filled with 
 status history (generate_transfer_data), cases scaled with the register.
 
 Prints, for each size: rows exported, the export's time and rows/s (it writes every row twice, CSV and JSON
-Lines, hashing both; on PostgreSQL a COPY per file, on TRANSFER_EXPORT_CONNECTIONS connections sharing one
-snapshot), the same on one connection, the portable writer's time (each value formatted in Python, as on SQLite)
-for comparison, the time of `COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for every dataset read to the
-end, their ratio (goal ≥ 0.5×), the time of the export's own COPY statements read to the end on one connection
-with no files written, in a transaction set up as the export's connections set theirs (the database's share of
-the work, so the ratio's ceiling on one connection), and the
-export's peak Python memory (tracemalloc) with its ratio between the two sizes (goal: no growth, about 1.0×).
+Lines, hashing both; on PostgreSQL one COPY per dataset gives both its files, on TRANSFER_EXPORT_CONNECTIONS
+connections sharing one snapshot), the same on one connection, the portable writer's time (each value formatted
+in Python, as on SQLite) for comparison, the time of `COPY (the same SELECT) TO STDOUT WITH (FORMAT csv)` for
+every dataset read to the end, their ratio (goal ≥ 0.5×), the time of the export's own COPY statements read to
+the end on one connection with no files written, in a transaction set up as the export's connections set theirs
+(the database's share of the work, so the ratio's ceiling on one connection), and the export's peak Python
+memory (tracemalloc) with its ratio between the two sizes (goal: no growth, about 1.0×).
 """
 
 import argparse

@@ -1,9 +1,9 @@
 """Writing a transfer bundle: every dataset as CSV and JSON Lines, then manifest.json, published at once.
 
 Rows are read in primary-key order and written as they come, in chunks, so memory does not grow with the
-register. On PostgreSQL the database formats the rows itself (``postgres.py``: a COPY per file, on several
-connections sharing one snapshot); elsewhere (SQLite, the embedded default) Python formats each value. Both
-write the same bytes.
+register. On PostgreSQL the database formats the rows itself (``postgres.py``: one COPY per dataset gives both
+its files, on several connections sharing one snapshot); elsewhere (SQLite, the embedded default) Python formats
+each value. Both write the same bytes.
 The bundle is built in a hidden sibling directory and renamed into place only when the manifest, written last,
 is complete: nobody ever sees half a bundle.
 """

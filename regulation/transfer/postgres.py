@@ -55,6 +55,7 @@ _COUNT, _LENGTH, _ROWS = struct.Struct("!h"), struct.Struct("!i"), struct.Struct
 OnRows = Callable[[int, str], None]
 CHUNK_IDS = 200  # ids per chunk: about 110 kB of the register's two files
 SYNC_EVERY = 8 * 1024 * 1024  # bytes written to a file between requests to make them durable
+PROGRESS_ROWS = 5000  # rows written between reports of progress (and the rest at the end of each dataset)
 
 
 def _value(type_: str, ref: str, iso_utc: bool) -> str:
@@ -143,7 +144,6 @@ class _File:
         self.handle = open(path, "xb")  # noqa: SIM115  closed by sync() or discard()
         self.handle.write(header)
         self.digest = hashlib.sha256(header)
-        self.rows = 0
         self.on_written, self.unsynced = on_written, 0
         self.lock = threading.Lock()  # between the writer's thread and the one making it durable
         self.failure: OSError | None = None
@@ -192,6 +192,7 @@ class _Chunks:
         self.csv, self.jsonl, self.on_rows = csv, jsonl, on_rows
         self.pending = bytearray()
         self.started = self.ended = False
+        self.rows = self.reported = 0  # rows written; rows on_rows has been told of
 
     def write(self, data) -> int:
         if self.pending:
@@ -223,6 +224,7 @@ class _Chunks:
             (fields,) = _COUNT.unpack_from(view, at)
             if fields == -1:  # the end of the rows
                 self.ended = True
+                self._report(least=1)
                 return at + _COUNT.size
             if fields != 3:
                 raise ValueError(f"a chunk has {fields} fields, not 3")
@@ -238,15 +240,19 @@ class _Chunks:
                     return at
                 parts.append(view[end : end + size])
                 end += size
-            csv_rows, json_lines, (rows,) = parts[0], parts[1], _ROWS.unpack(parts[2])
-            self.csv.write(csv_rows)
-            self.jsonl.write(json_lines)
-            self.csv.rows += rows
-            self.jsonl.rows += rows
-            if self.on_rows is not None:
-                self.on_rows(rows)
+            self.csv.write(parts[0])
+            self.jsonl.write(parts[1])
+            self.rows += _ROWS.unpack(parts[2])[0]
+            self._report(least=PROGRESS_ROWS)
             at = end
         return at
+
+    def _report(self, *, least: int) -> None:
+        """Tell ``on_rows`` of the rows written since it was last told, if there are at least ``least``: a
+        progress bar needs no more, and the thread told is not woken for every chunk."""
+        if self.on_rows is not None and self.rows - self.reported >= least:
+            self.on_rows(self.rows - self.reported)
+            self.reported = self.rows
 
 
 class _Task:
@@ -281,7 +287,7 @@ class _Task:
             for file in files:
                 file.discard()
             raise
-        self.rows = files[0].rows
+        self.rows = received.rows
         self.sha256 = {"csv": files[0].digest.hexdigest(), "jsonl": files[1].digest.hexdigest()}
         return files
 
