@@ -157,8 +157,8 @@ class _File:
             self.on_written(self)
 
     def sync_so_far(self) -> None:
-        """Make what has reached the file so far durable, the file still open. A failure is kept for ``sync()``
-        to raise: the system reports a failed write to one fsync only."""
+        """Make what has reached the file so far durable, the file still open. A failure is raised, and kept for
+        ``sync()`` to raise again: the system reports a failed write to one fsync only."""
         with self.lock:
             if self.handle.closed or self.failure is not None:
                 return
@@ -166,6 +166,7 @@ class _File:
                 os.fdatasync(self.handle.fileno())
             except OSError as exc:
                 self.failure = exc
+                raise
 
     def sync(self) -> None:
         """Make the file durable and close it."""
@@ -179,7 +180,9 @@ class _File:
                 self.handle.close()
 
     def discard(self) -> None:
-        with self.lock:
+        """Close the file, its bytes not wanted: whatever closing it meets (a buffer it cannot write out), it is
+        closed, and the failure that led here is the one to tell."""
+        with self.lock, contextlib.suppress(OSError):
             self.handle.close()
 
 
@@ -275,10 +278,8 @@ class _Task:
         """Write the files; they are handed back written and hashed but not yet durable (``sync()``)."""
         files: list[_File] = []
         try:
-            files = [
-                _File(self.paths["csv"], header=self.ds.csv_header(), on_written=on_written),
-                _File(self.paths["jsonl"], on_written=on_written),
-            ]
+            files.append(_File(self.paths["csv"], header=self.ds.csv_header(), on_written=on_written))
+            files.append(_File(self.paths["jsonl"], on_written=on_written))
             received = _Chunks(*files, on_rows=on_rows)
             cursor.copy_expert(self.statement, received)
             if not received.ended or received.pending:
@@ -302,8 +303,13 @@ def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows:
         if here:
             # This connection is asked how it writes dates; the export's own connections are set to ISO and UTC.
             for task in _with_statements(tasks, since, cursor, iso_utc=_iso_utc(cursor)):
-                for file in task.run(cursor, on_rows=None):
-                    file.sync()
+                written = task.run(cursor, on_rows=None)
+                try:
+                    for file in written:
+                        file.sync()
+                finally:
+                    for file in written:  # closed already, unless a sync failed
+                        file.discard()
                 # Told once the COPY has ended: whoever is told may use this connection (a job saving progress).
                 on_rows(task.rows, task.ds.name)
         else:
@@ -437,11 +443,14 @@ class _Crew:
             raise self.failures[0]
 
     def stop(self) -> None:
+        self.snapshot_taken.set()  # nobody waits for it any longer
         with self.lock:
             self.stopping = True
             for raw in self.open_connections:
-                raw.cancel()
-        self.snapshot_taken.set()  # nobody waits for it any longer
+                # A connection already lost, or a server that cannot be reached, refuses a cancel: it has
+                # nothing running to cancel, and the others still must be.
+                with contextlib.suppress(Exception):
+                    raw.cancel()
 
     def _fail(self, exc: BaseException) -> None:
         with self.lock:
@@ -456,13 +465,14 @@ class _Crew:
             try:
                 if not written:
                     if not self.stopping:
-                        file.sync_so_far()
+                        file.sync_so_far()  # a failure stops the export now; its writer closes the file
                 elif self.stopping:
                     file.discard()
                 else:
                     file.sync()
             except BaseException as exc:  # handed to the caller's thread, which raises the first
-                file.discard()
+                if written:
+                    file.discard()
                 self._fail(exc)
 
     def _work(self) -> None:

@@ -822,11 +822,87 @@ def test_files_are_made_durable_while_they_are_written_and_a_failure_then_is_not
     def the_disk_fails(fd):
         raise OSError(errno.EIO, "Input/output error")
 
-    # The system reports a failed write to one fsync only: the early one's failure is the export's.
+    # The system reports a failed write to one fsync only: the early one stops the export, and is its error.
     monkeypatch.setattr(postgres.os, "fdatasync", the_disk_fails)
     with pytest.raises(OSError, match="Input/output error"):
         bundle(tmp_path / "c")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_leader_that_cannot_start_and_a_cancel_that_is_refused_still_end_the_export_with_the_first_error(
+    populated, tmp_path, monkeypatch
+):
+    """The server goes away as the export starts: the leader cannot take its snapshot, and cancelling the
+    connection already open is refused. The export must still end, promptly, with the leader's error."""
+    import threading
+
+    from django.db import connection, connections
+
+    from regulation.transfer import postgres
+
+    _needs_postgresql()
+    real_create = connections.create_connection
+    opened, leading = threading.Event(), threading.Event()
+
+    class Unreachable:
+        def __init__(self, raw):
+            self.raw = raw
+
+        def cancel(self):
+            raise OSError("could not send cancel request")
+
+    class Registered(list):
+        """The crew's open connections, whose cancel is refused."""
+
+        def append(self, raw):
+            super().append(Unreachable(raw))
+            opened.set()
+
+        def remove(self, raw):
+            self[:] = [held for held in self if held.raw is not raw]
+
+        def __contains__(self, raw):
+            return any(held.raw is raw for held in self)
+
+    class Crew(postgres._Crew):
+        def __init__(self):
+            super().__init__()
+            self.open_connections = Registered()
+
+    def create_connection(alias):
+        made = real_create(alias)
+        if leading.is_set() and threading.current_thread() is exporting:  # the leader, in the caller's thread
+
+            def cannot_start():
+                opened.wait(10)  # once a connection has opened and waits for the snapshot
+                raise OSError("server closed the connection unexpectedly")
+
+            made.ensure_connection = cannot_start
+        return made
+
+    outcome = []
+
+    def export():
+        connection.ensure_connection()  # this thread's own connection, made before the leader's
+        leading.set()
+        try:
+            bundle(tmp_path / "b", engine="postgres")
+        except BaseException as exc:  # the outcome is what is tested
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(postgres, "_Crew", Crew)
+    monkeypatch.setattr(postgres.connections, "create_connection", create_connection)
+    exporting = threading.Thread(target=export, daemon=True)
+    exporting.start()
+    exporting.join(60)
+    assert not exporting.is_alive(), "the export hung"
+    assert opened.is_set()
+    assert [str(exc) for exc in outcome] == ["server closed the connection unexpectedly"]
+    assert list(tmp_path.iterdir()) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("transfer-export-")]
 
 
