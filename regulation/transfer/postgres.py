@@ -146,7 +146,6 @@ class _File:
         self.digest = hashlib.sha256(header)
         self.on_written, self.unsynced = on_written, 0
         self.lock = threading.Lock()  # between the writer's thread and the one making it durable
-        self.failure: OSError | None = None
 
     def write(self, data) -> None:
         self.handle.write(data)
@@ -157,24 +156,18 @@ class _File:
             self.on_written(self)
 
     def sync_so_far(self) -> None:
-        """Make what has reached the file so far durable, the file still open. A failure is raised, and kept for
-        ``sync()`` to raise again: the system reports a failed write to one fsync only."""
+        """Make what has reached the file so far durable, the file still open. A failure is raised, and must
+        end the export (as the sync thread makes it): the system reports a failed write to one fsync only, so
+        the file's last ``sync()`` would not see it."""
         with self.lock:
-            if self.handle.closed or self.failure is not None:
-                return
-            try:
+            if not self.handle.closed:
                 os.fdatasync(self.handle.fileno())
-            except OSError as exc:
-                self.failure = exc
-                raise
 
     def sync(self) -> None:
         """Make the file durable and close it."""
         with self.lock:
             try:
                 self.handle.flush()
-                if self.failure is not None:
-                    raise self.failure
                 os.fsync(self.handle.fileno())
             finally:
                 self.handle.close()
