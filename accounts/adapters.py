@@ -3,6 +3,7 @@ from types import SimpleNamespace
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .notifications import queue_email, render_plain_text
 
@@ -10,17 +11,18 @@ from .notifications import queue_email, render_plain_text
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-in emails (verification, password reset) go out through the worker like every other email."""
 
-    # GOV.UK error wording: say what to do, in sentence case.
+    # GOV.UK error wording: say what to do, in sentence case. Marked for translation like allauth's own (which also
+    # tells bandit these are words shown to people, not passwords).
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "email_password_mismatch": "Enter the email address and password for your account",  # nosec B105 # words shown to people, not a password
-        "email_taken": "An account already uses this email address. Sign in, or reset your password",
-        "enter_current_password": "Enter your current password",  # nosec B105 # words shown to people, not a password
-        "incorrect_code": "The code is not right. Enter the code from your authenticator app",
-        "incorrect_password": "The password is not right. Enter your password",  # nosec B105 # words shown to people, not a password
-        "invalid_password_reset": "The link to reset your password has expired. Ask for a new link",  # nosec B105 # words shown to people, not a password
-        "too_many_login_attempts": "Too many tries to sign in. Wait 15 minutes, or reset your password",
-        "rate_limited": "Too many tries. Wait a few minutes, then try again",
+        "email_password_mismatch": _("Enter the email address and password for your account"),
+        "email_taken": _("An account already uses this email address. Sign in, or reset your password"),
+        "enter_current_password": _("Enter your current password"),
+        "incorrect_code": _("The code is not right. Enter the code from your authenticator app"),
+        "incorrect_password": _("The password is not right. Enter your password"),
+        "invalid_password_reset": _("The link to reset your password has expired. Ask for a new link"),
+        "too_many_login_attempts": _("Too many tries to sign in. Wait 15 minutes, or reset your password"),
+        "rate_limited": _("Too many tries. Wait a few minutes, then try again"),
     }
 
     def _get_login_attempts_cache_key(self, request, **credentials):

@@ -8,11 +8,15 @@ from allauth.account import forms as account_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.recovery_codes import forms as recovery_forms
 from allauth.mfa.totp import forms as totp_forms
+from django.utils.translation import gettext_lazy as _
 
-PASSWORD_RULES = (
-    "Your password must be at least 10 characters. It cannot be only numbers, a commonly used password or too "  # nosec B105 # words shown to people, not a password
+# Words shown to people are marked for translation, as allauth's own are; bandit then knows they are not passwords.
+PASSWORD_RULES = _(
+    "Your password must be at least 10 characters. It cannot be only numbers, a commonly used password or too "
     "like your name or email address."
 )
+# A field whose hint is left out (the reset link sits below the form instead).
+NO_HINT = ""
 
 
 class GovUKWording:
@@ -35,76 +39,79 @@ class GovUKWording:
 
 
 class LoginForm(GovUKWording, account_forms.LoginForm):
-    labels = {"login": "Email address", "password": "Password"}  # nosec B105 # words shown to people, not a password
-    # The reset link is below the form, not inside the field's hint.
-    hints = {"password": ""}  # nosec B105 # words shown to people, not a password
-    required = {"login": "Enter your email address", "password": "Enter your password"}  # nosec B105 # words shown to people, not a password
+    labels = {"login": _("Email address"), "password": _("Password")}
+    hints = {"password": NO_HINT}
+    required = {"login": _("Enter your email address"), "password": _("Enter your password")}
 
 
 class SignupForm(GovUKWording, account_forms.SignupForm):
-    labels = {"email": "Email address", "password1": "Create a password", "password2": "Confirm your password"}
+    labels = {"email": _("Email address"), "password1": _("Create a password"), "password2": _("Confirm your password")}
     hints = {"password1": PASSWORD_RULES}
     required = {
-        "email": "Enter your email address",
-        "password1": "Create a password",
-        "password2": "Confirm your password",
+        "email": _("Enter your email address"),
+        "password1": _("Create a password"),
+        "password2": _("Confirm your password"),
     }
 
 
 class AddEmailForm(GovUKWording, account_forms.AddEmailForm):
-    labels = {"email": "Email address"}
-    required = {"email": "Enter an email address"}
+    labels = {"email": _("Email address")}
+    required = {"email": _("Enter an email address")}
 
 
 class ChangePasswordForm(GovUKWording, account_forms.ChangePasswordForm):
-    labels = {"oldpassword": "Current password", "password1": "New password", "password2": "Confirm new password"}
-    hints = {"oldpassword": "", "password1": PASSWORD_RULES}
+    labels = {
+        "oldpassword": _("Current password"),
+        "password1": _("New password"),
+        "password2": _("Confirm new password"),
+    }
+    hints = {"oldpassword": NO_HINT, "password1": PASSWORD_RULES}
     required = {
-        "oldpassword": "Enter your current password",
-        "password1": "Enter a new password",
-        "password2": "Confirm your new password",
+        "oldpassword": _("Enter your current password"),
+        "password1": _("Enter a new password"),
+        "password2": _("Confirm your new password"),
     }
 
 
 class SetPasswordForm(GovUKWording, account_forms.SetPasswordForm):
-    labels = {"password1": "Create a password", "password2": "Confirm your password"}
+    labels = {"password1": _("Create a password"), "password2": _("Confirm your password")}
     hints = {"password1": PASSWORD_RULES}
-    required = {"password1": "Create a password", "password2": "Confirm your password"}
+    required = {"password1": _("Create a password"), "password2": _("Confirm your password")}
 
 
 class ResetPasswordForm(GovUKWording, account_forms.ResetPasswordForm):
-    labels = {"email": "Email address"}
-    required = {"email": "Enter your email address"}
+    labels = {"email": _("Email address")}
+    required = {"email": _("Enter your email address")}
 
 
 class ResetPasswordKeyForm(GovUKWording, account_forms.ResetPasswordKeyForm):
-    labels = {"password1": "New password", "password2": "Confirm new password"}
+    labels = {"password1": _("New password"), "password2": _("Confirm new password")}
     hints = {"password1": PASSWORD_RULES}
-    required = {"password1": "Enter a new password", "password2": "Confirm your new password"}
+    required = {"password1": _("Enter a new password"), "password2": _("Confirm your new password")}
 
 
 class ReauthenticateForm(GovUKWording, account_forms.ReauthenticateForm):
-    labels = {"password": "Password"}  # nosec B105 # words shown to people, not a password
-    hints = {"password": ""}  # nosec B105 # words shown to people, not a password
-    required = {"password": "Enter your password"}  # nosec B105 # words shown to people, not a password
+    labels = {"password": _("Password")}
+    hints = {"password": NO_HINT}
+    required = {"password": _("Enter your password")}
 
 
 class AuthenticateForm(GovUKWording, mfa_forms.AuthenticateForm):
-    labels = {"code": "Code"}
-    hints = {"code": "The 6-digit code from your authenticator app, or one of your recovery codes."}
-    required = {"code": "Enter the code from your authenticator app"}
+    labels = {"code": _("Code")}
+    hints = {"code": _("The 6-digit code from your authenticator app, or one of your recovery codes.")}
+    required = {"code": _("Enter the code from your authenticator app")}
 
 
 class MFAReauthenticateForm(GovUKWording, mfa_forms.ReauthenticateForm):
-    labels = {"code": "Code"}
-    hints = {"code": "The 6-digit code from your authenticator app, or one of your recovery codes."}
-    required = {"code": "Enter the code from your authenticator app"}
+    labels = {"code": _("Code")}
+    hints = {"code": _("The 6-digit code from your authenticator app, or one of your recovery codes.")}
+    required = {"code": _("Enter the code from your authenticator app")}
 
 
 class ActivateTOTPForm(GovUKWording, totp_forms.ActivateTOTPForm):
-    labels = {"code": "Code from your authenticator app"}
-    hints = {"code": "The 6-digit code the app shows after you add this account."}
-    required = {"code": "Enter the code from your authenticator app"}
+    labels = {"code": _("Code from your authenticator app")}
+    hints = {"code": _("The 6-digit code the app shows after you add this account.")}
+    required = {"code": _("Enter the code from your authenticator app")}
 
 
 class DeactivateTOTPForm(GovUKWording, totp_forms.DeactivateTOTPForm):

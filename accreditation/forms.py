@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import GovUKDateField
 
@@ -103,12 +104,12 @@ class SettingsForm(forms.ModelForm):
         model = LevelSettings
         fields = ["general_items", "applied_items", "minutes", "pass_mark_percent", "resit_wait_days", "attempt_limit"]
         labels = {
-            "general_items": "General questions",
-            "applied_items": "Questions on the case scenario",
-            "minutes": "Time allowed (minutes)",
-            "pass_mark_percent": "Pass mark (percent)",  # nosec B105 # a label, not a password
-            "resit_wait_days": "Wait before a resit (days)",
-            "attempt_limit": "Attempts allowed",
+            "general_items": _("General questions"),
+            "applied_items": _("Questions on the case scenario"),
+            "minutes": _("Time allowed (minutes)"),
+            "pass_mark_percent": _("Pass mark (percent)"),
+            "resit_wait_days": _("Wait before a resit (days)"),
+            "attempt_limit": _("Attempts allowed"),
         }
 
 

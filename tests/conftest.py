@@ -1,3 +1,4 @@
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -42,6 +43,20 @@ def pytest_runtest_teardown(item, nextitem):
         ensure_programmes()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The SQLite test database is a file (so a real worker process can open it) in WAL mode. A run whose threads
+    still held it open when it was deleted leaves its -wal and -shm behind, and SQLite would replay that old log
+    into this run's new file of the same name: remove them before the database is made."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    if database["ENGINE"] == "django.db.backends.sqlite3" and name:
+        for leftover in ("-wal", "-shm", "-journal"):
+            Path(f"{name}{leftover}").unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cache_of_this_worker():
     """Tests clear the cache (the sign-in throttle lives there); on a shared Redis each parallel worker gets its own
@@ -62,6 +77,17 @@ def _cache_of_this_worker():
     caches["default"].clear()
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(_cache_of_this_worker):
+    """Each test starts with an empty cache. allauth keeps the TOTP codes it has accepted and the sign-in counts there,
+    and SQLite reuses a rolled-back test's ids: without this, a code or a count left by an earlier test (same user id,
+    same 30-second window) refuses this one's sign-in, on the process-local cache and on Redis alike."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

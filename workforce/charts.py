@@ -116,7 +116,8 @@ def line_chart(
                 f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
             )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # nosec B308 B703 # labels are escaped; the rest are numbers we format
+    markup = "".join(parts)
+    return mark_safe(markup)  # nosec B308 B703 # labels are escaped; the rest are numbers we format
 
 
 def legend(series: list[tuple[str, list[Value]]]) -> SafeString:

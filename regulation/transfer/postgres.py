@@ -38,6 +38,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, connections
 from django.db.models import F
+from psycopg2 import sql as pgsql
 
 from .format import BOOLEAN, DATE, DATETIME, INTEGER, Dataset
 
@@ -124,15 +125,22 @@ def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
     aliases = ", ".join(f"c{i}" for i in range(len(ds.columns)))
     row = " || ',' || ".join(cells)
     line = " || ".join(members) + " || '}'"
-    # The inner query is the ORM's, its parameters bound by the driver (mogrify); the names are the dataset's
-    # declared columns, never input.
-    return (
-        f"COPY (SELECT string_agg({row}, E'\\r\\n' ORDER BY f.transfer_pk) || E'\\r\\n',"  # nosec B608
-        f" string_agg({line}, E'\\n' ORDER BY f.transfer_pk) || E'\\n', count(*)"
-        f" FROM (SELECT {', '.join(values)}, t.transfer_chunk, t.transfer_pk"
-        f" FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk) ORDER BY t.transfer_chunk, t.transfer_pk) AS f"
-        f" GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) TO STDOUT WITH (FORMAT binary)"
+    # Composed as psycopg2's SQL of SQL fragments, never of values: the inner query is the ORM's, its parameters bound
+    # by the driver (mogrify); the names are the dataset's declared columns, never input.
+    statement = pgsql.SQL(
+        "COPY (SELECT string_agg({row}, E'\\r\\n' ORDER BY f.transfer_pk) || E'\\r\\n',"
+        " string_agg({line}, E'\\n' ORDER BY f.transfer_pk) || E'\\n', count(*)"
+        " FROM (SELECT {values}, t.transfer_chunk, t.transfer_pk"
+        " FROM ({inner}) AS t({aliases}, transfer_chunk, transfer_pk) ORDER BY t.transfer_chunk, t.transfer_pk) AS f"
+        " GROUP BY f.transfer_chunk ORDER BY f.transfer_chunk) TO STDOUT WITH (FORMAT binary)"
+    ).format(
+        row=pgsql.SQL(row),
+        line=pgsql.SQL(line),
+        values=pgsql.SQL(", ".join(values)),
+        inner=pgsql.SQL(inner),
+        aliases=pgsql.SQL(aliases),
     )
+    return statement.as_string(cursor)
 
 
 class _File:

@@ -1,7 +1,7 @@
 """A real Celery worker process takes a job from the real broker and finishes it in the real database.
 
-Needs PostgreSQL and Redis (the worker is another process, so it cannot see an in-memory SQLite test
-database); CI provides both and this test must run there.
+Runs on whatever the settings name, as the service would: SQLite and the filesystem broker on the embedded
+defaults (the SQLite test database is a file, so the worker process can open it), PostgreSQL and Redis in CI.
 """
 
 import os
@@ -9,31 +9,22 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from accounts.jobs import start_job
 from accounts.models import Job, Role
 from tests.celery_routes import route_jobs_to
 from tests.factories import make_user
+from tests.processes import another_process_can_open_the_database, database_url_for_another_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _real_services_available() -> str | None:
-    if connection.vendor != "postgresql":
-        return "the database is not PostgreSQL"
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        return "the broker is not Redis"
-    return None
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_a_job_and_its_progress_reaches_the_database():
-    reason = _real_services_available()
+    reason = another_process_can_open_the_database()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the real worker test, but {reason}.")
@@ -41,9 +32,7 @@ def test_a_real_worker_runs_a_job_and_its_progress_reaches_the_database():
     from config.celery import app
 
     app.conf.task_always_eager = False
-    url = urlparse(os.environ["DATABASE_URL"])
-    test_database_url = urlunparse(url._replace(path="/" + connection.settings_dict["NAME"]))
-    env = {**os.environ, "DATABASE_URL": test_database_url, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    env = {**os.environ, "DATABASE_URL": database_url_for_another_process(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     queue = f"test-{os.getpid()}"
     worker = subprocess.Popen(
         [

@@ -16,13 +16,6 @@ LOGIN = "/accounts/login/"
 GENERIC_ERROR = "Enter the email address and password for your account"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def sign_in(client, email, password):
     return client.post(LOGIN, {"login": email, "password": password})
 

@@ -105,23 +105,14 @@ def background_worker(monkeypatch):
     threads = []
 
     def dispatch(job_id):
-        # Dispatch runs in the live server's thread, whose connection goes on serving requests: on PostgreSQL the
-        # worker opens its own, as a real one would; only SQLite in memory needs the one database shared.
-        shared = connections["default"] if connections["default"].vendor == "sqlite" else None
-        if shared is not None:
-            shared.inc_thread_sharing()
-
+        # Dispatch runs in the live server's thread, whose connection goes on serving requests: the worker opens
+        # its own, as a real one would (the SQLite test database is a file, so it can).
         def work():
-            if shared is not None:
-                connections["default"] = shared
             try:
                 time.sleep(5)
                 platform_jobs.run(str(job_id))
             finally:
-                if shared is not None:
-                    shared.dec_thread_sharing()
-                else:
-                    connections.close_all()
+                connections.close_all()
 
         thread = threading.Thread(target=work, daemon=True)
         thread.start()

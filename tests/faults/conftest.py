@@ -1,7 +1,7 @@
 """Real processes for the fault tests: a test-owned redis-server on its own port and Celery workers.
 
 Never the shared Redis on 6379: each test starts its own server so it can stop and restart it at will.
-Needs PostgreSQL (a worker is another process and cannot see an in-memory SQLite test database).
+Runs on PostgreSQL and on SQLite (the test database is a file there, so a worker process can open it).
 """
 
 import os
@@ -13,13 +13,12 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
-from django.db import connection
 
 from tests.celery_routes import route_jobs_to
 from tests.parallel import xdist_worker_index
+from tests.processes import another_process_can_open_the_database, database_url_for_another_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,8 +36,8 @@ def _free_port() -> int:
 @pytest.fixture
 def real_services():
     reasons = []
-    if connection.vendor != "postgresql":
-        reasons.append("the database is not PostgreSQL")
+    if reason := another_process_can_open_the_database():
+        reasons.append(reason)
     if shutil.which("redis-server") is None:
         reasons.append("redis-server is not installed")
     if reasons:
@@ -135,11 +134,10 @@ class Workers:
         self.tmp_path, self.media_root, self.processes = tmp_path, media_root, []
 
     def start(self, broker_url: str, *args: str, **env_overrides: str) -> subprocess.Popen:
-        url = urlparse(os.environ["DATABASE_URL"])
         (self.tmp_path / "var").mkdir(exist_ok=True)
         env = {
             **os.environ,
-            "DATABASE_URL": urlunparse(url._replace(path="/" + connection.settings_dict["NAME"])),
+            "DATABASE_URL": database_url_for_another_process(),
             "CELERY_BROKER_URL": broker_url,
             "MEDIA_ROOT": str(self.media_root),
             "VAR_DIR": str(self.tmp_path / "var"),

@@ -3,14 +3,13 @@
 import os
 import subprocess
 import sys
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
 from accounts.models import Role
 from tests.factories import TEST_PASSWORD, make_user
+from tests.processes import database_url_for_another_process
 
 from .conftest import ROOT
 
@@ -29,10 +28,9 @@ def test_wrong_passwords_counted_in_one_process_lock_the_pair_in_another(redis_s
     cache_url = f"redis://127.0.0.1:{redis_server.port}/1"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
     user = make_user(Role.SOCIAL_WORKER)
-    url = urlparse(os.environ["DATABASE_URL"])
     env = {
         **os.environ,
-        "DATABASE_URL": urlunparse(url._replace(path="/" + connection.settings_dict["NAME"])),
+        "DATABASE_URL": database_url_for_another_process(),
         "CACHE_URL": cache_url,
     }
     subprocess.run(

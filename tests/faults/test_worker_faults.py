@@ -55,6 +55,9 @@ def test_a_job_whose_worker_is_killed_mid_job_is_redelivered_and_completes_once_
         # acks_late: the message was not acknowledged, so Redis still holds it for redelivery.
         assert redis_server.cli("HLEN", "unacked") == "1"
 
+        # A redelivered message that finds the lease still held leaves the job to its holder, so the next worker
+        # starts once the lease has run out; the message, back on the queue by then or soon after, waits for it.
+        wait_for(lambda: _job(job.pk).is_stalled, timeout=30, what="the killed worker's lease to run out")
         workers.start(redis_server.url, "-Q", queue, "--pool=prefork", "--concurrency=1", **FAST_RECOVERY)
         wait_for(lambda: _job(job.pk).is_finished, timeout=180, what="the redelivered job to finish")
 

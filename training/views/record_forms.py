@@ -17,7 +17,7 @@ from ._common import enrolment_or_404
 
 
 def _record_form(
-    request, pk, *, perm, form_class, call, title, success, form_kwargs=None, extra=None, done=None, check=None
+    request, pk, *, perm, form_class, call, title, success, form_kwargs=None, context_for=None, done=None, check=None
 ):
     """``done``, given the saved record, names the confirmation page to show instead of returning to the record
     (for the final actions: enrolment, final assessment, moderation, withdrawal). ``check`` (the confirming
@@ -60,7 +60,7 @@ def _record_form(
             "e": e,
             "page_title": title,
             "title": title,
-            **(extra(e) if extra else {}),  # nosec B610 # a context builder, not QuerySet.extra
+            **(context_for(e) if context_for else {}),
         },
     )
 
@@ -214,7 +214,7 @@ def moderation(request, pk):
         title="Internal moderation",
         success="Moderation decision recorded.",
         call=lambda e, f: services.moderate_internally(enrolment=e, by=request.user, **f.cleaned_data),
-        extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
+        context_for=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
         done=lambda e: "moderated",
         check="Confirm the decision",
     )
@@ -231,7 +231,7 @@ def external_moderation(request, pk):
         success="Final decision recorded.",
         form_kwargs=lambda e: {"external": True},
         call=lambda e, f: services.moderate_externally(enrolment=e, by=request.user, **f.cleaned_data),
-        extra=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
+        context_for=lambda e: {"final": e.reviews.filter(is_final=True, returned_at__isnull=True).first()},
         done=lambda e: "moderated",
         check="Confirm the final decision",
     )
@@ -263,7 +263,7 @@ def review(request, pk, point):
             actions=f.cleaned_data["actions"],
             recommendation=f.cleaned_data.get("recommendation", ""),
         ),
-        extra=lambda e: {"due_on": e.point_due_on(spec) if not later else None, "is_review": True},
+        context_for=lambda e: {"due_on": e.point_due_on(spec) if not later else None, "is_review": True},
         done=lambda e: (
             "final-assessment"
             if spec.get("final")
