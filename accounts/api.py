@@ -1,11 +1,29 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, viewsets
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from . import selectors
 from .middleware import requires_mfa_setup
 from .models import Job, Organisation
 from .serializers import JobSerializer, MeSerializer, OrganisationSerializer
+
+
+class _NumericIds:
+    """A record is named by its numeric id, so ``/candidates/abc/`` is a 404 from the URL resolver and never
+    reaches a lookup that would fail on it (a 500). A viewset named by something else sets ``lookup_value_regex``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = "[0-9]+"
+
+
+class IdRouter(_NumericIds, SimpleRouter):
+    """Every app's API router."""
+
+
+class IdRootRouter(_NumericIds, DefaultRouter):
+    """The API's root router (with the index page)."""
 
 
 class HasMultiFactorWhereRequired(permissions.BasePermission):
@@ -72,6 +90,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Job.objects.none()  # for the schema; requests use get_queryset
     serializer_class = JobSerializer
     permission_classes = API_PERMISSIONS
+    lookup_value_regex = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # a job is named by its UUID
 
     def get_queryset(self):
         return selectors.jobs_for(self.request.user)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -38,14 +39,12 @@ def revoke_api_token(*, user: User) -> bool:
 
 @require_POST
 @login_required
+@never_cache
 def api_token_create(request):
+    """The key is shown on this response's page and nowhere else: not in a message, whose cookie is signed but not
+    encrypted, nor in any cache (``never_cache``)."""
     token = create_api_token(user=request.user)
-    messages.success(
-        request,
-        f"Your new API token is {token.key} — copy it now: it will not be shown again. "
-        "Send it as the header “Authorization: Token …”.",
-    )
-    return redirect("account_settings")
+    return render(request, "accounts/api_token_created.html", {"key": token.key, "page_title": "Your new API token"})
 
 
 @require_POST

@@ -4,6 +4,13 @@ from django.forms.renderers import TemplatesSetting
 from .services import ServiceError
 
 
+def posted(request):
+    """The form data of a POST, even an empty one, so that the form is bound and says what is missing; None for
+    any other method. (``request.POST or None`` leaves an empty POST unbound: no errors shown, and a view that adds
+    its own error then fails.)"""
+    return request.POST if request.method == "POST" else None
+
+
 def call_or_show_refusal(form, call):
     """Run a service; its refusal (a ServiceError) becomes an error on the form, so nothing is saved and the
     person is told why. The service's result, or None when it refused."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -25,6 +25,8 @@ from .services import ServiceError, record_event, require
 logger = logging.getLogger(__name__)
 
 _handlers: dict[str, Callable[[JobContext], None]] = {}
+# A lost connection to the database or the broker is not the job's fault: it runs again, as after a worker died.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 
 
 def job_handler(kind: str):
@@ -71,9 +73,22 @@ def status_payload(job: Job) -> dict:
     }
 
 
+@transaction.atomic
 def start_job(*, kind: str, title: str, by: User, params: dict | None = None) -> Job:
+    """Start a job, or return the same person's identical job (same kind and parameters) that is still waiting or
+    running: a second click, a refreshed page or twenty requests at once make one job and show it to each."""
     require(kind in _handlers, f"There is no background job called “{kind}”.")
-    job = Job.objects.create(kind=kind, title=title, created_by=by, params=params or {})
+    params = params or {}
+    # One person's starts take turns on their own row, so two at once cannot both find nothing in flight.
+    User.objects.select_for_update().only("pk").get(pk=by.pk)
+    in_flight = (
+        Job.objects.filter(kind=kind, created_by=by, params=params, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .order_by("created_at")
+        .first()
+    )
+    if in_flight is not None:
+        return in_flight
+    job = Job.objects.create(kind=kind, title=title, created_by=by, params=params)
     record_event(job, "job_started", by=by, to_state=job.status, changes={"kind": kind, "params": job.params})
     # The row is the outbox: if the broker is down now, the sweep hands the job over when it is back.
     transaction.on_commit(lambda: dispatch(job.pk))
@@ -141,6 +156,11 @@ def run(job_id: str) -> None:
     heartbeat.start()
     try:
         handler_for(job.kind)(context)
+    except TRANSIENT_ERRORS:
+        heartbeat.stopped.set()
+        logger.warning("Job %s was interrupted by a lost connection; it will run again.", job.pk, exc_info=True)
+        _requeue_after_interruption(job.pk)
+        return
     except Exception as exc:
         job.refresh_from_db(fields=["progress", "message"])
         job.status = Job.Status.FAILED
@@ -167,6 +187,30 @@ def run(job_id: str) -> None:
             "result_content_type",
         ]
     )
+
+
+def _requeue_after_interruption(job_id) -> None:
+    """Back to waiting, for the sweep to hand over again (up to JOB_MAX_ATTEMPTS, as for a worker that died). If the
+    database cannot be reached even for this, the job's lease runs out and the sweep restarts it all the same."""
+    try:
+        if not connection.in_atomic_block:
+            connection.close()  # the broken connection; the update below opens a new one
+        with transaction.atomic():
+            updated = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+                status=Job.Status.QUEUED,
+                message="The connection to the database was lost; the work will start again shortly",
+                dispatched_at=None,
+            )
+            if updated:
+                record_event(
+                    Job.objects.get(pk=job_id),
+                    "job_interrupted",
+                    by=None,
+                    from_state=Job.Status.RUNNING,
+                    to_state=Job.Status.QUEUED,
+                )
+    except DatabaseError:
+        logger.warning("Could not mark job %s as waiting; its lease will run out instead.", job_id, exc_info=True)
 
 
 def _give_up(job: Job) -> None:

@@ -20,9 +20,14 @@ def history_for(obj, user: User | None = None) -> QuerySet[AuditEvent]:
     """A record's audit events as ``user`` may see them.
 
     Someone who may not see the reasons sees only the events the model lists in ``public_history_actions``
-    (when it lists them); the page leaves the reasons out for them (``accounts.view_history_reasons``).
+    (when it lists them); the page leaves the reasons out for them (``accounts.view_history_reasons``). An event the
+    model lists in ``restricted_history_actions`` is shown only to those with the permission it names.
     """
     events = AuditEvent.objects.for_object(obj).select_related("actor")
+    restricted = getattr(type(obj), "restricted_history_actions", {})
+    hidden = [action for action, perm in restricted.items() if user is not None and not user.has_perm(perm, obj)]
+    if hidden:
+        events = events.exclude(action__in=hidden)
     if user is None or user.has_perm("accounts.view_history_reasons", obj):
         return events
     public = getattr(type(obj), "public_history_actions", None)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
@@ -32,22 +31,32 @@ class MaxSizeUploadHandler(FileUploadHandler):
         return None
 
 
-def refuse_oversized_uploads(view):
-    """For pages that take files: a body stopped by the cap would otherwise reach the form without its file (and an
-    optional file would be silently lost). Answer 413 with what to do instead, and change nothing."""
+class RefuseOversizedUploadsMiddleware:
+    """For every page and API operation that takes files: a body stopped by the cap would otherwise reach the form
+    without its file (which then says "Enter the evidence", or silently loses an optional file). Answer 413 with
+    what to do instead, before the view runs, and change nothing. One guard, so a new upload is covered on arrival."""
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            request.FILES  # noqa: B018  (parsing the body is what sets upload_too_large)
-            if getattr(request, "upload_too_large", False):
-                limit_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
-                return render(
-                    request,
-                    "accounts/upload_too_large.html",
-                    {"limit_mb": limit_mb, "back": request.path, "page_title": "The file is too large"},
-                    status=413,
-                )
-        return view(request, *args, **kwargs)
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    return wrapper
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("POST", "PUT", "PATCH") or request.content_type != "multipart/form-data":
+            return None
+        request.FILES  # noqa: B018  (parsing the body is what sets upload_too_large)
+        if not getattr(request, "upload_too_large", False):
+            return None
+        limit_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": f"The upload is too large: this service accepts at most {limit_mb} MB in one request."},
+                status=413,
+            )
+        return render(
+            request,
+            "accounts/upload_too_large.html",
+            {"limit_mb": limit_mb, "back": request.path, "page_title": "The file is too large"},
+            status=413,
+        )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
 ]
 urlpatterns += [
     path("account/api-token/", api_tokens.api_token_create, name="api_token_create"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
 from . import selectors, services
-from .forms import AuditExportForm, ProfileForm
+from .forms import AuditExportForm, ProfileForm, posted
 from .home import home_sections_for
 from .jobs import start_job, status_payload
 from .models import AuditEvent, Job
@@ -37,7 +37,7 @@ def home(request):
 @login_required
 def account_settings(request):
     form = ProfileForm(
-        request.POST or None,
+        posted(request),
         initial={
             "first_name": request.user.first_name,
             "last_name": request.user.last_name,
@@ -93,7 +93,7 @@ def job_download(request, pk):
 @login_required
 @permission_required("accounts.view_auditevent", raise_exception=True)
 def audit_log(request):
-    form = AuditExportForm(request.POST or None)
+    form = AuditExportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         since = form.cleaned_data["since"]
         job = start_job(
@@ -149,8 +149,16 @@ def privacy(request):
 
 @require_GET
 @never_cache
+def healthz_live(request):
+    """Liveness: the process answers. Nothing else is consulted, so a restart is never ordered for a fault that a
+    restart cannot mend (a database or broker that is down)."""
+    return JsonResponse({"status": "ok"})
+
+
 def healthz(request):
-    """Database, broker and storage, each checked for real; 503 if any is down, so a load balancer can act."""
+    """Readiness, for a load balancer: 503 only when this node cannot serve pages (no database, no storage). The
+    broker is reported in ``checks`` but does not take the node out: while it is down every page still works and
+    background work waits in the database (the outbox) until it is back."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -162,7 +170,7 @@ def healthz(request):
         from config.celery import app
 
         with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=1, timeout=1)
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"error: {exc.__class__.__name__}"
@@ -172,10 +180,10 @@ def healthz(request):
         checks["storage"] = "ok"
     except Exception as exc:
         checks["storage"] = f"error: {exc.__class__.__name__}"
-    healthy = all(v == "ok" for v in checks.values())
+    ready = checks["database"] == "ok" and checks["storage"] == "ok"
+    status = "unavailable" if not ready else "ok" if checks["broker"] == "ok" else "degraded"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks, "environment": settings.ENVIRONMENT},
-        status=200 if healthy else 503,
+        {"status": status, "checks": checks, "environment": settings.ENVIRONMENT}, status=200 if ready else 503
     )
 
 

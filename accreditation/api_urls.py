@@ -1,11 +1,12 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+
+from accounts.api import IdRouter
 
 from . import api
 from .api import certification
 from .api import observation as obs_api
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("candidates", api.CandidateViewSet, basename="accreditation-candidate")
 router.register("tests", api.AttemptViewSet, basename="accreditation-test")
 router.register("items", api.ItemViewSet, basename="accreditation-item")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import GovUKDateField
 
 from .models import Item, Level, LevelSettings, Scenario
+from .services.credentials import CREDENTIAL_MAX_BYTES
 
 LEVEL_CHOICES = [("", "Choose a level"), *Level.choices]
 
@@ -248,7 +249,7 @@ class CredentialCheckForm(forms.Form):
     )
     file = forms.FileField(label="Or upload the credential file (.json)", required=False)
 
-    MAX_BYTES = 100_000
+    MAX_BYTES = CREDENTIAL_MAX_BYTES
 
     def clean(self):
         data = super().clean()

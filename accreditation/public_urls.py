@@ -9,6 +9,7 @@ urlpatterns = [
     path("verify/", verify.verify_start, name="verify_start"),
     path("verify/credential/", verify.verify_credential, name="verify_credential"),
     path("verify/<str:code>", verify.verify, name="verify"),
+    path("verify/<str:code>/", verify.verify_pasted, name="verify_pasted"),
     path("credentials/issuer", verify.issuer, name="credential_issuer"),
     path("credentials/jwks.json", verify.jwks, name="credential_jwks"),
     path("credentials/achievements/<str:level>", verify.achievement, name="credential_achievement"),

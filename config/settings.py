@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.uploads.RefuseOversizedUploadsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -255,6 +256,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 # Connections a transfer export writes its files on at once (PostgreSQL), all reading one snapshot.
 TRANSFER_EXPORT_CONNECTIONS = env.int("TRANSFER_EXPORT_CONNECTIONS", default=2)
+# The most a transfer bundle may unpack to when it is loaded (England's register unpacks to well under 1 GB).
+TRANSFER_MAX_UNPACKED_BYTES = env.int("TRANSFER_MAX_UNPACKED_BYTES", default=4 * 1024 * 1024 * 1024)
 # Jobs hold a lease their worker renews every JOB_LEASE_SECONDS / 4; one not renewed for a whole lease is
 # restarted (up to JOB_MAX_ATTEMPTS runs in all) or marked failed by the sweep, which runs every JOB_SWEEP_SECONDS.
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
@@ -300,17 +303,25 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# The largest JSON body the API reads (a bulk register check of 1,000 numbers is about 20 KB).
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.api_parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # verify_page: the public certificate check by code, per client IP (the codes are 160-bit: a courtesy).
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "verify_page": "60/min"},
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
@@ -382,7 +393,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # /healthz is probed over plain HTTP from inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
 
 LOGGING = {
     "version": 1,

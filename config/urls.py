@@ -1,11 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts.admin import admin_site
 
-router = DefaultRouter()
+router = accounts_api.IdRootRouter()
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
 router.register("jobs", accounts_api.JobViewSet, basename="job")
 

@@ -1,9 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+
+from accounts.api import IdRouter
 
 from . import api
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("register/entries", api.RegisterEntryViewSet, basename="register-entry")
 router.register("register/applications", api.ApplicationViewSet, basename="register-application")
 router.register("register/cases", api.CaseViewSet, basename="register-case")

@@ -367,11 +367,20 @@ def current_employer_ids(user) -> set[int]:
 def employer_ids_since(user, since: datetime.date) -> set[int]:
     """The organisations the register shows this person working for at any time on or after ``since`` (for the
     accreditation pathway's conflict-of-interest check on assessors)."""
-    return set(
-        Employment.objects.filter(entry__user=user)
+    return employer_ids_since_by_user([user.pk], since).get(user.pk, set())
+
+
+def employer_ids_since_by_user(user_ids, since: datetime.date) -> dict[int, set[int]]:
+    """``employer_ids_since`` for many people at once (one query): the candidates an assessor's lists hold."""
+    employers: dict[int, set[int]] = {}
+    rows = (
+        Employment.objects.filter(entry__user_id__in=list(user_ids))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
-        .values_list("employer_id", flat=True)
+        .values_list("entry__user_id", "employer_id")
     )
+    for user_id, employer_id in rows:
+        employers.setdefault(user_id, set()).add(employer_id)
+    return employers
 
 
 # --- For other apps (early career, accreditation): reads by person or number, never a join across apps --------

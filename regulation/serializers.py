@@ -130,6 +130,13 @@ class CPDRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = CPDRecord
         fields = ["id", "title", "activity_date", "learning", "impact", "discussed_with_peer", "peer_name"]
+        # The service needs an answer either way (the form asks yes or no), so the API asks for one too.
+        extra_kwargs = {
+            "discussed_with_peer": {
+                "required": True,
+                "error_messages": {"required": "Say whether you discussed this activity with a peer (true or false)."},
+            }
+        }
 
 
 class DirectWorkSerializer(serializers.ModelSerializer):

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.exports import streaming_csv_response
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.jobs import start_job
 from accounts.services import ServiceError
-from accounts.uploads import refuse_oversized_uploads
 
 from . import drafts, forms, selectors, services, years
 from .models import Annotation, Application, ApplicationDocument, Condition, Employment, FitnessToPractiseCase, Order
@@ -141,7 +140,7 @@ def bulk_rows(results):
 
 def bulk_lookup(request):
     """Results on the page with the time of the check; the same results as a spreadsheet on request."""
-    form = forms.BulkLookupForm(request.POST or None)
+    form = forms.BulkLookupForm(posted(request))
     rows, checked_at = None, None
     if request.method == "POST" and form.is_valid():
         results = selectors.bulk_lookup(form.cleaned_data["numbers"])
@@ -177,7 +176,6 @@ def bulk_lookup(request):
 
 @never_cache
 @login_required
-@refuse_oversized_uploads
 def apply(request):
     latest = selectors.latest_application(request.user)
     if latest and latest.is_open:
@@ -252,7 +250,7 @@ def apply_check(request):
 
 
 def _apply_for_restoration(request, entry):
-    form = forms.RestorationForm(request.POST or None)
+    form = forms.RestorationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         application = call_or_show_refusal(
             form, lambda: services.apply_for_restoration(entry=entry, by=request.user, **form.cleaned_data)
@@ -319,7 +317,7 @@ def my_application(request):
     application = selectors.latest_application(request.user)
     if application is None:
         return redirect("regulation:apply")
-    form = forms.ResponseForm(request.POST or None)
+    form = forms.ResponseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         done = call_or_show_refusal(
             form,
@@ -371,7 +369,7 @@ def proof_pdf(request, entry):
 
 @_own_entry_or_redirect
 def cpd(request, entry):
-    form = forms.CPDForm(request.POST or None)
+    form = forms.CPDForm(posted(request))
     if request.method == "POST" and form.is_valid():
         record = call_or_show_refusal(
             form, lambda: services.record_cpd(entry=entry, by=request.user, **form.cleaned_data)
@@ -403,7 +401,7 @@ def cpd_edit(request, entry, pk):
         messages.info(request, "This record was counted when you renewed, so it can no longer be changed.")
         return redirect("regulation:cpd")
     initial = {f: getattr(record, f) for f in forms.CPDForm.base_fields}
-    form = forms.CPDForm(request.POST or None, initial=initial)
+    form = forms.CPDForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         done = call_or_show_refusal(
             form, lambda: services.update_cpd(record=record, by=request.user, **form.cleaned_data)
@@ -456,7 +454,7 @@ def renew(request, entry):
 
 @_own_entry_or_redirect
 def direct_work(request, entry):
-    form = forms.DirectWorkForm(request.POST or None)
+    form = forms.DirectWorkForm(posted(request))
     if request.method == "POST" and form.is_valid():
         log = call_or_show_refusal(
             form, lambda: services.log_direct_work(entry=entry, by=request.user, **form.cleaned_data)
@@ -482,7 +480,7 @@ def direct_work(request, entry):
 
 @_own_entry_or_redirect
 def employment(request, entry):
-    form = forms.EmploymentForm(request.POST or None)
+    form = forms.EmploymentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         job = call_or_show_refusal(
             form, lambda: services.add_employment(entry=entry, by=request.user, **form.cleaned_data)
@@ -535,7 +533,7 @@ def employment_end(request, pk):
     job = _employment(request, pk)
     # An end date already given can be corrected (the old one stays in the history).
     service = services.correct_employment_end if job.ended_on else services.end_employment
-    form = forms.EndEmploymentForm(request.POST or None, initial={"ended_on": job.ended_on} if job.ended_on else None)
+    form = forms.EndEmploymentForm(posted(request), initial={"ended_on": job.ended_on} if job.ended_on else None)
     if request.method == "POST" and form.is_valid():
         done = call_or_show_refusal(form, lambda: service(employment=job, by=request.user, **form.cleaned_data))
         if done:
@@ -559,7 +557,7 @@ def applications(request):
 @_perm("regulation.review_applications")
 def application_review(request, pk):
     application = get_object_or_404(Application.objects.select_related("employer", "applicant", "entry"), pk=pk)
-    form = forms.DecisionForm(request.POST or None)
+    form = forms.DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
         actions = {
@@ -644,7 +642,7 @@ def annotation_add(request, pk):
     return _staff_form_page(
         request,
         entry_pk=pk,
-        form=forms.AnnotationForm(request.POST or None),
+        form=forms.AnnotationForm(posted(request)),
         call=lambda entry, data: services.add_annotation(entry=entry, by=request.user, **data),
         success="Annotation added.",
         title="Add an annotation",
@@ -657,7 +655,7 @@ def annotation_end(request, pk):
     return _staff_form_page(
         request,
         entry_pk=annotation.entry_id,
-        form=forms.EndAnnotationForm(request.POST or None),
+        form=forms.EndAnnotationForm(posted(request)),
         call=lambda entry, data: services.end_annotation(annotation=annotation, by=request.user, **data),
         success="Annotation ended.",
         title=f"End annotation: {annotation}",
@@ -670,7 +668,7 @@ def condition_add(request, pk):
     return _staff_form_page(
         request,
         entry_pk=pk,
-        form=forms.ConditionForm(request.POST or None, entry=entry),
+        form=forms.ConditionForm(posted(request), entry=entry),
         call=lambda entry, data: services.add_condition(entry=entry, by=request.user, **data),
         success="Condition of practice added.",
         title="Add a condition of practice",
@@ -683,7 +681,7 @@ def condition_revoke(request, pk):
     return _staff_form_page(
         request,
         entry_pk=condition.entry_id,
-        form=forms.ReasonForm(request.POST or None),
+        form=forms.ReasonForm(posted(request)),
         call=lambda entry, data: services.revoke_condition(condition=condition, by=request.user, **data),
         success="Condition removed.",
         title="Remove a condition of practice",
@@ -696,7 +694,7 @@ def voluntary_removal(request, pk):
     return _staff_form_page(
         request,
         entry_pk=pk,
-        form=forms.ReasonForm(request.POST or None),
+        form=forms.ReasonForm(posted(request)),
         call=lambda entry, data: services.remove_voluntarily(entry=entry, by=request.user, **data),
         success="The entry is now voluntarily removed.",
         title="Remove from the register at the person's request",
@@ -706,7 +704,7 @@ def voluntary_removal(request, pk):
 @_perm("regulation.add_fitnesstopractisecase")
 def case_add(request, pk):
     entry = get_object_or_404(selectors.RegisterEntry, pk=pk)
-    form = forms.CaseForm(request.POST or None)
+    form = forms.CaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         case = call_or_show_refusal(form, lambda: services.open_case(entry=entry, by=request.user, **form.cleaned_data))
         if case:
@@ -772,7 +770,7 @@ def order_revoke(request, pk):
     return _staff_form_page(
         request,
         entry_pk=order.entry_id,
-        form=forms.ReasonForm(request.POST or None),
+        form=forms.ReasonForm(posted(request)),
         call=lambda entry, data: services.revoke_order(order=order, by=request.user, **data),
         success="Order revoked.",
         title=f"Revoke {order.get_kind_display().lower()}",

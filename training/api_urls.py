@@ -1,9 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
+
+from accounts.api import IdRouter
 
 from . import api
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("training/programmes", api.ProgrammeViewSet, basename="training-programme")
 router.register("training/enrolments", api.EnrolmentViewSet, basename="training-enrolment")
 router.register("training/funding-claims", api.FundingClaimViewSet, basename="training-funding-claim")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from accounts import archives
 from regulation import documents
 from regulation.courses import uploads
 
@@ -51,7 +52,11 @@ def check(upload, *, label: str = "The file") -> tuple[bytes, str]:
             upload.seek(0)
             head = upload.read(max_bytes() + 1)
             upload.seek(0)
-            if head and len(head) <= max_bytes() and uploads.detect_type(head) is None:
+            try:
+                unrecognised = bool(head) and len(head) <= max_bytes() and uploads.detect_type(head) is None
+            except archives.ArchiveRefused:
+                unrecognised = False  # refused for its unpacked size: check_upload's message says so
+            if unrecognised:
                 raise EvidenceFileRefused(f"{label} must be a {ALLOWED_LIST} file.") from exc
             raise EvidenceFileRefused(str(exc)) from exc
     try:

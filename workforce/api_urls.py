@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from accounts.api import IdRouter
 
 from . import api
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("workforce/returns", api.WorkforceReturnViewSet, basename="workforce-return")
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from accounts.forms import posted
 from accounts.jobs import start_job
 from accounts.services import ServiceError
 
@@ -68,7 +69,7 @@ def return_new(request):
     existing = WorkforceReturn.objects.filter(unit=unit, year=year).first() if str(year).isdigit() else None
     if existing and request.method == "GET":
         return redirect("workforce:return_edit", pk=existing.pk)
-    form = ReturnForm(request.POST or None, units=units, initial={"year": year, "unit": str(unit.pk)})
+    form = ReturnForm(posted(request), units=units, initial={"year": year, "unit": str(unit.pk)})
     if request.method == "POST":
         return _save(request, form, unit=_unit_for(request, units), year_text=request.POST.get("year", ""))
     return render(request, "workforce/return_form.html", {"form": form, "page_title": "Send your workforce return"})
@@ -122,7 +123,7 @@ def return_edit(request, pk):
     ret = _get_return(request, pk)
     correcting = ret.status == WorkforceReturn.Status.SUBMITTED
     initial = {n: display_count(v) if v is not None else "" for n, v in ret.counts().items()}
-    form = ReturnForm(request.POST or None, with_year=False, with_reason=correcting, initial=initial)
+    form = ReturnForm(posted(request), with_year=False, with_reason=correcting, initial=initial)
     title = f"{'Correct' if correcting else 'Finish'} your {ret.year} return"
     if request.method == "POST":
         if not correcting:

@@ -181,7 +181,7 @@ class VerifyCredentialView(APIView):
                 {
                     "status": result.status,
                     "reasons": result.reasons,
-                    "accreditation": selectors.public_view(result.accreditation) if result.accreditation else None,
+                    "accreditation": result.facts,
                 }
             ).data
         )

@@ -100,6 +100,14 @@ class LevelSettings(models.Model):
 class Candidate(models.Model):
     """One person on the pathway at one level, from nomination (or their own request) to the decision."""
 
+    # Interim marking (who second-marks, why, whether the assessors disagree) is for those who moderate; the
+    # candidate and their manager see the observation's final result, and until then only that it is being checked.
+    restricted_history_actions = {
+        "observation_to_second_marking": "accreditation.moderate",
+        "observation_to_moderation": "accreditation.moderate",
+        "second_assessor_assigned": "accreditation.moderate",
+    }
+
     class Stage(models.TextChoices):
         ENDORSEMENT = "endorsement", "Employer endorsement"
         KNOWLEDGE = "knowledge", "Knowledge assessment"

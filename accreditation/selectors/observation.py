@@ -19,7 +19,7 @@ from ..models import (
     Observation,
     Scoresheet,
 )
-from ..services.observation import ACTIVE_BOOKING, conflicted_organisation_ids, percent, score_labels
+from ..services.observation import ACTIVE_BOOKING, conflicted_candidate_ids, has_conflict, percent, score_labels
 
 
 def open_moderation_exists(candidate: Candidate) -> bool:
@@ -42,8 +42,8 @@ def open_sessions_for(candidate: Candidate) -> list[AssessmentSession]:
         .order_by("date", "slot", "id")
     )
     sessions = [s for s in sessions if s.taken < s.capacity]
-    conflicts = {a.pk: conflicted_organisation_ids(a) for a in {s.assessor for s in sessions}}
-    return [s for s in sessions if candidate.organisation_id not in conflicts[s.assessor_id]]
+    conflicted = {a.pk for a in {s.assessor for s in sessions} if has_conflict(a, candidate)}
+    return [s for s in sessions if s.assessor_id not in conflicted]
 
 
 def candidate_observation(candidate: Candidate) -> dict:
@@ -84,8 +84,7 @@ def _sheet_qs() -> QuerySet[Scoresheet]:
 
 def assessor_work(user) -> dict:
     """An assessor's sessions from today, candidates to check in, scoresheets to score and drafts in progress.
-    A candidate from an organisation the assessor has a conflict with is never listed. Five queries."""
-    conflicts = conflicted_organisation_ids(user)
+    A candidate the assessor has a conflict of interest with is never listed. Six queries."""
     today = timezone.localdate()
     sessions = list(
         AssessmentSession.objects.filter(assessor=user, date__gte=today)
@@ -93,9 +92,7 @@ def assessor_work(user) -> dict:
         .prefetch_related(
             Prefetch(
                 "bookings",
-                queryset=Booking.objects.filter(status__in=ACTIVE_BOOKING)
-                .exclude(candidate__organisation_id__in=conflicts)
-                .select_related("candidate__user"),
+                queryset=Booking.objects.filter(status__in=ACTIVE_BOOKING).select_related("candidate__user"),
                 to_attr="places",
             )
         )
@@ -104,10 +101,14 @@ def assessor_work(user) -> dict:
     sheets = list(
         _sheet_qs()
         .filter(assessor=user)
-        .exclude(observation__candidate__organisation_id__in=conflicts)
         .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)), domains=Count("scores"))
         .order_by("status", "-updated_at")
     )
+    candidates = {b.candidate for s in sessions for b in s.places} | {s.observation.candidate for s in sheets}
+    conflicted = conflicted_candidate_ids(user, candidates)
+    for s in sessions:
+        s.places = [b for b in s.places if b.candidate_id not in conflicted]
+    sheets = [s for s in sheets if s.observation.candidate_id not in conflicted]
     to_score = [s for s in sheets if not s.is_submitted]
     to_check_in = [b for s in sessions if s.date == today for b in s.places if b.status == Booking.Status.BOOKED]
     return {
@@ -126,7 +127,7 @@ def booking_for_assessor(user, pk: int) -> Booking:
         .filter(session__assessor=user, pk=pk)
         .first()
     )
-    if booking is None or booking.candidate.organisation_id in conflicted_organisation_ids(user):
+    if booking is None or has_conflict(user, booking.candidate):
         raise Http404
     return booking
 
@@ -143,7 +144,7 @@ def scoresheet_for(user, pk: int) -> Scoresheet:
         .filter(assessor=user, pk=pk)
         .first()
     )
-    if sheet is None or sheet.observation.candidate.organisation_id in conflicted_organisation_ids(user):
+    if sheet is None or has_conflict(user, sheet.observation.candidate):
         raise Http404
     return sheet
 

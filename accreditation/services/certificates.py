@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -53,14 +54,28 @@ def certificate_filename(accreditation: Accreditation) -> str:
     return f"certificate-{accreditation.registration_number}-{accreditation.level}.pdf"
 
 
+def _stored_name(storage, accreditation: Accreditation, content: bytes, digest: str) -> str:
+    """The file is named by its content (the same certificate always renders to the same bytes), so a run that was
+    interrupted after writing the file but before saving the record leaves a file the next run adopts rather than a
+    second copy beside it. A copy cut short by the interruption does not match its name's digest and is replaced."""
+    name = f"certificates/{Path(certificate_filename(accreditation)).stem}-{digest[:16]}.pdf"
+    if storage.exists(name):
+        with storage.open(name, "rb") as existing:
+            if hashlib.sha256(existing.read()).hexdigest() == digest:
+                return name
+        storage.delete(name)
+    return storage.save(name, ContentFile(content))
+
+
 def store_certificate(*, accreditation: Accreditation, content: bytes) -> Accreditation:
     """Keep the PDF with the accreditation (replacing an earlier copy of the same certificate)."""
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
         old = locked.certificate.name if locked.certificate else ""
-        locked.certificate.save(certificate_filename(locked), ContentFile(content), save=False)
+        digest = hashlib.sha256(content).hexdigest()
+        locked.certificate.name = _stored_name(locked.certificate.storage, locked, content, digest)
         locked.certificate_made_at = timezone.now()
-        locked.certificate_sha256 = hashlib.sha256(content).hexdigest()
+        locked.certificate_sha256 = digest
         locked.save(update_fields=["certificate", "certificate_made_at", "certificate_sha256"])
         record_event(locked, "certificate_made", by=None, changes={"sha256": locked.certificate_sha256})
         if old and old != locked.certificate.name:

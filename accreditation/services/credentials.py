@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from accounts import safe_json
+
 from ..models import Accreditation, Level
 
 CONTEXT = [
@@ -241,6 +243,10 @@ def signed_credential(accreditation: Accreditation) -> dict:
 # --- Checking -----------------------------------------------------------------------------------------------------
 
 
+# A credential is a few kilobytes; the page and the API read none larger than this.
+CREDENTIAL_MAX_BYTES = 100_000
+
+
 @dataclass
 class CredentialCheck:
     """What the verify page says about a pasted credential: ``status`` is valid, revoked or failed."""
@@ -248,6 +254,9 @@ class CredentialCheck:
     status: str
     reasons: list[str] = field(default_factory=list)
     accreditation: Accreditation | None = None
+    # What the checked credential itself says (its signature covers every value), with our record's status: the
+    # page and the API show these, never the database's copy of the facts.
+    facts: dict | None = None
 
     @property
     def valid(self) -> bool:
@@ -264,9 +273,14 @@ def check_credential(text: str | bytes | dict) -> CredentialCheck:
         document = text
     else:
         try:
-            document = json.loads(text)
-        except (ValueError, UnicodeDecodeError):
-            return _fail("This is not a credential: it is not valid JSON. Paste the whole file, from { to }.")
+            document = safe_json.loads(text, max_bytes=CREDENTIAL_MAX_BYTES)
+        except safe_json.RepeatedName as exc:
+            return _fail(
+                f"This credential gives “{exc.name}” twice, so what a person reads in it and what was signed can "
+                "differ: it may have been tampered with, so it cannot be trusted."
+            )
+        except safe_json.UnsafeJSON as exc:
+            return _fail(f"This is not a credential we can check. {exc} Paste the whole file, from {{ to }}.")
     if not isinstance(document, dict):
         return _fail("This is not a credential: it should be one JSON object.")
     types = document.get("type") or []
@@ -304,7 +318,36 @@ def check_credential(text: str | bytes | dict) -> CredentialCheck:
     accreditation = Accreditation.objects.filter(code=code).first()
     if accreditation is None:
         return _fail("The signature is ours, but we have no record of this credential.")
+    facts = _signed_facts(document, accreditation)
     if accreditation.is_revoked:
         when = timezone.localdate(accreditation.revoked_at)
-        return CredentialCheck("revoked", [f"This accreditation was revoked on {when:%-d %B %Y}."], accreditation)
-    return CredentialCheck("valid", [], accreditation)
+        return CredentialCheck(
+            "revoked", [f"This accreditation was revoked on {when:%-d %B %Y}."], accreditation, facts
+        )
+    return CredentialCheck("valid", [], accreditation, facts)
+
+
+def _signed_facts(document: dict, accreditation: Accreditation) -> dict:
+    """The name, registration number, level and date as the signed credential states them (the shape of
+    ``public_view``); only the status and revocation date are our record's, since they change after signing."""
+    subject = document.get("credentialSubject") if isinstance(document.get("credentialSubject"), dict) else {}
+    identities = {
+        item.get("identityType"): str(item.get("identityHash", ""))
+        for item in subject.get("identifier") or []
+        if isinstance(item, dict)
+    }
+    achieved = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    level = str(achieved.get("id", "")).rsplit("/", 1)[-1]
+    try:
+        awarded_on = datetime.date.fromisoformat(str(document.get("validFrom", ""))[:10])
+    except ValueError:
+        awarded_on = None
+    return {
+        "name": identities.get("name", ""),
+        "registration_number": identities.get("identifier", ""),
+        "level": level,
+        "level_label": str(achieved.get("name", "")),
+        "awarded_on": awarded_on,
+        "status": accreditation.status,
+        "revoked_on": timezone.localdate(accreditation.revoked_at) if accreditation.revoked_at else None,
+    }

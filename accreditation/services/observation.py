@@ -47,10 +47,14 @@ def conflict_years() -> int:
 # --- Conflict of interest -----------------------------------------------------------------------------------------
 
 
+def _conflict_since() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=365 * conflict_years())
+
+
 def conflicted_organisation_ids(assessor: User) -> set[int]:
     """Organisations the assessor belongs to, or belonged to within the conflict window (memberships of any role,
-    and the register's employment history). Two queries."""
-    since = timezone.localdate() - datetime.timedelta(days=365 * conflict_years())
+    line management included, and the register's employment history). Two queries."""
+    since = _conflict_since()
     memberships = set(
         Membership.objects.filter(user=assessor)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
@@ -59,8 +63,27 @@ def conflicted_organisation_ids(assessor: User) -> set[int]:
     return memberships | register.employer_ids_since(assessor, since)
 
 
+def conflicted_candidate_ids(assessor: User, candidates) -> set[int]:
+    """The one conflict-of-interest rule, for every place an assessor is chosen, offered a candidate, or acts: of
+    ``candidates``, those the assessor must not assess. A conflict is any organisation in common (the one that
+    nominated the candidate, or any the register shows the candidate working for within the window, against every
+    organisation the assessor belongs to, manages in or worked for within it), or a tie of management (the assessor
+    nominated the candidate or decided their endorsement), or the candidate being the assessor. Three queries."""
+    candidates = list(candidates)
+    if not candidates:
+        return set()
+    theirs = conflicted_organisation_ids(assessor)
+    employers = register.employer_ids_since_by_user({c.user_id for c in candidates}, _conflict_since())
+    return {
+        c.pk
+        for c in candidates
+        if assessor.pk in (c.user_id, c.started_by_id, c.endorsement_decided_by_id)
+        or ({c.organisation_id} | employers.get(c.user_id, set())) & theirs
+    }
+
+
 def has_conflict(assessor: User, candidate: Candidate) -> bool:
-    return candidate.organisation_id in conflicted_organisation_ids(assessor)
+    return candidate.pk in conflicted_candidate_ids(assessor, [candidate])
 
 
 def is_assessor(user: User) -> bool:

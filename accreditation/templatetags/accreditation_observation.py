@@ -24,4 +24,6 @@ def observation_panel(context, c: Candidate):
         **data,
         "scoring": latest is not None and latest.status != Observation.Status.DECIDED,
         "can_book": bool(user and user.has_perm("accreditation.book_observation", c)),
+        # Second marking and moderation are shown to those who moderate; others see only that it is being checked.
+        "sees_marking": bool(user and user.has_perm("accreditation.moderate")),
     }

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.models import Organisation
 from accounts.services import ServiceError
 
@@ -36,7 +36,7 @@ def ask(request):
     from regulation import selectors as register
 
     employers = Organisation.objects.filter(pk__in=register.current_employer_ids(request.user)).order_by("name")
-    form = forms.RequestForm(request.POST or None, employers=employers, initial={"level": request.GET.get("level")})
+    form = forms.RequestForm(posted(request), employers=employers, initial={"level": request.GET.get("level")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         candidate = call_or_show_refusal(

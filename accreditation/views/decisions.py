@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.services import ServiceError
 
 from .. import forms
@@ -39,7 +39,7 @@ def confirm(request, pk):
         messages.info(request, "This accreditation has already been confirmed.")
         return redirect("accreditation:accreditation", pk=c.accreditation.pk)
     ready, why = decision.ready_for_decision(c)
-    form = forms.ConfirmForm(request.POST or None)
+    form = forms.ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         done = call_or_show_refusal(
             form,
@@ -125,7 +125,7 @@ def credential_json(request, pk):
 @_perm("accreditation.revoke_accreditation")
 def revoke(request, pk):
     a = _accreditation(request, pk, "accreditation.revoke_accreditation")
-    form = forms.RevokeForm(request.POST or None)
+    form = forms.RevokeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         done = call_or_show_refusal(
             form,
@@ -173,7 +173,7 @@ def accreditations(request):
 
 @_perm("accreditation.make_certificates")
 def batch(request):
-    form = forms.BatchForm(request.POST or None)
+    form = forms.BatchForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

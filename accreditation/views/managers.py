@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.exports import streaming_csv_response
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.models import User
 
 from .. import forms, selectors, services
@@ -60,7 +60,7 @@ def nominees_csv(request):
 @_perm("accreditation.nominate")
 def nominate(request):
     staff = selectors.eligible_staff(request.user)
-    form = forms.NominateForm(request.POST or None, staff=staff)
+    form = forms.NominateForm(posted(request), staff=staff)
     if request.method == "POST" and form.is_valid():
         person = form.staff[form.cleaned_data["person"]]
         c = call_or_show_refusal(

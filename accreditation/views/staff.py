@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.exports import streaming_csv_response
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.services import ServiceError
 
 from .. import forms, selectors, services
@@ -44,9 +44,7 @@ def staff_home(request):
 @_perm("accreditation.set_adjustment")
 def adjustment(request, pk):
     c = _candidate(pk)
-    form = forms.AdjustmentForm(
-        request.POST or None, initial={"extra_minutes": c.extra_minutes, "note": c.adjustment_note}
-    )
+    form = forms.AdjustmentForm(posted(request), initial={"extra_minutes": c.extra_minutes, "note": c.adjustment_note})
     if (
         request.method == "POST"
         and form.is_valid()
@@ -81,7 +79,7 @@ def standard_edit(request, level):
     if level not in Level.values:
         raise Http404
     standard = services.current_standard(level)
-    form = forms.StandardForm(request.POST or None, standard=standard)
+    form = forms.StandardForm(posted(request), standard=standard)
     if request.method == "POST" and form.is_valid():
         new = call_or_show_refusal(
             form,
@@ -108,7 +106,7 @@ def standard_edit(request, level):
 @_perm("accreditation.manage_standards")
 def settings_edit(request, level):
     settings = get_object_or_404(LevelSettings, level=level)
-    form = forms.SettingsForm(request.POST or None, instance=LevelSettings.objects.get(pk=settings.pk))
+    form = forms.SettingsForm(posted(request), instance=LevelSettings.objects.get(pk=settings.pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         if call_or_show_refusal(
@@ -152,7 +150,7 @@ def bank(request):
 
 @_perm("accreditation.manage_bank")
 def item_new(request):
-    form = forms.ItemForm(request.POST or None, standards=selectors.current_standards())
+    form = forms.ItemForm(posted(request), standards=selectors.current_standards())
     if request.method == "POST" and form.is_valid():
         item = call_or_show_refusal(form, lambda: services.create_item(by=request.user, **form.cleaned_data))
         if item:
@@ -165,7 +163,7 @@ def item_new(request):
 
 @_perm("accreditation.manage_bank")
 def scenario_new(request):
-    form = forms.ScenarioForm(request.POST or None)
+    form = forms.ScenarioForm(posted(request))
     if request.method == "POST" and form.is_valid():
         scenario = call_or_show_refusal(form, lambda: services.create_scenario(by=request.user, **form.cleaned_data))
         if scenario:

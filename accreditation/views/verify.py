@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.throttles import throttled
+
 from .. import forms
 from ..models import Level
 from ..selectors import certification as selectors
@@ -35,8 +37,17 @@ def verify_start(request):
     )
 
 
+def verify_pasted(request, code):
+    """The address as people paste it, with a trailing slash: the same check, at its one address."""
+    return redirect("verify", code=normalise_code(code) or "-", permanent=True)
+
+
 @never_cache
+@throttled("verify_page")
 def verify(request, code):
+    if normalise_code(code) and normalise_code(code) != code:
+        # As printed (groups of four, with dashes or spaces) or typed in lower case: the one address for the code.
+        return redirect("verify", code=normalise_code(code), permanent=True)
     accreditation = selectors.by_code(code)
     if accreditation is None:
         return render(
@@ -57,6 +68,7 @@ def verify(request, code):
 
 
 @never_cache
+@throttled("verify_page")
 def verify_credential(request):
     if request.method != "POST":
         return redirect("verify_start")
@@ -71,7 +83,7 @@ def verify_credential(request):
             "form": form,
             "credential_form": form,
             "result": result,
-            "v": selectors.public_view(result.accreditation) if result and result.accreditation else None,
+            "v": result.facts if result else None,
             "issuer_name": settings.CREDENTIAL_ISSUER_NAME,
             "page_title": "Credential check" if result else "Check a signed credential",
         },

@@ -14,6 +14,8 @@ import zipfile
 
 from django.conf import settings
 
+from accounts import archives
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,7 +41,15 @@ def max_bytes() -> int:
     return int(getattr(settings, "COURSE_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+# An Office or OpenDocument file is a zip: its directory is checked before anything in it is unpacked (a few
+# thousand parts at most, none larger than 100 MB, none packed more than 200 times over).
+OFFICE_ZIP_LIMITS = archives.Limits(
+    members=5000, member_bytes=100 * 1024 * 1024, total_bytes=200 * 1024 * 1024, ratio=200
+)
+
+
 def detect_type(content: bytes) -> str | None:
+    """The kind of document, or None; ``archives.ArchiveRefused`` for a zip whose directory is out of bounds."""
     if content.startswith(b"%PDF-"):
         return "pdf"
     if content.startswith(OLE2_MAGIC):
@@ -47,18 +57,20 @@ def detect_type(content: bytes) -> str | None:
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-                if "mimetype" in names:
-                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                members = {
+                    info.filename: info for info in archives.inspect(archive, OFFICE_ZIP_LIMITS, label="The file")
+                }
+                if "mimetype" in members:
+                    mimetype = archives.read_start(archive, members["mimetype"], at_most=100)
                     return {
                         "application/vnd.oasis.opendocument.text": "odt",
                         "application/vnd.oasis.opendocument.spreadsheet": "ods",
                         "application/vnd.oasis.opendocument.presentation": "odp",
-                    }.get(mimetype)
-                if "[Content_Types].xml" not in names:
+                    }.get(mimetype.decode("ascii", "replace").strip())
+                if "[Content_Types].xml" not in members:
                     return None
                 for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
-                    if any(name.startswith(prefix) for name in names):
+                    if any(name.startswith(prefix) for name in members):
                         return kind
         except (zipfile.BadZipFile, OSError, EOFError):
             return None
@@ -78,7 +90,10 @@ def check_upload(upload, *, label: str = "The file") -> tuple[bytes, str]:
         raise UploadRefused(f"{label} must be smaller than {limit // (1024 * 1024)} MB.")
     if not content:
         raise UploadRefused(f"{label} is empty.")
-    kind = detect_type(content)
+    try:
+        kind = detect_type(content)
+    except archives.ArchiveRefused as exc:
+        raise UploadRefused(str(exc)) from exc
     if kind is None:
         raise UploadRefused(f"{label} must be a {ALLOWED_LIST} file.")
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""

@@ -13,9 +13,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accounts import safe_json
+
 from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, datasets, json_to_csv, parse
 
 MAX_PROBLEMS_PER_FILE = 20
+# A bundle's manifest and each of its JSON lines are a few kilobytes; none is read beyond these.
+MANIFEST_MAX_BYTES = 1024 * 1024
+LINE_MAX_BYTES = 1024 * 1024
 
 # Columns that refer to rows of another dataset by id: (dataset, column) → the dataset it refers to.
 REFERENCES = {
@@ -52,15 +57,21 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _lines(handle):
+    """The file's lines, none read beyond ``LINE_MAX_BYTES`` (a longer one comes in pieces, each refused as JSON)."""
+    while line := handle.readline(LINE_MAX_BYTES + 1):
+        yield line
+
+
 def read_manifest(directory: Path, report: Report) -> dict | None:
     path = directory / MANIFEST
     if not path.is_file():
         report.problems.append(f"{MANIFEST} is missing: the bundle is incomplete or not a transfer bundle.")
         return None
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.problems.append(f"{MANIFEST} is not valid JSON: {exc}.")
+        manifest = safe_json.loads(path.read_bytes(), max_bytes=MANIFEST_MAX_BYTES)
+    except safe_json.UnsafeJSON as exc:
+        report.problems.append(f"{MANIFEST} cannot be read: {exc}")
         return None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         report.problems.append(f"{MANIFEST} has no list of files.")
@@ -133,12 +144,12 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
         if header != ds.column_names:
             problem(f"{csv_name}: the header row should be {','.join(ds.column_names)}.")
             return ids, 0
-        for count, line in enumerate(jsonl, start=1):
+        for count, line in enumerate(_lines(jsonl), start=1):
             csv_row = next(reader, None)
             where = f"row {count}"
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                record = safe_json.loads(line, max_bytes=LINE_MAX_BYTES)
+            except safe_json.UnsafeJSON:
                 if problem(f"{jsonl_name} {where}: not valid JSON."):
                     break
                 continue

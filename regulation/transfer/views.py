@@ -8,9 +8,9 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.forms import posted
 from accounts.jobs import status_payload
 from accounts.services import ServiceError
-from accounts.uploads import refuse_oversized_uploads
 
 from . import selectors, services
 from .forms import ExportForm, ImportForm
@@ -33,7 +33,7 @@ def _job(request, pk):
 @login_required
 def home(request):
     _regulator(request)
-    form = ExportForm(request.POST or None)
+    form = ExportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_export(by=request.user, since=form.cleaned_data["since"])
@@ -99,7 +99,6 @@ def manifest(request, pk):
 
 
 @login_required
-@refuse_oversized_uploads
 def load_start(request):
     _regulator(request)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()

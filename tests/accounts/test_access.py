@@ -28,6 +28,7 @@ CASES = [
     AccessCase("sign in", lambda w: "/accounts/login/", EVERY_ROLE, public=True),
     AccessCase("accessibility", lambda w: "/accessibility/", EVERY_ROLE, public=True),
     AccessCase("health", lambda w: "/healthz", EVERY_ROLE, public=True),
+    AccessCase("liveness", lambda w: "/healthz/live", EVERY_ROLE, public=True),
     AccessCase("your account", lambda w: "/account/", SIGNED_IN),
     AccessCase("audit log", lambda w: "/audit/", {Role.REGULATOR_STAFF}),
     AccessCase("job page", lambda w: f"/jobs/{w['job'].pk}/", {Role.REGULATOR_STAFF}),

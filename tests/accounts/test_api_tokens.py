@@ -13,9 +13,12 @@ def test_create_use_replace_and_revoke_an_api_token(client):
     user = make_user(Role.REGULATOR_STAFF)
     client.force_login(user)
     assert "Create an API token" in client.get("/account/").content.decode()
-    page = client.post("/account/api-token/", follow=True).content.decode()
+    response = client.post("/account/api-token/")
+    page = response.content.decode()
     key = Token.objects.get(user=user).key
-    assert key in page and "will not be shown again" in page
+    assert response.status_code == 200 and key in page and "will not be shown again" in page
+    assert "no-store" in response["Cache-Control"]
+    assert all(key not in morsel.value for morsel in response.cookies.values())  # never in the messages cookie
     assert key not in client.get("/account/").content.decode()  # shown once only
     client.logout()
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200

@@ -69,12 +69,33 @@ def test_healthz_reports_database_broker_and_storage(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_unavailable_when_the_broker_is_down(client, settings):
+def test_with_the_broker_down_the_node_stays_ready_and_says_the_broker_is_down(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200  # pages still serve; work waits in the outbox
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["broker"].startswith("error")
     assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_without_storage_the_node_is_not_ready(client, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the storage folder should be")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": blocked}},
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable" and response.json()["checks"]["storage"].startswith("error")
+
+
+@pytest.mark.django_db
+def test_liveness_asks_nothing_of_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
 def test_docker_compose_runs_every_service_on_the_same_settings():

@@ -78,6 +78,19 @@ def regulator(db):
 
 
 @pytest.fixture
+def accreditation(now, regulator):
+    """A confirmed accreditation with its certificate made (a module may define its own)."""
+    from accreditation.services import certificates, decision
+
+    from .certification_factories import CandidateAtDecisionFactory
+
+    confirmed = decision.confirm_accreditation(
+        candidate=CandidateAtDecisionFactory(regulator=regulator), by=regulator, reason="Checked."
+    )
+    return certificates.issue_certificate(accreditation=confirmed)
+
+
+@pytest.fixture
 def author(db):
     return make_user(Role.REGULATOR_STAFF, email="author@regulator.example")
 

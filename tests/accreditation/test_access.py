@@ -86,6 +86,13 @@ CERTIFICATION_CASES = [
     AccessCase("verify", lambda w: "/verify/", set(), public=True),
     AccessCase("verify a code", lambda w: f"/verify/{w['accreditation'].code}", set(), public=True),
     AccessCase(
+        "verify a pasted code",
+        lambda w: f"/verify/{w['accreditation'].code}/",
+        set(),
+        public=True,
+        allowed_status=(301,),
+    ),
+    AccessCase(
         "verify a credential",
         lambda w: "/verify/credential/",
         set(),

@@ -225,7 +225,8 @@ def test_assessor_list_and_saving_cost_a_fixed_number_of_queries(
     data = {f"score-{s.domain_key}": "3" for s in sheet.scores.all()}
     with django_assert_max_num_queries(22):
         client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/autosave/", data)
-    with django_assert_max_num_queries(42):  # save, submit, decide, move the candidate on, audit
+    # save, submit, decide, move the candidate on, audit; each conflict check reads the candidate's employers too
+    with django_assert_max_num_queries(44):
         client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/", _complete(sheet))
 
 

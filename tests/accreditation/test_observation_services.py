@@ -126,6 +126,64 @@ def test_register_employment_in_the_last_two_years_is_a_conflict(candidate, regu
         services.book_session(candidate=candidate, session=s, by=candidate.user)
 
 
+@pytest.fixture
+def line_manager_at_current_employer(candidate, regulator):
+    """The candidate's line manager at the council the register shows them working for now; the candidate was
+    nominated through another (Leeds)."""
+    from tests.factories import LocalAuthorityFactory
+
+    bradford = LocalAuthorityFactory(name="Bradford")
+    entry = _entry_of(candidate.user)
+    employ(entry, bradford)
+    boss = assessor("boss@bradford.example")
+    Membership.objects.create(user=boss, organisation=bradford, role="line_manager")
+    return boss
+
+
+def _entry_of(user):
+    from regulation.models import RegisterEntry
+
+    return RegisterEntry.objects.get(user=user)
+
+
+def test_a_line_manager_at_the_candidates_current_employer_is_never_offered_booked_or_able_to_act(
+    client, candidate, regulator, line_manager_at_current_employer, alex, bea
+):
+    boss = line_manager_at_current_employer
+    assert candidate.organisation.name != "Bradford"
+    assert obs_services.has_conflict(boss, candidate)
+    s = session(regulator, boss)
+    assert s not in obs_selectors.open_sessions_for(candidate)
+    with pytest.raises(ServiceError, match="not open to you"):
+        services.book_session(candidate=candidate, session=s, by=candidate.user)
+    # A session booked with another assessor and later handed to the manager: they cannot check the candidate in.
+    other = session(regulator, alex, days=8)
+    booking = services.book_session(candidate=candidate, session=other, by=candidate.user)
+    on_the_day(other)
+    type(other).objects.filter(pk=other.pk).update(assessor=boss)
+    booking.refresh_from_db()
+    with pytest.raises(ServiceError, match="conflict of interest"):
+        services.check_in(booking=booking, by=boss, photo_id=True, registration_number=True, recording_consent=True)
+    type(other).objects.filter(pk=other.pk).update(assessor=alex)
+    # Checked in and scored by another: the manager is never a second assessor, nor can they see or score the sheet.
+    sheet = services.check_in(
+        booking=booking, by=alex, photo_id=True, registration_number=True, recording_consent=True
+    ).scoresheets.get(marker="first")
+    assert boss not in obs_services.eligible_second_assessors(sheet.observation)
+    sheet.assessor = boss  # as if given to them before the conflict was known
+    sheet.save(update_fields=["assessor"])
+    with pytest.raises(ServiceError, match="conflict of interest"):
+        fill(sheet, boss, 3)
+    client.force_login(boss)
+    assert client.get(f"/accreditation/assessor/scoresheets/{sheet.pk}/").status_code == 404
+    assert obs_selectors.assessor_work(boss)["to_score"] == []
+
+
+def test_whoever_nominated_the_candidate_is_in_conflict(candidate, manager):
+    assert candidate.started_by_id == manager.pk
+    assert obs_services.has_conflict(manager, candidate)
+
+
 def test_assessor_who_joins_the_employer_later_cannot_score(sheet, alex, candidate):
     Membership.objects.create(user=alex, organisation=candidate.organisation, role="line_manager")
     alex.__dict__.pop("active_memberships", None)
@@ -376,3 +434,20 @@ def test_no_decision_while_a_moderation_is_open(sheet, alex, bea, candidate, reg
     with pytest.raises(ServiceError, match="moderation of the practice observation is still open"):
         decision.confirm_accreditation(candidate=candidate, by=regulator, reason="Every stage passed.")
     assert not Accreditation.objects.filter(candidate=candidate).exists()
+
+
+def test_until_the_result_is_final_the_candidate_and_manager_see_only_that_it_is_being_checked(
+    client, sheet, alex, bea, candidate, manager, regulator
+):
+    _borderline(sheet, alex)
+    history = f"/history/accreditation/candidate/{candidate.pk}/"
+    for person in (candidate.user, manager):
+        client.force_login(person)
+        page = client.get(f"/accreditation/candidates/{candidate.pk}/").content.decode()
+        assert "Being checked: the result is not final yet" in page and "With a second assessor" not in page
+        events = client.get(history).content.decode()
+        assert client.get(history).status_code == 200
+        assert "second marking" not in events.lower() and "borderline" not in events and bea.email not in events
+    client.force_login(regulator)
+    assert "With a second assessor" in client.get(f"/accreditation/candidates/{candidate.pk}/").content.decode()
+    assert "borderline" in client.get(history).content.decode()

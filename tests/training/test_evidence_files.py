@@ -183,3 +183,16 @@ def test_api_takes_a_file_as_multipart(client, enrolled, team, day):
     )
     assert response.status_code == 201, response.content
     assert Evidence.objects.get().original_name == "visit.pdf"
+
+
+def test_evidence_over_the_request_cap_says_the_file_is_too_large_and_saves_nothing(
+    client, enrolled, team, day, settings
+):
+    settings.MAX_UPLOAD_SIZE = 100_000
+    client.force_login(team["participant"])
+    large = SimpleUploadedFile("report.pdf", PDF + b"0" * 200_000, content_type="application/pdf")
+    response = client.post(f"/early-career/{enrolled.pk}/evidence/", form(day, file=large))
+    assert response.status_code == 413
+    assert "The file is too large" in response.content.decode()
+    assert "Enter the evidence" not in response.content.decode()
+    assert not Evidence.objects.exists()

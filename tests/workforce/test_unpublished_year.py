@@ -155,7 +155,7 @@ def test_uploads_that_would_stall_the_service_are_refused_with_clear_messages(pu
     settings.MAX_UPLOAD_SIZE = 50_000
     big = SimpleUploadedFile("r.csv", b"x" * 60_000)
     response = client.post("/workforce/returns/upload/", {"file": big})
-    assert response.status_code == 200 and "The file is larger than 5 MB" in response.content.decode()
+    assert response.status_code == 413 and "The file is too large" in response.content.decode()
     assert not WorkforceReturn.objects.exists()
 
 

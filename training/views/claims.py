@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.jobs import start_job
 from accounts.models import Organisation
 
@@ -30,9 +30,7 @@ def claims(request):
     if user.has_perm("training.add_fundingclaim"):
         employers = Organisation.objects.filter(pk__in=coordinator_org_ids(user))
         start, end = funding.financial_year(timezone.localdate())
-        form = forms.ClaimForm(
-            request.POST or None, employers=employers, initial={"period_start": start, "period_end": end}
-        )
+        form = forms.ClaimForm(posted(request), employers=employers, initial={"period_start": start, "period_end": end})
         if request.method == "POST" and form.is_valid():
             claim = call_or_show_refusal(form, lambda: funding.create_claim(by=user, **form.cleaned_data))
             if claim:

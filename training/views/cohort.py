@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from accounts.exports import streaming_csv_response
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.models import Organisation
 
 from .. import forms, selectors, services
@@ -114,7 +114,7 @@ def enrol(request):
     if not request.user.has_perm("training.add_enrolment"):
         raise PermissionDenied
     employer = _employer_for(request)
-    form = forms.EnrolForm(request.POST or None, employer=employer)
+    form = forms.EnrolForm(posted(request), employer=employer)
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         data = form.cleaned_data
         entry, refusal = services.eligibility_refusal(

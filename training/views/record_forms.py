@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 
 from .. import evidence_files, forms, services
 from ..models import Enrolment, Evidence
@@ -26,7 +26,7 @@ def _record_form(
     check page carries the answers in hidden fields, one value each: it suits forms of single-valued fields
     (text, a choice), not uploads or multiple choices."""
     e = enrolment_or_404(request, pk, perm)
-    form = form_class(request.POST or None, request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
+    form = form_class(posted(request), request.FILES or None, **(form_kwargs(e) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid():
         if check and "edit" in request.POST:
             pass  # back to the form, as filled in

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.forms import call_or_show_refusal
+from accounts.forms import call_or_show_refusal, posted
 from accounts.services import ServiceError
-from accounts.uploads import refuse_oversized_uploads
 
 from .. import forms, selectors, services
 from ..models import (
@@ -61,7 +60,7 @@ def provider_choose(request):
     organisations = lead_organisations(request.user)
     current = _provider(request)
     form = forms.ChooseProviderForm(
-        request.POST or None, organisations=organisations, initial={"organisation": current.organisation_id}
+        posted(request), organisations=organisations, initial={"organisation": current.organisation_id}
     )
     if request.method == "POST" and form.is_valid():
         request.session[PROVIDER_SESSION_KEY] = int(form.cleaned_data["organisation"])
@@ -83,7 +82,7 @@ def provider_choose(request):
 @_perm("regulation.lead_courses")
 def provider_edit(request):
     provider = _provider(request)
-    form = forms.ProviderForm(request.POST or None, instance=provider)
+    form = forms.ProviderForm(posted(request), instance=provider)
     return _form_page(
         request,
         form=form,
@@ -99,7 +98,7 @@ def provider_edit(request):
 @_perm("regulation.lead_courses")
 def course_add(request):
     provider = _provider(request)
-    form = forms.CourseForm(request.POST or None)
+    form = forms.CourseForm(posted(request))
     return _form_page(
         request,
         form=form,
@@ -131,7 +130,7 @@ def course_detail(request, pk):
 def course_edit(request, pk):
     course = _course(request, pk, "regulation.change_course")
     form = forms.CourseForm(
-        request.POST or None,
+        posted(request),
         instance=Course(**{f.attname: getattr(course, f.attname) for f in Course._meta.concrete_fields}),
     )
     return _form_page(
@@ -149,7 +148,7 @@ def course_edit(request, pk):
 @login_required
 def application_start(request, pk):
     course = _course(request, pk, "regulation.apply_for_course")
-    form = forms.StartApplicationForm(request.POST or None, course=course)
+    form = forms.StartApplicationForm(posted(request), course=course)
     return _form_page(
         request,
         form=form,
@@ -204,7 +203,6 @@ def application_detail(request, pk):
 
 
 @login_required
-@refuse_oversized_uploads
 def evidence_edit(request, pk, standard):
     application = _application(request, pk, "regulation.change_courseapplication")
     if standard not in Standard.values:
@@ -213,7 +211,7 @@ def evidence_edit(request, pk, standard):
         messages.info(request, "This application has been sent, so its evidence can no longer change.")
         return redirect("courses:application_detail", pk=application.pk)
     current = next(e for e in application.evidence.all() if e.standard == standard)
-    form = forms.EvidenceForm(request.POST or None, request.FILES or None, initial={"text": current.text})
+    form = forms.EvidenceForm(posted(request), request.FILES or None, initial={"text": current.text})
     if request.method == "POST" and form.is_valid():
 
         def save():
@@ -312,7 +310,7 @@ def application_withdraw(request, pk):
         return redirect("courses:application_detail", pk=application.pk)
     return _form_page(
         request,
-        form=forms.WithdrawApplicationForm(request.POST or None),
+        form=forms.WithdrawApplicationForm(posted(request)),
         call=lambda data: services.withdraw_application(application=application, by=request.user, **data),
         success="",
         redirect_to=reverse("courses:application_withdrawn", args=[application.pk]),
@@ -366,14 +364,13 @@ def application_sent(request, pk):
 
 
 @login_required
-@refuse_oversized_uploads
 def application_respond(request, pk):
     application = _application(request, pk, "regulation.change_courseapplication")
     request_open = next((r for r in application.information_requests.all() if r.is_open), None)
     if request_open is None:
         messages.info(request, "The regulator is not waiting for information on this application.")
         return redirect("courses:application_detail", pk=application.pk)
-    form = forms.ResponseForm(request.POST or None, request.FILES or None)
+    form = forms.ResponseForm(posted(request), request.FILES or None)
 
     def respond(data):
         if data.get("document"):
@@ -411,7 +408,7 @@ def condition_respond(request, pk):
     condition = _condition(request, pk, "regulation.respond_coursecondition")
     return _form_page(
         request,
-        form=forms.ConditionResponseForm(request.POST or None),
+        form=forms.ConditionResponseForm(posted(request)),
         call=lambda data: services.respond_to_condition(condition=condition, by=request.user, **data),
         success="Your evidence has been sent to the regulator.",
         redirect_to=reverse("courses:course_detail", args=[condition.course_id]),
@@ -436,13 +433,13 @@ def monitoring_detail(request, pk):
     if monitoring.status == MonitoringReturn.Status.DUE and rules.has_perm(
         "regulation.submit_monitoringreturn", request.user, monitoring
     ):
-        form = forms.MonitoringForm(request.POST or None, instance=MonitoringReturn(course=monitoring.course))
+        form = forms.MonitoringForm(posted(request), instance=MonitoringReturn(course=monitoring.course))
         call = lambda data: services.submit_monitoring(monitoring=monitoring, by=request.user, **data)  # noqa: E731
         button, success = "Send the return", "Your annual monitoring return has been sent."
     elif monitoring.status == MonitoringReturn.Status.SUBMITTED and rules.has_perm(
         "regulation.review_monitoringreturn", request.user, monitoring
     ):
-        form = forms.MonitoringOutcomeForm(request.POST or None)
+        form = forms.MonitoringOutcomeForm(posted(request))
         call = lambda data: services.record_monitoring_outcome(monitoring=monitoring, by=request.user, **data)  # noqa: E731
         button, success = "Record the outcome", "Outcome recorded."
     done = form is not None and request.method == "POST" and form.is_valid()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.exports import streaming_csv_response
-from accounts.uploads import refuse_oversized_uploads
+from accounts.forms import posted
 
 from .. import exports, forms, selectors, services
 from ..models import (
@@ -45,7 +45,7 @@ def queue(request):
 
 def _regulator_application_page(request, pk, *, form_class, call, title, success, button="Save", initial=None):
     application = _application(request, pk, "regulation.decide_courseapplication")
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(posted(request), initial=initial)
     return _form_page(
         request,
         form=form,
@@ -102,10 +102,9 @@ def request_information(request, pk):
 
 
 @login_required
-@refuse_oversized_uploads
 def inspection_record(request, pk):
     application = _application(request, pk, "regulation.decide_courseapplication")
-    form = forms.InspectionForm(request.POST or None, request.FILES or None)
+    form = forms.InspectionForm(posted(request), request.FILES or None)
     return _form_page(
         request,
         form=form,
@@ -147,7 +146,7 @@ def condition_decide(request, pk):
     intro = condition.text + (f"\n\nProvider's evidence: {condition.response}" if condition.response else "")
     return _form_page(
         request,
-        form=forms.ConditionDecisionForm(request.POST or None),
+        form=forms.ConditionDecisionForm(posted(request)),
         call=lambda data: services.decide_condition(condition=condition, by=request.user, **data),
         success="Decision on the condition recorded.",
         redirect_to=reverse("courses:course_detail", args=[condition.course_id]),
@@ -164,7 +163,7 @@ def monitoring_open(request, pk):
     course = _course(request, pk, "regulation.end_course_approval")
     return _form_page(
         request,
-        form=forms.OpenMonitoringForm(request.POST or None),
+        form=forms.OpenMonitoringForm(posted(request)),
         call=lambda data: services.open_monitoring_return(course=course, by=request.user, **data),
         success="The provider has been asked for the annual monitoring return.",
         redirect_to=reverse("courses:course_detail", args=[course.pk]),
@@ -185,7 +184,7 @@ def end_approval(request, pk):
 
     return _form_page(
         request,
-        form=forms.EndApprovalForm(request.POST or None),
+        form=forms.EndApprovalForm(posted(request)),
         call=end,
         success="Recorded. The course stays on the public list as formerly approved.",
         redirect_to=reverse("courses:course_detail", args=[course.pk]),
@@ -215,7 +214,7 @@ def match_course(request, pk):
     application = selectors.unmatched_register_application(pk)
     if application is None:
         raise Http404
-    form = forms.MatchCourseForm(request.POST or None, courses=selectors.listed_courses())
+    form = forms.MatchCourseForm(posted(request), courses=selectors.listed_courses())
     intro = (
         f"{application.first_name} {application.last_name} named their course as: {application.qualification}"
         f"\nQualified on {application.qualified_on:%-d %B %Y}."
