@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed demo-code lint security audit format clean
+.PHONY: run test install verifier migrate seed demo-code lint security audit format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The reference credential verifier (Digital Bazaar's libraries, pinned by its lock file) the tests check our
+# credentials with. Needs Node 20 and npm; without them its tests are skipped (and fail under CI).
+VERIFIER_STAMP := verifier/node_modules/.installed
+$(VERIFIER_STAMP): verifier/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix verifier --no-audit --no-fund --loglevel=error && touch $(VERIFIER_STAMP); \
+	else echo "npm is not installed: the reference verifier's tests will be skipped (apt-get install nodejs npm)."; fi
+
+verifier: $(VERIFIER_STAMP)
 
 migrate: install
 	mkdir -p var
@@ -47,7 +57,7 @@ security: install
 audit: install
 	$(BIN)/pip-audit --strict --progress-spinner off
 
-test: lint security
+test: lint security verifier
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	@echo "Running the test suite: about 8 minutes on 2 cores (one file: $(BIN)/pytest tests/PATH.py; see README.md)."
 	$(BIN)/pytest

@@ -131,7 +131,9 @@ def issuer_profile() -> dict:
         for kid, public in published_keys().items()
     ]
     return {
-        "@context": [*CONTEXT, "https://w3id.org/security/multikey/v1"],
+        # The DID context defines verificationMethod and assertionMethod, which a verifier reads in safe mode to
+        # find the key and check that it may sign credentials (the OB and Multikey contexts define neither).
+        "@context": [*CONTEXT, "https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": issuer_id(),
         "type": ["Profile"],
         "name": settings.CREDENTIAL_ISSUER_NAME,
@@ -226,6 +228,10 @@ def sign(document: dict, *, created: datetime.datetime) -> dict:
     """Add a Data Integrity proof. Ed25519 signatures are deterministic: the same credential signs the same."""
     key = signing_key()
     options = {
+        # The proof carries the document's context: a verifier rebuilds the proof configuration it hashes from the
+        # proof object alone (Data Integrity, eddsa-jcs-2022), so without it every other verifier hashes something
+        # else and answers "invalid signature".
+        "@context": document["@context"],
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
         "created": _utc(created),
