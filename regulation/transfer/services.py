@@ -17,18 +17,10 @@ from .loading import CHECK, IMPORT_KIND, LOAD, sha256_of_upload, upload_name
 
 @transaction.atomic
 def start_export(*, by: User, since: datetime.date | None) -> Job:
-    """Start an export, or return the one this person already has waiting with the same choices (a second
-    click, or the form sent twice, never starts a second export)."""
+    """Start an export, or return the one this person already has waiting with the same choices (``start_job``
+    gives back a job in flight: a second click, or the form sent twice, never starts a second export)."""
     require(by.has_perm("regulation.transfer_register"), "Only regulator staff can export the register.")
-    User.objects.select_for_update().filter(pk=by.pk).first()  # one start at a time per person
     params = {"since": since.isoformat() if since else "", "as_at": timezone.localdate().isoformat()}
-    waiting = (
-        Job.objects.filter(kind=KIND, created_by=by, params=params)
-        .exclude(status__in=[Job.Status.SUCCEEDED, Job.Status.FAILED])
-        .first()
-    )
-    if waiting is not None:
-        return waiting
     title = f"Register transfer: changes since {since:%-d %B %Y}" if since else "Register transfer: everything"
     return start_job(kind=KIND, title=title, by=by, params=params)
 
