@@ -44,9 +44,13 @@ def static_only_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"static", "data"})
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a template to PDF. Templates refer to assets as ``static:/css/pdf.css``."""
+def render_pdf(template_name: str, context: dict, *, variant: str | None = None, attachments=()) -> bytes:
+    """Render a template to PDF. Templates refer to assets as ``static:/css/pdf.css``. Every PDF is tagged (its
+    headings, lists and tables are marked for screen readers), with the template's language and title; ``variant``
+    names a PDF/A or PDF/UA profile to conform to, and ``attachments`` are ``weasyprint.Attachment`` files carried
+    inside it (a certificate carries its signed credential)."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, {**context, "service_name": settings.SERVICE_NAME})
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=static_only_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=static_only_fetcher())
+    return document.write_pdf(pdf_tags=True, pdf_variant=variant, attachments=list(attachments))

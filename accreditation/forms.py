@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.dates import GovUKDateField
 
 from .models import Item, Level, LevelSettings, Scenario
-from .services.credentials import CREDENTIAL_MAX_BYTES
+from .services.credentials import CERTIFICATE_MAX_BYTES, CREDENTIAL_MAX_BYTES, credential_from_certificate
 
 LEVEL_CHOICES = [("", "Choose a level"), *Level.choices]
 
@@ -247,7 +247,11 @@ class CredentialCheckForm(forms.Form):
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
-    file = forms.FileField(label="Or upload the credential file (.json)", required=False)
+    file = forms.FileField(
+        label="Or upload the credential file (.json) or the certificate (PDF)",
+        help_text="A certificate carries its signed credential inside it.",
+        required=False,
+    )
 
     MAX_BYTES = CREDENTIAL_MAX_BYTES
 
@@ -255,6 +259,17 @@ class CredentialCheckForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload is not None:
+            head = upload.read(5)
+            upload.seek(0)
+            if head == b"%PDF-":
+                if upload.size > CERTIFICATE_MAX_BYTES:
+                    self.add_error("file", "The certificate must be smaller than 2 MB")
+                    return data
+                try:
+                    data["text"] = credential_from_certificate(upload.read())
+                except ValueError as exc:
+                    self.add_error("file", str(exc))
+                return data
             if upload.size > self.MAX_BYTES:
                 self.add_error("file", "The credential file must be smaller than 100 KB")
                 return data
@@ -262,7 +277,7 @@ class CredentialCheckForm(forms.Form):
         elif (data.get("credential") or "").strip():
             data["text"] = data["credential"]
         else:
-            self.add_error("credential", "Paste the credential, or upload its file")
+            self.add_error("credential", "Paste the credential, or upload its file or the certificate")
         return data
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from accounts.pdf import render_pdf
 from accounts.services import record_event, require
 
 from ..models import Accreditation
-from .credentials import verify_url
+from .credentials import CREDENTIAL_ATTACHMENT, verify_url
 
 TEMPLATE = "accreditation/certification/certificate_pdf.html"
 BATCH_JOB = "accreditation_certificate_batch"
@@ -47,7 +48,19 @@ def certificate_context(accreditation: Accreditation) -> dict:
 
 
 def render_certificate(accreditation: Accreditation) -> bytes:
-    return render_pdf(TEMPLATE, certificate_context(accreditation))
+    """PDF/A-3a (archival, tagged) carrying the signed credential as an attachment, so the file itself holds its
+    proof. Dated by the confirmation, so the same certificate always renders to the same bytes."""
+    from weasyprint import Attachment
+
+    credential = Attachment(
+        string=json.dumps(accreditation.credential, indent=2, ensure_ascii=False),
+        name=CREDENTIAL_ATTACHMENT,
+        description="The signed Open Badges 3.0 credential this certificate shows",
+        relationship="Alternative",
+        created=accreditation.confirmed_at,
+        modified=accreditation.confirmed_at,
+    )
+    return render_pdf(TEMPLATE, certificate_context(accreditation), variant="pdf/a-3a", attachments=[credential])
 
 
 def certificate_filename(accreditation: Accreditation) -> str:

@@ -16,6 +16,7 @@ import base64
 import datetime
 import functools
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -249,8 +250,29 @@ def signed_credential(accreditation: Accreditation) -> dict:
 # --- Checking -----------------------------------------------------------------------------------------------------
 
 
-# A credential is a few kilobytes; the page and the API read none larger than this.
+# A credential is a few kilobytes, a certificate PDF under a hundred: the page and the API read none larger.
 CREDENTIAL_MAX_BYTES = 100_000
+CERTIFICATE_MAX_BYTES = 2 * 1024 * 1024
+# The name of the file a certificate PDF carries its signed credential in (certificates.render_certificate).
+CREDENTIAL_ATTACHMENT = "credential.json"
+
+
+def credential_from_certificate(content: bytes) -> bytes:
+    """The signed credential a certificate PDF carries, or ValueError saying why there is none to check."""
+    from pypdf import PdfReader
+
+    try:
+        carried = PdfReader(io.BytesIO(content)).attachments.get(CREDENTIAL_ATTACHMENT) or []
+    except Exception as exc:  # pypdf raises many kinds of error on a damaged file; each means the same here
+        raise ValueError("This PDF cannot be read: upload the certificate as it was sent to you.") from exc
+    if not carried:
+        raise ValueError(
+            "This PDF carries no signed credential: only certificates made since December 2026 carry one. "
+            "Check it by the code printed on it instead."
+        )
+    if len(carried[0]) > CREDENTIAL_MAX_BYTES:
+        raise ValueError("The credential inside this PDF is too large to be one of ours.")
+    return carried[0]
 
 
 @dataclass

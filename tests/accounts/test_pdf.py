@@ -11,6 +11,13 @@ def test_pdf_renders_our_template(tmp_path, settings):
     engines.__dict__.pop("templates", None)
     data = pdf.render_pdf("sample.html", {"name": "Sam"})
     assert data.startswith(b"%PDF")
+    # Every PDF the service makes (reports, certificates) is tagged for screen readers.
+    import io
+
+    from pypdf import PdfReader
+
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.com/a.css", "https://x/y.png"])
