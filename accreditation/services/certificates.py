@@ -53,7 +53,8 @@ def render_certificate(accreditation: Accreditation) -> bytes:
     from weasyprint import Attachment
 
     credential = Attachment(
-        string=json.dumps(accreditation.credential, indent=2, ensure_ascii=False),
+        # Keys sorted: PostgreSQL's jsonb gives them back in its own order, which would change the file's bytes.
+        string=json.dumps(accreditation.credential, indent=2, ensure_ascii=False, sort_keys=True),
         name=CREDENTIAL_ATTACHMENT,
         description="The signed Open Badges 3.0 credential this certificate shows",
         relationship="Alternative",
