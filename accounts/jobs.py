@@ -157,7 +157,6 @@ def run(job_id: str) -> None:
     try:
         handler_for(job.kind)(context)
     except TRANSIENT_ERRORS:
-        heartbeat.stopped.set()
         logger.warning("Job %s was interrupted by a lost connection; it will run again.", job.pk, exc_info=True)
         _requeue_after_interruption(job.pk)
         return
@@ -198,7 +197,7 @@ def _requeue_after_interruption(job_id) -> None:
         with transaction.atomic():
             updated = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
                 status=Job.Status.QUEUED,
-                message="The connection to the database was lost; the work will start again shortly",
+                message="The connection to the database or the queue was lost; the work will start again shortly",
                 dispatched_at=None,
             )
             if updated:

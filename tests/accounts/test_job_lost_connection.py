@@ -40,7 +40,7 @@ def test_a_lost_database_connection_puts_the_job_back_to_wait_and_it_then_finish
     jobs.run(str(job.pk))
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED and job.attempts == 1
-    assert "connection to the database was lost" in job.message
+    assert "connection to the database or the queue was lost" in job.message
     assert AuditEvent.objects.for_object(job).filter(action="job_interrupted").count() == 1
     jobs.run(str(job.pk))  # as the sweep's next hand-over would
     job.refresh_from_db()
