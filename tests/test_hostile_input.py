@@ -21,6 +21,11 @@ NESTED = "[" * 1000 + "]" * 1000
 PARAMETER = re.compile(r"<(?:\w+:)?\w+>|\(\?P<\w+>[^)]*\)")
 
 
+def _url(route: str, value: str) -> str:
+    """A route (path converters or regex groups) as a URL, every parameter given as ``value``."""
+    return "/" + PARAMETER.sub(value, route).replace("^", "").replace("$", "").replace("\\", "")
+
+
 # --- The one reader of outside JSON -----------------------------------------------------------------------------
 
 
@@ -55,7 +60,7 @@ def test_too_large_and_not_json_are_refused_with_the_reason():
 def _view_classes():
     for _, route in every_pattern():
         try:
-            match = resolve("/" + PARAMETER.sub("1", route).replace("^", "").replace("$", "").replace("\\", ""))
+            match = resolve(_url(route, "1"))
         except Resolver404:
             continue
         view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
@@ -123,8 +128,7 @@ def _urls_with_text_ids():
     for name, route in every_pattern():
         if not PARAMETER.search(route) or route.startswith("admin/"):
             continue
-        url = "/" + PARAMETER.sub("abc", route).replace("^", "").replace("$", "").replace("\\", "")
-        yield name, url
+        yield name, _url(route, "abc")
 
 
 @pytest.mark.django_db

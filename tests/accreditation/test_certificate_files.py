@@ -11,6 +11,11 @@ from accreditation.services import certificates
 pytestmark = pytest.mark.django_db
 
 
+def _stored(accreditation) -> bytes:
+    with default_storage.open(accreditation.certificate.name, "rb") as stored:
+        return stored.read()
+
+
 def _files() -> list[str]:
     return sorted(default_storage.listdir("certificates")[1])
 
@@ -40,8 +45,7 @@ def test_the_certificate_is_a_tagged_pdf_a_3_carrying_its_signed_credential(accr
 
     from pypdf import PdfReader
 
-    with default_storage.open(accreditation.certificate.name, "rb") as stored:
-        content = stored.read()
+    content = _stored(accreditation)
     reader = PdfReader(io.BytesIO(content))
     xmp = reader.xmp_metadata.stream.get_data().decode()
     assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp  # PDF/A-3a: archival and accessible
@@ -55,8 +59,7 @@ def test_the_certificate_is_a_tagged_pdf_a_3_carrying_its_signed_credential(accr
 def test_the_credential_check_reads_the_certificate_pdf(client, accreditation):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    with default_storage.open(accreditation.certificate.name, "rb") as stored:
-        pdf = SimpleUploadedFile("certificate.pdf", stored.read(), "application/pdf")
+    pdf = SimpleUploadedFile("certificate.pdf", _stored(accreditation), "application/pdf")
     page = client.post("/verify/credential/", {"file": pdf}).content.decode()
     assert "Valid credential" in page and accreditation.registration_number in page
 
@@ -84,8 +87,7 @@ def test_poppler_reads_the_certificate_as_tagged_with_the_credential_attached(ac
             pytest.fail("CI must check certificates with poppler-utils, but pdfinfo or pdfdetach is missing.")
         pytest.skip("poppler-utils is not installed (apt-get install poppler-utils)")
     pdf = tmp_path / "certificate.pdf"
-    with default_storage.open(accreditation.certificate.name, "rb") as stored:
-        pdf.write_bytes(stored.read())
+    pdf.write_bytes(_stored(accreditation))
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info and "PDF version:" in info
     listed = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
