@@ -12,5 +12,6 @@ urlpatterns = [
     path("verify/<str:code>/", verify.verify_pasted, name="verify_pasted"),
     path("credentials/issuer", verify.issuer, name="credential_issuer"),
     path("credentials/jwks.json", verify.jwks, name="credential_jwks"),
+    path("credentials/status/<str:purpose>/<int:number>", verify.status_list, name="credential_status_list"),
     path("credentials/achievements/<str:level>", verify.achievement, name="credential_achievement"),
 ]

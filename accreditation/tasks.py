@@ -12,3 +12,11 @@ _RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backof
 def mark_overdue_tests() -> int:
     """A test whose deadline passed with the browser closed still gets its result."""
     return services.expire_overdue_attempts()
+
+
+@shared_task(name="accreditation.tasks.publish_status_lists", **_RETRY)
+def publish_status_lists() -> int:
+    """Publish the credential status lists whose bits changed (after a revocation or an order; beat, each minute)."""
+    from .services.status_lists import publish_status_lists as publish
+
+    return publish()

@@ -266,6 +266,8 @@ JOB_SWEEP_SECONDS = env.int("JOB_SWEEP_SECONDS", default=60)
 # A job handed to the broker but not started after this long is handed over again (its message may be lost with a
 # broker restart); a spare copy is harmless, as a job runs only while nobody holds its lease.
 JOB_REDISPATCH_SECONDS = env.int("JOB_REDISPATCH_SECONDS", default=5 * 60)
+# How long a verifier may cache a credential status list (its ttl and Cache-Control); beat republishes this often.
+CREDENTIAL_STATUS_TTL_SECONDS = env.int("CREDENTIAL_STATUS_TTL_SECONDS", default=60)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -283,6 +285,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fitness-to-practise-order-expiry": {
         "task": "regulation.tasks.apply_order_expiries",
         "schedule": timedelta(hours=6),
+    },
+    "accreditation-publish-status-lists": {
+        "task": "accreditation.tasks.publish_status_lists",
+        "schedule": timedelta(seconds=CREDENTIAL_STATUS_TTL_SECONDS),
     },
     "accreditation-mark-overdue-tests": {
         "task": "accreditation.tasks.mark_overdue_tests",

@@ -312,6 +312,21 @@ ACCREDITATION_KINDS = {
 }
 
 
+def suspended_registration_numbers(numbers=None) -> set[str]:
+    """For other apps (published credential status): the registration numbers an order suspends today, of those
+    given or of everyone. One query."""
+    today = timezone.localdate()
+    orders = Order.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+        status=Order.Status.IN_FORCE,
+        kind__in=Order.SUSPENDING,
+        starts_on__lte=today,
+    )
+    if numbers is not None:
+        orders = orders.filter(entry__registration_number__in=list(numbers))
+    return set(orders.values_list("entry__registration_number", flat=True))
+
+
 def practice_standing(user_ids) -> dict[int, dict]:
     """For other apps (the accreditation pathway): each person's register standing in two queries.
 

@@ -14,7 +14,7 @@ from accounts.models import Organisation, User
 from accounts.notifications import notify
 from accounts.services import ServiceError, just_created, record_event, require
 
-from . import years
+from . import signals, years
 from .documents import sniff
 from .models import (
     PRACTISING,
@@ -778,6 +778,7 @@ def derived_status(entry: RegisterEntry, today: datetime.date | None = None) -> 
 def refresh_status(*, entry: RegisterEntry, by: User | None, reason: str) -> RegisterEntry:
     """Bring a locked entry's status in line with its orders and conditions, recording why."""
     status, order = derived_status(entry)
+    signals.standing_changed.send(sender=RegisterEntry, entry=entry)
     if status != entry.status:
         # The reason names the event; the order now causing the status is named apart, so revoking one order
         # is never recorded as the revocation of another.

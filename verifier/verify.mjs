@@ -7,8 +7,13 @@
 // stdin:  {"credential": {...}, "documents": {"<url>": {...}, ...}}
 //         "documents" holds the issuer's controller document (e.g. the OB 3.0
 //         issuer Profile listing its Multikey in "verificationMethod"), keyed
-//         by URL; "<url>#<fragment>" resolves to the matching key inside it.
-// stdout: one JSON line {"verified": true|false, "errors": ["...", ...]}
+//         by URL; "<url>#<fragment>" resolves to the matching key inside it;
+//         and the BitstringStatusListCredentials the credential names.
+// stdout: one JSON line {"verified": true|false, "errors": ["...", ...],
+//         "status": {"<statusPurpose>": true|false, ...}}; "status" (bit set
+//         or not, read by @digitalbazaar/vc-bitstring-status-list after it has
+//         verified the list's own signature and issuer) is present only when
+//         the credential has a credentialStatus.
 // exit:   0 when verification ran (verified or not), 2 on bad input.
 //
 // Nothing is ever fetched over the network: JSON-LD contexts come from npm
@@ -19,6 +24,7 @@ import {createVerifyCryptosuite} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite
 import {cryptosuite as rdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {securityLoader} from '@digitalbazaar/security-document-loader';
 import * as vc from '@digitalbazaar/vc';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 import multikeyContext from '@digitalbazaar/multikey-context';
 import securityContext from '@digitalbazaar/security-context';
@@ -134,8 +140,17 @@ function collectErrors(result) {
   return [...messages];
 }
 
-const result = await vc.verifyCredential({credential, suite, documentLoader});
-process.stdout.write(JSON.stringify({
+const result = await vc.verifyCredential(
+  {credential, suite, documentLoader, checkStatus});
+const output = {
   verified: result.verified === true,
   errors: result.verified === true ? [] : collectErrors(result)
-}) + '\n');
+};
+const {statusResult} = result;
+if(statusResult?.verified) {
+  output.status = Object.fromEntries(statusResult.results.map(
+    r => [r.credentialStatus.statusPurpose, r.status]));
+} else if(statusResult) {
+  output.errors.push(...collectErrors({error: statusResult.error}));
+}
+process.stdout.write(JSON.stringify(output) + '\n');

@@ -5,6 +5,7 @@ Nothing is deleted: statuses, versions and the audit trail keep what happened.
 
 from .assessment import Attempt, AttemptItem, BankStatus, Item, Option, Scenario
 from .certification import Accreditation
+from .credentials import SigningKey, StatusList
 from .observation import AssessmentSession, Booking, DomainScore, Observation, Recommendation, Scoresheet
 from .pathway import LEVEL_ORDER, Candidate, Domain, Level, LevelSettings, PracticeMapping, StandardVersion
 
@@ -28,5 +29,7 @@ __all__ = [
     "Recommendation",
     "Scenario",
     "Scoresheet",
+    "SigningKey",
     "StandardVersion",
+    "StatusList",
 ]

@@ -45,6 +45,13 @@ class Accreditation(models.Model):
     certificate_sha256 = models.CharField(max_length=64, blank=True)
     certificate_emailed_at = models.DateTimeField(null=True, blank=True)
     credential = models.JSONField(default=dict, blank=True, help_text="The signed Open Badges 3.0 credential.")
+    credential_issued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the credential now held was signed (its proof's created)."
+    )
+    # Where the credential's status is published: the same index in the revocation and the suspension list of this
+    # number. Chosen at random, so a list's bits say nothing about who is who (Bitstring Status List, privacy).
+    status_list_number = models.PositiveIntegerField(null=True, blank=True)
+    status_list_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-confirmed_at", "-id"]
@@ -57,6 +64,14 @@ class Accreditation(models.Model):
             models.CheckConstraint(
                 name="accreditation_revoked_has_reason",
                 condition=Q(status="valid") | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+            ),
+            models.UniqueConstraint(
+                fields=["status_list_number", "status_list_index"], name="accreditation_one_holder_per_status_bit"
+            ),
+            models.CheckConstraint(
+                name="accreditation_status_entry_whole",
+                condition=Q(status_list_number__isnull=True, status_list_index__isnull=True)
+                | Q(status_list_number__isnull=False, status_list_index__isnull=False),
             ),
         ]
         indexes = [models.Index(fields=["level", "awarded_on"], name="accreditation_cohort")]

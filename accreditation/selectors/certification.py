@@ -69,13 +69,16 @@ def by_code(code: str) -> Accreditation | None:
 
 
 def public_view(accreditation: Accreditation) -> dict:
-    """Everything the public verify page and API reveal: name, registration number, level, dates and status."""
+    """Everything the public verify page and API reveal: name, registration number, level, dates and status (valid,
+    revoked, or suspended while an order suspends the holder: what the published status lists say)."""
+    from ..services.credentials import standing  # the services package imports selectors
+
     return {
         "name": accreditation.name,
         "registration_number": accreditation.registration_number,
         "level": accreditation.level,
         "level_label": accreditation.get_level_display(),
         "awarded_on": accreditation.awarded_on,
-        "status": accreditation.status,
+        "status": standing(accreditation),
         "revoked_on": timezone.localdate(accreditation.revoked_at) if accreditation.revoked_at else None,
     }

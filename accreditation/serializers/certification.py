@@ -6,7 +6,7 @@ from rest_framework import serializers
 from ..models import Accreditation, Candidate, Level
 from ..services.credentials import verify_url
 
-CHECK_STATUSES = [("valid", "valid"), ("revoked", "revoked"), ("failed", "failed")]
+CHECK_STATUSES = [("valid", "valid"), ("revoked", "revoked"), ("suspended", "suspended"), ("failed", "failed")]
 
 
 class DecisionCandidateSerializer(serializers.ModelSerializer):
@@ -49,13 +49,17 @@ class AccreditationSerializer(serializers.ModelSerializer):
         return bool(obj.certificate) and not obj.is_revoked
 
 
+# What a certificate's status can be to the public: as the published status lists say.
+PUBLIC_STATUSES = [*Accreditation.Status.choices, ("suspended", "Holder suspended from the register")]
+
+
 class PublicAccreditationSerializer(serializers.Serializer):
     name = serializers.CharField()
     registration_number = serializers.CharField()
     level = serializers.ChoiceField(choices=Level.choices)
     level_label = serializers.CharField()
     awarded_on = serializers.DateField()
-    status = serializers.ChoiceField(choices=Accreditation.Status.choices)
+    status = serializers.ChoiceField(choices=PUBLIC_STATUSES)
     revoked_on = serializers.DateField(allow_null=True)
 
 

@@ -1,45 +1,52 @@
 """Signed machine-readable credentials: Open Badges 3.0 (OpenBadgeCredential), signed with the regulator's Ed25519 key.
 
 The proof is a W3C Data Integrity proof with the ``eddsa-jcs-2022`` cryptosuite: the credential and the proof's
-options are canonicalised as JSON (JCS: keys sorted, no spaces), each hashed with SHA-256, and the two hashes signed
-with Ed25519. So the credential stays a plain JSON document an employer can paste into the verify page, and any
-Data Integrity library can check it against the public key published at ``/credentials/issuer`` (as a Multikey)
-and ``/credentials/jwks.json`` (as a JWK).
+options are canonicalised as JSON (RFC 8785, by the ``rfc8785`` library), each hashed with SHA-256, and the two hashes
+signed with Ed25519. So the credential stays a plain JSON document an employer can paste into the verify page, and any
+Data Integrity library can check it against the public keys published at ``/credentials/issuer`` (as Multikeys) and
+``/credentials/jwks.json`` (as JWKs). ``proof`` is a list (a proof set), the form the Open Badges 3.0 schema names.
 
-The key comes from ``CREDENTIAL_SIGNING_KEY`` (PEM) or the file ``CREDENTIAL_SIGNING_KEY_FILE``; in development
-that file is made on first use under ``var/`` (never committed). Production never makes its own key.
+Each credential carries its status entries (``status_lists``), so a revocation or a suspension can be read by anyone
+from the published status lists, without asking us. Keys, their history and rotation: ``signing_keys``.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import functools
 import hashlib
 import io
-import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
+import rfc8785
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from accounts import safe_json
+from regulation import selectors as register
 
 from ..models import Accreditation, Level
+from . import status_lists
+from .signing_keys import (
+    b58decode,
+    b58encode,
+    current_key_record,
+    issuer_id,
+    jwks,
+    method_id,
+    published_keys,
+    signing_key,
+    utc,
+    verification_methods,
+)
+
+__all__ = ["check_credential", "issuer_profile", "jwks", "sign", "signed_credential"]
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 CRYPTOSUITE = "eddsa-jcs-2022"
-MULTICODEC_ED25519_PUB = b"\xed\x01"
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 CRITERIA = (
     "Endorsed by their employer, passed the knowledge assessment and the observed practice assessment against the "
@@ -47,90 +54,9 @@ CRITERIA = (
 )
 
 
-# --- Keys ---------------------------------------------------------------------------------------------------------
-
-
-def _b58encode(data: bytes) -> str:
-    n = int.from_bytes(data, "big")
-    out = ""
-    while n:
-        n, r = divmod(n, 58)
-        out = _B58[r] + out
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
-
-
-def _b58decode(text: str) -> bytes:
-    n = 0
-    for char in text:
-        n = n * 58 + _B58.index(char)
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
-    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
-
-
-@functools.lru_cache(maxsize=4)
-def _load_key(pem: str, path: str, production: bool) -> Ed25519PrivateKey:
-    if pem:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-    else:
-        file = Path(path)
-        if not file.exists():
-            if production:
-                raise ImproperlyConfigured("Set CREDENTIAL_SIGNING_KEY (the regulator's Ed25519 key) in production.")
-            _write_new_key(file)
-        key = serialization.load_pem_private_key(file.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ImproperlyConfigured("CREDENTIAL_SIGNING_KEY must be an Ed25519 private key.")
-    return key
-
-
-def _write_new_key(file: Path) -> None:
-    """A development key, readable by its owner only; two processes starting at once keep the first one written."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    try:
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-
-
-def signing_key() -> Ed25519PrivateKey:
-    return _load_key(settings.CREDENTIAL_SIGNING_KEY, str(settings.CREDENTIAL_SIGNING_KEY_FILE), settings.PRODUCTION)
-
-
-def _raw_public(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def issuer_id() -> str:
-    return f"{settings.SITE_URL}/credentials/issuer"
-
-
-def key_id(public: Ed25519PublicKey | None = None) -> str:
-    """The verification method's id: the issuer URL and a fragment naming the key (so keys can be rotated)."""
-    public = public or signing_key().public_key()
-    return f"{issuer_id()}#key-{hashlib.sha256(_raw_public(public)).hexdigest()[:16]}"
-
-
-def public_multikey(public: Ed25519PublicKey) -> str:
-    return "z" + _b58encode(MULTICODEC_ED25519_PUB + _raw_public(public))
-
-
-def published_keys() -> dict[str, Ed25519PublicKey]:
-    """Every key a credential of ours may be signed with, by verification method id."""
-    public = signing_key().public_key()
-    return {key_id(public): public}
-
-
 def issuer_profile() -> dict:
-    """The issuer's Open Badges Profile, with its public key(s) as Multikey verification methods."""
-    methods = [
-        {"id": kid, "type": "Multikey", "controller": issuer_id(), "publicKeyMultibase": public_multikey(public)}
-        for kid, public in published_keys().items()
-    ]
+    """The issuer's Open Badges Profile, with every key that ever signed as a Multikey verification method."""
+    methods = verification_methods()
     return {
         # The DID context defines verificationMethod and assertionMethod, which a verifier reads in safe mode to
         # find the key and check that it may sign credentials (the OB and Multikey contexts define neither).
@@ -140,23 +66,8 @@ def issuer_profile() -> dict:
         "name": settings.CREDENTIAL_ISSUER_NAME,
         "url": settings.SITE_URL,
         "verificationMethod": methods,
-        "assertionMethod": [m["id"] for m in methods],
-    }
-
-
-def jwks() -> dict:
-    return {
-        "keys": [
-            {
-                "kty": "OKP",
-                "crv": "Ed25519",
-                "x": base64.urlsafe_b64encode(_raw_public(public)).rstrip(b"=").decode(),
-                "kid": kid,
-                "alg": "EdDSA",
-                "use": "sig",
-            }
-            for kid, public in published_keys().items()
-        ]
+        # A compromised key may no longer assert anything: every verifier then refuses what it signed.
+        "assertionMethod": [m["id"] for m in methods if "revoked" not in m],
     }
 
 
@@ -165,10 +76,6 @@ def jwks() -> dict:
 
 def verify_url(code: str) -> str:
     return f"{settings.SITE_URL}/verify/{code}"
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def achievement(level_value: str) -> dict:
@@ -186,7 +93,7 @@ def achievement(level_value: str) -> dict:
 
 def unsigned_credential(accreditation: Accreditation) -> dict:
     level = Level(accreditation.level)
-    return {
+    document = {
         "@context": CONTEXT,
         "id": verify_url(accreditation.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -212,11 +119,14 @@ def unsigned_credential(accreditation: Accreditation) -> dict:
             "achievement": achievement(accreditation.level),
         },
     }
+    if accreditation.status_list_index is not None:
+        document["credentialStatus"] = status_lists.credential_status(accreditation)
+    return document
 
 
 def _canonical(value) -> bytes:
-    """JSON Canonicalization Scheme (RFC 8785) for what credentials hold: strings, booleans, lists and objects."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """JSON Canonicalization Scheme (RFC 8785)."""
+    return rfc8785.dumps(value)
 
 
 def _hash_data(document: dict, proof_options: dict) -> bytes:
@@ -226,8 +136,10 @@ def _hash_data(document: dict, proof_options: dict) -> bytes:
 
 
 def sign(document: dict, *, created: datetime.datetime) -> dict:
-    """Add a Data Integrity proof. Ed25519 signatures are deterministic: the same credential signs the same."""
+    """Add a Data Integrity proof (as a one-proof set). Ed25519 signatures are deterministic: the same credential
+    signs the same. The key that signs is put on record (``SigningKey``) the first time it does."""
     key = signing_key()
+    record = current_key_record()
     options = {
         # The proof carries the document's context: a verifier rebuilds the proof configuration it hashes from the
         # proof object alone (Data Integrity, eddsa-jcs-2022), so without it every other verifier hashes something
@@ -235,16 +147,19 @@ def sign(document: dict, *, created: datetime.datetime) -> dict:
         "@context": document["@context"],
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
-        "created": _utc(created),
-        "verificationMethod": key_id(key.public_key()),
+        # Never before the key began signing: a re-issue of an older credential is dated when it was signed.
+        "created": utc(max(created, record.active_from)),
+        "verificationMethod": method_id(record.fragment),
         "proofPurpose": "assertionMethod",
     }
     signature = key.sign(_hash_data(document, options))
-    return {**document, "proof": {**options, "proofValue": "z" + _b58encode(signature)}}
+    return {**document, "proof": [{**options, "proofValue": "z" + b58encode(signature)}]}
 
 
-def signed_credential(accreditation: Accreditation) -> dict:
-    return sign(unsigned_credential(accreditation), created=accreditation.confirmed_at)
+def signed_credential(accreditation: Accreditation, *, at: datetime.datetime | None = None) -> dict:
+    """The credential as signed now (``at``, default the confirmation). A credential names its status entry once the
+    accreditation has one (``status_lists.allocate_status_entry``)."""
+    return sign(unsigned_credential(accreditation), created=at or accreditation.confirmed_at)
 
 
 # --- Checking -----------------------------------------------------------------------------------------------------
@@ -277,7 +192,7 @@ def credential_from_certificate(content: bytes) -> bytes:
 
 @dataclass
 class CredentialCheck:
-    """What the verify page says about a pasted credential: ``status`` is valid, revoked or failed."""
+    """What the verify page says about a pasted credential: ``status`` is valid, revoked, suspended or failed."""
 
     status: str
     reasons: list[str] = field(default_factory=list)
@@ -321,27 +236,16 @@ def check_credential(text: str | bytes | dict) -> CredentialCheck:
             f"This credential was not issued by {settings.CREDENTIAL_ISSUER_NAME}: it names another issuer "
             f"({str(issuer_ref)[:200]})."
         )
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
-        return _fail("This credential has no signature (no single proof), so it cannot be trusted.")
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-        return _fail(f"This credential's signature is not of the kind we issue ({CRYPTOSUITE}).")
-    method = proof.get("verificationMethod")
-    public = published_keys().get(method) if isinstance(method, str) else None
-    if public is None:
-        return _fail("This credential was signed with a key that is not one of our published keys.")
-    value = proof.get("proofValue")
-    try:
-        if not isinstance(value, str) or not value.startswith("z"):
-            raise ValueError
-        signature = _b58decode(value[1:])
-        options = {k: v for k, v in proof.items() if k != "proofValue"}
-        public.verify(signature, _hash_data(document, options))
-    except (ValueError, InvalidSignature):
-        return _fail(
-            "The signature does not match: this credential has been changed since it was signed "
-            "(for example its name, level or dates), so it cannot be trusted."
-        )
+    proofs = document.get("proof")
+    proofs = [proofs] if isinstance(proofs, dict) else proofs  # one proof, as credentials were issued until 2026
+    if not isinstance(proofs, list) or not proofs or not all(isinstance(p, dict) for p in proofs):
+        return _fail("This credential has no signature (no proof), so it cannot be trusted.")
+    if len(proofs) > MAX_PROOFS:
+        return _fail("This credential has more signatures than any of ours: it cannot be one of ours.")
+    for proof in proofs:
+        failure = _check_proof(document, proof)
+        if failure:
+            return _fail(failure)
     code = str(document.get("id", "")).rsplit("/", 1)[-1]
     accreditation = Accreditation.objects.filter(code=code).first()
     if accreditation is None:
@@ -352,7 +256,54 @@ def check_credential(text: str | bytes | dict) -> CredentialCheck:
         return CredentialCheck(
             "revoked", [f"This accreditation was revoked on {when:%-d %B %Y}."], accreditation, facts
         )
+    if facts["status"] == "suspended":
+        return CredentialCheck(
+            "suspended",
+            [
+                "The holder is suspended from the register by an order: they may not practise as a social worker "
+                "while it is in force."
+            ],
+            accreditation,
+            facts,
+        )
     return CredentialCheck("valid", [], accreditation, facts)
+
+
+MAX_PROOFS = 4
+
+
+def _check_proof(document: dict, proof: dict) -> str:
+    """Why one proof fails (empty when it verifies): its kind, its key, the key's compromise, its signature."""
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+        return f"This credential's signature is not of the kind we issue ({CRYPTOSUITE})."
+    method = proof.get("verificationMethod")
+    key = published_keys().get(method) if isinstance(method, str) else None
+    if key is None:
+        return "This credential was signed with a key that is not one of our published keys."
+    try:
+        created = datetime.datetime.fromisoformat(str(proof.get("created", "")))
+    except ValueError:
+        return "This credential's signature has no valid date (created), so it cannot be trusted."
+    if created.tzinfo is None:
+        return "This credential's signature date (created) gives no time zone, so it cannot be trusted."
+    if key.compromised_from and created >= key.compromised_from:
+        return (
+            f"This credential was signed on {created:%-d %B %Y} with a key reported compromised from "
+            f"{key.compromised_from:%-d %B %Y}, so it cannot be trusted. Ask the holder for their re-issued credential."
+        )
+    value = proof.get("proofValue")
+    try:
+        if not isinstance(value, str) or not value.startswith("z"):
+            raise ValueError
+        signature = b58decode(value[1:])
+        options = {k: v for k, v in proof.items() if k != "proofValue"}
+        key.public.verify(signature, _hash_data(document, options))
+    except (ValueError, InvalidSignature):
+        return (
+            "The signature does not match: this credential has been changed since it was signed "
+            "(for example its name, level or dates), so it cannot be trusted."
+        )
+    return ""
 
 
 def _signed_facts(document: dict, accreditation: Accreditation) -> dict:
@@ -376,6 +327,18 @@ def _signed_facts(document: dict, accreditation: Accreditation) -> dict:
         "level": level,
         "level_label": str(achieved.get("name", "")),
         "awarded_on": awarded_on,
-        "status": accreditation.status,
+        "status": standing(accreditation),
         "revoked_on": timezone.localdate(accreditation.revoked_at) if accreditation.revoked_at else None,
     }
+
+
+def standing(accreditation: Accreditation) -> str:
+    """valid, revoked, or suspended (while an order suspends the holder from the register): what the status lists
+    publish for it."""
+    if accreditation.is_revoked:
+        return "revoked"
+    if accreditation.registration_number in register.suspended_registration_numbers(
+        [accreditation.registration_number]
+    ):
+        return "suspended"
+    return "valid"

@@ -22,6 +22,7 @@ from regulation import selectors as register
 from regulation import services as register_services
 
 from ..models import Accreditation, Candidate, Level
+from . import status_lists
 
 ANNOTATION_KIND = {level: kind for kind, level in register.ACCREDITATION_KINDS.items()}
 CERTIFICATE_JOB = "accreditation_certificate"
@@ -90,8 +91,10 @@ def confirm_accreditation(*, candidate: Candidate, by: User | None, reason: str)
     )
     from .credentials import signed_credential
 
+    status_lists.allocate_status_entry(accreditation)
     accreditation.credential = signed_credential(accreditation)
-    accreditation.save(update_fields=["credential"])
+    accreditation.credential_issued_at = now
+    accreditation.save(update_fields=["credential", "credential_issued_at"])
     candidate.stage = Candidate.Stage.ACCREDITED
     candidate.status = Candidate.Status.ACCREDITED
     candidate.save(update_fields=["stage", "status"])
@@ -169,6 +172,7 @@ def revoke_accreditation(*, accreditation: Accreditation, by: User | None, reaso
     record_event(
         accreditation, "revoked", by=by, reason=reason, from_state=Accreditation.Status.VALID, to_state="revoked"
     )
+    status_lists.request_publication()
     return accreditation
 
 
@@ -187,7 +191,13 @@ def _on_entry_removed(sender, *, entry, by=None, reason="", **kwargs) -> None:
     revoke_after_removal(entry=entry, by=by, reason=reason)
 
 
+def _on_standing_changed(sender, *, entry, **kwargs) -> None:
+    status_lists.request_publication()
+
+
 def connect_signals() -> None:
-    from regulation.signals import entry_removed
+    from regulation.signals import entry_removed, standing_changed
 
     entry_removed.connect(_on_entry_removed, dispatch_uid="accreditation_revoke_after_removal")
+    # An order suspending the holder (or its end) changes the published suspension status of their credentials.
+    standing_changed.connect(_on_standing_changed, dispatch_uid="accreditation_publish_status_lists")

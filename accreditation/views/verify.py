@@ -5,18 +5,20 @@ They reveal nothing beyond name, registration number, level, dates and status.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from accounts.throttles import throttled
 
 from .. import forms
 from ..models import Level
 from ..selectors import certification as selectors
-from ..services import credentials
+from ..services import credentials, status_lists
 from ..services.decision import normalise_code
 
 
@@ -91,14 +93,55 @@ def verify_credential(request):
     )
 
 
+def _for_any_client(response, *, max_age: int):
+    """Public, cacheable, and readable by a wallet's or an employer's page from any origin (nothing here is private)."""
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @require_GET
 def issuer(request):
-    return JsonResponse(credentials.issuer_profile(), json_dumps_params={"indent": 2})
+    return _for_any_client(
+        JsonResponse(credentials.issuer_profile(), json_dumps_params={"indent": 2}), max_age=KEYS_MAX_AGE
+    )
 
 
 @require_GET
 def jwks(request):
-    return JsonResponse(credentials.jwks(), json_dumps_params={"indent": 2})
+    return _for_any_client(JsonResponse(credentials.jwks(), json_dumps_params={"indent": 2}), max_age=KEYS_MAX_AGE)
+
+
+# Keys change rarely (a rotation); a verifier that caches them an hour still sees a new key's first credential soon.
+KEYS_MAX_AGE = 3600
+
+
+def _status_list(request, purpose, number):
+    if purpose not in status_lists.PURPOSES:
+        raise Http404
+    found = status_lists.published(purpose=purpose, number=number)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _status_list_etag(request, purpose, number):
+    found = _status_list(request, purpose, number)
+    return hashlib.sha256(found.encoded_list.encode() + found.published_at.isoformat().encode()).hexdigest()[:32]
+
+
+@require_GET
+@condition(
+    etag_func=_status_list_etag,
+    last_modified_func=lambda request, purpose, number: _status_list(request, purpose, number).published_at,
+)
+def status_list(request, purpose, number):
+    """The signed BitstringStatusListCredential. A verifier polling it gets 304 Not Modified until it changes."""
+    found = _status_list(request, purpose, number)
+    return _for_any_client(
+        JsonResponse(found.credential, json_dumps_params={"indent": 2}),
+        max_age=settings.CREDENTIAL_STATUS_TTL_SECONDS,
+    )
 
 
 @require_GET

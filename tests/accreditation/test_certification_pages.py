@@ -206,7 +206,7 @@ def test_empty_credential_form_names_the_field(client):
 def test_public_key_is_published_at_stable_urls(client, accreditation):
     profile = client.get("/credentials/issuer").json()
     keys = client.get("/credentials/jwks.json").json()["keys"]
-    kid = accreditation.credential["proof"]["verificationMethod"]
+    kid = accreditation.credential["proof"][0]["verificationMethod"]
     assert [m["id"] for m in profile["verificationMethod"]] == [kid]
     assert keys[0]["kid"] == kid and keys[0]["crv"] == "Ed25519"
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from accounts.models import Job, Role
 from accounts.services import ServiceError
 from accreditation.models import Accreditation, Candidate
-from accreditation.services import certificates, credentials, decision
+from accreditation.services import certificates, credentials, decision, signing_keys
 from regulation import selectors as register
 from regulation import services as register_services
 from regulation.models import Annotation
@@ -175,10 +175,12 @@ def test_credential_is_an_open_badge_signed_with_our_published_key(accreditation
     assert c["credentialSubject"]["achievement"]["name"] == "Approved Child and Family Practitioner"
     identities = {i["identityType"]: i["identityHash"] for i in c["credentialSubject"]["identifier"]}
     assert identities == {"name": "Sam Okafor", "identifier": accreditation.registration_number}
-    assert c["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    [proof] = c["proof"]  # a proof set of one, the Open Badges 3.0 schema's form
+    assert proof["cryptosuite"] == "eddsa-jcs-2022"
     methods = {m["id"]: m for m in credentials.issuer_profile()["verificationMethod"]}
-    assert c["proof"]["verificationMethod"] in methods
-    assert [k["kid"] for k in credentials.jwks()["keys"]] == [c["proof"]["verificationMethod"]]
+    assert proof["verificationMethod"] in methods
+    assert [k["kid"] for k in credentials.jwks()["keys"]] == [proof["verificationMethod"]]
+    assert [s["statusPurpose"] for s in c["credentialStatus"]] == ["revocation", "suspension"]
     assert credentials.check_credential(json.dumps(c)).status == "valid"
 
 
@@ -191,8 +193,9 @@ def test_signature_checks_with_the_published_jwk_alone(accreditation):
     jwk = credentials.jwks()["keys"][0]
     public = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(jwk["x"] + "=="))
     c = accreditation.credential
-    options = {k: v for k, v in c["proof"].items() if k != "proofValue"}
-    public.verify(credentials._b58decode(c["proof"]["proofValue"][1:]), credentials._hash_data(c, options))
+    [proof] = c["proof"]
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    public.verify(signing_keys.b58decode(proof["proofValue"][1:]), credentials._hash_data(c, options))
 
 
 def test_signing_again_gives_the_same_credential(accreditation):
@@ -205,11 +208,15 @@ def test_signing_again_gives_the_same_credential(accreditation):
         (lambda c: c["credentialSubject"]["identifier"][0].update(identityHash="Someone Else"), "signature does not"),
         (lambda c: c["credentialSubject"]["achievement"].update(name="Practice Leader"), "signature does not"),
         (lambda c: c.update(validFrom="2020-01-01T00:00:00Z"), "signature does not"),
-        (lambda c: c["proof"].update(proofValue="z" + "1" * 80), "signature does not"),
+        (lambda c: c["proof"][0].update(proofValue="z" + "1" * 80), "signature does not"),
+        (lambda c: c["proof"][0].update(created="yesterday"), "no valid date"),
+        (lambda c: c.update(proof=[]), "no signature"),
+        (lambda c: c.update(proof=c["proof"] * 5), "more signatures"),
+        (lambda c: c["credentialStatus"][0].update(statusListIndex="1"), "signature does not"),
         (lambda c: c.pop("proof"), "no signature"),
         (lambda c: c["issuer"].update(id="https://evil.example/issuer"), "not issued by"),
         (lambda c: c.update(type=["VerifiableCredential"]), "not an Open Badges"),
-        (lambda c: c["proof"].update(verificationMethod="https://evil.example/#k"), "not one of our published keys"),
+        (lambda c: c["proof"][0].update(verificationMethod="https://evil.example/#k"), "not one of our published keys"),
     ],
 )
 def test_a_tampered_credential_fails_with_the_reason(accreditation, change, reason):
@@ -220,11 +227,17 @@ def test_a_tampered_credential_fails_with_the_reason(accreditation, change, reas
     assert reason in result.reasons[0]
 
 
-def test_a_credential_signed_with_another_key_fails(accreditation, settings, tmp_path):
-    settings.CREDENTIAL_SIGNING_KEY_FILE = tmp_path / "other.pem"
-    forged = credentials.signed_credential(accreditation)
-    settings.CREDENTIAL_SIGNING_KEY_FILE = tmp_path / "ours.pem"  # the verifier publishes a different key
-    assert credentials.check_credential(forged).status == "failed"
+def test_a_credential_signed_with_another_key_fails(accreditation):
+    """A forger signs with a key of their own and names ours."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    forged = json.loads(json.dumps(accreditation.credential))
+    [proof] = forged.pop("proof")
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    signature = Ed25519PrivateKey.generate().sign(credentials._hash_data(forged, options))
+    forged["proof"] = [{**options, "proofValue": "z" + signing_keys.b58encode(signature)}]
+    result = credentials.check_credential(forged)
+    assert result.status == "failed" and "signature does not match" in result.reasons[0]
 
 
 def test_not_json_is_refused_with_the_reason():
@@ -237,9 +250,9 @@ def test_development_key_is_made_once_under_var_and_readable_by_its_owner_only(s
 
     settings.CREDENTIAL_SIGNING_KEY = ""
     settings.CREDENTIAL_SIGNING_KEY_FILE = tmp_path / "key.pem"
-    first = credentials.key_id()
+    first = signing_keys.fragment_for(credentials.signing_key().public_key())
     assert os.stat(tmp_path / "key.pem").st_mode & 0o777 == 0o600
-    assert credentials.key_id() == first
+    assert signing_keys.fragment_for(credentials.signing_key().public_key()) == first
 
 
 def test_production_never_makes_its_own_key(settings, tmp_path):
@@ -353,10 +366,13 @@ def test_odd_shapes_fail_cleanly(document):
 
 
 def test_odd_proof_values_fail_cleanly(accreditation):
+    [ours] = accreditation.credential["proof"]
     for proof in (
-        {**accreditation.credential["proof"], "verificationMethod": ["a", "list"]},
-        {**accreditation.credential["proof"], "proofValue": 42},
-        {**accreditation.credential["proof"], "proofValue": "z0OIl"},  # not base 58
+        [{**ours, "verificationMethod": ["a", "list"]}],
+        [{**ours, "proofValue": 42}],
+        [{**ours, "proofValue": "z0OIl"}],  # not base 58
+        [{**ours, "created": 20261206}],
+        [ours, "a string"],
         "a string",
     ):
         assert credentials.check_credential({**accreditation.credential, "proof": proof}).status == "failed"
