@@ -223,6 +223,16 @@ class ConfirmForm(forms.Form):
     )
 
 
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the credentials are re-issued",
+        help_text="Recorded with each re-issued credential, for example: issued before the status lists existed.",
+        error_messages={"required": "Enter why the credentials are re-issued"},
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label="Why the accreditation is revoked",

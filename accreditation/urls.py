@@ -50,6 +50,7 @@ urlpatterns = [
     path("staff/accreditations/<int:pk>/revoke/", decisions.revoke, name="revoke"),
     path("staff/accreditations/<int:pk>/certificate/", decisions.remake, name="remake"),
     path("staff/certificates/", decisions.batch, name="batch"),
+    path("staff/credentials/reissue/", decisions.reissue_credentials, name="reissue_credentials"),
     # The holder and regulator staff: the accreditation, its certificate and signed credential
     path("accreditations/<int:pk>/", decisions.accreditation, name="accreditation"),
     path("accreditations/<int:pk>/certificate.pdf", decisions.certificate_pdf, name="certificate_pdf"),

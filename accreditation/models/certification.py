@@ -48,6 +48,9 @@ class Accreditation(models.Model):
     credential_issued_at = models.DateTimeField(
         null=True, blank=True, help_text="When the credential now held was signed (its proof's created)."
     )
+    credential_key = models.ForeignKey(
+        "accreditation.SigningKey", on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
+    )
     # Where the credential's status is published: the same index in the revocation and the suspension list of this
     # number. Chosen at random, so a list's bits say nothing about who is who (Bitstring Status List, privacy).
     status_list_number = models.PositiveIntegerField(null=True, blank=True)

@@ -23,6 +23,7 @@ from regulation import services as register_services
 
 from ..models import Accreditation, Candidate, Level
 from . import status_lists
+from .signing_keys import current_key_record
 
 ANNOTATION_KIND = {level: kind for kind, level in register.ACCREDITATION_KINDS.items()}
 CERTIFICATE_JOB = "accreditation_certificate"
@@ -94,7 +95,8 @@ def confirm_accreditation(*, candidate: Candidate, by: User | None, reason: str)
     status_lists.allocate_status_entry(accreditation)
     accreditation.credential = signed_credential(accreditation)
     accreditation.credential_issued_at = now
-    accreditation.save(update_fields=["credential", "credential_issued_at"])
+    accreditation.credential_key = current_key_record()
+    accreditation.save(update_fields=["credential", "credential_issued_at", "credential_key"])
     candidate.stage = Candidate.Stage.ACCREDITED
     candidate.status = Candidate.Status.ACCREDITED
     candidate.save(update_fields=["stage", "status"])

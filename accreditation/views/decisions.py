@@ -19,7 +19,7 @@ from accounts.services import ServiceError
 from .. import forms
 from ..models import Accreditation, Candidate, Level
 from ..selectors import certification as selectors
-from ..services import certificates, decision
+from ..services import certificates, decision, reissue
 from ._common import _candidate, _perm, _require
 
 
@@ -153,6 +153,33 @@ def remake(request, pk):
 
 
 @_perm("accreditation.make_certificates")
+def reissue_credentials(request):
+    form = forms.ReissueForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = reissue.start_reissue(by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("job_detail", pk=job.pk)
+    count = reissue.needing_reissue().count()
+    return render(
+        request,
+        "accreditation/form_page.html",
+        {
+            "form": form,
+            "page_title": "Re-issue signed credentials",
+            "intro": f"{count} signed credential{'s' if count != 1 else ''} carry no published status (they were "
+            "issued before the status lists) or were signed with a key since reported compromised. Re-issuing signs "
+            "each again with the current key and its status entries, and makes its certificate again to carry it, "
+            "in one background job with a progress bar. Verification codes do not change.",
+            "blocked": "" if count else "Every credential carries its status and a sound key: nothing to re-issue.",
+            "button": "Re-issue the credentials",
+        },
+    )
+
+
+@_perm("accreditation.make_certificates")
 def accreditations(request):
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
@@ -166,6 +193,7 @@ def accreditations(request):
             "search": search,
             "status": status,
             "statuses": Accreditation.Status.choices,
+            "to_reissue": reissue.needing_reissue().count(),
             "page_title": "Accreditations and certificates",
         },
     )
