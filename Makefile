@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install verifier migrate seed demo-code lint security audit format clean
+.PHONY: run test install verifier ob-schemas migrate seed demo-code lint security audit format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ $(VERIFIER_STAMP): verifier/package-lock.json
 	else echo "npm is not installed: the reference verifier's tests will be skipped (apt-get install nodejs npm)."; fi
 
 verifier: $(VERIFIER_STAMP)
+
+# 1EdTech's Open Badges 3.0 JSON schemas, pinned by SHA-256, which the tests validate our credentials against.
+OB_SCHEMAS := var/ob-schemas/ob_v3p0_achievementcredential_schema.json
+$(OB_SCHEMAS): scripts/fetch_ob_schemas.py | $(STAMP)
+	$(BIN)/python scripts/fetch_ob_schemas.py
+
+ob-schemas: $(OB_SCHEMAS)
 
 migrate: install
 	mkdir -p var
@@ -57,7 +64,7 @@ security: install
 audit: install
 	$(BIN)/pip-audit --strict --progress-spinner off
 
-test: lint security verifier
+test: lint security verifier ob-schemas
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	@echo "Running the test suite: about 8 minutes on 2 cores (one file: $(BIN)/pytest tests/PATH.py; see README.md)."
 	$(BIN)/pytest
