@@ -1,9 +1,10 @@
 """Signed machine-readable credentials: Open Badges 3.0 (OpenBadgeCredential), signed with the regulator's Ed25519 key.
 
-The proof is a W3C Data Integrity proof with the ``eddsa-jcs-2022`` cryptosuite: the credential and the proof's
-options are canonicalised as JSON (RFC 8785, by the ``rfc8785`` library), each hashed with SHA-256, and the two hashes
-signed with Ed25519. So the credential stays a plain JSON document an employer can paste into the verify page, and any
-Data Integrity library can check it against the public keys published at ``/credentials/issuer`` (as Multikeys) and
+The proof is a W3C Data Integrity proof with the ``eddsa-rdfc-2022`` cryptosuite, the one Open Badges 3.0 names: the
+credential and the proof's options are canonicalised as RDF (``linked_data``, with bundled contexts), each hashed with
+SHA-256, and the two hashes signed with Ed25519. Credentials issued until December 2026 used ``eddsa-jcs-2022`` (the
+same, canonicalised as JSON by RFC 8785, the ``rfc8785`` library); they are still checked. Any Data Integrity library
+can check either against the public keys published at ``/credentials/issuer`` (as Multikeys) and
 ``/credentials/jwks.json`` (as JWKs). ``proof`` is a list (a proof set), the form the Open Badges 3.0 schema names.
 
 Each credential carries its status entries (``status_lists``), so a revocation or a suspension can be read by anyone
@@ -26,7 +27,7 @@ from accounts import safe_json
 from regulation import selectors as register
 
 from ..models import Accreditation, Level
-from . import status_lists
+from . import linked_data, status_lists
 from .signing_keys import (
     b58decode,
     b58encode,
@@ -46,7 +47,9 @@ CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-CRYPTOSUITE = "eddsa-jcs-2022"
+CRYPTOSUITE = "eddsa-rdfc-2022"
+JCS_CRYPTOSUITE = "eddsa-jcs-2022"
+CRYPTOSUITES = (CRYPTOSUITE, JCS_CRYPTOSUITE)
 
 CRITERIA = (
     "Endorsed by their employer, passed the knowledge assessment and the observed practice assessment against the "
@@ -130,12 +133,18 @@ def _canonical(value) -> bytes:
 
 
 def _hash_data(document: dict, proof_options: dict) -> bytes:
+    """The proof configuration's hash, then the document's, canonicalised as the proof's cryptosuite says."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = {**proof_options, "@context": document.get("@context")}
-    return hashlib.sha256(_canonical(config)).digest() + hashlib.sha256(_canonical(unsecured)).digest()
+    canonical = _canonical if proof_options.get("cryptosuite") == JCS_CRYPTOSUITE else _canonical_rdf
+    return hashlib.sha256(canonical(config)).digest() + hashlib.sha256(canonical(unsecured)).digest()
 
 
-def sign(document: dict, *, created: datetime.datetime) -> dict:
+def _canonical_rdf(value: dict) -> bytes:
+    return linked_data.canonical_nquads(value).encode()
+
+
+def sign(document: dict, *, created: datetime.datetime, cryptosuite: str = CRYPTOSUITE) -> dict:
     """Add a Data Integrity proof (as a one-proof set). Ed25519 signatures are deterministic: the same credential
     signs the same. The key that signs is put on record (``SigningKey``) the first time it does."""
     key = signing_key()
@@ -146,7 +155,7 @@ def sign(document: dict, *, created: datetime.datetime) -> dict:
         # else and answers "invalid signature".
         "@context": document["@context"],
         "type": "DataIntegrityProof",
-        "cryptosuite": CRYPTOSUITE,
+        "cryptosuite": cryptosuite,
         # Never before the key began signing: a re-issue of an older credential is dated when it was signed.
         "created": utc(max(created, record.active_from)),
         "verificationMethod": method_id(record.fragment),
@@ -274,8 +283,11 @@ MAX_PROOFS = 4
 
 def _check_proof(document: dict, proof: dict) -> str:
     """Why one proof fails (empty when it verifies): its kind, its key, the key's compromise, its signature."""
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-        return f"This credential's signature is not of the kind we issue ({CRYPTOSUITE})."
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") not in CRYPTOSUITES:
+        return f"This credential's signature is not of the kind we issue ({' or '.join(CRYPTOSUITES)})."
+    if proof.get("cryptosuite") == CRYPTOSUITE and document.get("@context") != CONTEXT:
+        # The RDF a signature covers depends on the contexts: ours are fixed, and only ours are ever loaded.
+        return "This credential names other JSON-LD contexts than ours, so it cannot be one of ours."
     method = proof.get("verificationMethod")
     key = published_keys().get(method) if isinstance(method, str) else None
     if key is None:
@@ -298,6 +310,8 @@ def _check_proof(document: dict, proof: dict) -> str:
         signature = b58decode(value[1:])
         options = {k: v for k, v in proof.items() if k != "proofValue"}
         key.public.verify(signature, _hash_data(document, options))
+    except linked_data.UnknownContext as exc:
+        return f"This credential cannot be read as linked data: {exc}"
     except (ValueError, InvalidSignature):
         return (
             "The signature does not match: this credential has been changed since it was signed "

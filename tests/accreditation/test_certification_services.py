@@ -176,7 +176,7 @@ def test_credential_is_an_open_badge_signed_with_our_published_key(accreditation
     identities = {i["identityType"]: i["identityHash"] for i in c["credentialSubject"]["identifier"]}
     assert identities == {"name": "Sam Okafor", "identifier": accreditation.registration_number}
     [proof] = c["proof"]  # a proof set of one, the Open Badges 3.0 schema's form
-    assert proof["cryptosuite"] == "eddsa-jcs-2022"
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022"  # the suite Open Badges 3.0 names
     methods = {m["id"]: m for m in credentials.issuer_profile()["verificationMethod"]}
     assert proof["verificationMethod"] in methods
     assert [k["kid"] for k in credentials.jwks()["keys"]] == [proof["verificationMethod"]]
@@ -213,6 +213,11 @@ def test_signing_again_gives_the_same_credential(accreditation):
         (lambda c: c.update(proof=[]), "no signature"),
         (lambda c: c.update(proof=c["proof"] * 5), "more signatures"),
         (lambda c: c["credentialStatus"][0].update(statusListIndex="1"), "signature does not"),
+        (lambda c: c.update({"@context": [*c["@context"], "https://evil.example/ctx"]}), "other JSON-LD contexts"),
+        (lambda c: c["credentialSubject"].update(evidence=[{"narrative": "x"}] * 70), "more than 64 parts"),
+        (lambda c: c["credentialSubject"].update(note="Also accredited as a Practice Leader"), "do not define"),
+        (lambda c: c["credentialSubject"].update({"@comment": "Unsigned words"}), "do not define"),
+        (lambda c: c["issuer"].update({"@context": "https://evil.example/ctx", "name": "x"}), "not one our"),
         (lambda c: c.pop("proof"), "no signature"),
         (lambda c: c["issuer"].update(id="https://evil.example/issuer"), "not issued by"),
         (lambda c: c.update(type=["VerifiableCredential"]), "not an Open Badges"),

@@ -94,10 +94,27 @@ def test_a_changed_value_fails_the_reference_check(issued, client):
     assert result["verified"] is False and "Invalid signature." in result["errors"]
 
 
-def test_a_proof_without_the_documents_context_fails_the_reference_check(issued, client):
+def test_the_proof_is_eddsa_rdfc_2022_the_open_badges_suite(issued):
+    assert [p["cryptosuite"] for p in issued.credential["proof"]] == ["eddsa-rdfc-2022"]
+
+
+def _as_jcs(credential: dict) -> dict:
+    """The same credential signed as until December 2026, with eddsa-jcs-2022."""
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    created = datetime.datetime.fromisoformat(credential["proof"][0]["created"])
+    return credentials.sign(unsigned, created=created, cryptosuite="eddsa-jcs-2022")
+
+
+def test_a_credential_signed_with_eddsa_jcs_2022_still_verifies_everywhere(issued, client):
+    earlier = _as_jcs(issued.credential)
+    assert _reference_verify(earlier, client) == {"verified": True, "errors": [], "status": NOT_SET}
+    assert credentials.check_credential(earlier).valid
+
+
+def test_a_jcs_proof_without_the_documents_context_fails_the_reference_check(issued, client):
     """Why the proof carries @context: the signature is the same, but a verifier that rebuilds the proof
     configuration from the proof object (as the specification says) hashes something else without it."""
-    as_before = json.loads(json.dumps(issued.credential))
+    as_before = _as_jcs(issued.credential)
     del as_before["proof"][0]["@context"]
     assert credentials.check_credential(as_before).valid  # our own check fills it in from the document
     result = _reference_verify(as_before, client)
