@@ -41,7 +41,7 @@ def main() -> int:
     if _have_them():
         return 0
     with tempfile.TemporaryDirectory() as scratch:
-        subprocess.run(  # noqa: S603  fixed arguments: this interpreter's pip, one pinned release
+        subprocess.run(
             [
                 sys.executable,
                 "-m",
