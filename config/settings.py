@@ -466,6 +466,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Levels whose decision the rules confirm as soon as every stage is passed (no regulator confirmation needed).
 ACCREDITATION_CONFIRM_BY_RULES = env.list("ACCREDITATION_CONFIRM_BY_RULES", default=[])
 CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="Social Work England")
+# Who signs certificates for the issuer (a post, printed on each certificate).
+CERTIFICATE_SIGNATORY = env.str("CERTIFICATE_SIGNATORY", default="The Registrar")
 # The regulator's Ed25519 signing key, PEM (PKCS#8). In development a key is made on first use and kept in
 # var/ (never committed); in production signing refuses to run without one (it never makes its own).
 CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="", multiline=True)

@@ -6,6 +6,7 @@ date, code), never from today's register, so making it again gives the same cert
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -39,11 +40,17 @@ def qr_data_uri(url: str) -> str:
 
 def certificate_context(accreditation: Accreditation) -> dict:
     url = verify_url(accreditation.code)
+    proofs = accreditation.credential.get("proof") if isinstance(accreditation.credential, dict) else None
+    proof = (proofs[0] if isinstance(proofs, list) and proofs else proofs) or {}
+    signed_on = str(proof.get("created", ""))[:10]
     return {
         "a": accreditation,
         "verify_url": url,
         "qr": qr_data_uri(url),
         "issuer_name": settings.CREDENTIAL_ISSUER_NAME,
+        "signatory": settings.CERTIFICATE_SIGNATORY,
+        "signed_with": str(proof.get("verificationMethod", "")).rpartition("#")[2],
+        "signed_on": datetime.date.fromisoformat(signed_on) if signed_on else None,
     }
 
 

@@ -54,6 +54,10 @@ def test_the_certificate_is_a_tagged_pdf_a_3_carrying_its_signed_credential(accr
     assert root["/Lang"] == "en-GB" and accreditation.name in reader.metadata.title
     carried = reader.attachments["credential.json"][0]
     assert json.loads(carried) == accreditation.credential
+    text = " ".join(reader.pages[0].extract_text().split())
+    key = accreditation.credential["proof"][0]["verificationMethod"].rpartition("#")[2]
+    assert "Signed for Social Work England by The Registrar, digitally with " + key in text
+    assert "with no end date, unless it is revoked or the holder is suspended" in text
 
 
 def test_the_credential_check_reads_the_certificate_pdf(client, accreditation):
