@@ -8,13 +8,24 @@ from accounts.home import HomeSection, Task, register_home_section
 
 def regulator_decisions_section(user):
     from .selectors import certification as selectors
+    from .services.reissue import needing_reissue
 
     if not account_rules.is_regulator_staff(user):
         return None
     waiting = selectors.decisions_waiting()
+    to_reissue = needing_reissue().count()
+    reissue = [
+        Task(
+            "Re-issue signed credentials",
+            reverse("accreditation:reissue_credentials"),
+            "Credentials that cannot show a revocation outside the service, or were signed with a compromised key.",
+            f"{to_reissue} to re-issue",
+        )
+    ]
     return HomeSection(
         "Accreditation decisions and certificates",
         [
+            *(reissue if to_reissue else []),
             Task(
                 "Decisions to confirm",
                 reverse("accreditation:decisions"),

@@ -28,7 +28,7 @@ def decisions_waiting() -> int:
 
 def accreditation_detail(pk: int) -> Accreditation:
     return Accreditation.objects.select_related(
-        "candidate__user", "candidate__organisation", "confirmed_by", "revoked_by"
+        "candidate__user", "candidate__organisation", "confirmed_by", "revoked_by", "credential_key"
     ).get(pk=pk)
 
 

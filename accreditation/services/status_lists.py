@@ -151,22 +151,25 @@ def publish_status_lists() -> int:
     changed = 0
     for (number, purpose), indexes in sorted(_set_bits().items()):
         encoded = encode(indexes)
-        with transaction.atomic():
-            current = StatusList.objects.select_for_update().filter(number=number, purpose=purpose).first()
-            if current is not None and current.encoded_list == encoded:
-                continue
-            signed = status_list_credential(purpose=purpose, number=number, encoded_list=encoded)
-            StatusList.objects.update_or_create(
-                number=number,
-                purpose=purpose,
-                defaults={
-                    "encoded_list": encoded,
-                    "credential": signed,
-                    "published_at": timezone.now(),
-                    "set_bits": len(indexes),
-                },
-            )
-            changed += 1
+        try:
+            with transaction.atomic():
+                current = StatusList.objects.select_for_update().filter(number=number, purpose=purpose).first()
+                if current is not None and current.encoded_list == encoded:
+                    continue
+                signed = status_list_credential(purpose=purpose, number=number, encoded_list=encoded)
+                StatusList.objects.update_or_create(
+                    number=number,
+                    purpose=purpose,
+                    defaults={
+                        "encoded_list": encoded,
+                        "credential": signed,
+                        "published_at": timezone.now(),
+                        "set_bits": len(indexes),
+                    },
+                )
+        except IntegrityError:  # another worker published this new list first, from the same records
+            continue
+        changed += 1
     return changed
 
 

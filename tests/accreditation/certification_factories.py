@@ -54,7 +54,7 @@ def certification_world(*, regulator, worker, employer) -> dict:
     certificate made in-process). The accreditation is made directly, without the register annotation, so the
     table's other rows can still nominate the worker at every level."""
     from accreditation.models import Accreditation
-    from accreditation.services import certificates, credentials, decision
+    from accreditation.services import certificates, credentials, decision, status_lists
     from regulation.models import RegisterEntry
 
     waiting = CandidateAtDecisionFactory(regulator=regulator, first_name="Wendy", last_name="Waiting")
@@ -78,6 +78,7 @@ def certification_world(*, regulator, worker, employer) -> dict:
         confirmed_by=regulator,
         confirm_reason="Every stage passed.",
     )
+    status_lists.allocate_status_entry(accreditation)
     accreditation.credential = credentials.signed_credential(accreditation)
     accreditation.save(update_fields=["credential"])
     accreditation = certificates.issue_certificate(accreditation=accreditation)

@@ -79,6 +79,7 @@ CERTIFICATION_CASES = [
         method="post",
     ),
     AccessCase("certificates for a cohort", lambda w: "/accreditation/staff/certificates/", REG),
+    AccessCase("re-issue credentials", lambda w: "/accreditation/staff/credentials/reissue/", REG),
     AccessCase("holders accreditation", lambda w: f"/accreditation/accreditations/{acc(w)}/", SW | REG),
     AccessCase("certificate PDF", lambda w: f"/accreditation/accreditations/{acc(w)}/certificate.pdf", SW | REG),
     AccessCase("credential", lambda w: f"/accreditation/accreditations/{acc(w)}/credential.json", SW | REG),
@@ -102,6 +103,12 @@ CERTIFICATION_CASES = [
     ),
     AccessCase("issuer profile", lambda w: "/credentials/issuer", set(), public=True),
     AccessCase("issuer keys", lambda w: "/credentials/jwks.json", set(), public=True),
+    AccessCase(
+        "status list",
+        lambda w: f"/credentials/status/revocation/{w['accreditation'].status_list_number}",
+        set(),
+        public=True,
+    ),
     AccessCase("achievement", lambda w: "/credentials/achievements/supervisor", set(), public=True),
     AccessCase("API: decisions", lambda w: "/api/v1/accreditation/decisions/", REG),
     AccessCase(

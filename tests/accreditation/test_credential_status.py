@@ -271,7 +271,9 @@ def test_staff_reissue_old_credentials_in_a_job_and_the_record_says_who_and_why(
     assert credentials.check_credential(old.credential).valid  # old credentials keep verifying with us
     client.force_login(regulator)
     listing = client.get("/accreditation/staff/accreditations/").content.decode()
-    assert "1 signed credential cannot show a revocation" in listing
+    assert "1 signed credential cannot show a revocation outside this service. " in listing
+    assert "Re-issue it</a>" in listing
+    assert "1 to re-issue" in client.get("/").content.decode()  # the next task, on the home page
     refused = client.post("/accreditation/staff/credentials/reissue/", {"reason": ""})
     assert "Enter why the credentials are re-issued" in refused.content.decode()
     assert not Job.objects.filter(kind=reissue.REISSUE_JOB).exists()
