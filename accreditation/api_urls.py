@@ -36,6 +36,9 @@ urlpatterns = [
     path("decisions/", certification.DecisionsView.as_view(), name="accreditation-decisions"),
     path("decisions/<int:pk>/confirm/", certification.ConfirmView.as_view(), name="accreditation-confirm"),
     path("certificate-batches/", certification.CertificateBatchView.as_view(), name="accreditation-certificate-batch"),
+    path(
+        "credential-reissues/", certification.CredentialReissueView.as_view(), name="accreditation-credential-reissue"
+    ),
     path("verify/", certification.VerifyCredentialView.as_view(), name="accreditation-verify-credential"),
     path("verify/<str:code>/", certification.VerifyCodeView.as_view(), name="accreditation-verify-code"),
     path("", include(router.urls)),

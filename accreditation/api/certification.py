@@ -28,7 +28,7 @@ from ..serializers.certification import (
     DecisionCandidateSerializer,
     PublicAccreditationSerializer,
 )
-from ..services import certificates, credentials, decision
+from ..services import certificates, credentials, decision, reissue
 from . import HasPerm, _require, _service
 
 TAGS = ["accreditation: decisions and certificates"]
@@ -147,6 +147,21 @@ class CertificateBatchView(APIView):
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = _service(lambda: certificates.start_batch(by=request.user, **data.validated_data))
+        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS, request=AccreditationReasonSerializer, responses={201: JobSerializer})
+class CredentialReissueView(APIView):
+    """Re-issue every credential without a published status or signed with a compromised key, in one background
+    job (each with its certificate made again); follow it at /api/v1/jobs/<id>/. 400 when none needs it."""
+
+    permission_classes = [*API_PERMISSIONS, HasPerm]
+    required_perm = "accreditation.make_certificates"
+
+    def post(self, request):
+        data = AccreditationReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = _service(lambda: reissue.start_reissue(by=request.user, reason=data.validated_data["reason"]))
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 

@@ -137,6 +137,13 @@ CERTIFICATION_CASES = [
         data={"level": "supervisor"},
     ),
     AccessCase(
+        "API: re-issue credentials",
+        lambda w: "/api/v1/accreditation/credential-reissues/",
+        REG,
+        method="post",
+        data={"reason": "Issued before the status lists."},
+    ),
+    AccessCase(
         "API: verify a code", lambda w: f"/api/v1/accreditation/verify/{w['accreditation'].code}/", set(), public=True
     ),
     AccessCase(

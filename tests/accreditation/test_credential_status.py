@@ -5,6 +5,7 @@ import base64
 import datetime
 import gzip
 import io
+import json
 import os
 
 import pytest
@@ -307,3 +308,20 @@ def test_the_reissue_command_starts_the_job(own_key, regulator, django_capture_o
 def test_only_staff_may_reissue(client, own_key):
     client.force_login(make_user(Role.SOCIAL_WORKER))
     assert client.get("/accreditation/staff/credentials/reissue/").status_code == 403
+
+
+def test_the_api_reissues_too_and_says_when_nothing_needs_it(
+    own_key, regulator, client, django_capture_on_commit_callbacks
+):
+    legacy = _as_issued_before_status_lists(_confirm(regulator))
+    client.force_login(regulator)
+    url = "/api/v1/accreditation/credential-reissues/"
+    assert client.post(url, {}, "application/json").status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {"reason": "Status lists introduced."}, "application/json")
+    assert started.status_code == 201
+    assert client.get(f"/api/v1/jobs/{started.json()['id']}/").json()["status"] == "succeeded"
+    legacy.refresh_from_db()
+    assert legacy.status_list_index is not None
+    again = client.post(url, {"reason": "Again."}, "application/json")
+    assert again.status_code == 400 and "nothing to re-issue" in json.dumps(again.json())
