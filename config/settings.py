@@ -438,6 +438,9 @@ TRAINING_EXTERNAL_MODERATION_PERCENT = env.int("TRAINING_EXTERNAL_MODERATION_PER
 TRAINING_GRANT_PER_PARTICIPANT = env.int("TRAINING_GRANT_PER_PARTICIPANT", default=2000)
 TRAINING_ASSESSOR_IS_LINE_MANAGER = env.str("TRAINING_ASSESSOR_IS_LINE_MANAGER", default="warn")  # or "refuse"
 TRAINING_REMINDER_DAYS_BEFORE = env.int("TRAINING_REMINDER_DAYS_BEFORE", default=7)
+# A review may be held from this many days before its due date to this many after; outside, only with a
+# co-ordinator's recorded exception.
+TRAINING_REVIEW_WINDOW_DAYS = tuple(env.list("TRAINING_REVIEW_WINDOW_DAYS", cast=int, default=[28, 56]))
 CELERY_BEAT_SCHEDULE["early-career-reminders"] = {
     "task": "training.tasks.send_early_career_reminders",
     "schedule": timedelta(hours=24),

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.exports import csv_bytes
 from accounts.jobs import JobContext, job_handler
@@ -54,10 +55,12 @@ def claimable(employer: Organisation, period_start: datetime.date, period_end: d
     )
     lines = []
     amount = grant()
+    today = timezone.localdate()
     for e in enrolments:
         claimed = {line.milestone for line in e.funding_lines.all()}
         for milestone, day in milestones_reached(e):
-            if milestone["key"] in claimed or not (period_start <= day <= period_end):
+            # Only what has happened is paid: an enrolment starting next month is not yet a milestone reached.
+            if milestone["key"] in claimed or not (period_start <= day <= min(period_end, today)):
                 continue
             lines.append(
                 {
@@ -73,8 +76,15 @@ def claimable(employer: Organisation, period_start: datetime.date, period_end: d
 
 @transaction.atomic
 def create_claim(
-    *, employer: Organisation, by: User, period_start: datetime.date, period_end: datetime.date
+    *,
+    employer: Organisation,
+    by: User,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    expected_total: Decimal | str | None = None,
 ) -> FundingClaim:
+    """Claim every milestone reached in the period and not yet claimed. ``expected_total``: the total the person
+    checked; if what is claimable has changed since, nothing is claimed and they are asked to check again."""
     from .services import is_coordinator
 
     require(is_coordinator(by, employer.pk), "Only the employer's co-ordinators can claim its funding.")
@@ -83,11 +93,16 @@ def create_claim(
     list(Enrolment.objects.select_for_update().filter(employer=employer).values_list("pk", flat=True))
     lines = claimable(employer, period_start, period_end)
     require(bool(lines), "There are no milestones reached in that period that have not already been claimed.")
+    total = sum((line["amount"] for line in lines), Decimal("0"))
+    require(
+        expected_total in (None, "") or Decimal(str(expected_total)) == total,
+        f"What can be claimed has changed since you checked it (now £{total:,.2f}): check the claim again.",
+    )
     claim = FundingClaim.objects.create(
         employer=employer,
         period_start=period_start,
         period_end=period_end,
-        total=sum((line["amount"] for line in lines), Decimal("0")),
+        total=total,
         created_by=by,
     )
     FundingClaimLine.objects.bulk_create([FundingClaimLine(claim=claim, **line) for line in lines])

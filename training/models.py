@@ -139,9 +139,21 @@ class Enrolment(models.Model):
     def extension_days(self) -> int:
         return (self.end_date - self.planned_end_date).days
 
-    def point_due_on(self, point: dict) -> datetime.date:
-        """A review point falls due after its months of work, stretched for part-time, moved by pauses."""
-        return due_date(self.start_date, point["month"], self.fte) + datetime.timedelta(days=self.extension_days)
+    def point_due_on(self, point: dict, pauses=None) -> datetime.date:
+        """A review point falls due after its months of work, stretched for part-time, and moved by each pause that
+        starts before it is due (a pause after it moves only what is still to come). ``pauses``: prefetched."""
+        due = due_date(self.start_date, point["month"], self.fte)
+        for pause in sorted(self.pauses.all() if pauses is None else pauses, key=lambda p: p.starts_on):
+            if pause.starts_on <= due:
+                due += datetime.timedelta(days=pause.days)
+        return due
+
+    def review_window(self, point: dict, pauses=None) -> tuple[datetime.date, datetime.date]:
+        """The days a review point may be held on without a recorded exception: from four weeks before it is due to
+        eight weeks after (``TRAINING_REVIEW_WINDOW_DAYS``)."""
+        before, after = settings.TRAINING_REVIEW_WINDOW_DAYS
+        due = self.point_due_on(point, pauses)
+        return due - datetime.timedelta(days=before), due + datetime.timedelta(days=after)
 
 
 def due_date(start: datetime.date, months: int, fte: Decimal) -> datetime.date:
@@ -291,6 +303,26 @@ class Moderation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()}: {self.get_decision_display()}"
+
+
+class ReviewWindowException(models.Model):
+    """A co-ordinator's recorded decision that one review may be held outside its window, and why."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="window_exceptions")
+    point = models.CharField(max_length=24)
+    reason = models.TextField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "point"], name="window_exception_one_per_point"),
+            models.CheckConstraint(name="window_exception_has_reason", condition=~Q(reason="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} outside its window"
 
 
 class Pause(models.Model):

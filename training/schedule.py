@@ -28,7 +28,7 @@ class PointStatus:
     optional: bool
     final: bool
     review: object | None
-    state: str  # done, overdue, due_soon, upcoming, optional_missed
+    state: str  # done, overdue, due_soon, upcoming, optional_missed, not_held (the programme ended without it)
 
     @property
     def tag(self) -> str:
@@ -38,6 +38,7 @@ class PointStatus:
             "due_soon": "govuk-tag--yellow",
             "upcoming": "govuk-tag--grey",
             "optional_missed": "govuk-tag--grey",
+            "not_held": "govuk-tag--grey",
         }[self.state]
 
     @property
@@ -48,6 +49,7 @@ class PointStatus:
             "due_soon": "Due soon",
             "upcoming": "Not due yet",
             "optional_missed": "Optional – not held",
+            "not_held": "Not held",
         }[self.state]
 
 
@@ -63,14 +65,15 @@ def review_points(enrolment: Enrolment, reviews, today: datetime.date) -> list[P
         review = current.get(point["key"])
         if review is not None:
             state = "done"
+        elif not enrolment.is_open:
+            # A closed record has no work still to come: what was not held stays not held.
+            state = "optional_missed" if point.get("optional") else "not_held"
         elif today > due:
             state = "optional_missed" if point.get("optional") else "overdue"
         elif (due - today).days <= DUE_SOON_DAYS:
             state = "due_soon"
         else:
             state = "upcoming"
-        if not enrolment.is_open and review is None and state in ("overdue", "due_soon"):
-            state = "optional_missed" if point.get("optional") else "upcoming"
         points.append(
             PointStatus(
                 point["key"], point["label"], due, bool(point.get("optional")), bool(point.get("final")), review, state

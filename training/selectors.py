@@ -111,7 +111,7 @@ def cohort_rows(enrolments, today: datetime.date | None = None) -> list[CohortRo
             paused=schedule.paused_on(pauses, today),
             caseload_above=sum(1 for c in caseload if c.above),
             protected=schedule.protected_time(e, e.protected_time.all(), pauses, today),
-            next_point=next((p for p in points if p.state not in ("done", "optional_missed")), None),
+            next_point=next((p for p in points if p.state in ("overdue", "due_soon", "upcoming")), None),
         )
         if e.is_open:
             row.overdue = [p.label for p in points if p.state == "overdue"]

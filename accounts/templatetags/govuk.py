@@ -52,3 +52,13 @@ def govuk_widget(bound_field):
         widget = copy.copy(widget)
         widget.attrs = {k: v for k, v in widget.attrs.items() if k != "placeholder"}
     return bound_field.as_widget(widget=widget, attrs=attrs)
+
+
+@register.filter
+def money(amount) -> str:
+    """Pounds as GOV.UK writes them: £1,000.00 (the pence always, thousands separated)."""
+    if amount in (None, ""):
+        return ""
+    from decimal import Decimal
+
+    return f"£{Decimal(amount):,.2f}"

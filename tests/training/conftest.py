@@ -101,6 +101,13 @@ def all_on_track(programme):
 
 
 def review(enrolment, point, day, *, recommendation="", by=None):
+    """Record a review. Before the final assessment, the reviews that are not optional and not yet recorded are
+    recorded first, each on its due date (the service refuses a final assessment without them)."""
+    if enrolment.programme.review_point(point).get("final"):
+        done = set(enrolment.reviews.filter(returned_at__isnull=True).values_list("point", flat=True))
+        for earlier in enrolment.programme.review_points:
+            if not (earlier.get("optional") or earlier.get("final") or earlier["key"] in done):
+                review(enrolment, earlier["key"], min(day, enrolment.point_due_on(earlier)), by=by)
     return services.record_review(
         enrolment=enrolment,
         by=by or enrolment.assessor,

@@ -158,7 +158,7 @@ CASES = [
         method="post",
         data={
             "point": "3_months",
-            "held_on": "2028-09-01",
+            "held_on": "2027-12-06",  # its due date: inside its window
             "evidence_seen": "Observation",
             # a form post names each standard as judgements.<standard>
             **{f"judgements.{standard}": "on_track" for standard in PCF_DOMAINS},

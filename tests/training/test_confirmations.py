@@ -6,9 +6,9 @@ import pytest
 
 from accounts.models import Role
 from tests.factories import make_user
-from training.models import Enrolment
+from training.models import Enrolment, FundingClaim
 
-from .conftest import START, at
+from .conftest import START, at, review
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,8 @@ def _date(prefix, day):
 
 def _final_by_page(client, enrolled, team, time_machine, recommendation="pass"):
     time_machine.move_to(at(FINAL), tick=False)
+    for point in ("3_months", "6_months"):  # the final assessment comes after the reviews that are not optional
+        review(enrolled, point, enrolled.point_due_on(enrolled.programme.review_point(point)))
     client.force_login(team["assessor"])
     data = {**_date("held_on", FINAL), "evidence_seen": "Observations", "recommendation": recommendation}
     data.update({f"standard_{i}": "on_track" for i in range(len(enrolled.programme.standards))})
@@ -121,14 +123,16 @@ def test_a_stranger_cannot_see_a_confirmation(client, enrolled, team):
 def test_making_a_funding_claim_ends_on_a_panel(client, enrolled, team, time_machine):
     time_machine.move_to(at(START + datetime.timedelta(days=10)), tick=False)
     client.force_login(team["coordinator"])
-    response = client.post(
-        "/early-career/funding/",
-        {
-            "employer": team["council"].pk,
-            **_date("period_start", datetime.date(2027, 4, 1)),
-            **_date("period_end", datetime.date(2028, 3, 31)),
-        },
-    )
+    answers = {
+        "employer": team["council"].pk,
+        **_date("period_start", datetime.date(2027, 4, 1)),
+        **_date("period_end", datetime.date(2028, 3, 31)),
+    }
+    check = client.post("/early-career/funding/", answers)
+    html = check.content.decode()
+    assert "Check the claim before you make it" in html and "£1,000.00" in html  # items, amounts and total first
+    assert not FundingClaim.objects.exists()
+    response = client.post("/early-career/funding/", {**answers, "total": "1000.00", "confirmed": "yes"})
     assert response.status_code == 302 and response["Location"].endswith("?made=1")
     html = client.get(response["Location"]).content.decode()
     assert "govuk-panel--confirmation" in html and "Claim made" in html

@@ -293,6 +293,8 @@ def test_api_enrol_and_refusal(client, team, time_machine):
 def test_api_review_and_final_guard(client, enrolled, team, time_machine):
     day = datetime.date(2028, 8, 1)
     time_machine.move_to(at(day), tick=False)
+    for point in ("3_months", "6_months"):
+        review(enrolled, point, enrolled.point_due_on(enrolled.programme.review_point(point)))
     client.force_login(team["assessor"])
     body = {
         "point": "final",

@@ -11,6 +11,7 @@ from .enrolment import eligibility_refusal, enrol, withdraw  # noqa: F401
 from .pauses import add_pause  # noqa: F401
 from .reviews import (  # noqa: F401
     approve_early_completion,
+    grant_review_window_exception,
     moderate_externally,
     moderate_internally,
     record_review,

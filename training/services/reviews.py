@@ -15,7 +15,7 @@ from accounts.services import record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
 
-from ..models import Enrolment, Moderation, Programme, Review
+from ..models import Enrolment, Moderation, Programme, Review, ReviewWindowException
 from .common import _lock, _require_open, _text, _today, is_coordinator
 
 
@@ -70,6 +70,8 @@ def record_review(
         f"The {spec['label'].lower()} has already been recorded.",
     )
     final = bool(spec.get("final"))
+    if not later:
+        _require_held_while_working(enrolment, spec, held_on, final=final)
     needs_outcome = final or later
     if final:
         due = enrolment.point_due_on(spec)
@@ -103,6 +105,56 @@ def record_review(
     elif later and recommendation == Review.Recommendation.PASS:
         _add_expert_annotation(enrolment, by, _today())
     return review
+
+
+def _require_held_while_working(enrolment: Enrolment, spec: dict, held_on: datetime.date, *, final: bool) -> None:
+    """A review is held while the programme runs (never inside a pause), in its window unless a co-ordinator
+    recorded an exception; the final assessment comes after every review that is not optional."""
+    pauses = list(enrolment.pauses.all())
+    pause = next((p for p in pauses if p.starts_on <= held_on <= p.ends_on), None)
+    require(
+        pause is None,
+        pause
+        and f"{held_on:%-d %B %Y} falls inside a pause ({pause.get_kind_display().lower()}, "
+        f"{pause.starts_on:%-d %B %Y} to {pause.ends_on:%-d %B %Y}): reviews are held while the programme runs.",
+    )
+    if final:
+        done = set(enrolment.reviews.filter(returned_at__isnull=True).values_list("point", flat=True))
+        missing = [
+            p["label"].lower()
+            for p in enrolment.programme.review_points
+            if not p.get("optional") and not p.get("final") and p["key"] not in done
+        ]
+        require(not missing, f"Record the {' and the '.join(missing)} before the final assessment.")
+        return
+    opens, closes = enrolment.review_window(spec, pauses)
+    if opens <= held_on <= closes:
+        return
+    require(
+        enrolment.window_exceptions.filter(point=spec["key"]).exists(),
+        f"The {spec['label'].lower()} is held between {opens:%-d %B %Y} and {closes:%-d %B %Y} (its due date moved by "
+        "any pauses). Outside that, a co-ordinator must first record why it is held then.",
+    )
+
+
+@transaction.atomic
+def grant_review_window_exception(*, enrolment: Enrolment, by: User, point: str, reason: str) -> ReviewWindowException:
+    """A co-ordinator's recorded decision that a review may be held outside its window (not the final assessment:
+    early completion is its own decision)."""
+    enrolment = _lock(enrolment)
+    _require_open(enrolment)
+    require(is_coordinator(by, enrolment.employer_id), "Only the employer's co-ordinators can allow a review then.")
+    require(by.pk != enrolment.assessor_id, "The assessor cannot allow their own review outside its window.")
+    spec = enrolment.programme.review_point(point)
+    require(spec is not None and not spec.get("final"), "Choose a review point before the final assessment.")
+    require(
+        not enrolment.window_exceptions.filter(point=point).exists(),
+        f"Holding the {spec['label'].lower()} outside its window has already been allowed.",
+    )
+    reason = _text(reason, "Say why the review is held outside its window.")
+    exception = ReviewWindowException.objects.create(enrolment=enrolment, point=point, reason=reason, granted_by=by)
+    record_event(enrolment, "review_window_exception", by=by, reason=reason, changes={"point": point})
+    return exception
 
 
 def sampled_for_external(enrolment: Enrolment) -> bool:

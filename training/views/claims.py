@@ -32,7 +32,12 @@ def claims(request):
         start, end = funding.financial_year(timezone.localdate())
         form = forms.ClaimForm(posted(request), employers=employers, initial={"period_start": start, "period_end": end})
         if request.method == "POST" and form.is_valid():
-            claim = call_or_show_refusal(form, lambda: funding.create_claim(by=user, **form.cleaned_data))
+            if request.POST.get("confirmed") != "yes":
+                return _check_claim(request, form)
+            claim = call_or_show_refusal(
+                form,
+                lambda: funding.create_claim(by=user, expected_total=request.POST.get("total"), **form.cleaned_data),
+            )
             if claim:
                 return redirect(reverse("training:claim", args=[claim.pk]) + "?made=1")
     return render(
@@ -43,6 +48,26 @@ def claims(request):
             "claims": selectors.funding_claims(user)[:50],
             "grant": funding.grant(),
             "page_title": "Early career funding claims",
+        },
+    )
+
+
+def _check_claim(request, form):
+    """Check your answers: every milestone the claim will pay, and the total, before anything is claimed."""
+    data = form.cleaned_data
+    lines = funding.claimable(data["employer"], data["period_start"], data["period_end"])
+    if not lines:
+        form.add_error(None, "There are no milestones reached in that period that have not already been claimed.")
+        return render(request, "training/claims.html", {"form": form, "claims": [], "grant": funding.grant()})
+    return render(
+        request,
+        "training/claim_check.html",
+        {
+            "form": form,
+            "posted": [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirmed")],
+            "lines": lines,
+            "total": sum(line["amount"] for line in lines),
+            "page_title": "Check the claim before you make it",
         },
     )
 

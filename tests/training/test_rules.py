@@ -1,0 +1,141 @@
+"""The early-career rules a regulator has to defend (issue #31): reviews in their windows and never inside a pause,
+exceptions recorded by a named co-ordinator with a reason, completion only after the reviews that are not optional,
+closed records with no work to come, due dates moved only by pauses that come before them, and funding paid only for
+what has happened, after "Check your answers"."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from accounts.models import AuditEvent
+from accounts.services import ServiceError
+from training import funding, schedule, selectors, services
+
+from .conftest import START, at, review
+
+pytestmark = pytest.mark.django_db
+
+THREE = datetime.date(2027, 12, 6)  # the 3-month review's due date for the cohort starting on START
+SIX = datetime.date(2028, 3, 6)
+
+
+def _pause(enrolment, by, start, end):
+    return services.add_pause(enrolment=enrolment, by=by, kind="sickness", starts_on=start, ends_on=end, reason="Ill")
+
+
+def _point(enrolment, key):
+    return enrolment.programme.review_point(key)
+
+
+def test_a_review_on_day_five_is_refused_and_pays_nothing(enrolled, team, time_machine):
+    time_machine.move_to(at(START + datetime.timedelta(days=5)), tick=False)
+    with pytest.raises(ServiceError, match="3-month review is held between 8 November 2027 and 31 January 2028"):
+        review(enrolled, "3_months", START + datetime.timedelta(days=4))
+    with pytest.raises(ServiceError, match="6-month review is held between"):
+        review(enrolled, "6_months", START + datetime.timedelta(days=5))
+    assert not enrolled.reviews.exists()
+    lines = funding.claimable(team["council"], datetime.date(2027, 4, 1), datetime.date(2028, 3, 31))
+    assert [line["milestone"] for line in lines] == ["enrolled"]
+
+
+def test_a_review_inside_a_pause_is_refused(enrolled, team, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 12, 20)), tick=False)
+    _pause(enrolled, team["coordinator"], datetime.date(2027, 11, 20), datetime.date(2027, 12, 10))
+    with pytest.raises(ServiceError, match="falls inside a pause \\(sickness, 20 November 2027 to 10 December 2027\\)"):
+        review(enrolled, "3_months", datetime.date(2027, 12, 1))
+    review(enrolled, "3_months", datetime.date(2027, 12, 20))  # after the pause, inside its moved window
+
+
+def test_an_exception_is_a_co_ordinators_recorded_decision(enrolled, team, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 10, 20)), tick=False)
+    early = datetime.date(2027, 10, 20)
+    with pytest.raises(ServiceError, match="co-ordinator must first record why"):
+        review(enrolled, "3_months", early)
+    with pytest.raises(ServiceError, match="Only the employer's co-ordinators"):
+        services.grant_review_window_exception(
+            enrolment=enrolled, by=team["supervisor"], point="3_months", reason="Leaving"
+        )
+    with pytest.raises(ServiceError, match="Say why"):
+        services.grant_review_window_exception(enrolment=enrolled, by=team["coordinator"], point="3_months", reason="")
+    with pytest.raises(ServiceError, match="before the final"):
+        services.grant_review_window_exception(enrolment=enrolled, by=team["coordinator"], point="final", reason="x")
+    services.grant_review_window_exception(
+        enrolment=enrolled, by=team["coordinator"], point="3_months", reason="Moving teams at the end of October."
+    )
+    review(enrolled, "3_months", early)
+    event = AuditEvent.objects.get(action="review_window_exception")
+    assert event.actor == team["coordinator"] and event.reason == "Moving teams at the end of October."
+
+
+def test_the_final_assessment_needs_every_review_that_is_not_optional(enrolled, team, time_machine):
+    time_machine.move_to(at(datetime.date(2028, 9, 6)), tick=False)
+    services.record_review(
+        enrolment=enrolled,
+        by=enrolled.assessor,
+        point="3_months",
+        held_on=THREE,
+        judgements=dict.fromkeys(enrolled.programme.standards, "on_track"),
+        evidence_seen="Observation",
+    )
+    with pytest.raises(ServiceError, match="Record the 6-month review before the final assessment"):
+        services.record_review(
+            enrolment=enrolled,
+            by=enrolled.assessor,
+            point="final",
+            held_on=datetime.date(2028, 9, 6),
+            judgements=dict.fromkeys(enrolled.programme.standards, "on_track"),
+            evidence_seen="Observation",
+            recommendation="pass",
+        )
+    enrolled.refresh_from_db()
+    assert enrolled.status == "active"
+
+
+def test_a_closed_record_shows_no_work_to_come(enrolled, team, time_machine, settings):
+    settings.TRAINING_EXTERNAL_MODERATION_PERCENT = 0
+    time_machine.move_to(at(datetime.date(2028, 9, 6)), tick=False)
+    review(enrolled, "final", datetime.date(2028, 9, 6), recommendation="pass")
+    services.moderate_internally(enrolment=enrolled, by=team["coordinator"], decision="confirmed", reason="Agreed")
+    enrolled.refresh_from_db()
+    assert enrolled.status == "passed"
+    states = {p.key: p.state_label for p in schedule.review_points(enrolled, enrolled.reviews.all(), START)}
+    assert states == {"3_months": "Done", "6_months": "Done", "9_months": "Optional – not held", "final": "Done"}
+    [row] = selectors.cohort_rows([enrolled], today=datetime.date(2028, 9, 7))
+    assert row.next_point is None and row.overdue == []
+
+
+def test_a_pause_moves_only_what_is_still_to_come(enrolled, team, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 12, 10)), tick=False)
+    review(enrolled, "3_months", THREE)
+    _pause(enrolled, team["coordinator"], datetime.date(2027, 12, 8), datetime.date(2027, 12, 9))
+    enrolled.refresh_from_db()
+    assert enrolled.point_due_on(_point(enrolled, "3_months")) == THREE  # done before the pause: not moved
+    assert enrolled.point_due_on(_point(enrolled, "6_months")) == SIX + datetime.timedelta(days=2)
+    states = {p.key: p.state for p in schedule.review_points(enrolled, enrolled.reviews.all(), THREE)}
+    assert states["3_months"] == "done"
+
+
+def test_funding_counts_only_what_has_happened_and_the_total_checked(team, time_machine):
+    from .conftest import enrol
+
+    time_machine.move_to(at(START - datetime.timedelta(days=30)), tick=False)
+    future = enrol(team)  # starts next month
+    assert future.start_date == START
+    period = {"period_start": datetime.date(2027, 4, 1), "period_end": datetime.date(2028, 3, 31)}
+    assert funding.claimable(team["council"], **period) == []
+    with pytest.raises(ServiceError, match="no milestones"):
+        funding.create_claim(employer=team["council"], by=team["coordinator"], **period)
+    time_machine.move_to(at(START), tick=False)
+    with pytest.raises(ServiceError, match=r"changed since you checked it \(now £1,000\.00\)"):
+        funding.create_claim(employer=team["council"], by=team["coordinator"], expected_total="6300.00", **period)
+    claim = funding.create_claim(employer=team["council"], by=team["coordinator"], expected_total="1000.00", **period)
+    assert claim.total == Decimal("1000.00")
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"), [(Decimal("1000"), "£1,000.00"), (Decimal("6300.5"), "£6,300.50"), ("500.00", "£500.00")]
+)
+def test_money_is_shown_one_way(amount, shown):
+    assert Template("{% load govuk %}{{ amount|money }}").render(Context({"amount": amount})) == shown
