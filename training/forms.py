@@ -164,6 +164,28 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ReviewWindowExceptionForm(forms.Form):
+    point = forms.ChoiceField(
+        label="Which review",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the review that is held outside its window"},
+    )
+    reason = forms.CharField(
+        label="Why it is held then",
+        help_text="Recorded with your name in the participant's history.",
+        error_messages={"required": "Enter why the review is held outside its window"},
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["point"].choices = [
+            (p["key"], f"{p['label']} (due {enrolment.point_due_on(p):%-d %B %Y})")
+            for p in enrolment.programme.review_points
+            if not p.get("final")
+        ]
+
+
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
     reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))

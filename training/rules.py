@@ -121,6 +121,7 @@ rules.add_perm("training.add_evidence", (is_participant | is_supervisor_of | is_
 rules.add_perm("training.add_pause", is_coordinator_of & is_open)
 rules.add_perm("training.record_review", is_assessor_of)
 rules.add_perm("training.approve_early_completion", is_coordinator_of & is_open)
+rules.add_perm("training.allow_review_outside_window", is_coordinator_of & is_open)
 rules.add_perm("training.moderate_internally", is_coordinator_of & awaiting_internal & ~is_assessor_of)
 rules.add_perm("training.moderate_externally", is_regulator_staff & awaiting_external)
 rules.add_perm("training.view_fundingclaim", coordinates_employer | is_regulator_staff)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:evidence_pk>/file/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/pause/", views.pause, name="pause"),
     path("<int:pk>/early-completion/", views.early_completion, name="early_completion"),
+    path("<int:pk>/review-window/", views.review_window_exception, name="review_window_exception"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/moderation/", views.moderation, name="moderation"),
     path("<int:pk>/external-moderation/", views.external_moderation, name="external_moderation"),

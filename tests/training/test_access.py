@@ -94,6 +94,7 @@ CASES = [
     AccessCase("evidence file", lambda w: f"/early-career/{e(w)}/evidence/{w['evidence'].pk}/file/", RECORD),
     AccessCase("pause", lambda w: f"/early-career/{e(w)}/pause/", {LM}),
     AccessCase("early completion", lambda w: f"/early-career/{e(w)}/early-completion/", {LM}),
+    AccessCase("review window exception", lambda w: f"/early-career/{e(w)}/review-window/", {LM}),
     AccessCase("withdraw", lambda w: f"/early-career/{e(w)}/withdraw/", {LM}),
     AccessCase("review", lambda w: f"/early-career/{e(w)}/reviews/3_months/", {Role.ASSESSOR}),
     AccessCase("internal moderation", lambda w: f"/early-career/{w['moderating'].pk}/moderation/", {LM}),

@@ -139,3 +139,17 @@ def test_funding_counts_only_what_has_happened_and_the_total_checked(team, time_
 )
 def test_money_is_shown_one_way(amount, shown):
     assert Template("{% load govuk %}{{ amount|money }}").render(Context({"amount": amount})) == shown
+
+
+def test_the_co_ordinator_records_the_exception_on_its_page(client, enrolled, team, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 10, 20)), tick=False)
+    client.force_login(team["coordinator"])
+    record = client.get(f"/early-career/{enrolled.pk}/").content.decode()
+    assert "Allow a review outside its window" in record
+    url = f"/early-career/{enrolled.pk}/review-window/"
+    page = client.get(url).content.decode()
+    assert "3-month review (due 6 December 2027)" in page and "Final assessment" not in page
+    refused = client.post(url, {"point": "3_months", "reason": ""}).content.decode()
+    assert "Enter why the review is held outside its window" in refused
+    assert client.post(url, {"point": "3_months", "reason": "Moving teams."}).status_code == 302
+    assert enrolled.window_exceptions.get().granted_by == team["coordinator"]

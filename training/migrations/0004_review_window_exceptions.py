@@ -7,26 +7,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0003_evidence_files'),
+        ("training", "0003_evidence_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewWindowException',
+            name="ReviewWindowException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('point', models.CharField(max_length=24)),
-                ('reason', models.TextField()),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='window_exceptions', to='training.enrolment')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("point", models.CharField(max_length=24)),
+                ("reason", models.TextField()),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="window_exceptions",
+                        to="training.enrolment",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['granted_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('enrolment', 'point'), name='window_exception_one_per_point'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='window_exception_has_reason')],
+                "ordering": ["granted_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("enrolment", "point"), name="window_exception_one_per_point"),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True), name="window_exception_has_reason"
+                    ),
+                ],
             },
         ),
     ]

@@ -15,6 +15,7 @@ from .record_forms import (
     pause,
     protected_time,
     review,
+    review_window_exception,
     supervision,
     withdraw,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "programmes",
     "protected_time",
     "review",
+    "review_window_exception",
     "supervision",
     "withdraw",
 ]

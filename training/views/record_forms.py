@@ -190,6 +190,22 @@ def early_completion(request, pk):
 
 
 @login_required
+def review_window_exception(request, pk):
+    return _record_form(
+        request,
+        pk,
+        perm="training.allow_review_outside_window",
+        form_class=forms.ReviewWindowExceptionForm,
+        form_kwargs=lambda e: {"enrolment": e},
+        title="Allow a review outside its window",
+        success="Recorded: the review may now be held outside its window.",
+        call=lambda e, f: services.grant_review_window_exception(
+            enrolment=e, by=request.user, point=f.cleaned_data["point"], reason=f.cleaned_data["reason"]
+        ),
+    )
+
+
+@login_required
 def withdraw(request, pk):
     return _record_form(
         request,
