@@ -192,6 +192,14 @@ class InformationRequestForm(forms.Form):
     due_on = GovUKDateField(label="Answer by", hint="For example, 27 3 2027")
 
 
+class InspectionExemptionForm(forms.Form):
+    reason = _text(
+        "Why this course need not be inspected",
+        help_text="Recorded with your name. Another member of staff then records the decision.",
+        rows=4,
+    )
+
+
 class InspectionForm(forms.Form):
     starts_on = GovUKDateField(label="First day of the inspection")
     ends_on = GovUKDateField(label="Last day of the inspection")

@@ -237,6 +237,14 @@ class CourseApplication(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    @property
+    def exemption(self):
+        """The recorded exemption from inspection, if any."""
+        try:
+            return self.inspection_exemption
+        except models.ObjectDoesNotExist:
+            return None
+
     def days_waiting(self, today: datetime.date | None = None) -> int:
         """Days since submission with the clock stopped while the provider was answering a request."""
         if self.submitted_at is None:
@@ -336,6 +344,22 @@ class InformationRequest(models.Model):
         return f"Request for information of {self.requested_at:%Y-%m-%d}"
 
 
+class InspectionExemption(models.Model):
+    """A second member of staff's recorded decision that a course may be decided without an inspection, and why
+    (for example, a re-approval of a course inspected last year with no change)."""
+
+    application = models.OneToOneField(CourseApplication, on_delete=models.PROTECT, related_name="inspection_exemption")
+    reason = models.TextField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="inspection_exemption_has_reason", condition=~Q(reason=""))]
+
+    def __str__(self) -> str:
+        return f"Inspection exemption for application {self.application_id}"
+
+
 class Inspection(models.Model):
     application = models.ForeignKey(CourseApplication, on_delete=models.PROTECT, related_name="inspections")
     starts_on = models.DateField()
@@ -430,6 +454,19 @@ class MonitoringReturn(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["course", "year"], name="monitoring_once_per_course_year")]
+
+    @property
+    def flags(self) -> list[str]:
+        """What the regulator should look at before accepting the return."""
+        flags = []
+        if self.placement_days_provided is not None and self.placement_days_provided < REQUIRED_PRACTICE_DAYS:
+            flags.append(
+                f"{self.placement_days_provided} days of practice learning per student, below the "
+                f"{REQUIRED_PRACTICE_DAYS}-day minimum."
+            )
+        if self.students and self.intake is not None and self.intake > self.students:
+            flags.append(f"An intake of {self.intake} is more than the {self.students} students on the course.")
+        return flags
 
     def __str__(self) -> str:
         return f"Annual monitoring {self.year}–{str(self.year + 1)[-2:]}: {self.course.title}"

@@ -40,6 +40,7 @@ urlpatterns = [
     path("applications/<int:pk>/review/<str:standard>/", views.standard_review, name="standard_review"),
     path("applications/<int:pk>/request-information/", views.request_information, name="request_information"),
     path("applications/<int:pk>/inspection/", views.inspection_record, name="inspection_record"),
+    path("applications/<int:pk>/inspection-exemption/", views.inspection_exemption, name="inspection_exemption"),
     path("applications/<int:pk>/decision/", views.decision, name="decision"),
     path("conditions/<int:pk>/decide/", views.condition_decide, name="condition_decide"),
     path("<int:pk>/monitoring/open/", views.monitoring_open, name="monitoring_open"),

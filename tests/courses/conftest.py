@@ -3,6 +3,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from regulation.courses import services
@@ -92,9 +93,18 @@ def review_all(application, regulator, outcome="met"):
         )
 
 
+def inspect(application, regulator):
+    """An inspection on the day: approval rests on an inspection that has finished."""
+    today = timezone.localdate()
+    return services.record_inspection(
+        application=application, by=regulator, starts_on=today, ends_on=today, team="Ruth Adeyemi", report="Seen."
+    )
+
+
 def approve(course, lead, regulator, *, conditions=None):
     application = submitted(course, lead)
     review_all(application, regulator)
+    inspect(application, regulator)
     if conditions:
         return services.decide(
             application=application,
@@ -132,12 +142,12 @@ def not_listed_application(*, email="pat@example.com", qualification="CQSW, Leed
 
 
 def inspect_with_report(application, regulator, content=PDF, name="Inspection report.pdf"):
-    today = datetime.date.today()
+    today = timezone.localdate()
     return services.record_inspection(
         application=application,
         by=regulator,
-        starts_on=today - datetime.timedelta(days=2),
-        ends_on=today - datetime.timedelta(days=1),
+        starts_on=today,
+        ends_on=today,
         team="Ruth Adeyemi",
         report="",
         report_file=upload(name, content),

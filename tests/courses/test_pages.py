@@ -6,7 +6,7 @@ from django.urls import reverse
 from regulation.courses import services
 from regulation.courses.models import Course, CourseApplication, EvidenceDocument, Standard
 
-from .conftest import COURSE, PDF, approve, docx_bytes, review_all, submitted, upload
+from .conftest import COURSE, PDF, approve, docx_bytes, inspect, review_all, submitted, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,7 @@ def test_regulator_records_the_decision_with_conditions_through_the_page(client,
     response = client.post(url, {"outcome": "approved", "reason": "Good"})
     assert "Review all six standards" in response.content.decode()
     review_all(application, regulator)
+    inspect(application, regulator)
     due = TODAY + datetime.timedelta(days=90)
     response = client.post(
         url,

@@ -16,7 +16,7 @@ from regulation.courses.models import (
 )
 from regulation.courses.services import ServiceError
 
-from .conftest import COURSE, PDF, approve, docx_bytes, fill_evidence, review_all, submitted, upload
+from .conftest import COURSE, PDF, approve, docx_bytes, fill_evidence, inspect, review_all, submitted, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,7 @@ def test_second_decision_is_refused(course, lead, regulator):
 def test_conditions_need_future_due_dates(course, lead, regulator):
     application = submitted(course, lead)
     review_all(application, regulator)
+    inspect(application, regulator)
     with pytest.raises(ServiceError, match="Add at least one condition"):
         services.decide(application=application, by=regulator, outcome="approved_with_conditions", reason="r")
     with pytest.raises(ServiceError, match="in the future"):
@@ -217,6 +218,7 @@ def test_request_for_information_pauses_the_clock(course, lead, regulator, time_
     assert application.status == "under_review" and application.paused_days == 10
     time_machine.move_to(datetime.datetime(2027, 1, 29, 10, tzinfo=datetime.UTC), tick=False)
     review_all(application, regulator)
+    inspect(application, regulator)
     services.decide(application=application, by=regulator, outcome="approved", reason="Good")
     application.refresh_from_db()
     assert application.days_waiting() == 15  # 25 calendar days less 10 paused
@@ -229,15 +231,23 @@ def test_respond_only_when_asked(course, lead):
         services.respond_to_request(application=application, by=lead, response="hello")
 
 
-def test_inspection_dates_are_checked(course, lead, regulator):
+def test_inspection_dates_are_checked(course, lead, regulator, time_machine):
+    time_machine.move_to(datetime.datetime(2027, 1, 4, 10, tzinfo=datetime.UTC), tick=False)
     application = submitted(course, lead)
-    with pytest.raises(ServiceError, match="on or after"):
-        services.record_inspection(
-            application=application, by=regulator, starts_on=days(-1), ends_on=days(-3), team="A", report="R"
+    time_machine.move_to(datetime.datetime(2027, 1, 20, 10, tzinfo=datetime.UTC), tick=False)
+
+    def record(starts_on, ends_on):
+        return services.record_inspection(
+            application=application, by=regulator, starts_on=starts_on, ends_on=ends_on, team="A\nB", report="Report"
         )
-    inspection = services.record_inspection(
-        application=application, by=regulator, starts_on=days(-3), ends_on=days(-1), team="A\nB", report="Report"
-    )
+
+    with pytest.raises(ServiceError, match="on or after"):
+        record(datetime.date(2027, 1, 12), datetime.date(2027, 1, 10))
+    with pytest.raises(ServiceError, match=r"cannot start before the application was sent \(4 January 2027\)"):
+        record(datetime.date(2027, 1, 3), datetime.date(2027, 1, 5))
+    with pytest.raises(ServiceError, match="once it has started"):
+        record(datetime.date(2027, 1, 21), datetime.date(2027, 1, 22))
+    inspection = record(datetime.date(2027, 1, 10), datetime.date(2027, 1, 12))
     application.refresh_from_db()
     assert application.status == "inspection" and inspection.team == "A\nB"
 

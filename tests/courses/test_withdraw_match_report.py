@@ -165,12 +165,12 @@ def test_inspection_report_uploaded_and_downloaded_by_staff_and_the_provider(
     response = client.post(
         reverse("courses:inspection_record", args=[application.pk]),
         {
-            "starts_on-day": str((TODAY - datetime.timedelta(days=2)).day),
-            "starts_on-month": str((TODAY - datetime.timedelta(days=2)).month),
-            "starts_on-year": str((TODAY - datetime.timedelta(days=2)).year),
-            "ends_on-day": str((TODAY - datetime.timedelta(days=1)).day),
-            "ends_on-month": str((TODAY - datetime.timedelta(days=1)).month),
-            "ends_on-year": str((TODAY - datetime.timedelta(days=1)).year),
+            "starts_on-day": str(TODAY.day),
+            "starts_on-month": str(TODAY.month),
+            "starts_on-year": str(TODAY.year),
+            "ends_on-day": str(TODAY.day),
+            "ends_on-month": str(TODAY.month),
+            "ends_on-year": str(TODAY.year),
             "team": "Ruth Adeyemi",
             "report": "",
             "report_file": upload("Leeds inspection.pdf", PDF),
@@ -205,7 +205,7 @@ def test_an_inspection_needs_a_report_written_or_uploaded(lead, regulator, cours
         services.record_inspection(
             application=application,
             by=regulator,
-            starts_on=TODAY - datetime.timedelta(days=1),
+            starts_on=TODAY,
             ends_on=TODAY,
             team="A",
             report=" ",

@@ -26,7 +26,7 @@ from .monitoring import (
     send_monitoring_reminders,
     submit_monitoring,
 )
-from .review import assign, decide, record_inspection, request_information, review_standard
+from .review import assign, decide, exempt_from_inspection, record_inspection, request_information, review_standard
 
 __all__ = [
     "COURSE_FIELDS",
@@ -39,6 +39,7 @@ __all__ = [
     "close_course",
     "decide",
     "decide_condition",
+    "exempt_from_inspection",
     "flag_overdue_conditions",
     "match_register_course",
     "missing_evidence",

@@ -95,6 +95,11 @@ def submit_monitoring(*, monitoring: MonitoringReturn, by: User, **answers) -> M
         value = answers.get(name)
         require(value is not None and value >= 0, f"Enter the {name.replace('_', ' ')}.")
         setattr(monitoring, name, value)
+    require(
+        monitoring.completions <= monitoring.students,
+        f"Completions ({monitoring.completions}) cannot be more than the students on the course "
+        f"({monitoring.students}).",
+    )
     monitoring.changes = (answers.get("changes") or "").strip()
     monitoring.concerns = (answers.get("concerns") or "").strip()
     monitoring.status = MonitoringReturn.Status.SUBMITTED

@@ -19,6 +19,7 @@ from ..models import (
     CourseCondition,
     InformationRequest,
     Inspection,
+    InspectionExemption,
     Standard,
     StandardReview,
 )
@@ -141,6 +142,11 @@ def record_inspection(
     )
     require(ends_on >= starts_on, "The inspection's last day must be on or after its first day.")
     require(starts_on <= _today(), "Record an inspection once it has started.")
+    sent = application.submitted_at and timezone.localdate(application.submitted_at)
+    require(
+        sent is None or starts_on >= sent,
+        f"The inspection cannot start before the application was sent ({sent:%-d %B %Y})." if sent else "",
+    )
     team = _reason(team, "Name the inspection team.")
     report = (report or "").strip()
     require(bool(report) or report_file is not None, "Enter the inspection report, or upload it.")
@@ -174,6 +180,33 @@ def record_inspection(
     return inspection
 
 
+def _require_inspected(application: CourseApplication, by: User) -> None:
+    """Approval rests on an inspection that has finished, or on a second member of staff's recorded exemption."""
+    if application.inspections.filter(ends_on__lte=_today()).exists():
+        return
+    exemption = InspectionExemption.objects.filter(application=application).first()
+    require(
+        exemption is not None,
+        "A course can only be approved after its inspection has finished, or with an exemption another member of "
+        "staff has recorded with the reason.",
+    )
+    require(exemption.granted_by_id != by.pk, "The exemption from inspection must be recorded by someone else.")
+
+
+@transaction.atomic
+def exempt_from_inspection(*, application: CourseApplication, by: User, reason: str) -> InspectionExemption:
+    application = _lock_application(application)
+    _require_open(application)
+    require(
+        not InspectionExemption.objects.filter(application=application).exists(),
+        "An exemption from inspection has already been recorded.",
+    )
+    reason = _reason(reason, "Give the reason the course need not be inspected.")
+    exemption = InspectionExemption.objects.create(application=application, reason=reason, granted_by=by)
+    record_event(application, "inspection_exemption", by=by, reason=reason)
+    return exemption
+
+
 @transaction.atomic
 def decide(
     *,
@@ -202,6 +235,22 @@ def decide(
         require(
             StandardReview.Outcome.NOT_MET not in reviews.values(),
             "A course cannot be approved while a standard is not met.",
+        )
+        _require_inspected(application, by)
+        with_condition = [
+            s.label for s in Standard if reviews.get(s.value) == StandardReview.Outcome.MET_WITH_CONDITION
+        ]
+        require(
+            not with_condition or outcome == CourseApplication.Outcome.APPROVED_WITH_CONDITIONS,
+            "These standards were met with a condition, so the approval must carry conditions: "
+            + "; ".join(with_condition)
+            + ".",
+        )
+        require(
+            len(conditions) >= len(with_condition),
+            f"Add a condition for each standard met with a condition ({len(with_condition)}): "
+            + "; ".join(with_condition)
+            + ".",
         )
     if outcome == CourseApplication.Outcome.APPROVED_WITH_CONDITIONS:
         require(bool(conditions), "Add at least one condition, each with a due date.")

@@ -119,6 +119,21 @@ def inspection_record(request, pk):
 
 
 @login_required
+def inspection_exemption(request, pk):
+    application = _application(request, pk, "regulation.decide_courseapplication")
+    return _form_page(
+        request,
+        form=forms.InspectionExemptionForm(posted(request)),
+        call=lambda data: services.exempt_from_inspection(application=application, by=request.user, **data),
+        success="Exemption from inspection recorded. Another member of staff can now record the decision.",
+        redirect_to=reverse("courses:application_detail", args=[application.pk]),
+        title="Record an exemption from inspection",
+        caption=f"{application.course.title}, {application.course.provider.name}",
+        back_url=reverse("courses:application_detail", args=[application.pk]),
+    )
+
+
+@login_required
 def decision(request, pk):
     def decide(application, data):
         return services.decide(

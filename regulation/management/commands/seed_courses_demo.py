@@ -98,6 +98,14 @@ class Command(BaseCommand):
                     outcome="met_with_condition" if conditions and standard == Standard.CURRICULUM else "met",
                     reasons="Evidence seen and discussed at the visit.",
                 )
+            services.record_inspection(
+                application=application,
+                by=regulator,
+                starts_on=today,
+                ends_on=today,
+                team="Ruth Adeyemi (lead inspector)\nA social worker from a local authority",
+                report="Met staff, students, a practice educator and people who use services.",
+            )
             return services.decide(
                 application=application,
                 by=regulator,

@@ -1,0 +1,116 @@
+"""Course approval's rules a regulator has to defend (issue #31): no approval without a finished inspection or a
+second member of staff's recorded exemption; every standard met with a condition carried into the approval as a
+condition; inspections not before the application was sent; monitoring figures that cannot be true refused, and
+those below the standards flagged."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Role
+from regulation.courses import services
+from regulation.courses.models import Standard
+from tests.factories import make_user
+
+from .conftest import inspect, review_all, submitted
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+ServiceError = services.ServiceError
+
+
+def _decide(application, by, outcome="approved", conditions=None):
+    return services.decide(application=application, by=by, outcome=outcome, reason="Meets them", conditions=conditions)
+
+
+def test_no_approval_without_an_inspection_but_refusal_needs_none(course, lead, regulator):
+    application = submitted(course, lead)
+    review_all(application, regulator)
+    for outcome in ("approved", "approved_with_conditions"):
+        with pytest.raises(ServiceError, match="only be approved after its inspection has finished"):
+            _decide(application, regulator, outcome, conditions=[("x", TODAY + datetime.timedelta(days=9))])
+    application.refresh_from_db()
+    assert application.status != "decided"
+    _decide(application, regulator, "not_approved")  # a refusal rests on the standards alone
+
+
+def test_an_inspection_still_going_is_not_enough(course, lead, regulator):
+    application = submitted(course, lead)
+    review_all(application, regulator)
+    services.record_inspection(
+        application=application,
+        by=regulator,
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=2),
+        team="A",
+        report="Day one.",
+    )
+    with pytest.raises(ServiceError, match="inspection has finished"):
+        _decide(application, regulator)
+
+
+def test_an_exemption_is_a_second_persons_recorded_decision(course, lead, regulator):
+    colleague = make_user(Role.REGULATOR_STAFF, email="sam@regulator.example")
+    application = submitted(course, lead)
+    review_all(application, regulator)
+    with pytest.raises(ServiceError, match="Give the reason"):
+        services.exempt_from_inspection(application=application, by=regulator, reason=" ")
+    services.exempt_from_inspection(
+        application=application, by=regulator, reason="Re-approval of a course inspected in March: no change."
+    )
+    with pytest.raises(ServiceError, match="already been recorded"):
+        services.exempt_from_inspection(application=application, by=colleague, reason="Again")
+    with pytest.raises(ServiceError, match="recorded by someone else"):
+        _decide(application, regulator)
+    _decide(application, colleague)
+    event = AuditEvent.objects.get(action="inspection_exemption")
+    assert event.actor == regulator and "inspected in March" in event.reason
+
+
+def test_a_standard_met_with_a_condition_keeps_its_condition(course, lead, regulator):
+    application = submitted(course, lead)
+    review_all(application, regulator)
+    for standard in (Standard.CURRICULUM, Standard.LEARNING_ENVIRONMENT):
+        services.review_standard(
+            application=application, by=regulator, standard=standard, outcome="met_with_condition", reasons="Thin"
+        )
+    inspect(application, regulator)
+    with pytest.raises(ServiceError, match="must carry conditions: Learning environment; Curriculum and assessment"):
+        _decide(application, regulator, "approved")
+    due = TODAY + datetime.timedelta(days=90)
+    with pytest.raises(ServiceError, match=r"Add a condition for each standard met with a condition \(2\)"):
+        _decide(application, regulator, "approved_with_conditions", conditions=[("Teach the law", due)])
+    _decide(application, regulator, "approved_with_conditions", conditions=[("Teach the law", due), ("More days", due)])
+    assert course.conditions.count() == 2
+
+
+def test_monitoring_figures_that_cannot_be_true_are_refused_and_low_ones_flagged(
+    client, lead, regulator, approved_course
+):
+    monitoring = services.open_monitoring_return(
+        course=approved_course, by=regulator, due_on=TODAY + datetime.timedelta(days=30)
+    )
+    answers = {"intake": 10, "students": 10, "completions": 50, "placement_days_provided": 150}
+    with pytest.raises(ServiceError, match=r"Completions \(50\) cannot be more than the students on the course \(10\)"):
+        services.submit_monitoring(monitoring=monitoring, by=lead, **answers)
+    monitoring.refresh_from_db()
+    assert monitoring.status == "due" and monitoring.completions is None
+    services.submit_monitoring(monitoring=monitoring, by=lead, **{**answers, "completions": 8})
+    monitoring.refresh_from_db()
+    assert monitoring.flags == ["150 days of practice learning per student, below the 200-day minimum."]
+    client.force_login(regulator)
+    page = client.get(reverse("courses:monitoring_detail", args=[monitoring.pk])).content.decode()
+    assert "Look at this before accepting the return" in page and "below the 200-day minimum" in page
+
+
+def test_staff_record_the_exemption_on_its_page(client, course, lead, regulator):
+    application = submitted(course, lead)
+    client.force_login(regulator)
+    detail = client.get(reverse("courses:application_detail", args=[application.pk])).content.decode()
+    assert "Record an exemption from inspection" in detail
+    url = reverse("courses:inspection_exemption", args=[application.pk])
+    assert "Why this course need not be inspected" in client.post(url, {"reason": ""}).content.decode()
+    assert client.post(url, {"reason": "Inspected last year; no change."}).status_code == 302
+    detail = client.get(reverse("courses:application_detail", args=[application.pk])).content.decode()
+    assert "Exempt from inspection, recorded by" in detail and "Record an exemption from inspection" not in detail
