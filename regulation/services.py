@@ -389,6 +389,10 @@ def approve_application(*, application: Application, by: User, reason: str) -> R
     )
     StatusChange.objects.create(entry=entry, to_status=EntryStatus.REGISTERED, reason=reason, changed_by=by)
     record_event(entry, "registered", by=by, reason=reason, to_state=entry.status)
+    # An account made by signing up has only an email: from now on it carries the registered name.
+    User.objects.filter(pk=application.applicant_id, first_name="", last_name="").update(
+        first_name=application.first_name, last_name=application.last_name
+    )
     application.status = Application.Status.APPROVED
     application.decided_at = timezone.now()
     application.decided_by = by

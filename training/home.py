@@ -18,7 +18,12 @@ def _sees_cohort(user):
 
 register_nav("Early career", "training:cohort", allowed=_sees_cohort, order=35)
 register_nav("Your early career", "training:my_programme", allowed=_is_participant, order=22)
-register_nav("Your journey", "training:journey", allowed=account_rules.is_social_worker, order=23)
+register_nav(
+    "Your journey",
+    "training:journey",
+    allowed=lambda user: account_rules.is_social_worker(user) or _is_participant(user),
+    order=23,
+)
 register_nav("Early career figures", "training:national", allowed=account_rules.is_regulator_staff, order=36)
 
 

@@ -76,12 +76,14 @@ PRACTICE_ROLES = ("social_worker", "line_manager", "workforce_lead", "assessor")
 def involvement(user) -> set[str]:
     """Whether the person is a participant and/or a supervisor or assessor: one query, kept for the request.
 
-    Only people who practise (any role but regulator staff and course leads alone) can be either."""
+    Only people who practise can be either: anyone with a practice role, or with no role at all (a social worker
+    who registered through the service and was enrolled by their employer), never regulator staff or course leads
+    alone."""
     if not user.is_authenticated:
         return set()
     if "_training_involvement" not in user.__dict__:
         found: set[str] = set()
-        if any(role in PRACTICE_ROLES for role in user.roles):
+        if not user.roles or any(role in PRACTICE_ROLES for role in user.roles):
             from django.db.models import Q
 
             from .models import Enrolment

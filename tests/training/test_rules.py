@@ -153,3 +153,35 @@ def test_the_co_ordinator_records_the_exception_on_its_page(client, enrolled, te
     assert "Enter why the review is held outside its window" in refused
     assert client.post(url, {"point": "3_months", "reason": "Moving teams."}).status_code == 302
     assert enrolled.window_exceptions.get().granted_by == team["coordinator"]
+
+
+def test_a_social_worker_who_registered_themselves_finds_their_programme(client, team, time_machine):
+    """Signed up with an email only, registered through the service, enrolled by their employer: no role anywhere."""
+    from regulation import services as register_services
+    from tests.factories import make_user
+
+    from .conftest import enrol
+
+    newcomer = make_user(None, first_name="", last_name="", email="nia@example.com")
+    application = register_services.submit_application(
+        applicant=newcomer,
+        first_name="Nia",
+        last_name="Evans",
+        date_of_birth=datetime.date(1999, 5, 1),
+        email=newcomer.email,
+        address="2 Park Row, Leeds",
+        qualification="BA Social Work",
+        qualified_on=datetime.date(2026, 7, 1),
+    )
+    entry = register_services.approve_application(application=application, by=team["regulator"], reason="Checked")
+    newcomer.refresh_from_db()
+    assert newcomer.display_name == f"{entry.first_name} {entry.last_name}"  # the registered name, not the email
+    time_machine.move_to(at(START), tick=False)
+    enrol(team, registration_number=entry.registration_number)
+    client.force_login(newcomer)
+    home = client.get("/").content.decode()
+    assert "Your early career" in home and "Your journey" in home
+    assert "You do not have a role in any organisation yet" not in home
+    assert newcomer.display_name in home and "nia@example.com" not in home.split("<main", 1)[1].split("</h1>")[0]
+    assert client.get("/early-career/me/").status_code == 200
+    assert client.get("/early-career/journey/").status_code == 200
