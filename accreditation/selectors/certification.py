@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ..models import Accreditation, Candidate
@@ -82,3 +82,20 @@ def public_view(accreditation: Accreditation) -> dict:
         "status": standing(accreditation),
         "revoked_on": timezone.localdate(accreditation.revoked_at) if accreditation.revoked_at else None,
     }
+
+
+def observations_for_decision(candidate: Candidate) -> list:
+    """Every observed practice assessment the decision rests on, with its markers and any moderation, oldest first."""
+    from ..models import Observation, Scoresheet
+
+    return list(
+        Observation.objects.filter(candidate=candidate)
+        .select_related("booking__session", "moderated_by")
+        .prefetch_related(
+            Prefetch(
+                "scoresheets",
+                queryset=Scoresheet.objects.filter(status=Scoresheet.Status.SUBMITTED).select_related("assessor"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )

@@ -57,6 +57,7 @@ def confirm(request, pk):
             "why": why,
             "form": form,
             "attempts": [a for a in c.attempts.all() if a.passed],
+            "observations": selectors.observations_for_decision(c),
             "page_title": f"Confirm accreditation: {c.user.display_name}",
         },
     )

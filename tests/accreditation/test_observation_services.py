@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Membership
+from accounts.models import AuditEvent, Membership, Role
 from accounts.services import ServiceError
 from accreditation import selectors, services
 from accreditation.models import Booking, Candidate, Observation, Recommendation, Scoresheet
 from accreditation.selectors import observation as obs_selectors
 from accreditation.services import observation as obs_services
+from tests.factories import make_user
 
 from .conftest import employ
 from .observation_helpers import NO_SAMPLE, SAMPLE, assessor, at_observation, fill, on_the_day, session
@@ -451,3 +452,15 @@ def test_until_the_result_is_final_the_candidate_and_manager_see_only_that_it_is
     client.force_login(regulator)
     assert "With a second assessor" in client.get(f"/accreditation/candidates/{candidate.pk}/").content.decode()
     assert "borderline" in client.get(history).content.decode()
+
+
+def test_the_confirm_page_shows_the_observation_the_decision_rests_on(client, sheet, alex, candidate, regulator):
+    """Every stage and its evidence is on the page that decides: the observation's result, date and markers."""
+    fill(sheet, alex, 4)
+    services.submit_scores(scoresheet=sheet, by=alex, rng=NO_SAMPLE)
+    other = make_user(Role.REGULATOR_STAFF, email="sam@regulator.example")
+    client.force_login(other)
+    page = client.get(f"/accreditation/staff/decisions/{candidate.pk}/").content.decode()
+    observed_on = sheet.observation.booking.session.date
+    assert "Observed practice" in page
+    assert f"Passed: observed on {observed_on:%-d %B %Y}; first assessor Alex Assessor recommended pass." in page
