@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -40,8 +40,17 @@ class AssessmentSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["date", "slot", "id"]
+        ordering = ["date", "slot", "id"]  # by the slot's key; lists people read use in_time_order()
         constraints = [models.CheckConstraint(name="session_has_capacity", condition=Q(capacity__gt=0))]
+
+    @classmethod
+    def in_time_order(cls) -> list:
+        """Order by date, then the slot's time of day (9:00 before 11:00), not its stored key."""
+        slot_time = Case(
+            *(When(slot=value, then=Value(i)) for i, value in enumerate(cls.Slot.values)),
+            output_field=models.IntegerField(),
+        )
+        return ["date", slot_time.asc(), "id"]
 
     def __str__(self) -> str:
         return f"{self.date:%-d %B %Y}, {self.get_slot_display()}, {self.venue}"

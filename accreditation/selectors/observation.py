@@ -39,7 +39,7 @@ def open_sessions_for(candidate: Candidate) -> list[AssessmentSession]:
         AssessmentSession.objects.filter(date__gt=today)
         .select_related("venue", "assessor")
         .annotate(taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_BOOKING)))
-        .order_by("date", "slot", "id")
+        .order_by(*AssessmentSession.in_time_order())
     )
     sessions = [s for s in sessions if s.taken < s.capacity]
     conflicted = {a.pk for a in {s.assessor for s in sessions} if has_conflict(a, candidate)}
@@ -96,7 +96,7 @@ def assessor_work(user) -> dict:
                 to_attr="places",
             )
         )
-        .order_by("date", "slot")
+        .order_by(*AssessmentSession.in_time_order())
     )
     sheets = list(
         _sheet_qs()
@@ -377,5 +377,5 @@ def upcoming_sessions() -> list[AssessmentSession]:
         AssessmentSession.objects.filter(date__gte=timezone.localdate())
         .select_related("venue", "assessor")
         .annotate(taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_BOOKING)))
-        .order_by("date", "slot", "id")
+        .order_by(*AssessmentSession.in_time_order())
     )

@@ -19,3 +19,12 @@ def accreditation_of(candidate):
     from ..models import Accreditation
 
     return Accreditation.objects.filter(candidate_id=candidate.pk).first()
+
+
+@register.filter
+def level_labels(levels) -> str:
+    """Pathway levels as people read them ("Practice Supervisor"), in the pathway's order, not their stored keys."""
+    from ..models import LEVEL_ORDER, Level
+
+    chosen = set(levels or [])
+    return ", ".join(Level(value).label for value in LEVEL_ORDER if value in chosen)

@@ -464,3 +464,22 @@ def test_the_confirm_page_shows_the_observation_the_decision_rests_on(client, sh
     observed_on = sheet.observation.booking.session.date
     assert "Observed practice" in page
     assert f"Passed: observed on {observed_on:%-d %B %Y}; first assessor Alex Assessor recommended pass." in page
+
+
+def test_sessions_are_listed_by_time_of_day(candidate, regulator, alex):
+    """9:00 before 11:00 before 13:30, whatever their stored keys sort as."""
+    from accreditation.models import AssessmentSession
+
+    day = timezone.localdate() + datetime.timedelta(days=9)
+    for slot in ("early_afternoon", "late_morning", "morning"):
+        services.create_session(
+            kind=AssessmentSession.Kind.CENTRE,
+            venue=alex.active_memberships[0].organisation,
+            date=day,
+            slot=slot,
+            capacity=2,
+            assessor=alex,
+            by=regulator,
+        )
+    offered = [s.slot for s in obs_selectors.open_sessions_for(candidate) if s.date == day]
+    assert offered == ["morning", "late_morning", "early_afternoon"]

@@ -192,3 +192,12 @@ def test_settings_change_is_audited_and_guarded(regulator):
         services.update_settings(level="leader", by=regulator, reason="x", pass_mark_percent=0)
     with pytest.raises(ServiceError, match="why"):
         services.update_settings(level="leader", by=regulator, reason="", minutes=10)
+
+
+def test_levels_read_as_words_in_pathway_order():
+    from django.template import Context, Template
+
+    rendered = Template("{% load certification %}{{ levels|level_labels }}").render(
+        Context({"levels": ["supervisor", "practitioner"]})
+    )
+    assert rendered == "Approved Child and Family Practitioner, Practice Supervisor"
