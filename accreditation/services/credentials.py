@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from accounts import safe_json
@@ -32,6 +33,7 @@ from .signing_keys import (
     b58decode,
     b58encode,
     current_key_record,
+    fragment_for,
     issuer_id,
     jwks,
     method_id,
@@ -149,6 +151,10 @@ def sign(document: dict, *, created: datetime.datetime, cryptosuite: str = CRYPT
     signs the same. The key that signs is put on record (``SigningKey``) the first time it does."""
     key = signing_key()
     record = current_key_record()
+    if record.is_compromised:
+        raise ImproperlyConfigured(
+            f"The signing key {record.fragment} is recorded as compromised: put a new key in place before signing."
+        )
     options = {
         # The proof carries the document's context: a verifier rebuilds the proof configuration it hashes from the
         # proof object alone (Data Integrity, eddsa-jcs-2022), so without it every other verifier hashes something
@@ -163,6 +169,11 @@ def sign(document: dict, *, created: datetime.datetime, cryptosuite: str = CRYPT
     }
     signature = key.sign(_hash_data(document, options))
     return {**document, "proof": [{**options, "proofValue": "z" + b58encode(signature)}]}
+
+
+def signing_key_method() -> str:
+    """The verification method that signs now."""
+    return method_id(fragment_for(signing_key().public_key()))
 
 
 def signed_credential(accreditation: Accreditation, *, at: datetime.datetime | None = None) -> dict:
@@ -260,6 +271,21 @@ def check_credential(text: str | bytes | dict) -> CredentialCheck:
     if accreditation is None:
         return _fail("The signature is ours, but we have no record of this credential.")
     facts = _signed_facts(document, accreditation)
+    recorded = (accreditation.name, accreditation.registration_number, accreditation.level, accreditation.awarded_on)
+    if (facts["name"], facts["registration_number"], facts["level"], facts["awarded_on"]) != recorded:
+        # A genuine credential states exactly what we recorded on the day; a difference the signature did not catch
+        # means the JSON a person reads was dressed up around signed data that says something else.
+        return _fail(
+            "What this credential says (name, registration number, level or date) is not what we issued, so it "
+            "cannot be trusted."
+        )
+    for proof in proofs:
+        key = published_keys().get(proof.get("verificationMethod"))
+        if key is not None and key.compromised_from and not _is_the_one_we_issued(proof, accreditation):
+            return _fail(
+                "This credential was signed with a key reported compromised, and it is not the copy we issued, so "
+                "it cannot be trusted. Ask the holder for their re-issued credential."
+            )
     if accreditation.is_revoked:
         when = timezone.localdate(accreditation.revoked_at)
         return CredentialCheck(
@@ -298,6 +324,8 @@ def _check_proof(document: dict, proof: dict) -> str:
         return "This credential's signature has no valid date (created), so it cannot be trusted."
     if created.tzinfo is None:
         return "This credential's signature date (created) gives no time zone, so it cannot be trusted."
+    if key.retired_at and created > key.retired_at:
+        return "This credential's signature is dated after its key stopped signing, so it cannot be trusted."
     if key.compromised_from and created >= key.compromised_from:
         return (
             f"This credential was signed on {created:%-d %B %Y} with a key reported compromised from "
@@ -320,14 +348,23 @@ def _check_proof(document: dict, proof: dict) -> str:
     return ""
 
 
+def _is_the_one_we_issued(proof: dict, accreditation: Accreditation) -> bool:
+    """Whether this proof is the one on the credential we hold for the accreditation (a compromised key's holder
+    can date a forgery before the compromise, but cannot make our copy's signature)."""
+    ours = accreditation.credential.get("proof") if isinstance(accreditation.credential, dict) else None
+    ours = ours if isinstance(ours, list) else [ours] if isinstance(ours, dict) else []
+    return any(isinstance(p, dict) and p.get("proofValue") == proof.get("proofValue") for p in ours)
+
+
 def _signed_facts(document: dict, accreditation: Accreditation) -> dict:
     """The name, registration number, level and date as the signed credential states them (the shape of
     ``public_view``); only the status and revocation date are our record's, since they change after signing."""
     subject = document.get("credentialSubject") if isinstance(document.get("credentialSubject"), dict) else {}
+    identifier = subject.get("identifier") if isinstance(subject.get("identifier"), list) else []
     identities = {
-        item.get("identityType"): str(item.get("identityHash", ""))
-        for item in subject.get("identifier") or []
-        if isinstance(item, dict)
+        item["identityType"]: str(item.get("identityHash", ""))
+        for item in identifier
+        if isinstance(item, dict) and isinstance(item.get("identityType"), str)
     }
     achieved = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
     level = str(achieved.get("id", "")).rsplit("/", 1)[-1]

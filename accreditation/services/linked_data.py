@@ -26,16 +26,33 @@ class UnknownContext(ValueError):
 
 
 # Canonicalisation can take exponential time on graphs built to be symmetrical (many blank nodes); ours have fewer
-# than a dozen objects, so anything with more is refused before it is read (a bounded cost for any input).
+# than a dozen objects and a few dozen values, so anything with more parts is refused before it is read (a bounded
+# cost for any input).
 MAX_OBJECTS = 64
+MAX_PARTS = 256
 
 
-def _objects(value) -> int:
+def _parts(value, *, top: bool = True) -> tuple[int, int]:
+    """(objects, objects and list items) below the top-level @context, refusing what our credentials never hold and
+    what could make the RDF differ from the JSON a person reads: a keyword (@list, @graph, @index, a nested @context
+    …) anywhere but the top-level @context, and a blank node label."""
+    objects = parts = 0
     if isinstance(value, dict):
-        return 1 + sum(_objects(v) for k, v in value.items() if k != "@context")
-    if isinstance(value, list):
-        return sum(_objects(v) for v in value)
-    return 0
+        objects, parts = 1, 1
+        for key, item in value.items():
+            if key == "@context" and top:
+                continue
+            if key.startswith("@"):
+                raise UnknownContext(f"It uses the JSON-LD keyword {key[:40]}, which credentials of ours never hold.")
+            more_objects, more_parts = _parts(item, top=False)
+            objects, parts = objects + more_objects, parts + more_parts
+    elif isinstance(value, list):
+        for item in value:
+            more_objects, more_parts = _parts(item, top=False)
+            objects, parts = objects + more_objects, parts + 1 + more_parts
+    elif isinstance(value, str) and value.startswith("_:"):
+        raise UnknownContext("It names a blank node, which credentials of ours never do.")
+    return objects, parts
 
 
 @functools.cache
@@ -83,7 +100,8 @@ def canonical_nquads(document: dict) -> str:
     JSON-LD drops a property its contexts do not define, so a value added to a signed credential under a made-up
     name would not change the signed RDF; like the reference libraries' "safe mode", a document that loses any value
     on expansion is refused instead."""
-    if _objects(document) > MAX_OBJECTS:
+    objects, parts = _parts(document)
+    if objects > MAX_OBJECTS or parts > MAX_PARTS:
         raise UnknownContext(f"It has more than {MAX_OBJECTS} parts, more than any credential of ours.")
     options = {"documentLoader": _load_bundled_only}
     try:

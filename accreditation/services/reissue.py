@@ -11,7 +11,7 @@ revocation: the re-issued one can.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.jobs import JobContext, job_handler, start_job
@@ -66,7 +66,7 @@ def reissue_credential(*, accreditation: Accreditation, by: User | None, reason:
 def start_reissue(*, by: User, reason: str) -> Job:
     reason = (reason or "").strip()
     require(bool(reason), "Give the reason for re-issuing the credentials, for the record.")
-    count = needing_reissue().count()
+    count = len(_to_do())
     require(count > 0, "Every credential already carries its status and a sound key: there is nothing to re-issue.")
     return start_job(
         kind=REISSUE_JOB,
@@ -76,15 +76,35 @@ def start_reissue(*, by: User, reason: str) -> Job:
     )
 
 
+def certificates_behind() -> QuerySet[Accreditation]:
+    """Certificates made before the credential they should carry was (re-)issued: a re-issue interrupted between
+    signing and making the certificate leaves one, which a restarted job makes again."""
+    return Accreditation.objects.filter(
+        certificate__gt="", credential_issued_at__isnull=False, certificate_made_at__lt=F("credential_issued_at")
+    ).order_by("pk")
+
+
+def _to_do() -> list[int]:
+    """The credentials to re-issue, then the certificates a re-issue left behind."""
+    ids = list(needing_reissue().values_list("pk", flat=True))
+    return ids + [pk for pk in certificates_behind().values_list("pk", flat=True) if pk not in set(ids)]
+
+
+def to_reissue_count() -> int:
+    return len(_to_do())
+
+
 @job_handler(REISSUE_JOB)
 def reissue_job(context: JobContext) -> None:
     """Re-issue every credential that needs it, and make its certificate again to carry it. A restarted job picks up
-    where it stopped: what is done no longer needs re-issuing."""
-    ids = list(needing_reissue().values_list("pk", flat=True))
+    where it stopped: what is done no longer needs re-issuing, and a certificate left behind is made again."""
+    ids = _to_do()
     total = len(ids)
     by = context.job.created_by
     for done, pk in enumerate(ids, start=1):
-        accreditation = reissue_credential(accreditation=Accreditation(pk=pk), by=by, reason=context.params["reason"])
+        accreditation = Accreditation.objects.get(pk=pk)
+        if needing_reissue().filter(pk=pk).exists():
+            accreditation = reissue_credential(accreditation=accreditation, by=by, reason=context.params["reason"])
         if accreditation.certificate:
             certificates.store_certificate(
                 accreditation=accreditation, content=certificates.render_certificate(accreditation)

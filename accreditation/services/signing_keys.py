@@ -56,8 +56,8 @@ def b58decode(text: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_key(pem: str, path: str, production: bool, version: float) -> Ed25519PrivateKey:
-    # ``version`` is the key file's modification time: a rotation by another process is picked up on the next use.
+def _load_key(pem: str, path: str, production: bool, version: tuple) -> Ed25519PrivateKey:
+    # ``version`` identifies the key file's contents: a rotation by another process is picked up on the next use.
     if pem:
         key = serialization.load_pem_private_key(pem.encode(), password=None)
     else:
@@ -89,13 +89,15 @@ def _write_new_key(file: Path) -> None:
         handle.write(_pem(Ed25519PrivateKey.generate()))
 
 
-def _key_file_version() -> float:
+def _key_file_version() -> tuple:
+    """What tells one key file from its replacement: a rotation renames a new file over it (a new inode)."""
     if settings.CREDENTIAL_SIGNING_KEY:
-        return 0.0
+        return ()
     try:
-        return os.stat(settings.CREDENTIAL_SIGNING_KEY_FILE).st_mtime_ns / 1e9
+        found = os.stat(settings.CREDENTIAL_SIGNING_KEY_FILE)
     except FileNotFoundError:
-        return 0.0
+        return ()
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
 def signing_key() -> Ed25519PrivateKey:
@@ -247,8 +249,10 @@ def rotate_key_file(*, by: User | None) -> SigningKey:
     )
     current_key_record()  # the outgoing key is on record before it stops signing
     file = Path(settings.CREDENTIAL_SIGNING_KEY_FILE)
-    write_new_key(file.with_name(file.name + ".new"))
-    os.replace(file.with_name(file.name + ".new"), file)
+    staged = file.with_name(file.name + ".new")
+    staged.unlink(missing_ok=True)  # left by a rotation interrupted before its rename: it never signed anything
+    write_new_key(staged)
+    os.replace(staged, file)
     record = current_key_record()
     if by is not None:
         SigningKey.objects.filter(retired_at=record.active_from, retired_by__isnull=True).update(retired_by=by)

@@ -147,30 +147,39 @@ def status_list_credential(*, purpose: str, number: int, encoded_list: str) -> d
 
 
 def publish_status_lists() -> int:
-    """Bring every published list in line with the records; returns how many were (re)signed. Safe to repeat."""
+    """Bring every published list in line with the records; returns how many were (re)signed. Safe to repeat.
+
+    One transaction holds every published list's row while it reads the records and writes, so a worker that read
+    the records before another published a revocation waits, then reads them again: it never puts back a stale list.
+    A list is signed again when its bits changed, or when the key that signed it no longer signs."""
+    from .credentials import signing_key_method
+
+    method = signing_key_method()
     changed = 0
-    for (number, purpose), indexes in sorted(_set_bits().items()):
-        encoded = encode(indexes)
-        try:
-            with transaction.atomic():
-                current = StatusList.objects.select_for_update().filter(number=number, purpose=purpose).first()
-                if current is not None and current.encoded_list == encoded:
-                    continue
-                signed = status_list_credential(purpose=purpose, number=number, encoded_list=encoded)
-                StatusList.objects.update_or_create(
-                    number=number,
-                    purpose=purpose,
-                    defaults={
-                        "encoded_list": encoded,
-                        "credential": signed,
-                        "published_at": timezone.now(),
-                        "set_bits": len(indexes),
-                    },
-                )
-        except IntegrityError:  # another worker published this new list first, from the same records
-            continue
-        changed += 1
+    with transaction.atomic():
+        published = {(row.number, row.purpose): row for row in StatusList.objects.select_for_update()}
+        for (number, purpose), indexes in sorted(_set_bits().items()):
+            encoded = encode(indexes)
+            current = published.get((number, purpose))
+            if current is not None and current.encoded_list == encoded and _signed_with(current) == method:
+                continue
+            signed = status_list_credential(purpose=purpose, number=number, encoded_list=encoded)
+            fields = {"encoded_list": encoded, "credential": signed, "published_at": timezone.now()}
+            try:
+                with transaction.atomic():
+                    StatusList.objects.update_or_create(
+                        number=number, purpose=purpose, defaults={**fields, "set_bits": len(indexes)}
+                    )
+            except IntegrityError:  # another worker published this new list first, from the same records
+                continue
+            changed += 1
     return changed
+
+
+def _signed_with(row: StatusList) -> str:
+    proofs = row.credential.get("proof") if isinstance(row.credential, dict) else None
+    proof = proofs[0] if isinstance(proofs, list) and proofs else proofs if isinstance(proofs, dict) else {}
+    return str(proof.get("verificationMethod", ""))
 
 
 def request_publication() -> None:

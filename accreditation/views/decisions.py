@@ -163,7 +163,7 @@ def reissue_credentials(request):
             form.add_error(None, str(exc))
         else:
             return redirect("job_detail", pk=job.pk)
-    count = reissue.needing_reissue().count()
+    count = reissue.to_reissue_count()
     return render(
         request,
         "accreditation/form_page.html",

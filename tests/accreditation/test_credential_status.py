@@ -167,7 +167,6 @@ def test_a_rotation_keeps_every_key_published_with_its_period(own_key, regulator
 def test_another_process_signs_with_the_new_key_after_a_rotation(own_key, regulator):
     before = signing_keys.fragment_for(signing_keys.signing_key().public_key())
     signing_keys.rotate_key_file(by=regulator)
-    os.utime(own_key, ns=(1, os.stat(own_key).st_mtime_ns + 1))  # file systems with coarse clocks
     assert signing_keys.fragment_for(signing_keys.signing_key().public_key()) != before
 
 
@@ -325,3 +324,31 @@ def test_the_api_reissues_too_and_says_when_nothing_needs_it(
     assert legacy.status_list_index is not None
     again = client.post(url, {"reason": "Again."}, "application/json")
     assert again.status_code == 400 and "nothing to re-issue" in json.dumps(again.json())
+
+
+def test_lists_are_signed_again_when_their_key_stops_signing(own_key, regulator):
+    _confirm(regulator)
+    status_lists.publish_status_lists()
+    signing_keys.rotate_key_file(by=regulator)
+    assert status_lists.publish_status_lists() == 2  # the same bits, but the old key no longer signs
+    new_method = signing_keys.method_id(signing_keys.current_key_record().fragment)
+    assert {row.credential["proof"][0]["verificationMethod"] for row in StatusList.objects.all()} == {new_method}
+
+
+def test_a_reissue_interrupted_before_its_certificate_is_finished_by_the_next_job(
+    own_key, regulator, django_capture_on_commit_callbacks
+):
+    from accreditation.services import certificates
+    from accreditation.services.credentials import credential_from_certificate
+
+    old = _as_issued_before_status_lists(certificates.issue_certificate(accreditation=_confirm(regulator)))
+    reissue.reissue_credential(accreditation=old, by=regulator, reason="Status lists.")  # then the worker died
+    assert not reissue.needing_reissue().exists()
+    assert list(reissue.certificates_behind()) == [old]
+    with django_capture_on_commit_callbacks(execute=True):
+        reissue.start_reissue(by=regulator, reason="Finish the job.")
+    old.refresh_from_db()
+    assert not reissue.certificates_behind().exists()
+    with old.certificate.open("rb") as handle:
+        carried = json.loads(credential_from_certificate(handle.read()))
+    assert carried == json.loads(json.dumps(old.credential))  # the certificate carries the re-issued credential
