@@ -83,6 +83,7 @@ CASES = [
     AccessCase("review a standard", lambda w: f"/courses/applications/{a(w)}/review/admissions/", REG),
     AccessCase("request information", lambda w: f"/courses/applications/{a(w)}/request-information/", REG),
     AccessCase("record inspection", lambda w: f"/courses/applications/{a(w)}/inspection/", REG),
+    AccessCase("inspection exemption", lambda w: f"/courses/applications/{a(w)}/inspection-exemption/", REG),
     AccessCase("record decision", lambda w: f"/courses/applications/{a(w)}/decision/", REG),
     AccessCase("decide a condition", lambda w: f"/courses/conditions/{w['condition'].pk}/decide/", REG),
     AccessCase("ask for monitoring", lambda w: f"/courses/{c(w)}/monitoring/open/", REG),
