@@ -123,10 +123,23 @@ def start_attempt(*, candidate: Candidate, by: User, rng: random.Random | None =
     return attempt
 
 
+class StaleAnswer(ServiceError):
+    """The answer was saved from another tab or window after this page was opened."""
+
+
+def answer_version(row: AttemptItem) -> str:
+    """What a question page carries back so a save from a stale copy of it can be told apart."""
+    return row.answered_at.isoformat() if row.answered_at else ""
+
+
 @transaction.atomic
-def save_answer(*, attempt: Attempt, position: int, option_ids: list[int], by: User) -> AttemptItem:
+def save_answer(
+    *, attempt: Attempt, position: int, option_ids: list[int], by: User, seen: str | None = None
+) -> AttemptItem:
     """Save one page's answer. The row lock makes a save and a submission take turns, so an answer is either
-    in the mark or refused, never lost in between."""
+    in the mark or refused, never lost in between. ``seen``: the answer's version when the page was opened; a
+    save from a page opened before another tab saved this question is refused, so the last tab never silently
+    overwrites the other."""
     now = timezone.now()
     locked = (
         Attempt.objects.select_for_update()
@@ -144,6 +157,11 @@ def save_answer(*, attempt: Attempt, position: int, option_ids: list[int], by: U
         .first()
     )
     require(row is not None, "That question is not on your test.")
+    if seen is not None and seen != answer_version(row):
+        raise StaleAnswer(
+            "This answer was changed in another tab or window after you opened this page. The answer now saved is "
+            "shown: choose again if you want to change it."
+        )
     valid = {o.pk for o in row.item.options.all()}
     chosen = sorted({int(i) for i in option_ids})
     require(set(chosen) <= valid, "That answer is not one of this question's options.")

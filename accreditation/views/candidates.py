@@ -17,6 +17,7 @@ from accounts.services import ServiceError
 
 from .. import forms, selectors, services
 from ..models import Attempt, LevelSettings
+from ..services.assessment import StaleAnswer, answer_version
 from ._common import _candidate, _perm, _require
 
 # --- Social workers -----------------------------------------------------------------------------------------------
@@ -211,6 +212,7 @@ def _question_page(request, attempt, rows, row, form, status=200):
             "n": row.position,
             "total": len(rows),
             "seconds_left": attempt.seconds_left(),
+            "seen": answer_version(row),
             "minutes_left": (attempt.seconds_left() + 59) // 60,
             "show_scenario": row.item.scenario_id is not None and attempt.scenario is not None,
             "page_title": f"Question {row.position} of {len(rows)}",
@@ -230,7 +232,18 @@ def _save_answer(request, pk, n):
     try:
         if option_ids is None:
             raise ServiceError("That answer is not one of this question's options.")
-        services.save_answer(attempt=attempt, position=n, option_ids=option_ids, by=request.user)
+        services.save_answer(
+            attempt=attempt, position=n, option_ids=option_ids, by=request.user, seen=request.POST.get("seen")
+        )
+    except StaleAnswer as exc:
+        full = selectors.attempt_page(pk)
+        rows = list(full.items.all())
+        row = rows[n - 1]
+        # The page shows the answer another tab saved, not the one this stale copy sent.
+        form = forms.AnswerForm({"answer": row.selected}, row=row, options=selectors.question_options(row.item_id))
+        form.is_valid()
+        form.add_error("answer", str(exc))
+        return _question_page(request, full, rows, row, form, status=409)
     except ServiceError as exc:
         if attempt.status == Attempt.Status.MARKED or attempt.deadline <= timezone.now():
             if attempt.status != Attempt.Status.MARKED:

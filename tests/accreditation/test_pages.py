@@ -291,3 +291,25 @@ def test_multiple_answer_questions_are_checkboxes_and_single_are_radios(client, 
     client.post(f"/accreditation/tests/{attempt.pk}/questions/{multi.position}/", {"answer": ids})
     multi.refresh_from_db()
     assert multi.selected == sorted(ids)
+
+
+def test_a_save_from_a_stale_tab_is_refused_and_shows_the_answer_saved(client, worker, endorsed, bank):
+    """Two tabs on one question: the second tab's save does not silently overwrite the first's."""
+    client.force_login(worker)
+    attempt = services.start_attempt(candidate=endorsed, by=worker)
+    url = f"/accreditation/tests/{attempt.pk}/questions/1/"
+    first_tab = client.get(url).content.decode()
+    second_tab = client.get(url).content.decode()
+    seen = re.search(r'name="seen" value="([^"]*)"', first_tab).group(1)
+    assert seen == re.search(r'name="seen" value="([^"]*)"', second_tab).group(1) == ""
+    options = [int(v) for v in _option_values(first_tab)]
+    assert client.post(url, {"answer": [options[0]], "seen": seen}).status_code == 302
+    stale = client.post(url, {"answer": [options[1]], "seen": seen})
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "changed in another tab or window" in page
+    assert re.search(rf'value="{options[0]}"[^>]*checked', page)  # the answer saved, not the stale one
+    assert attempt.items.get(position=1).selected == [options[0]]
+    fresh = re.search(r'name="seen" value="([^"]*)"', client.get(url).content.decode()).group(1)
+    assert client.post(url, {"answer": [options[1]], "seen": fresh}).status_code == 302
+    assert attempt.items.get(position=1).selected == [options[1]]

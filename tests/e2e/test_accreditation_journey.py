@@ -119,3 +119,39 @@ def test_nominate_endorse_take_the_test_reload_and_see_the_result(page, time_mac
     page.screenshot(path="/tmp/accreditation-result.png", full_page=True)
     page.visit("/")
     assert "Your accreditation pathway" in page.inner_text("main")
+
+
+def test_at_time_out_the_page_submits_itself_and_shows_the_result(page):
+    """The timer does not wait for a click: a moment after the deadline the test is marked and the result shown."""
+    from django.utils import timezone
+
+    from accreditation import services
+    from accreditation.services.pathway import current_standard
+
+    ensure_standards()
+    leeds = LocalAuthorityFactory(name="Leeds City Council", town="Leeds")
+    regulator = make_user(Role.REGULATOR_STAFF)
+    worker = make_user(Role.SOCIAL_WORKER, organisation=leeds, first_name="Sam", last_name="Okafor")
+    employ(register(worker, regulator), leeds)
+    build_bank("practitioner", regulator, general=10, applied=3)
+    LevelSettings.objects.filter(level="practitioner").update(general_items=4, applied_items=2)
+    candidate = Candidate.objects.create(
+        user=worker,
+        level="practitioner",
+        standard=current_standard("practitioner"),
+        organisation=leeds,
+        registration_number=worker.register_entry.registration_number,
+        stage=Candidate.Stage.KNOWLEDGE,
+        endorsement=Candidate.Endorsement.ENDORSED,
+        endorsement_reason="Strong practice.",
+        started_by=worker,
+    )
+    attempt = services.start_attempt(candidate=candidate, by=worker)
+    sign_in(page, worker.email, TEST_PASSWORD)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + datetime.timedelta(seconds=4))
+    page.visit(f"/accreditation/tests/{attempt.pk}/questions/1/")
+    page.wait_for_url(f"**/accreditation/tests/{attempt.pk}/result/", timeout=20_000)
+    page.check()
+    assert "Time is up" in page.inner_text("main")
+    attempt.refresh_from_db()
+    assert attempt.status == "marked"
