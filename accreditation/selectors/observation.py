@@ -207,6 +207,12 @@ def _quarter(moment) -> str:
     return f"{d.year} Q{(d.month - 1) // 3 + 1}"
 
 
+def _domain_order(key: str) -> tuple:
+    """Domains in their numbered order (p2 before p10), the written reflection last."""
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return (key == "reflection", key.rstrip("0123456789"), int(digits) if digits else 0, key)
+
+
 def calibration(*, assessor_id: int | None = None) -> list[dict]:
     """For each assessor, agreement with the other marker on the same candidates (exact, and within one point),
     overall, per domain and per quarter. Two queries, whatever the number of observations.
@@ -278,9 +284,13 @@ def calibration(*, assessor_id: int | None = None) -> list[dict]:
                     b["exact"] += mine == theirs
                     b["within_one"] += abs(mine - theirs) <= 1
     result = []
+    titles = {"reflection": "Written reflection", **dict(Domain.objects.values_list("key", "title").distinct())}
     for s in sorted(stats.values(), key=lambda s: s["name"]):
         s["all"] = _rates(s["all"])
-        s["domains"] = [{"key": k, **_rates(v)} for k, v in sorted(s["domains"].items())]
+        s["domains"] = [
+            {"key": k, "title": titles.get(k, k), **_rates(v)}
+            for k, v in sorted(s["domains"].items(), key=lambda kv: _domain_order(kv[0]))
+        ]
         s["quarters"] = [{"quarter": k, **_rates(v)} for k, v in sorted(s["quarters"].items())]
         result.append(s)
     return result

@@ -404,6 +404,9 @@ def test_calibration_counts_exact_and_within_one_point_agreement(sheet, alex, be
     assert alex_row["all"]["exact_percent"] == round(100 * 10 / 11)
     assert alex_row["all"]["within_one_percent"] == 100
     assert len(alex_row["domains"]) == 11 and len(alex_row["quarters"]) == 1
+    keys = [d["key"] for d in alex_row["domains"]]
+    assert keys[-1] == "reflection" and keys.index("p2") < keys.index("p10")  # numbered order, not text order
+    assert all(d["title"] != d["key"] for d in alex_row["domains"])  # the domains' names, not their keys
     assert [r["name"] for r in obs_selectors.calibration(assessor_id=bea.pk)] == ["Bea Assessor"]
 
 

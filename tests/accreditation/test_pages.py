@@ -313,3 +313,16 @@ def test_a_save_from_a_stale_tab_is_refused_and_shows_the_answer_saved(client, w
     fresh = re.search(r'name="seen" value="([^"]*)"', client.get(url).content.decode()).group(1)
     assert client.post(url, {"answer": [options[1]], "seen": fresh}).status_code == 302
     assert attempt.items.get(position=1).selected == [options[1]]
+
+
+def test_a_pass_result_links_to_booking_rather_than_promising_a_message(client, worker, endorsed, bank):
+    from .conftest import answer_all_correctly
+
+    attempt = services.start_attempt(candidate=endorsed, by=worker)
+    answer_all_correctly(attempt, worker)
+    services.submit_attempt(attempt=attempt, by=worker)
+    client.force_login(worker)
+    page = client.get(f"/accreditation/tests/{attempt.pk}/result/").content.decode()
+    assert f'href="/accreditation/candidates/{endorsed.pk}/observation/book/">Book your assessment day' in page
+    assert "We will tell you" not in page
+    assert client.get(f"/accreditation/candidates/{endorsed.pk}/observation/book/").status_code == 200
