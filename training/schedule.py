@@ -155,8 +155,15 @@ def supervision(enrolment: Enrolment, sessions, pauses, today: datetime.date) ->
     last = max(held) if held else None
     since = last or enrolment.start_date
     interval = interval_days(enrolment, since, pauses)
-    paused_days = _paused_days(pauses, since, today)
-    next_due = since + datetime.timedelta(days=interval + max(0, paused_days))
+    # Moved past every pause that starts before it falls due (a pause still to come included), so the date shown is
+    # never one inside a pause.
+    next_due = since + datetime.timedelta(days=interval)
+    for pause in sorted(pauses, key=lambda p: p.starts_on):
+        if pause.ends_on < since:
+            continue
+        if pause.starts_on > next_due:
+            break
+        next_due += datetime.timedelta(days=(pause.ends_on - max(pause.starts_on, since)).days + 1)
     paused = paused_on(pauses, today) is not None
     active = enrolment.is_open and enrolment.status == Enrolment.Status.ACTIVE and today >= enrolment.start_date
     return SupervisionStatus(

@@ -185,3 +185,12 @@ def test_a_social_worker_who_registered_themselves_finds_their_programme(client,
     assert newcomer.display_name in home and "nia@example.com" not in home.split("<main", 1)[1].split("</h1>")[0]
     assert client.get("/early-career/me/").status_code == 200
     assert client.get("/early-career/journey/").status_code == 200
+
+
+def test_supervision_is_never_due_inside_a_pause_still_to_come(enrolled, team, time_machine):
+    time_machine.move_to(at(START + datetime.timedelta(days=3)), tick=False)
+    _pause(enrolled, team["coordinator"], START + datetime.timedelta(days=5), START + datetime.timedelta(days=14))
+    status = schedule.supervision(enrolled, [], list(enrolled.pauses.all()), START + datetime.timedelta(days=3))
+    # Weekly at first: due on day 7, inside the pause from day 5 to day 14, so moved by its ten days.
+    assert status.next_due == START + datetime.timedelta(days=17)
+    assert not any(p.starts_on <= status.next_due <= p.ends_on for p in enrolled.pauses.all())
