@@ -132,24 +132,32 @@ def test_regulator_records_the_decision_with_conditions_through_the_page(client,
     application = submitted(course, lead)
     client.force_login(regulator)
     url = reverse("courses:decision", args=[application.pk])
-    response = client.post(url, {"outcome": "approved", "reason": "Good"})
+    response = client.post(url, {"outcome": "approved", "reason": "Good", "confirm": "yes"})
     assert "Review all six standards" in response.content.decode()
     review_all(application, regulator)
     inspect(application, regulator)
     due = TODAY + datetime.timedelta(days=90)
-    response = client.post(
-        url,
-        {
-            "outcome": "approved_with_conditions",
-            "reason": "Good",
-            "condition_1": "Add a law module",
-            **date_data("condition_1_due", due),
-        },
-    )
+    answers = {
+        "outcome": "approved_with_conditions",
+        "reason": "Good",
+        "condition_1": "Add a law module",
+        **date_data("condition_1_due", due),
+    }
+    check = client.post(url, answers).content.decode()  # Check your answers first: nothing decided yet
+    assert "Check your answers" in check and "Approved with conditions" in check and f"{due:%-d %B %Y}" in check
+    application.refresh_from_db()
+    assert application.status != "decided"
+    back = client.post(url, {**answers, "edit": "yes"}).content.decode()
+    assert "Add a law module</textarea>" in back  # the form again, as filled in
+    response = client.post(url, {**answers, "confirm": "yes"})
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.status == "approved" and course.conditions.get().due_on == due
     assert "Approved with conditions" in client.get(reverse("courses:public_list")).content.decode()
+    again = client.get(url)  # the decision is made: the form is not offered again
+    assert again.status_code == 302 and again["Location"] == reverse(
+        "courses:application_detail", args=[application.pk]
+    )
 
 
 def test_decision_form_wants_a_date_for_each_condition(client, regulator, lead, course):

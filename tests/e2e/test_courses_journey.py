@@ -144,6 +144,9 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     page.get_by_label("Reasons for the decision").fill("Meets the standards, with one condition.")
     page.get_by_label("Condition 1", exact=True).fill("Add teaching on the Mental Capacity Act to year 2.")
     fill_date(page, "Condition 1 due date", today + datetime.timedelta(days=90))
+    submit(page, "Continue")
+    assert "Check your answers" in page.inner_text("h1")  # a decision that cannot be undone is checked first
+    assert "Add teaching on the Mental Capacity Act to year 2." in page.inner_text("main")
     submit(page, "Record the decision")
     page.screenshot(path="/tmp/courses-3.png", full_page=True)
     course = Course.objects.get()
@@ -165,6 +168,7 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     follow(page, "MA Social Work, University of Leeds: Add teaching")
     page.get_by_label("Met", exact=True).check()
     page.get_by_label("Reasons").fill("Timetable seen.")
+    submit(page, "Continue")
     submit(page, "Record the decision")
     assert course.conditions.get().status == "met"
 
@@ -194,6 +198,7 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
     page.get_by_label("Closed to new students").check()
     fill_date(page, "From", today)
     page.get_by_label("Reason").fill("The university has stopped recruiting to the MA.")
+    submit(page, "Continue")
     submit(page, "Record")
     page.visit(f"/courses/{course.pk}/history/")
     history = page.inner_text("main")

@@ -46,8 +46,30 @@ def _form_page(
     button="Save",
     back_url="",
     multipart=False,
+    check="",
 ):
-    if request.method == "POST" and form.is_valid():
+    """``check`` (the confirming button's words) puts a "Check your answers" page between a valid form and a
+    decision that cannot be taken back; "Change your answers" returns to the form as filled in."""
+    confirming = check and "edit" not in request.POST and request.POST.get("confirm") != "yes"
+    if request.method == "POST" and confirming and form.is_valid():
+        return render(
+            request,
+            "regulation/courses/check_page.html",
+            {
+                "page_title": f"Check your answers: {title[0].lower()}{title[1:]}",
+                "caption": caption,
+                "answers": _answers(form),
+                "hidden": [
+                    (name, value)
+                    for name in request.POST
+                    if name not in ("csrfmiddlewaretoken", "confirm", "edit")
+                    for value in request.POST.getlist(name)
+                ],
+                "button": check,
+                "back_url": back_url,
+            },
+        )
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         result = call_or_show_refusal(form, lambda: call(form.cleaned_data))
         if result is not None:
             if success:
@@ -66,6 +88,26 @@ def _form_page(
             "multipart": multipart,
         },
     )
+
+
+def _answers(form) -> list[tuple[str, str]]:
+    """Each question with its answer as the person chose it (a choice's words, a date written out), skipping the
+    ones left empty."""
+    answers = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], ()):
+            continue
+        choices = dict(getattr(field, "choices", []) or [])
+        raw = form.data.get(name, value)
+        if choices:
+            shown = str(choices.get(raw, choices.get(value, value)))
+        elif hasattr(value, "strftime"):
+            shown = f"{value:%-d %B %Y}"
+        else:
+            shown = str(value)
+        answers.append((str(field.label), shown))
+    return answers
 
 
 def _course(request, pk, perm="regulation.view_course"):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,8 +44,14 @@ def queue(request):
     )
 
 
-def _regulator_application_page(request, pk, *, form_class, call, title, success, button="Save", initial=None):
+def _regulator_application_page(
+    request, pk, *, form_class, call, title, success, button="Save", initial=None, check=""
+):
     application = _application(request, pk, "regulation.decide_courseapplication")
+    if check and application.status == application.Status.DECIDED:
+        # The decision is made: its page shows it, and the form is not offered again.
+        messages.info(request, "A decision has already been recorded on this application.")
+        return redirect("courses:application_detail", pk=application.pk)
     form = form_class(posted(request), initial=initial)
     return _form_page(
         request,
@@ -56,6 +63,7 @@ def _regulator_application_page(request, pk, *, form_class, call, title, success
         caption=f"{application.course.title}, {application.course.provider.name}",
         button=button,
         back_url=reverse("courses:application_detail", args=[application.pk]),
+        check=check,
     )
 
 
@@ -151,7 +159,8 @@ def decision(request, pk):
         call=decide,
         title="Record the decision",
         success="Decision recorded.",
-        button="Record the decision",
+        button="Continue",
+        check="Record the decision",
     )
 
 
@@ -168,8 +177,9 @@ def condition_decide(request, pk):
         title="Decide whether a condition is met",
         caption=condition.course.title,
         intro=intro,
-        button="Record the decision",
+        button="Continue",
         back_url=reverse("courses:course_detail", args=[condition.course_id]),
+        check="Record the decision",
     )
 
 
@@ -206,8 +216,9 @@ def end_approval(request, pk):
         title="Withdraw approval or record the course as closed",
         caption=course.title,
         intro="The course will stay on the public list as formerly approved, with its dates, for ever.",
-        button="Record",
+        button="Continue",
         back_url=reverse("courses:course_detail", args=[course.pk]),
+        check="Record",
     )
 
 
