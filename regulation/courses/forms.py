@@ -261,6 +261,20 @@ class DecisionForm(forms.Form):
 
 class ConditionResponseForm(forms.Form):
     response = _text("How the condition has been met", rows=6)
+    evidence_file = forms.FileField(
+        label="Upload a document with the evidence (optional)",
+        required=False,
+        help_text=f"{uploads.ALLOWED_LIST}, smaller than {uploads.DEFAULT_MAX_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            try:
+                uploads.check_upload(upload, label="The evidence document")
+            except uploads.UploadRefused as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload
 
 
 class ConditionDecisionForm(forms.Form):

@@ -396,6 +396,11 @@ class CourseCondition(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(blank=True, help_text="The provider's evidence that the condition is met.")
+    # A document with the evidence (PDF or Office file, checked by its content like the application's evidence).
+    evidence_file = models.FileField(upload_to="course-conditions/%Y/%m/", blank=True)
+    evidence_name = models.CharField(max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=16, blank=True)
+    evidence_size = models.PositiveIntegerField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("documents/<int:pk>/remove/", views.document_remove, name="document_remove"),
     path("conditions/<int:pk>/respond/", views.condition_respond, name="condition_respond"),
+    path("conditions/<int:pk>/evidence/", views.condition_evidence_download, name="condition_evidence_download"),
     path("monitoring/<int:pk>/", views.monitoring_detail, name="monitoring_detail"),
     # Regulator staff
     path("queue/", views.queue, name="queue"),

@@ -33,6 +33,9 @@ def world(role_users):
     document = services.upload_evidence(application=draft, by=lead, standard="admissions", upload=upload("a.pdf", PDF))
     inspected_course = services.add_course(provider=provider, by=lead, **{**COURSE, "title": "MSc Social Work"})
     inspection = inspect_with_report(submitted(inspected_course, lead), regulator)
+    condition = services.respond_to_condition(
+        condition=course.conditions.get(), by=lead, response="Added.", evidence_file=upload("timetable.pdf", PDF)
+    )
     return {
         "users": role_users,
         "course": course,
@@ -40,7 +43,7 @@ def world(role_users):
         "application": application,
         "draft": draft,
         "document": document,
-        "condition": course.conditions.get(),
+        "condition": condition,
         "monitoring": monitoring,
         "inspection": inspection,
         "unmatched": not_listed_application(),
@@ -75,6 +78,9 @@ CASES = [
     AccessCase("document download", lambda w: f"/courses/documents/{w['document'].pk}/", BOTH),
     AccessCase("answer a request", lambda w: f"/courses/applications/{a(w)}/respond/", LEAD),
     AccessCase("respond to a condition", lambda w: f"/courses/conditions/{w['condition'].pk}/respond/", LEAD),
+    AccessCase(
+        "condition evidence document", lambda w: f"/courses/conditions/{w['condition'].pk}/evidence/", LEAD | REG
+    ),
     AccessCase("annual monitoring return", lambda w: f"/courses/monitoring/{w['monitoring'].pk}/", BOTH),
     AccessCase("regulator queue", lambda w: "/courses/queue/", REG),
     AccessCase("course figures", lambda w: "/courses/figures/", REG),

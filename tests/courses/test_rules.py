@@ -114,3 +114,30 @@ def test_staff_record_the_exemption_on_its_page(client, course, lead, regulator)
     assert client.post(url, {"reason": "Inspected last year; no change."}).status_code == 302
     detail = client.get(reverse("courses:application_detail", args=[application.pk])).content.decode()
     assert "Exempt from inspection, recorded by" in detail and "Record an exemption from inspection" not in detail
+
+
+def test_condition_evidence_can_carry_a_document_and_the_provider_sees_it_was_sent(
+    client, lead, regulator, other_lead, course
+):
+    from .conftest import PDF, approve, upload
+
+    approve(course, lead, regulator, conditions=[("Add teaching on the law", TODAY + datetime.timedelta(days=60))])
+    condition = course.conditions.get()
+    client.force_login(lead)
+    respond = reverse("courses:condition_respond", args=[condition.pk])
+    faked = client.post(respond, {"response": "Done", "evidence_file": upload("timetable.pdf", b"MZ\x90 not a PDF")})
+    assert "The evidence document" in faked.content.decode()
+    condition.refresh_from_db()
+    assert condition.responded_at is None and not condition.evidence_file  # nothing saved
+    sent = client.post(respond, {"response": "Two lectures added.", "evidence_file": upload("timetable.pdf", PDF)})
+    assert sent.status_code == 302
+    page = client.get(reverse("courses:course_detail", args=[course.pk])).content.decode()
+    assert "Evidence sent on" in page and ">Send evidence<" not in page
+    download = reverse("courses:condition_evidence_download", args=[condition.pk])
+    for user in (lead, regulator):
+        client.force_login(user)
+        response = client.get(download)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+        assert "timetable.pdf" in response["Content-Disposition"]
+    client.force_login(other_lead)
+    assert client.get(download).status_code in (403, 404)

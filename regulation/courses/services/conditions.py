@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import record_event, require
+from accounts.services import ServiceError, record_event, require
 
+from .. import uploads
 from ..models import (
     Course,
     CourseCondition,
@@ -21,13 +24,31 @@ from ._common import (
 
 
 @transaction.atomic
-def respond_to_condition(*, condition: CourseCondition, by: User, response: str) -> CourseCondition:
+def respond_to_condition(*, condition: CourseCondition, by: User, response: str, evidence_file=None) -> CourseCondition:
+    """The provider's evidence, written and optionally a document (checked by its content before anything is saved;
+    a later document replaces the earlier one, which the history names)."""
     condition = CourseCondition.objects.select_for_update().get(pk=condition.pk)
     require(condition.status == CourseCondition.Status.OPEN, "This condition has already been decided.")
-    condition.response = _reason(response, "Describe how the condition has been met.")
+    response = _reason(response, "Describe how the condition has been met.")
+    changes = {}
+    if evidence_file is not None:
+        try:
+            content, kind = uploads.check_upload(evidence_file, label="The evidence document")
+        except uploads.UploadRefused as exc:
+            raise ServiceError(str(exc)) from exc
+        extension = evidence_file.name.rsplit(".", 1)[-1].lower()
+        if condition.evidence_name:
+            changes["replaced_document"] = condition.evidence_name
+        condition.evidence_name = evidence_file.name[-255:]
+        condition.evidence_type = kind
+        condition.evidence_size = len(content)
+        # A random stored name: the person's file name is kept for display only.
+        condition.evidence_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        changes["document"] = condition.evidence_name
+    condition.response = response
     condition.responded_at = timezone.now()
     condition.save()
-    record_event(condition, "condition_evidence_sent", by=by)
+    record_event(condition, "condition_evidence_sent", by=by, changes=changes or None)
     return condition
 
 

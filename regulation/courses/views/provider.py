@@ -404,12 +404,28 @@ def _condition(request, pk, perm):
 
 
 @login_required
+def condition_evidence_download(request, pk):
+    condition = _condition(request, pk, "regulation.view_coursecondition")
+    if not condition.evidence_file:
+        raise Http404
+    response = FileResponse(
+        condition.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=condition.evidence_name,
+        content_type=CONTENT_TYPES.get(condition.evidence_type, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
 def condition_respond(request, pk):
     condition = _condition(request, pk, "regulation.respond_coursecondition")
     return _form_page(
         request,
-        form=forms.ConditionResponseForm(posted(request)),
+        form=forms.ConditionResponseForm(posted(request), request.FILES or None),
         call=lambda data: services.respond_to_condition(condition=condition, by=request.user, **data),
+        multipart=True,
         success="Your evidence has been sent to the regulator.",
         redirect_to=reverse("courses:course_detail", args=[condition.course_id]),
         title="Send evidence that a condition is met",

@@ -168,6 +168,8 @@ def decision(request, pk):
 def condition_decide(request, pk):
     condition = _condition(request, pk, "regulation.decide_coursecondition")
     intro = condition.text + (f"\n\nProvider's evidence: {condition.response}" if condition.response else "")
+    if condition.evidence_name:
+        intro += f"\n\nWith the document {condition.evidence_name}: download it from the course's page."
     return _form_page(
         request,
         form=forms.ConditionDecisionForm(posted(request)),
