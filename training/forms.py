@@ -201,29 +201,54 @@ class ModerationForm(forms.Form):
 
 class ReviewForm(forms.Form):
     held_on = _date("Date of the review", past=True)
-    evidence_seen = forms.CharField(label="Evidence seen", widget=forms.Textarea(attrs={"rows": 4}))
+    evidence_seen = forms.CharField(
+        label="Evidence seen",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the judgements rest on overall.",
+    )
     actions = forms.CharField(label="Actions agreed", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, standards: list[str], needs_recommendation: bool, **kwargs):
+    def __init__(self, *args, standards: list[str], needs_recommendation: bool, final: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.standard_fields = []
+        self.final = final
+        judgements = [(j.value, j.label) for j in Review.Judgement if j in (Review.FINAL if final else Review.PROGRESS)]
+        order = ["held_on"]
         for i, standard in enumerate(standards):
             name = f"standard_{i}"
             self.fields[name] = forms.ChoiceField(
-                label=standard, choices=Review.Judgement.choices, widget=forms.RadioSelect
+                label=standard,
+                choices=judgements,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose {'met or not met' if final else 'a judgement'} for {standard}"},
             )
             self.standard_fields.append((name, standard))
+            order.append(name)
+            if final:
+                self.fields[f"evidence_{i}"] = forms.CharField(
+                    label=f"Evidence for {standard}",
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    error_messages={"required": f"Enter the evidence for {standard}"},
+                )
+                order.append(f"evidence_{i}")
         if needs_recommendation:
             self.fields["recommendation"] = forms.ChoiceField(
-                label="Recommendation", choices=Review.Recommendation.choices, widget=forms.RadioSelect
+                label="Overall recommendation" if final else "Recommendation",
+                choices=Review.Recommendation.choices,
+                widget=forms.RadioSelect,
             )
-        order = ["held_on", *[n for n, _ in self.standard_fields], "evidence_seen", "actions"]
+        order += ["evidence_seen", "actions"]
         if needs_recommendation:
             order.append("recommendation")
         self.order_fields(order)
 
     def judgements(self) -> dict:
         return {standard: self.cleaned_data[name] for name, standard in self.standard_fields}
+
+    def standard_evidence(self) -> dict | None:
+        if not self.final:
+            return None
+        return {standard: self.cleaned_data[f"evidence_{i}"] for i, (_, standard) in enumerate(self.standard_fields)}
 
 
 class ClaimForm(forms.Form):

@@ -240,6 +240,12 @@ class Review(models.Model):
         ON_TRACK = "on_track", "On track"
         SOME_CONCERNS = "some_concerns", "Some concerns"
         SIGNIFICANT_CONCERNS = "significant_concerns", "Significant concerns"
+        # The final assessment's judgement on each standard.
+        MET = "met", "Met"
+        NOT_MET = "not_met", "Not met"
+
+    PROGRESS = (Judgement.ON_TRACK, Judgement.SOME_CONCERNS, Judgement.SIGNIFICANT_CONCERNS)
+    FINAL = (Judgement.MET, Judgement.NOT_MET)
 
     class Recommendation(models.TextChoices):
         PASS = "pass", "Pass"
@@ -251,6 +257,9 @@ class Review(models.Model):
     held_on = models.DateField()
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     judgements = models.JSONField(default=dict, help_text="Standard → judgement.")
+    standard_evidence = models.JSONField(
+        default=dict, blank=True, help_text="Standard → the evidence for its judgement (the final assessment)."
+    )
     evidence_seen = models.TextField()
     actions = models.TextField(blank=True)
     recommendation = models.CharField(max_length=8, choices=Recommendation.choices, blank=True)
@@ -275,7 +284,13 @@ class Review(models.Model):
 
     @property
     def concerns(self) -> int:
-        return sum(1 for v in self.judgements.values() if v != self.Judgement.ON_TRACK)
+        return sum(1 for v in self.judgements.values() if v not in (self.Judgement.ON_TRACK, self.Judgement.MET))
+
+    @property
+    def by_standard(self) -> list[tuple[str, str, str]]:
+        """Each standard with its judgement's words and, in the final assessment, the evidence for it."""
+        labels = dict(self.Judgement.choices)
+        return [(s, labels.get(j, j), self.standard_evidence.get(s, "")) for s, j in self.judgements.items()]
 
 
 class Moderation(models.Model):

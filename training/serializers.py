@@ -204,6 +204,11 @@ class ReviewInputSerializer(serializers.Serializer):
     evidence_seen = serializers.CharField()
     actions = serializers.CharField(required=False, allow_blank=True)
     recommendation = serializers.ChoiceField(choices=Review.Recommendation.choices, required=False, allow_blank=True)
+    standard_evidence = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The final assessment only: standard → the evidence for its judgement (met or not met).",
+    )
 
 
 class ReasonInputSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from regulation.courses import services
 from regulation.courses.models import CourseApplication, CourseStatusChange
 
-from .conftest import review_all, submitted
+from .conftest import inspect, review_all, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_concurrent_decisions_give_one_decision(course, lead, regulator):
     application = submitted(course, lead)
     review_all(application, regulator)
+    inspect(application, regulator)  # approval rests on a finished inspection
     barrier = threading.Barrier(2)
     results = []
 

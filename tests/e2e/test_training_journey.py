@@ -47,8 +47,12 @@ def record_review(page, enrolment, label, day, *, recommendation=None):
     page.wait_for_load_state()
     page.check()
     fill_date(page, "Date of the review", day)
-    for i in range(len(enrolment.programme.standards)):
-        page.locator(f"input[name=standard_{i}][value=on_track]").check()
+    final = recommendation is not None
+    for i, standard in enumerate(enrolment.programme.standards):
+        # A review judges progress; the final assessment judges each standard met, with the evidence beside it.
+        page.locator(f"input[name=standard_{i}][value={'met' if final else 'on_track'}]").check()
+        if final:
+            page.get_by_label(f"Evidence for {standard}", exact=True).fill(f"Seen on a home visit: {standard.lower()}")
     page.get_by_label("Evidence seen").fill("Direct observation of a home visit; feedback from a parent")
     if recommendation:
         page.get_by_label(recommendation, exact=True).check()

@@ -108,16 +108,33 @@ def review(enrolment, point, day, *, recommendation="", by=None):
         for earlier in enrolment.programme.review_points:
             if not (earlier.get("optional") or earlier.get("final") or earlier["key"] in done):
                 review(enrolment, earlier["key"], min(day, enrolment.point_due_on(earlier)), by=by)
+    final = bool(enrolment.programme.review_point(point).get("final"))
+    programme = enrolment.programme
     return services.record_review(
         enrolment=enrolment,
         by=by or enrolment.assessor,
         point=point,
         held_on=day,
-        judgements=all_on_track(enrolment.programme),
+        judgements=final_judgements(enrolment.programme, recommendation)
+        if final
+        else all_on_track(enrolment.programme),
         evidence_seen="Two observations, feedback from a family",
         actions="Keep going",
         recommendation=recommendation,
+        standard_evidence=final_evidence(programme) if final else None,
     )
+
+
+def final_judgements(programme, recommendation="pass"):
+    """Every standard met for a pass; the first not met for a fail."""
+    judgements = dict.fromkeys(programme.standards, "met")
+    if recommendation == "fail":
+        judgements[programme.standards[0]] = "not_met"
+    return judgements
+
+
+def final_evidence(programme):
+    return {s: f"Seen in practice: {s.lower()}" for s in programme.standards}
 
 
 @pytest.fixture

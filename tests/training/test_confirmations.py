@@ -25,7 +25,9 @@ def _final_by_page(client, enrolled, team, time_machine, recommendation="pass"):
         review(enrolled, point, enrolled.point_due_on(enrolled.programme.review_point(point)))
     client.force_login(team["assessor"])
     data = {**_date("held_on", FINAL), "evidence_seen": "Observations", "recommendation": recommendation}
-    data.update({f"standard_{i}": "on_track" for i in range(len(enrolled.programme.standards))})
+    for i in range(len(enrolled.programme.standards)):  # met or not met, with evidence, for each standard
+        data[f"standard_{i}"] = "not_met" if recommendation == "fail" and i == 0 else "met"
+        data[f"evidence_{i}"] = f"Seen on a joint visit ({i})."
     return client.post(f"/early-career/{enrolled.pk}/reviews/final/", data)
 
 

@@ -194,3 +194,44 @@ def test_supervision_is_never_due_inside_a_pause_still_to_come(enrolled, team, t
     # Weekly at first: due on day 7, inside the pause from day 5 to day 14, so moved by its ten days.
     assert status.next_due == START + datetime.timedelta(days=17)
     assert not any(p.starts_on <= status.next_due <= p.ends_on for p in enrolled.pauses.all())
+
+
+def test_the_final_assessment_judges_each_standard_with_its_evidence(enrolled, team, client, time_machine):
+    from .conftest import final_evidence, final_judgements
+
+    time_machine.move_to(at(datetime.date(2028, 9, 6)), tick=False)
+    for point in ("3_months", "6_months"):
+        review(enrolled, point, enrolled.point_due_on(_point(enrolled, point)))
+    programme = enrolled.programme
+    first = programme.standards[0]
+
+    def final(judgements, evidence, recommendation="pass"):
+        return services.record_review(
+            enrolment=enrolled,
+            by=enrolled.assessor,
+            point="final",
+            held_on=datetime.date(2028, 9, 6),
+            judgements=judgements,
+            evidence_seen="Observation",
+            recommendation=recommendation,
+            standard_evidence=evidence,
+        )
+
+    with pytest.raises(ServiceError, match="Give met or not met for every standard"):
+        final(dict.fromkeys(programme.standards, "on_track"), final_evidence(programme))
+    with pytest.raises(ServiceError, match=f"Give the evidence for each standard; missing: {first}"):
+        final(final_judgements(programme), {**final_evidence(programme), first: " "})
+    with pytest.raises(ServiceError, match=f"A pass needs every standard met; not met: {first}"):
+        final(final_judgements(programme, "fail"), final_evidence(programme), "pass")
+    with pytest.raises(ServiceError, match="A fail names at least one standard not met"):
+        final(final_judgements(programme), final_evidence(programme), "fail")
+    assert not enrolled.reviews.filter(point="final").exists()
+
+    client.force_login(enrolled.assessor)
+    page = client.get(f"/early-career/{enrolled.pk}/reviews/final/").content.decode()
+    assert f"Evidence for {first}" in page and 'value="met"' in page and 'value="on_track"' not in page
+    recorded = final(final_judgements(programme), final_evidence(programme))
+    assert recorded.standard_evidence[first] == f"Seen in practice: {first.lower()}"
+    client.force_login(team["coordinator"])  # the moderator sees each standard's judgement and evidence
+    moderation = client.get(f"/early-career/{enrolled.pk}/moderation/").content.decode()
+    assert first in moderation and f"Seen in practice: {first.lower()}" in moderation and ">Met</strong>" in moderation

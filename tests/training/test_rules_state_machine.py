@@ -23,7 +23,7 @@ from accounts.services import ServiceError
 from training import funding, services
 from training.models import Enrolment, FundingClaimLine, ReviewWindowException
 
-from .conftest import START, all_on_track, at, enrol
+from .conftest import START, all_on_track, at, enrol, final_evidence, final_judgements
 
 pytestmark = pytest.mark.django_db
 
@@ -88,15 +88,19 @@ class EarlyCareerRules(RuleBasedStateMachine):
     def review(self, point, days_ago):
         held_on = self.today - datetime.timedelta(days=days_ago)
         final = point == "final"
+        programme = self.enrolment.programme
         self._refused_changes_nothing(
             lambda: services.record_review(
                 enrolment=self.enrolment,
                 by=self.enrolment.assessor,
                 point=point,
                 held_on=held_on,
-                judgements=all_on_track(self.enrolment.programme),
+                judgements=final_judgements(self.enrolment.programme)
+                if final
+                else all_on_track(self.enrolment.programme),
                 evidence_seen="Observation",
                 recommendation="pass" if final else "",
+                standard_evidence=final_evidence(programme) if final else None,
             )
         )
 

@@ -31,11 +31,28 @@ def approve_early_completion(*, enrolment: Enrolment, by: User, reason: str) -> 
     return enrolment
 
 
-def _validate_judgements(programme: Programme, judgements: dict) -> dict:
-    allowed = set(Review.Judgement.values)
+def _validate_judgements(programme: Programme, judgements: dict, *, final: bool = False) -> dict:
+    """A judgement for every standard: on track or concerns at a review, met or not met in the final assessment."""
+    allowed = set(Review.FINAL if final else Review.PROGRESS)
+    judgements = judgements if isinstance(judgements, dict) else {}
     missing = [s for s in programme.standards if judgements.get(s) not in allowed]
-    require(not missing, f"Give a judgement for every standard; missing: {', '.join(missing)}.")
+    kind = "met or not met" if final else "a judgement"
+    require(not missing, f"Give {kind} for every standard; missing: {', '.join(missing)}.")
     return {s: judgements[s] for s in programme.standards}
+
+
+def _validate_final(programme: Programme, judgements: dict, evidence: dict, recommendation: str) -> dict:
+    """The final assessment: evidence for each standard in the assessor's own words, and a recommendation that
+    follows the judgements (a pass needs every standard met; a fail, at least one not met)."""
+    evidence = evidence if isinstance(evidence, dict) else {}
+    missing = [s for s in programme.standards if not str(evidence.get(s) or "").strip()]
+    require(not missing, f"Give the evidence for each standard; missing: {', '.join(missing)}.")
+    not_met = [s for s in programme.standards if judgements[s] == Review.Judgement.NOT_MET]
+    if recommendation == Review.Recommendation.PASS:
+        require(not not_met, f"A pass needs every standard met; not met: {', '.join(not_met)}.")
+    else:
+        require(bool(not_met), "A fail names at least one standard not met.")
+    return {s: str(evidence[s]).strip() for s in programme.standards}
 
 
 @transaction.atomic
@@ -49,6 +66,7 @@ def record_review(
     evidence_seen: str,
     actions: str = "",
     recommendation: str = "",
+    standard_evidence: dict | None = None,
 ) -> Review:
     enrolment = _lock(enrolment)
     programme = enrolment.programme
@@ -84,13 +102,16 @@ def record_review(
         require(recommendation in Review.Recommendation.values, "Choose the recommendation: pass or fail.")
     else:
         recommendation = ""
+    checked = _validate_judgements(programme, judgements, final=final)
+    by_standard = _validate_final(programme, checked, standard_evidence, recommendation) if final else {}
     review = Review.objects.create(
         enrolment=enrolment,
         point=point,
         point_label=spec["label"],
         held_on=held_on,
         assessor=by,
-        judgements=_validate_judgements(programme, judgements),
+        judgements=checked,
+        standard_evidence=by_standard,
         evidence_seen=_text(evidence_seen, "Enter the evidence seen."),
         actions=(actions or "").strip(),
         recommendation=recommendation,

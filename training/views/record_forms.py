@@ -268,7 +268,11 @@ def review(request, pk, point):
         form_class=forms.ReviewForm,
         title=spec["label"],
         success=f"{spec['label']} recorded.",
-        form_kwargs=lambda e: {"standards": e.programme.standards, "needs_recommendation": needs_outcome},
+        form_kwargs=lambda e: {
+            "standards": e.programme.standards,
+            "needs_recommendation": needs_outcome,
+            "final": bool(spec.get("final")),
+        },
         call=lambda e, f: services.record_review(
             enrolment=e,
             by=request.user,
@@ -278,6 +282,7 @@ def review(request, pk, point):
             evidence_seen=f.cleaned_data["evidence_seen"],
             actions=f.cleaned_data["actions"],
             recommendation=f.cleaned_data.get("recommendation", ""),
+            standard_evidence=f.standard_evidence(),
         ),
         context_for=lambda e: {"due_on": e.point_due_on(spec) if not later else None, "is_review": True},
         done=lambda e: (

@@ -185,9 +185,12 @@ class Command(BaseCommand):
                     by=e.assessor,
                     point=point,
                     held_on=e.point_due_on(spec),
-                    judgements=judgements,
+                    judgements=dict.fromkeys(e.programme.standards, "met") if spec.get("final") else judgements,
                     evidence_seen="Observations, feedback, reflective log",
                     recommendation="pass" if spec.get("final") else "",
+                    standard_evidence={s: "Observed and confirmed by feedback." for s in e.programme.standards}
+                    if spec.get("final")
+                    else None,
                 )
             services.moderate_internally(
                 enrolment=e, by=coordinator, decision="confirmed", reason="Evidence meets the framework"
