@@ -127,6 +127,7 @@ def test_a_transfer_bundle_bomb_is_refused_before_anything_is_written(tmp_path, 
 # upload cannot arrive without one. "zip directory": Office/OpenDocument evidence, checked by accounts.archives.
 UPLOAD_GUARDS = {
     "accreditation.forms.CredentialCheckForm.file": "JSON, 100 KB, accounts.safe_json",
+    "regulation.courses.forms.ConditionResponseForm.evidence_file": "zip directory",
     "regulation.courses.forms.EvidenceForm.document": "zip directory",
     "regulation.courses.forms.InspectionForm.report_file": "zip directory",
     "regulation.courses.forms.ResponseForm.document": "zip directory",
@@ -188,4 +189,4 @@ def test_a_zip_bomb_sent_to_every_form_that_reads_zips_is_refused_by_its_directo
         assert "unpacks to" in " ".join(form.errors.get(field, [])), (key, form.errors.get(field))
         assert peak < 10 * 1024 * 1024, (key, peak)
         checked += 1
-    assert checked == 4
+    assert checked == 5
