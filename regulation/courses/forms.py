@@ -28,6 +28,16 @@ def _text(label, help_text="", required=True, rows=4):
     )
 
 
+def _checked_document(upload, *, label: str):
+    """A document is what it says it is (checked by its content, zips by their directory), or the field says why."""
+    if upload:
+        try:
+            uploads.check_upload(upload, label=label)
+        except uploads.UploadRefused as exc:
+            raise ValidationError(str(exc)) from exc
+    return upload
+
+
 class ProviderForm(forms.ModelForm):
     region = forms.ModelChoiceField(queryset=Region.objects.order_by("name"), required=False, label="Region")
     website = forms.URLField(required=False, assume_scheme="https", label="Website")
@@ -95,13 +105,7 @@ class EvidenceForm(forms.Form):
     )
 
     def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if upload:
-            try:
-                uploads.check_upload(upload, label="The document")
-            except uploads.UploadRefused as exc:
-                raise ValidationError(str(exc)) from exc
-        return upload
+        return _checked_document(self.cleaned_data.get("document"), label="The document")
 
 
 class WithdrawApplicationForm(forms.Form):
@@ -212,13 +216,7 @@ class InspectionForm(forms.Form):
     )
 
     def clean_report_file(self):
-        upload = self.cleaned_data.get("report_file")
-        if upload:
-            try:
-                uploads.check_upload(upload, label="The inspection report")
-            except uploads.UploadRefused as exc:
-                raise ValidationError(str(exc)) from exc
-        return upload
+        return _checked_document(self.cleaned_data.get("report_file"), label="The inspection report")
 
     def clean(self):
         data = super().clean()
@@ -268,13 +266,7 @@ class ConditionResponseForm(forms.Form):
     )
 
     def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload:
-            try:
-                uploads.check_upload(upload, label="The evidence document")
-            except uploads.UploadRefused as exc:
-                raise ValidationError(str(exc)) from exc
-        return upload
+        return _checked_document(self.cleaned_data.get("evidence_file"), label="The evidence document")
 
 
 class ConditionDecisionForm(forms.Form):

@@ -262,18 +262,23 @@ CONTENT_TYPES = {
 }
 
 
+def _download(file, *, name: str, kind: str) -> FileResponse:
+    """A stored document, as an attachment under the name it was uploaded with and the type its content showed."""
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 def document_download(request, pk):
     document = get_object_or_404(EvidenceDocument.objects.select_related("application__course__provider"), pk=pk)
     _check(request, "regulation.view_evidencedocument", document)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=CONTENT_TYPES.get(document.detected_type, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _download(document.file, name=document.original_name, kind=document.detected_type)
 
 
 @login_required
@@ -343,14 +348,7 @@ def inspection_report_download(request, pk):
     _check(request, "regulation.view_courseapplication", inspection.application)
     if not inspection.report_file:
         raise Http404
-    response = FileResponse(
-        inspection.report_file.open("rb"),
-        as_attachment=True,
-        filename=inspection.report_name,
-        content_type=CONTENT_TYPES.get(inspection.report_type, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _download(inspection.report_file, name=inspection.report_name, kind=inspection.report_type)
 
 
 @login_required
@@ -408,14 +406,7 @@ def condition_evidence_download(request, pk):
     condition = _condition(request, pk, "regulation.view_coursecondition")
     if not condition.evidence_file:
         raise Http404
-    response = FileResponse(
-        condition.evidence_file.open("rb"),
-        as_attachment=True,
-        filename=condition.evidence_name,
-        content_type=CONTENT_TYPES.get(condition.evidence_type, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _download(condition.evidence_file, name=condition.evidence_name, kind=condition.evidence_type)
 
 
 @login_required
