@@ -47,16 +47,44 @@ def open_sessions_for(candidate: Candidate) -> list[AssessmentSession]:
 
 
 def candidate_observation(candidate: Candidate) -> dict:
-    """What the candidate's page shows: bookings (history included) and observations with their outcomes.
-    First and second assessors' marks are not shown to the candidate; the result and moderation reasons are."""
+    """What the candidate's page shows: bookings (history included) and observations with their outcomes. While an
+    observation is being scored, second-marked or moderated, no marks are shown; once its result is final, the
+    candidate gets feedback by domain from the first assessor's scoresheet (the moderator's reasons beside it)."""
     bookings = list(candidate.bookings.select_related("session__venue").order_by("-booked_at", "-id"))
     observations = list(candidate.observations.select_related("booking__session").order_by("-created_at"))
+    latest = observations[0] if observations else None
     return {
         "bookings": bookings,
         "open_booking": next((b for b in bookings if b.status == Booking.Status.BOOKED), None),
         "observations": observations,
-        "latest": observations[0] if observations else None,
+        "latest": latest,
+        "feedback": _feedback(candidate, latest),
     }
+
+
+def _feedback(candidate: Candidate, observation: Observation | None) -> list[dict]:
+    """Each domain of the standard, in order, with the first assessor's score and what they saw: only once final."""
+    if observation is None or observation.status != Observation.Status.DECIDED:
+        return []
+    sheet = (
+        Scoresheet.objects.filter(observation=observation, marker="first", status=Scoresheet.Status.SUBMITTED)
+        .prefetch_related("scores")
+        .first()
+    )
+    if sheet is None:
+        return []
+    labels = dict(scale())
+    scores = {s.domain_key: s for s in sheet.scores.all()}
+    return [
+        {
+            "title": domain.title,
+            "score": scores[domain.key].score,
+            "label": labels.get(scores[domain.key].score, ""),
+            "evidence": scores[domain.key].evidence,
+        }
+        for domain in candidate.standard.domains.order_by("position")
+        if domain.key in scores
+    ]
 
 
 def observation_next_step(candidate: Candidate) -> str:

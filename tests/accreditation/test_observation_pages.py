@@ -10,7 +10,7 @@ from accreditation import selectors, services
 from accreditation.models import Candidate, Observation, Recommendation, Scoresheet
 
 from .conftest import employ, map_all
-from .observation_helpers import NO_SAMPLE, assessor, at_observation, fill, observed, session
+from .observation_helpers import NO_SAMPLE, SAMPLE, assessor, at_observation, fill, observed, session
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +262,23 @@ def test_regulator_assigns_a_second_assessor_when_none_was_free(client, sheet, a
     assert not observation.scoresheets.filter(marker="second").exists()
     assert client.post(url, {"action": "assign", "assessor": later.pk}).status_code == 302
     assert observation.scoresheets.get(marker="second").assessor == later
+
+
+def test_the_candidate_gets_feedback_by_domain_only_once_the_result_is_final(client, sheet, alex, bea, candidate):
+    from accreditation.models import Scoresheet
+
+    fill(sheet, alex, 2, Recommendation.NOT_PASS)  # a fail: sampled for a second assessor
+    services.submit_scores(scoresheet=sheet, by=alex, rng=SAMPLE)
+    client.force_login(candidate.user)
+    url = f"/accreditation/candidates/{candidate.pk}/"
+    page = client.get(url).content.decode()
+    assert "Feedback by domain" not in page and "Seen: " not in page  # not while it is being checked
+    second = Scoresheet.objects.get(observation=sheet.observation_id, marker="second")
+    fill(second, bea, 2, Recommendation.NOT_PASS)
+    services.submit_scores(scoresheet=second, by=bea)
+    sheet.observation.refresh_from_db()
+    assert sheet.observation.status == "decided"
+    page = client.get(url).content.decode()
+    assert "Feedback by domain" in page
+    first_domain = candidate.standard.domains.order_by("position").first()
+    assert first_domain.title in page and f"Seen: {first_domain.key}" in page
