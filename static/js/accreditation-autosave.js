@@ -34,7 +34,8 @@
     }).then(function (result) {
       if (result.ok) {
         try { window.localStorage.removeItem(key) } catch (e) {}
-        say('Draft saved at ' + result.body.saved_at + '.')
+        // Only claim the draft is saved when no later change is still waiting to be sent.
+        if (!timer && !pending) say('Draft saved at ' + result.body.saved_at + '.')
       } else {
         say('Draft not saved: ' + (result.body.error || 'try “Save draft”.'))
       }
@@ -53,6 +54,8 @@
 
   function schedule (delay) {
     if (timer) window.clearTimeout(timer)
+    // A change since the last save makes "Draft saved at" untrue until the next save lands.
+    say('')
     timer = window.setTimeout(save, delay)
   }
 
