@@ -24,6 +24,7 @@ from .models import (
     Programme,
     ProtectedTime,
     Review,
+    ReviewWindowException,
     SupervisionSession,
 )
 from .rules import coordinator_org_ids
@@ -54,6 +55,7 @@ def _with_records(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
         Prefetch("caseload_months", queryset=CaseloadMonth.objects.order_by("month")),
         Prefetch("protected_time", queryset=ProtectedTime.objects.order_by("-week_starting", "-id")),
+        Prefetch("window_exceptions", queryset=ReviewWindowException.objects.select_related("granted_by")),
     )
 
 
