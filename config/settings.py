@@ -104,7 +104,11 @@ FORM_RENDERER = "accounts.forms.GovUKFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# In production a connection is kept for a minute and checked before each request reuses it (a new connection cost
+# more than the whole /verify page: 9.9 ms against 3.7 ms with one kept, issue #34). Elsewhere each request opens
+# its own, which suits SQLite and the tests' live servers.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker are two processes on one file: WAL lets them read while the other writes, and
     # taking the write lock when a transaction begins (not midway) makes a busy writer wait rather than fail.
