@@ -190,3 +190,10 @@ def test_pages_send_a_content_security_policy_whose_nonce_matches_the_inline_scr
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     assert f'<script nonce="{nonce}">' in response.content.decode()
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+
+
+def test_a_worker_child_grown_by_pdf_making_is_replaced_after_its_task():
+    """Celery reads the limit (kilobytes) from settings under its own name; a misspelt setting would be ignored."""
+    from config.celery import app
+
+    assert app.conf.worker_max_memory_per_child == 400_000
