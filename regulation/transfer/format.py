@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import field as _field
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Q
 
 SCHEMA_VERSION = "3"  # 2: accreditation and early-career datasets; 3: observed practice and accreditations
 KNOWN_SCHEMA_VERSIONS = frozenset({"3"})
@@ -91,11 +91,23 @@ class Dataset:
             return False
         return self.model._meta.get_field(column.target).blank
 
-    def queryset(self, since: datetime.date | None = None):
+    def refers_to(self, column: Column) -> str:
+        """The dataset whose ids a column holds: its own for ``id``, another's for a reference, else ""."""
+        if column.name == "id":
+            return self.name
+        return column.refers_to or REFERENCES.get((self.name, column.name), "")
+
+    def queryset(self, since: datetime.date | None = None, offsets: dict[str, int] | None = None):
+        """Every row to export, as tuples of the columns' values, in order of the ids written. ``offsets`` (from
+        ``id_offsets``, looked up if not given): for a dataset some of whose rows were loaded from a bundle, the
+        highest bundle id loaded; its ids, and every reference to them, are written as in that bundle, and the
+        successor's own rows follow, each as that highest id plus its own."""
         from django.apps import apps
         from django.utils import timezone
 
         qs = self.rows() if self.rows else self.model._default_manager.all()
+        if offsets is None:
+            offsets = id_offsets()
         if since is not None and not self.always_full:
             start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), datetime.UTC)
             changed = Q()
@@ -106,7 +118,61 @@ class Dataset:
                 related = apps.get_model(label)
                 changed |= Q(pk__in=related._default_manager.filter(**{f"{name}__gte": start}).values(fk))
             qs = qs.filter(changed)
-        return qs.order_by("pk").values_list(*[c.source for c in self.columns])
+        sources = []
+        for c in self.columns:
+            target = self.refers_to(c)
+            if target in offsets:
+                alias = f"bundle_{c.name}"
+                qs = qs.annotate(**{alias: _bundle_id(target, "pk" if c.name == "id" else c.source, offsets[target])})
+                sources.append(alias)
+            else:
+                sources.append(c.source)
+        qs = qs.annotate(transfer_order=F("bundle_id") if self.name in offsets else F("pk"))
+        return qs.order_by("transfer_order").values_list(*sources)
+
+
+# Reference data a successor holds before it loads anything (its own regions and organisations): a bundle's rows
+# are given this service's ids as they load (``regulation.models.TransferredId`` keeps both). Every other
+# dataset loads only into an empty table, keeping the bundle's ids.
+MAPPED = ("regions", "organisations")
+
+# Columns that refer to rows of another dataset by id, declared here for the register's own datasets (other apps'
+# columns say so with ``Column.refers_to``): (dataset, column) → the dataset it refers to.
+REFERENCES = {
+    ("education_providers", "organisation_id"): "organisations",
+    ("register", "current_employer_id"): "organisations",
+    ("ftp_case_stages", "case_id"): "ftp_cases",
+    ("ftp_orders", "case_id"): "ftp_cases",
+    ("registration_history", "order_id"): "ftp_orders",
+    ("conditions", "case_id"): "ftp_cases",
+    ("conditions", "order_id"): "ftp_orders",
+    ("courses", "provider_id"): "education_providers",
+    ("course_approvals", "course_id"): "courses",
+    ("course_status_history", "course_id"): "courses",
+    ("course_status_history", "application_id"): "course_approvals",
+}
+
+
+def id_offsets() -> dict[str, int]:
+    """For each dataset some of whose rows came from a bundle, the highest bundle id loaded (one query)."""
+    from django.db.models import Max
+
+    from regulation.models import TransferredId
+
+    found = TransferredId.objects.order_by().values("dataset").annotate(top=Max("bundle_id"))
+    return {row["dataset"]: row["top"] for row in found}
+
+
+def _bundle_id(dataset: str, ref: str, offset: int):
+    """The id a row of ``dataset`` (whose id here is ``ref``) has in a bundle: the one it was loaded with, or, for
+    the successor's own row, the highest loaded id plus its own (never one a loaded row has)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from regulation.models import TransferredId
+
+    loaded = TransferredId.objects.filter(dataset=dataset, local_id=OuterRef(ref)).values("bundle_id")[:1]
+    return Coalesce(Subquery(loaded), F(ref) + offset, output_field=BigIntegerField())
 
 
 def _choices(label: str, attr: str) -> tuple[str, ...]:

@@ -1,7 +1,11 @@
 """Loading a predecessor's bundle: verify it, then load every dataset in one transaction, all or nothing.
 
-Identifiers, registration numbers, statuses, dates and history are kept as they are in the bundle, so
-exporting again gives the same files. Search keys are not in the bundle: they are derived here with the
+Registration numbers, statuses, dates and history are kept as they are in the bundle. So are identifiers, but
+for regions and organisations (``format.MAPPED``): the successor already holds its own, so each of the bundle's is
+matched (a region by its ONS code, a local authority by its DfE number) or added under a new id of this
+service's, and ``TransferredId`` remembers which bundle id it had; every reference to it is translated as it
+loads. Exporting again therefore gives the predecessor's files, the successor's own rows apart (they follow the
+loaded ones: docs/transfer-format.md, "Identifiers"). Search keys are not in the bundle: they are derived here with the
 register's own ``normalise_name``. People named in the bundle (who opened a case, who changed a status) are
 matched by email, or recorded as accounts that cannot sign in until someone invites them.
 """
@@ -14,11 +18,11 @@ from pathlib import Path
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from accounts.models import Region, User
+from accounts.models import Organisation, Region, User
 from accounts.services import ServiceError
-from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, normalise_name
+from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
-from .format import ENTRY_REF, REGION_REF, USER_REF, Dataset, datasets, parse
+from .format import ENTRY_REF, MAPPED, REGION_REF, USER_REF, Dataset, datasets, parse
 from .verify import verify_bundle
 
 BATCH = 1000
@@ -108,6 +112,7 @@ def _load(directory: Path, progress) -> dict[str, int]:
     users = _users(directory)
     resolved = _resolved(directory)
     regions = dict(Region.objects.values_list("code", "pk"))
+    ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
     entries: dict[str, int] = {}
     loaded: dict[str, int] = {}
     for ds in datasets():
@@ -117,7 +122,10 @@ def _load(directory: Path, progress) -> dict[str, int]:
             values = {}
             for column in ds.columns:
                 value = row[column.name]
-                if column.type == USER_REF:
+                target = ds.refers_to(column)
+                if column.name != "id" and target in ids:
+                    value = ids[target][value] if value is not None else None
+                elif column.type == USER_REF:
                     value = users[value] if value else None
                 elif column.resolve:
                     value = resolved[(ds.name, column.name)][value] if value is not None else None
@@ -129,11 +137,11 @@ def _load(directory: Path, progress) -> dict[str, int]:
                     value = regions.get(value) if value else None
                 values[column.target] = value
             if ds.name == "regions":
-                regions[values["code"]] = _region(values)
+                ids[ds.name][values["id"]] = regions[values["code"]] = _region(values)
                 count += 1
                 continue
             if ds.name == "organisations":
-                _reference(model, values)
+                ids[ds.name][values["id"]] = _organisation(values)
                 count += 1
                 continue
             if ds.name == "register":
@@ -158,6 +166,11 @@ def _load(directory: Path, progress) -> dict[str, int]:
                 _insert(model, batch, numbers)
         if batch:
             _insert(model, batch, numbers)
+        if ds.name in ids:
+            TransferredId.objects.bulk_create(
+                TransferredId(dataset=ds.name, bundle_id=bundle_id, local_id=local_id)
+                for bundle_id, local_id in ids[ds.name].items()
+            )
         loaded[ds.name] = count
         if progress:
             progress(ds.name, count)
@@ -173,27 +186,29 @@ def _insert(model, batch: list, numbers: list) -> None:
 
 
 def _region(values: dict) -> int:
-    """Regions are matched by their ONS code; a new one keeps its identifier when that is free."""
-    existing = Region.objects.filter(code=values["code"]).first()
+    """A region is the same region wherever its ONS code is: the successor's own is kept, any other added."""
+    existing = Region.objects.filter(code=values["code"]).values_list("pk", flat=True).first()
     if existing is not None:
-        return existing.pk
-    if Region.objects.filter(pk=values["id"]).exists():
-        values = {k: v for k, v in values.items() if k != "id"}
-    return Region.objects.create(**values).pk
+        return existing
+    return Region.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
 
 
-def _reference(model, values: dict) -> None:
-    """Reference data the target may already hold: kept if the same, refused if the same id means another."""
-    existing = model._default_manager.filter(pk=values["id"]).first()
-    if existing is None:
-        model._default_manager.create(**values)
-    elif existing.name != values["name"]:
-        raise TransferRefused(
-            [
-                f"{model._meta.verbose_name} {values['id']} is “{values['name']}” in the bundle but "
-                f"“{existing.name}” here."
-            ]
-        )
+def _organisation(values: dict) -> int:
+    """The bundle's organisation, under an id of this service's. A local authority the successor already holds
+    (the same DfE number) is that one, kept as it is, so long as it has the same name; any other organisation is
+    added, never merged with one of the successor's by name."""
+    if values["la_number"]:
+        existing = Organisation.objects.filter(la_number=values["la_number"]).first()
+        if existing is not None:
+            if existing.name != values["name"]:
+                raise TransferRefused(
+                    [
+                        f"organisations.jsonl: local authority {values['la_number']} is “{values['name']}” in the "
+                        f"bundle but “{existing.name}” here."
+                    ]
+                )
+            return existing.pk
+    return Organisation.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
 
 
 def _reset_sequences() -> None:

@@ -101,14 +101,18 @@ def _member(type_: str, value: str, escaped: str) -> str:
     return f"coalesce({escaped}, 'null')"
 
 
-def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
+def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool, offsets: dict | None = None) -> str:
     """The COPY statement for one dataset's two files: the exporter's own SELECT (ORM) as ``t``; each value
     formatted once, in ``f`` (``v<n>``, and for a text its JSON string ``j<n>``), whose own ORDER BY keeps
     PostgreSQL from formatting it again for each use (and, unlike ``OFFSET 0``, tells the grouping above that the
     rows come sorted); then, for each chunk of ``CHUNK_IDS`` consecutive ids, its CSV rows, its JSON lines and
     how many rows it holds. ``f`` is sorted by chunk, then id: id order (ids only grow with their chunk), and
     already grouped."""
-    queryset = ds.queryset(since).annotate(transfer_chunk=F("pk") / CHUNK_IDS, transfer_pk=F("pk")).order_by()
+    queryset = (
+        ds.queryset(since, offsets)
+        .annotate(transfer_chunk=F("transfer_order") / CHUNK_IDS, transfer_pk=F("transfer_order"))
+        .order_by()
+    )
     sql, params = queryset.query.sql_with_params()
     inner = cursor.mogrify(sql, params)
     inner = inner.decode() if isinstance(inner, bytes) else inner
@@ -294,7 +298,9 @@ class _Task:
         return files
 
 
-def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows: OnRows) -> dict[str, dict]:
+def write_files(
+    directory: Path, chosen: tuple[Dataset, ...], since, offsets: dict, *, on_rows: OnRows
+) -> dict[str, dict]:
     """Write every dataset's CSV and JSON Lines files into ``directory`` and return their manifest entries.
     ``on_rows(rows, dataset)`` is called, in this thread, as rows land."""
     here = _has_own_uncommitted_writes()
@@ -303,7 +309,7 @@ def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows:
         tasks = _tasks(directory, chosen, cursor)
         if here:
             # This connection is asked how it writes dates; the export's own connections are set to ISO and UTC.
-            for task in _with_statements(tasks, since, cursor, iso_utc=_iso_utc(cursor)):
+            for task in _with_statements(tasks, since, offsets, cursor, iso_utc=_iso_utc(cursor)):
                 written = task.run(cursor, on_rows=None)
                 try:
                     for file in written:
@@ -314,7 +320,7 @@ def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows:
                 # Told once the COPY has ended: whoever is told may use this connection (a job saving progress).
                 on_rows(task.rows, task.ds.name)
         else:
-            prepared = _with_statements(tasks, since, cursor, iso_utc=True)
+            prepared = _with_statements(tasks, since, offsets, cursor, iso_utc=True)
             _run_in_parallel(prepared, len(tasks), on_rows=on_rows)
     files: dict[str, dict] = {}
     for task in sorted(tasks, key=lambda t: chosen.index(t.ds)):
@@ -338,11 +344,11 @@ def _tasks(directory: Path, chosen: tuple[Dataset, ...], cursor) -> list[_Task]:
     return sorted(tasks, key=lambda t: -t.cost)
 
 
-def _with_statements(tasks: list[_Task], since, cursor, *, iso_utc: bool) -> Iterator[_Task]:
+def _with_statements(tasks: list[_Task], since, offsets: dict, cursor, *, iso_utc: bool) -> Iterator[_Task]:
     """The tasks in order, each given its COPY statement just before it is handed out, so the first dataset can
     start while the rest are still being prepared."""
     for task in tasks:
-        task.statement = copy_statement(task.ds, since, cursor, iso_utc=iso_utc)
+        task.statement = copy_statement(task.ds, since, cursor, iso_utc=iso_utc, offsets=offsets)
         yield task
 
 

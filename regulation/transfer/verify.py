@@ -22,21 +22,6 @@ MAX_PROBLEMS_PER_FILE = 20
 MANIFEST_MAX_BYTES = 1024 * 1024
 LINE_MAX_BYTES = 1024 * 1024
 
-# Columns that refer to rows of another dataset by id: (dataset, column) → the dataset it refers to.
-REFERENCES = {
-    ("education_providers", "organisation_id"): "organisations",
-    ("register", "current_employer_id"): "organisations",
-    ("ftp_case_stages", "case_id"): "ftp_cases",
-    ("ftp_orders", "case_id"): "ftp_cases",
-    ("registration_history", "order_id"): "ftp_orders",
-    ("conditions", "case_id"): "ftp_cases",
-    ("conditions", "order_id"): "ftp_orders",
-    ("courses", "provider_id"): "education_providers",
-    ("course_approvals", "course_id"): "courses",
-    ("course_status_history", "course_id"): "courses",
-    ("course_status_history", "application_id"): "course_approvals",
-}
-
 
 @dataclass
 class Report:
@@ -192,11 +177,7 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
 
 def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], report: Report) -> None:
     for ds in datasets():
-        checks = [
-            (c.name, c.refers_to or REFERENCES[(ds.name, c.name)])
-            for c in ds.columns
-            if c.refers_to or (ds.name, c.name) in REFERENCES
-        ]
+        checks = [(c.name, ds.refers_to(c)) for c in ds.columns if c.name != "id" and ds.refers_to(c)]
         refers_to_entry = any(c.type == ENTRY_REF for c in ds.columns)
         if not checks and not refers_to_entry:
             continue
