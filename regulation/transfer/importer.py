@@ -12,17 +12,24 @@ matched by email, or recorded as accounts that cannot sign in until someone invi
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from accounts import archives
 from accounts.models import Organisation, Region, User
 from accounts.services import ServiceError
 from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
-from .format import ENTRY_REF, MAPPED, REGION_REF, USER_REF, Dataset, datasets, parse
+from .format import ENTRY_REF, MANIFEST, MAPPED, REGION_REF, USER_REF, Dataset, datasets, parse
 from .verify import verify_bundle
 
 BATCH = 1000
@@ -32,6 +39,56 @@ class TransferRefused(ServiceError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("The bundle was refused: " + " ".join(problems))
+
+
+def unpack_zip(handle, into: Path) -> None:
+    """Only the bundle's own flat file names are taken out of the zip: nothing can be written elsewhere. Its
+    directory is checked first (``archives``: sizes and how far each file expands), so a bomb is refused before
+    anything is written; a file whose compressed copy is damaged is named."""
+    allowed = {MANIFEST, *(name for ds in datasets() for name in ds.files())}
+    into.mkdir()
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as exc:
+        raise TransferRefused(["The file is not a zip that can be read."]) from exc
+    with archive:
+        names = archive.namelist()
+        strangers = sorted(n for n in names if n not in allowed)
+        if strangers:
+            raise TransferRefused([f"The zip holds files that are not part of a bundle: {', '.join(strangers[:10])}."])
+        try:
+            members = archives.inspect(archive, _limits(), label="The bundle")
+        except archives.ArchiveRefused as exc:
+            raise TransferRefused([str(exc)]) from exc
+        for info in members:
+            try:
+                with open(into / info.filename, "wb") as sink:
+                    for block in archives.blocks(archive, info):
+                        sink.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise TransferRefused(
+                    [f"{info.filename}: its copy in the zip is damaged and cannot be unpacked ({exc})."]
+                ) from exc
+
+
+def _limits() -> archives.Limits:
+    """A bundle's files are CSV and JSON lines, which pack 5 to 20 times; the whole bundle unpacks to at most
+    ``TRANSFER_MAX_UNPACKED_BYTES``."""
+    total = settings.TRANSFER_MAX_UNPACKED_BYTES
+    return archives.Limits(members=len(datasets()) * 2 + 1, member_bytes=total, total_bytes=total, ratio=100)
+
+
+@contextlib.contextmanager
+def opened(path) -> Iterator[Path]:
+    """A bundle as a directory: the directory itself, or a zip of one (as downloaded) unpacked for the while."""
+    path = Path(path)
+    if not path.is_file():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="transfer-") as work, open(path, "rb") as handle:
+        directory = Path(work) / "bundle"
+        unpack_zip(handle, directory)
+        yield directory
 
 
 def _rows(directory: Path, ds: Dataset):

@@ -153,9 +153,12 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
             if csv_row is None:
                 problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before {where}).")
                 return ids, count
-            if csv_row != [json_to_csv(record[c]) for c in ds.column_names]:
+            expected = [json_to_csv(record[c]) for c in ds.column_names]
+            if csv_row != expected:
                 failed = True
-                if problem(f"{csv_name} {where} does not match {jsonl_name} {where}."):
+                if problem(
+                    f"{csv_name} {where} does not match {jsonl_name} {where}: {_difference(csv_row, expected, ds)}."
+                ):
                     return ids, count
             if failed:
                 continue
@@ -173,6 +176,18 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
         if files[name].get("rows") != count:
             problem(f"{name}: {MANIFEST} says {files[name].get('rows')} rows but the file has {count}.")
     return ids, count
+
+
+def _difference(csv_row: list[str], expected: list[str], ds: Dataset) -> str:
+    """Which column a CSV row and its JSON line disagree on, and how."""
+    if len(csv_row) != len(expected):
+        return f"the CSV row has {len(csv_row)} fields, not {len(expected)}"
+    names = [
+        f"column {name} is {got!r} in the CSV but {want!r} in the JSON Lines"
+        for name, got, want in zip(ds.column_names, csv_row, expected, strict=True)
+        if got != want
+    ]
+    return "; ".join(names)
 
 
 def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], report: Report) -> None:

@@ -227,7 +227,10 @@ def _duplicate_number(path):
 
 def _csv_disagrees(path):
     rewrite(path, "courses.csv", lambda lines: [lines[0], lines[1].replace("Leeds campus", "York campus"), *lines[2:]])
-    return "courses.csv row 1 does not match courses.jsonl row 1."
+    return (
+        "courses.csv row 1 does not match courses.jsonl row 1: column site is 'York campus' in the CSV but "
+        "'Leeds campus' in the JSON Lines."
+    )
 
 
 def _dangling_reference(path):
