@@ -30,15 +30,18 @@ def record_event(
     from_state: str = "",
     to_state: str = "",
     changes: dict[str, Any] | None = None,
+    label: str = "",
 ) -> AuditEvent:
-    """The one way to write history. Call it inside the same transaction as the change it records."""
+    """The one way to write history. Call it inside the same transaction as the change it records. ``label``:
+    how the record is named in the history, when its own name at this moment would mislead (a job refused while
+    it still shows as in progress)."""
     return AuditEvent.objects.create(
         actor=by if by is not None and by.pk else None,
         actor_label=by.email if by is not None and by.pk else "system",
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
+        object_repr=(label or str(obj))[:255],
         from_state=str(from_state or ""),
         to_state=str(to_state or ""),
         reason=reason or "",

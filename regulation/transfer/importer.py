@@ -36,9 +36,14 @@ BATCH = 1000
 
 
 class TransferRefused(ServiceError):
-    def __init__(self, problems: list[str]):
+    """``fault``: "bundle" when the bundle is wrong (its producer must correct it), "service" when the bundle is
+    sound but this service cannot take it (it already holds records of its own)."""
+
+    def __init__(self, problems: list[str], *, fault: str = "bundle"):
         self.problems = problems
-        super().__init__("The bundle was refused: " + " ".join(problems))
+        self.fault = fault
+        lead = "The bundle was refused: " if fault == "bundle" else "This service cannot take the bundle: "
+        super().__init__(lead + " ".join(problems))
 
 
 def unpack_zip(handle, into: Path) -> None:
@@ -100,16 +105,32 @@ def _rows(directory: Path, ds: Dataset):
 
 
 def _not_empty_target() -> list[str]:
-    problems = []
+    """One sentence saying what this service already holds, if anything, that a bundle's rows could collide with:
+    a bundle loads into a service whose register and records are empty (its own regions, organisations and staff
+    may be there), and only once."""
+    held = []
     for ds in datasets():
-        if ds.name in ("regions", "organisations"):
+        if ds.name in MAPPED:
             continue
-        if ds.queryset().exists():
-            problems.append(
-                f"This service already holds {ds.model._meta.verbose_name_plural}: a transfer loads into an empty "
-                "register only."
-            )
-    return problems
+        rows = (ds.rows() if ds.rows else ds.model._default_manager.all()).count()
+        if rows:
+            meta = ds.model._meta
+            held.append(f"{rows:,} {meta.verbose_name if rows == 1 else meta.verbose_name_plural}")
+    earlier = TransferredId.objects.order_by("loaded_at").values_list("loaded_at", flat=True).first()
+    if not held and earlier is None:
+        return []
+    if held:
+        if len(held) > 4:
+            held = [*held[:3], f"{len(held) - 3} other kinds of record"]
+        listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+        what = f"This service already holds records of its own ({listed})"
+    else:
+        what = f"A bundle was already loaded into this service on {earlier:%-d %B %Y}"
+    return [
+        f"{what}, and a bundle loads only into a service whose register, cases, courses, accreditation and "
+        "early-career records are empty (its own regions, organisations and staff accounts may be there). The "
+        "bundle itself may be sound; nothing was loaded."
+    ]
 
 
 def _resolved(directory: Path) -> dict[tuple[str, str], dict]:
@@ -145,7 +166,7 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
     with transaction.atomic():
         problems = _not_empty_target()
         if problems:
-            raise TransferRefused(problems)
+            raise TransferRefused(problems, fault="service")
         loaded = _load(directory, progress)
         _reset_sequences()
     return loaded

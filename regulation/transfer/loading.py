@@ -46,13 +46,16 @@ def _bundle(job: Job) -> dict:
     return {"filename": job.params.get("filename", ""), "sha256": job.params.get("sha256", "")}
 
 
-def _refused(job: Job, problems: list[str]) -> None:
+def _refused(job: Job, problems: list[str], fault: str = "bundle") -> None:
+    """Recorded as the job fails: the record reads "Check bundle.zip: refused, nothing loaded", never the job's
+    status of the moment (it is still running)."""
     record_event(
         job,
         "transfer_import_refused",
         by=job.created_by,
         reason=" ".join(problems)[:2000],
-        changes={**_bundle(job), "stage": job.params.get("stage"), "problems": problems[:200]},
+        changes={**_bundle(job), "stage": job.params.get("stage"), "fault": fault, "problems": problems[:200]},
+        label=f"{job.title}: refused, nothing loaded",
     )
 
 
@@ -65,7 +68,7 @@ def check_or_load(context: JobContext) -> None:
         try:
             _unpack(upload_name(job.params["upload"]), directory)
         except TransferRefused as exc:
-            _refused(job, exc.problems)
+            _refused(job, exc.problems, exc.fault)
             raise
         if job.params["stage"] == CHECK:
             context.progress(20, "Checking every file and row")
@@ -97,7 +100,7 @@ def check_or_load(context: JobContext) -> None:
                 loaded = import_bundle(directory, progress=progress)
                 record_event(job, "transfer_imported", by=job.created_by, changes={**_bundle(job), "loaded": loaded})
         except TransferRefused as exc:
-            _refused(job, exc.problems)
+            _refused(job, exc.problems, exc.fault)
             raise
         Job.objects.filter(pk=job.pk).update(params={**job.params, "loaded": loaded})
         context.progress(100, "The bundle was loaded")
@@ -142,6 +145,6 @@ def import_from_command_line(directory, *, by) -> dict[str, int]:
         job.status, job.finished_at, job.error = Job.Status.FAILED, timezone.now(), str(exc)[:5000]
         job.params = params
         job.save()
-        _refused(job, exc.problems)
+        _refused(job, exc.problems, exc.fault)
         raise
     return loaded

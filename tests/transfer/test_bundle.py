@@ -299,10 +299,14 @@ def test_a_failure_while_loading_leaves_the_database_unchanged(populated, tmp_pa
     assert User.objects.count() == users_before  # people created for the history were rolled back too
 
 
-def test_import_refuses_a_register_that_is_not_empty(populated, tmp_path):
+def test_import_refuses_a_register_that_is_not_empty_in_one_sentence_saying_what_it_holds(populated, tmp_path):
     out = bundle(tmp_path / "b")
-    with pytest.raises(TransferRefused, match="already holds register entries"):
+    with pytest.raises(TransferRefused) as refused:
         import_bundle(out)
+    assert refused.value.fault == "service"
+    (problem,) = refused.value.problems
+    assert problem.startswith("This service already holds records of its own (1 education provider, 4 register ")
+    assert "other kinds of record" in problem and problem.endswith("nothing was loaded.")
     assert RegisterEntry.objects.count() == 4
 
 
@@ -329,7 +333,9 @@ def test_the_commands(populated, tmp_path, capsys):
     assert event.changes["sha256"] == hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
     with pytest.raises(CommandError, match="Nothing was loaded"):  # not empty any more: refused, and audited
         call_command("import_transfer", str(out), "--by", "op@successor.example", stderr=open(tmp_path / "e", "w"))  # noqa: SIM115
-    assert "already holds register entries" in AuditEvent.objects.get(action="transfer_import_refused").reason
+    refused = AuditEvent.objects.get(action="transfer_import_refused")
+    assert "4 register entries" in refused.reason and refused.changes["fault"] == "service"
+    assert refused.object_repr == f"Load {out.name} (command line): refused, nothing loaded"
     shutil.rmtree(out)
 
 

@@ -30,6 +30,20 @@ def bundle(path):
     return path
 
 
+def own_organisation_clashing_with(bundle_path) -> Organisation:
+    """The successor's own regulator, under an id the predecessor's bundle gives to another organisation (as a
+    service fresh from its migrations numbers its first organisation 1, whatever the database's sequences do)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    first = min(row["id"] for row in _rows(bundle_path, "organisations"))
+    own = Organisation.objects.create(id=first, name="Successor Regulator", kind=Organisation.Kind.REGULATOR)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Organisation]):
+            cursor.execute(sql)
+    return own
+
+
 def create_staff(monkeypatch, email="sam@successor.example", organisation="Successor Regulator"):
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     out = io.StringIO()
@@ -87,9 +101,10 @@ def test_a_fresh_service_makes_its_first_staff_account_and_loads_the_full_demo_b
     with pytest.raises(CommandError, match="not a regulator staff account"):
         call_command("import_transfer", str(predecessor), "--by", "sam@successor.example")
 
+    own = own_organisation_clashing_with(predecessor)
     sam, printed = create_staff(monkeypatch)
     assert "set up an authenticator app" in printed and "import_transfer" in printed
-    own = Organisation.objects.get(name="Successor Regulator")
+    assert Membership.objects.get(user=sam).organisation == own
     clash = next(o for o in _rows(predecessor, "organisations") if o["id"] == own.pk)
     assert clash["name"] != own.name  # the bundle's organisation with this id is another one
     assert sam.has_perm("regulation.transfer_register")
@@ -110,8 +125,8 @@ def test_a_fresh_service_loads_the_full_demo_through_the_page(
     predecessor, tmp_path, monkeypatch, client, django_capture_on_commit_callbacks
 ):
     zip_bundle(predecessor, tmp_path / "demo.zip")
+    own = own_organisation_clashing_with(predecessor)
     sam, _ = create_staff(monkeypatch)
-    own = Organisation.objects.get(name="Successor Regulator")
     add_totp(sam)  # what the first sign-in asks for
     client.force_login(sam)
     upload = SimpleUploadedFile("demo.zip", (tmp_path / "demo.zip").read_bytes())
