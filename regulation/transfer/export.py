@@ -25,7 +25,19 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, converter, datasets, id_offsets, json_to_csv
+from .format import (
+    ESCAPED_TYPES,
+    FORMATS,
+    MANIFEST,
+    PRODUCER,
+    SCHEMA_VERSION,
+    Dataset,
+    converter,
+    csv_cell,
+    datasets,
+    id_offsets,
+    json_to_csv,
+)
 from .postgres import write_files
 
 CHUNK_SIZE = 2000  # rows per write in the portable writer (COPY sends postgres.CHUNK_IDS ids at a time)
@@ -102,13 +114,16 @@ def _write_rows(ds: Dataset, since, offsets, *, chunk_size: int, write: Callable
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     converters = [converter(column) for column in ds.columns]
+    escaped = [column if column.type in ESCAPED_TYPES else None for column in ds.columns]
     names = ds.column_names
     encode = _JSON.encode
     rows = pending = 0
     json_lines: list[str] = []
     for record in ds.queryset(since, offsets).iterator(chunk_size=chunk_size):
         values = [convert(value) for convert, value in zip(converters, record, strict=True)]
-        writer.writerow([json_to_csv(v) for v in values])
+        writer.writerow(
+            [csv_cell(c, json_to_csv(v)) if c else json_to_csv(v) for c, v in zip(escaped, values, strict=True)]
+        )
         json_lines.append(encode(dict(zip(names, values, strict=True))))
         rows += 1
         pending += 1

@@ -19,8 +19,10 @@ from dataclasses import field as _field
 
 from django.db.models import BigIntegerField, F, Q
 
-SCHEMA_VERSION = "3"  # 2: accreditation and early-career datasets; 3: observed practice and accreditations
-KNOWN_SCHEMA_VERSIONS = frozenset({"3"})
+# 2: accreditation and early-career datasets; 3: observed practice and accreditations; 4: CSV text cells that a
+# spreadsheet would run as a formula are escaped (``csv_cell``)
+SCHEMA_VERSION = "4"
+KNOWN_SCHEMA_VERSIONS = frozenset({"4"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")
@@ -546,6 +548,29 @@ def converter(column: Column):
     microseconds), chosen once per column: the exporter calls it for every value of every row."""
     convert = _CONVERTERS.get(column.type, str)
     return lambda value: None if value is None else convert(value)
+
+
+# A text cell starting with one of these is a formula (or, for tab and carriage return, hides one) to a
+# spreadsheet; the apostrophe is the escape itself, so it is escaped too and the rule can always be undone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# Types written as text that anyone may have typed; numbers, dates and booleans can never start with these.
+ESCAPED_TYPES = frozenset({TEXT, ENTRY_REF, USER_REF, REGION_REF})
+
+
+def csv_cell(column: Column, text: str) -> str:
+    """A value's CSV text (``json_to_csv``), made safe to open in a spreadsheet: a text starting with
+    ``= + - @``, a tab, a carriage return or an apostrophe gets one apostrophe in front. Only the CSV files are
+    escaped; the JSON Lines files hold every value as it is."""
+    if text and column.type in ESCAPED_TYPES and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_value(column: Column, cell: str) -> str:
+    """Undoes ``csv_cell``: the text a CSV cell of this column stands for (one leading apostrophe removed)."""
+    if column.type in ESCAPED_TYPES and cell.startswith("'"):
+        return cell[1:]
+    return cell
 
 
 def json_to_csv(value) -> str:

@@ -40,7 +40,7 @@ from django.db import connection, connections
 from django.db.models import F
 from psycopg2 import sql as pgsql
 
-from .format import BOOLEAN, DATE, DATETIME, INTEGER, Dataset
+from .format import BOOLEAN, DATE, DATETIME, ESCAPED_TYPES, INTEGER, Dataset
 
 # The formats take the session's time zone: UTC on the export's own connections (to_char then needs no AT TIME
 # ZONE, which costs as much again), the explicit conversion on a session set otherwise.
@@ -81,11 +81,20 @@ def _cell(type_: str, value: str, escaped: str) -> str:
         return f"coalesce({value}::text, '')"
     if type_ in (DATE, DATETIME):
         return f"coalesce({value}, '')"
-    return (
+    plain = (
         f"CASE WHEN strpos({escaped}, E'\\\\') = 0"
         f" THEN CASE WHEN strpos({value}, ',') = 0 THEN {value} ELSE {escaped} END"
         f" WHEN {value} ~ E'[,\"\\r\\n]' THEN '\"' || replace({value}, '\"', '\"\"') || '\"'"
         f" ELSE coalesce({value}, '') END"
+    )
+    if type_ not in ESCAPED_TYPES:
+        return plain
+    # ``format.csv_cell``: an apostrophe before a text that a spreadsheet would run as a formula.
+    safe = "('''' || " + value + ")"
+    return (
+        f"CASE WHEN {value} ~ E'^[-=+@\\t\\r'']'"
+        f" THEN CASE WHEN {safe} ~ E'[,\"\\r\\n]' THEN '\"' || replace({safe}, '\"', '\"\"') || '\"'"
+        f" ELSE {safe} END ELSE {plain} END"
     )
 
 

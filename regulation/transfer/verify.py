@@ -15,7 +15,7 @@ from pathlib import Path
 
 from accounts import safe_json
 
-from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, datasets, json_to_csv, parse
+from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, csv_cell, datasets, json_to_csv, parse
 
 MAX_PROBLEMS_PER_FILE = 20
 # A bundle's manifest and each of its JSON lines are a few kilobytes; none is read beyond these.
@@ -153,7 +153,7 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
             if csv_row is None:
                 problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before {where}).")
                 return ids, count
-            expected = [json_to_csv(record[c]) for c in ds.column_names]
+            expected = [csv_cell(c, json_to_csv(record[c.name])) for c in ds.columns]
             if csv_row != expected:
                 failed = True
                 if problem(
