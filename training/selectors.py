@@ -364,4 +364,108 @@ def transfer_datasets() -> list:
             since_fields=("created_at", "start_date", "outcome_on"),
             rows=lambda: Enrolment.objects.all(),
         ),
+        *_enrolment_records(),
+    ]
+
+
+def _enrolment_records() -> list:
+    """What happens within an enrolment that a successor needs to carry it on: pauses, supervision, protected
+    time and the evidence recorded (its documents' metadata; the files are handed over with the file store)."""
+    from regulation.transfer.format import (
+        DATE,
+        DATETIME,
+        DECIMAL,
+        INTEGER,
+        TEXT,
+        Dataset,
+        column,
+        id_column,
+        user_column,
+    )
+
+    C = column
+
+    def enrolment():
+        return C(
+            "enrolment_id",
+            "enrolment_id",
+            INTEGER,
+            "The enrolment (early_career_enrolments.csv).",
+            refers_to="early_career_enrolments",
+        )
+
+    return [
+        Dataset(
+            "early_career_pauses",
+            "training.Pause",
+            "Each pause in an enrolment (sickness, parental or other leave): the end date moves by its length.",
+            (
+                id_column("pause"),
+                enrolment(),
+                C("kind", "kind", TEXT, "Why it paused.", choices=tuple(Pause.Kind.values)),
+                C("starts_on", "starts_on", DATE, "First day."),
+                C("ends_on", "ends_on", DATE, "Last day."),
+                C("reason", "reason", TEXT, "Reason recorded."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "starts_on", "ends_on"),
+        ),
+        Dataset(
+            "early_career_supervision",
+            "training.SupervisionSession",
+            "Each supervision session held.",
+            (
+                id_column("session"),
+                enrolment(),
+                C("held_on", "held_on", DATE, "When it was held."),
+                C("minutes", "minutes", INTEGER, "Length in minutes."),
+                user_column("supervisor", "supervisor__email", "The supervisor.", nullable=False),
+                C("themes", "themes", TEXT, "What was discussed."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "held_on"),
+        ),
+        Dataset(
+            "early_career_protected_time",
+            "training.ProtectedTime",
+            "Protected development time taken, by week.",
+            (
+                id_column("record"),
+                enrolment(),
+                C("week_starting", "week_starting", DATE, "The week (its Monday)."),
+                C("hours", "hours", DECIMAL, "Hours, such as 3.5."),
+                C("activity", "activity", TEXT, "What the time was used for."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "week_starting"),
+        ),
+        Dataset(
+            "early_career_evidence",
+            "training.Evidence",
+            "Evidence recorded towards the standards: its kind, title and text, and its document's metadata.",
+            (
+                id_column("evidence"),
+                enrolment(),
+                C("kind", "kind", TEXT, "Kind of evidence.", choices=tuple(Evidence.Kind.values)),
+                C("title", "title", TEXT, "Title."),
+                C("occurred_on", "occurred_on", DATE, "When it happened."),
+                C("text", "text", TEXT, "The evidence as written."),
+                C(
+                    "file_stored_as",
+                    "file",
+                    TEXT,
+                    "Where the predecessor stored its document (the file is not in the bundle); empty if none.",
+                    field="file",
+                ),
+                C("original_name", "original_name", TEXT, "The document's name as uploaded."),
+                C("detected_type", "detected_type", TEXT, "Its type, as found from its content."),
+                C("size", "size", INTEGER, "Its size in bytes.", nullable=True),
+                user_column("added_by", "added_by__email", "Who added it.", nullable=False),
+                C("added_at", "added_at", DATETIME, "When."),
+            ),
+            since_fields=("added_at",),
+        ),
     ]

@@ -20,7 +20,7 @@ from dataclasses import field as _field
 from django.db.models import BigIntegerField, F, Q
 
 # 2: accreditation and early-career datasets; 3: observed practice and accreditations; 4: CSV text cells that a
-# spreadsheet would run as a formula are escaped (``csv_cell``)
+# spreadsheet would run as a formula are escaped (``csv_cell``), and courses' oversight and early-career records
 SCHEMA_VERSION = "4"
 KNOWN_SCHEMA_VERSIONS = frozenset({"4"})
 PRODUCER = "Social work workforce accreditation service"
@@ -520,6 +520,145 @@ def _build() -> tuple[Dataset, ...]:
                 C("application_id", "application_id", INTEGER, "The approval (course_approvals.csv).", nullable=True),
             ),
             since_fields=("changed_at",),
+        ),
+        *_course_oversight(CR),
+    )
+
+
+def _stored(name: str, source: str, what: str) -> Column:
+    """A document's place in the predecessor's file store: the file itself is not in the bundle (it is handed
+    over with the store), but a record that needs a document keeps its name, so the two can be matched."""
+    return C(
+        name,
+        source,
+        TEXT,
+        f"Where the predecessor stored {what} (the file is not in the bundle); empty if none.",
+        field=source,
+    )
+
+
+def _course_oversight(CR: str) -> tuple[Dataset, ...]:
+    """What the regulator asks of an approved course after (and while) approving it: its conditions, requests
+    for more information, inspections and annual monitoring returns."""
+    return (
+        Dataset(
+            "course_conditions",
+            f"{CR}.CourseCondition",
+            "Conditions set on a course's approval, the provider's response and whether each was met.",
+            (
+                _id("condition"),
+                C("course_id", "course_id", INTEGER, "The course (courses.csv).", refers_to="courses"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval that set it (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("text", "text", TEXT, "The condition."),
+                C("due_on", "due_on", DATE, "When it must be met."),
+                C("status", "status", TEXT, "Status.", choices=_choices(f"{CR}.CourseCondition", "status")),
+                C("response", "response", TEXT, "The provider's evidence that it is met."),
+                _stored("evidence_stored_as", "evidence_file", "the provider's evidence document"),
+                C("evidence_name", "evidence_name", TEXT, "The evidence document's name as uploaded."),
+                C("evidence_type", "evidence_type", TEXT, "Its type, as found from its content."),
+                C("evidence_size", "evidence_size", INTEGER, "Its size in bytes.", nullable=True),
+                C("responded_at", "responded_at", DATETIME, "When the provider responded.", nullable=True),
+                C("decided_at", "decided_at", DATETIME, "When it was judged met or not.", nullable=True),
+                _user("decided_by", "decided_by__email", "Who judged it."),
+                C("decision_reason", "decision_reason", TEXT, "Why."),
+                C("created_at", "created_at", DATETIME, "When it was set."),
+            ),
+            since_fields=("created_at", "responded_at", "decided_at"),
+        ),
+        Dataset(
+            "course_information_requests",
+            f"{CR}.InformationRequest",
+            "Requests for more information during an approval, and the provider's answers.",
+            (
+                _id("request"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("question", "question", TEXT, "What was asked."),
+                C("due_on", "due_on", DATE, "When the answer was due."),
+                _user("requested_by", "requested_by__email", "Who asked.", nullable=False),
+                C("requested_at", "requested_at", DATETIME, "When."),
+                C("response", "response", TEXT, "The provider's answer."),
+                C("responded_at", "responded_at", DATETIME, "When it answered.", nullable=True),
+                _user("responded_by", "responded_by__email", "Who answered."),
+            ),
+            since_fields=("requested_at", "responded_at"),
+        ),
+        Dataset(
+            "course_inspections",
+            f"{CR}.Inspection",
+            "Inspections made for an approval, with the team and the report.",
+            (
+                _id("inspection"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("starts_on", "starts_on", DATE, "First day."),
+                C("ends_on", "ends_on", DATE, "Last day."),
+                C("team", "team", TEXT, "Who inspected, one a line."),
+                C("report", "report", TEXT, "The report's findings."),
+                _stored("report_stored_as", "report_file", "the report document"),
+                C("report_name", "report_name", TEXT, "The report document's name as uploaded."),
+                C("report_type", "report_type", TEXT, "Its type, as found from its content."),
+                C("report_size", "report_size", INTEGER, "Its size in bytes.", nullable=True),
+                _user("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "starts_on"),
+        ),
+        Dataset(
+            "course_monitoring_returns",
+            f"{CR}.MonitoringReturn",
+            "Each approved course's annual monitoring return: its figures, the provider's account and the outcome.",
+            (
+                _id("return"),
+                C("course_id", "course_id", INTEGER, "The course (courses.csv).", refers_to="courses"),
+                C("year", "year", INTEGER, "The academic year starting in this year."),
+                C("due_on", "due_on", DATE, "When it was due."),
+                C("status", "status", TEXT, "Status.", choices=_choices(f"{CR}.MonitoringReturn", "status")),
+                C("intake", "intake", INTEGER, "Students who started.", nullable=True),
+                C("students", "students", INTEGER, "Students on the course.", nullable=True),
+                C("completions", "completions", INTEGER, "Students who completed.", nullable=True),
+                C(
+                    "placement_days_provided",
+                    "placement_days_provided",
+                    INTEGER,
+                    "Days of practice learning per student.",
+                    nullable=True,
+                ),
+                C("changes", "changes", TEXT, "Changes to the course."),
+                C("concerns", "concerns", TEXT, "Concerns the provider reports."),
+                C("submitted_at", "submitted_at", DATETIME, "When it was sent.", nullable=True),
+                _user("submitted_by", "submitted_by__email", "Who sent it."),
+                C(
+                    "outcome",
+                    "outcome",
+                    TEXT,
+                    "The regulator's outcome; empty until recorded.",
+                    choices=_choices(f"{CR}.MonitoringReturn", "outcome"),
+                ),
+                C("outcome_reason", "outcome_reason", TEXT, "Why."),
+                C("outcome_at", "outcome_at", DATETIME, "When the outcome was recorded.", nullable=True),
+                _user("outcome_by", "outcome_by__email", "Who recorded it."),
+                C("reminded_before_on", "reminded_before_on", DATE, "Reminder sent before it was due.", nullable=True),
+                C("reminded_after_on", "reminded_after_on", DATE, "Reminder sent once overdue.", nullable=True),
+                C("created_at", "created_at", DATETIME, "When it was opened."),
+            ),
+            since_fields=("created_at", "submitted_at", "outcome_at"),
         ),
     )
 

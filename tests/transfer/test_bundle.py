@@ -557,7 +557,7 @@ def pathways(populated):
         certificate_sha256="0" * 64,
     )
     newcomer = populated["entries"][1]
-    Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         programme=Programme.objects.get(code="asye"),
         participant=newcomer.user,
         registration_number=newcomer.registration_number,
@@ -575,7 +575,88 @@ def pathways(populated):
         created_by=regulator,
         created_at=CREATED,
     )
+    _enrolment_records(enrolment, regulator)
+    _course_oversight(regulator)
     return populated
+
+
+def _enrolment_records(enrolment, regulator):
+    from training.models import Evidence, Pause, ProtectedTime, SupervisionSession
+
+    Pause.objects.create(
+        enrolment=enrolment,
+        kind="parental",
+        starts_on=datetime.date(2028, 1, 3),
+        ends_on=datetime.date(2028, 4, 2),
+        reason="Parental leave",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+    SupervisionSession.objects.create(
+        enrolment=enrolment,
+        held_on=datetime.date(2027, 9, 20),
+        minutes=90,
+        supervisor=regulator,
+        themes="Caseload, risk; and reflection",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+    ProtectedTime.objects.create(
+        enrolment=enrolment,
+        week_starting=datetime.date(2027, 9, 13),
+        hours="3.5",
+        activity="Reading on attachment",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+    Evidence.objects.create(
+        enrolment=enrolment,
+        kind="reflective_log",
+        title="First home visit",
+        occurred_on=datetime.date(2027, 9, 14),
+        text="What went well, and what I would change",
+        file="early-career-evidence/2027/09/3f2a.pdf",
+        original_name="visit notes.pdf",
+        detected_type="pdf",
+        size=12345,
+        added_by=regulator,
+        added_at=CREATED,
+    )
+
+
+def _course_oversight(regulator):
+    from regulation.courses.models import CourseApplication, CourseCondition, InformationRequest, MonitoringReturn
+
+    condition = CourseCondition.objects.get()
+    condition.evidence_file = "course-conditions/2027/03/ab12.pdf"
+    condition.evidence_name, condition.evidence_type, condition.evidence_size = "placements.pdf", "pdf", 2048
+    condition.save()
+    application = condition.application
+    assert CourseApplication.objects.filter(pk=application.pk).exists()
+    InformationRequest.objects.create(
+        application=application,
+        question="How many placements are statutory?",
+        due_on=datetime.date(2027, 3, 20),
+        requested_by=regulator,
+        requested_at=CREATED,
+        response="All of the second",
+        responded_at=CREATED + datetime.timedelta(days=3),
+        responded_by=regulator,
+    )
+    MonitoringReturn.objects.create(
+        course=condition.course,
+        year=2027,
+        due_on=datetime.date(2027, 12, 1),
+        status="submitted",
+        intake=40,
+        students=110,
+        completions=35,
+        placement_days_provided=170,
+        changes="=none",
+        submitted_at=CREATED,
+        submitted_by=regulator,
+        created_at=CREATED,
+    )
 
 
 def test_accreditation_and_early_career_records_travel_and_come_back_identical(pathways, tmp_path):
@@ -593,6 +674,14 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert accreditation["revoked_by"] == pathways["regulator"].email and accreditation["confirmed_by_rules"] is False
     assert accreditation["revoked_reason"] == "Issued in error,\nsee case note"
     for name, rows in (
+        ("early_career_pauses", 1),
+        ("early_career_supervision", 1),
+        ("early_career_protected_time", 1),
+        ("early_career_evidence", 1),
+        ("course_conditions", 1),
+        ("course_information_requests", 1),
+        ("course_inspections", 2),
+        ("course_monitoring_returns", 1),
         ("assessment_sessions", 1),
         ("observation_bookings", 2),
         ("practice_observations", 1),
