@@ -297,7 +297,8 @@ def programme_ids(codes: set[str]) -> dict[str, int]:
 
 
 def transfer_datasets() -> list:
-    """Early-career enrolments and their outcomes in a regulator transfer bundle (found by regulation.transfer).
+    """Early-career enrolments, their outcomes and their records in a regulator transfer bundle (found by
+    regulation.transfer).
     Adding a dataset is one more ``Dataset`` here, then regenerating docs/transfer-format.md."""
     from regulation.transfer.format import (
         BOOLEAN,
@@ -369,13 +370,16 @@ def transfer_datasets() -> list:
 
 
 def _enrolment_records() -> list:
-    """What happens within an enrolment that a successor needs to carry it on: pauses, supervision, protected
-    time and the evidence recorded (its documents' metadata; the files are handed over with the file store)."""
+    """What happens within an enrolment that a successor needs to carry it on: pauses, reviews and their
+    moderation, supervision, protected time and the evidence recorded (its documents' metadata; the files are
+    handed over with the file store)."""
     from regulation.transfer.format import (
+        BOOLEAN,
         DATE,
         DATETIME,
         DECIMAL,
         INTEGER,
+        OBJECT,
         TEXT,
         Dataset,
         column,
@@ -441,6 +445,75 @@ def _enrolment_records() -> list:
                 C("recorded_at", "recorded_at", DATETIME, "When."),
             ),
             since_fields=("recorded_at", "week_starting"),
+        ),
+        Dataset(
+            "early_career_reviews",
+            "training.Review",
+            "Each progress review and the final assessment: the judgement on each standard, the evidence seen and "
+            "the recommendation. A review returned by moderation is kept, and the one held again is a new row.",
+            (
+                id_column("review"),
+                enrolment(),
+                C("point", "point", TEXT, "The review point's key in the programme, such as final."),
+                C("point_label", "point_label", TEXT, "The review point as named when it was held."),
+                C("held_on", "held_on", DATE, "When it was held."),
+                user_column("assessor", "assessor__email", "The assessor.", nullable=False),
+                C(
+                    "judgements",
+                    "judgements",
+                    OBJECT,
+                    "The judgement on each standard: standard → on_track, some_concerns, significant_concerns "
+                    "(progress reviews), met or not_met (the final assessment).",
+                ),
+                C(
+                    "standard_evidence",
+                    "standard_evidence",
+                    OBJECT,
+                    "The final assessment's evidence for each standard's judgement: standard → text; {} otherwise.",
+                ),
+                C("evidence_seen", "evidence_seen", TEXT, "Evidence seen."),
+                C("actions", "actions", TEXT, "Actions agreed."),
+                C(
+                    "recommendation",
+                    "recommendation",
+                    TEXT,
+                    "The final assessment's recommendation; empty for a progress review.",
+                    choices=tuple(Review.Recommendation.values),
+                ),
+                C("is_final", "is_final", BOOLEAN, "Whether it is the final assessment."),
+                C(
+                    "returned_at",
+                    "returned_at",
+                    DATETIME,
+                    "When moderation returned it to the assessor.",
+                    nullable=True,
+                ),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "held_on", "returned_at"),
+        ),
+        Dataset(
+            "early_career_moderation",
+            "training.Moderation",
+            "Each moderation decision on a final assessment, internal and external.",
+            (
+                id_column("decision"),
+                enrolment(),
+                C(
+                    "review_id",
+                    "review_id",
+                    INTEGER,
+                    "The final assessment moderated (early_career_reviews.csv).",
+                    refers_to="early_career_reviews",
+                ),
+                C("stage", "stage", TEXT, "Internal or external.", choices=tuple(Moderation.Stage.values)),
+                C("decision", "decision", TEXT, "The decision.", choices=tuple(Moderation.Decision.values)),
+                C("reason", "reason", TEXT, "Why."),
+                user_column("decided_by", "decided_by__email", "Who decided.", nullable=False),
+                C("decided_at", "decided_at", DATETIME, "When."),
+            ),
+            since_fields=("decided_at",),
         ),
         Dataset(
             "early_career_evidence",

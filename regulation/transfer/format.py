@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import field as _field
@@ -29,6 +30,7 @@ FORMATS = ("csv", "jsonl")
 
 # Column types: how a value is written (CSV text and JSON value) and read back.
 TEXT, INTEGER, DATE, DATETIME, BOOLEAN, DECIMAL = "text", "integer", "date", "datetime", "boolean", "decimal"
+OBJECT = "object"  # a JSON object of texts (such as a review's judgement by standard), written as canonical JSON
 # References: written as a readable key, resolved to an id on import.
 ENTRY_REF, USER_REF, REGION_REF = "registration_number", "user_email", "region_code"
 
@@ -673,7 +675,14 @@ def _utc(value):
     return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def object_text(value: dict) -> str:
+    """An object of texts as the bundle writes it: JSON, members sorted by key, no spaces, text as it is (only
+    quotes, backslashes and control characters escaped). One way only, so the same object gives the same bytes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 _CONVERTERS = {
+    OBJECT: object_text,
     DATETIME: _utc,
     DATE: datetime.date.isoformat,
     DECIMAL: str,
@@ -752,7 +761,14 @@ def parse(column: Column, value, *, empty_text: bool = False):
             return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC)
         if column.type == DECIMAL:
             return decimal.Decimal(value)
-    except (ValueError, decimal.InvalidOperation) as exc:
+        if column.type == OBJECT:
+            found = json.loads(value)
+            if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+                raise BadValue(f"{column.name} must be a JSON object of texts, not {value!r}")
+            if object_text(found) != value:
+                raise BadValue(f"{column.name} is not written the one way (keys sorted, no spaces): {value!r}")
+            return found
+    except (ValueError, decimal.InvalidOperation, RecursionError) as exc:
         if isinstance(exc, BadValue):
             raise
         raise BadValue(f"{column.name} is not a valid {column.type}: {value!r}") from exc
@@ -774,6 +790,7 @@ TYPE_MEANINGS = {
     DATETIME: ("datetime", "UTC date and time, YYYY-MM-DDTHH:MM:SS.ffffffZ (always six decimal places)."),
     BOOLEAN: ("boolean", "`true` or `false` (JSON booleans; the same words in CSV)."),
     DECIMAL: ("decimal", "Decimal number as text, such as 0.50."),
+    OBJECT: ("object", "JSON object of texts, written as JSON text with its keys sorted and no spaces."),
     ENTRY_REF: ("registration number", "SW followed by digits; refers to `register.registration_number`."),
     USER_REF: ("email", "Email address of the person who acted (the successor matches people by email)."),
     REGION_REF: ("region code", "ONS region code; refers to `regions.code`."),

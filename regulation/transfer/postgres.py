@@ -40,7 +40,7 @@ from django.db import connection, connections
 from django.db.models import F
 from psycopg2 import sql as pgsql
 
-from .format import BOOLEAN, DATE, DATETIME, ESCAPED_TYPES, INTEGER, Dataset
+from .format import BOOLEAN, DATE, DATETIME, ESCAPED_TYPES, INTEGER, OBJECT, Dataset
 
 # The formats take the session's time zone: UTC on the export's own connections (to_char then needs no AT TIME
 # ZONE, which costs as much again), the explicit conversion on a session set otherwise.
@@ -68,6 +68,15 @@ def _value(type_: str, ref: str, iso_utc: bool) -> str:
         return f"{ref}::text" if iso_utc else _DATE.format(ref)
     if type_ in (BOOLEAN, INTEGER):
         return ref
+    if type_ == OBJECT:
+        # ``format.object_text``: members sorted by key (UTF-8 byte order is code point order), no spaces; a
+        # key and a text value are escaped by to_json and jsonb's own output as Python's json escapes them.
+        members = "to_json(e.key)::text || ':' || e.value::text"
+        ordered = f"string_agg({members}, ',' ORDER BY e.key COLLATE \"C\")"
+        return (
+            f"CASE WHEN {ref} IS NULL THEN NULL ELSE"
+            f" (SELECT '{{' || coalesce({ordered}, '') || '}}' FROM jsonb_each({ref}::jsonb) AS e) END"
+        )
     return f"{ref}::text"
 
 
@@ -131,7 +140,8 @@ def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool, offsets: dict |
             raise ValueError(f"{column.name!r} is not a plain column name")
         values.append(f"{_value(column.type, f't.c{i}', iso_utc)} AS v{i}")
         if column.type not in _PLAIN:
-            values.append(f"to_json(t.c{i}::text)::text AS j{i}")
+            text = _value(OBJECT, f"t.c{i}", iso_utc) if column.type == OBJECT else f"t.c{i}::text"
+            values.append(f"to_json({text})::text AS j{i}")
         cells.append(_cell(column.type, f"f.v{i}", f"f.j{i}"))
         opening = "{" if i == 0 else ","
         members.append(f"""'{opening}"{column.name}":' || {_member(column.type, f"f.v{i}", f"f.j{i}")}""")

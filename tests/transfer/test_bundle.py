@@ -581,7 +581,49 @@ def pathways(populated):
 
 
 def _enrolment_records(enrolment, regulator):
-    from training.models import Evidence, Pause, ProtectedTime, SupervisionSession
+    from training.models import Evidence, Moderation, Pause, ProtectedTime, Review, SupervisionSession
+
+    for final, returned in ((True, CREATED + datetime.timedelta(days=20)), (True, None)):
+        review = Review.objects.create(
+            enrolment=enrolment,
+            point="final",
+            point_label="Final assessment",
+            held_on=datetime.date(2028, 8, 1),
+            assessor=regulator,
+            # Written out of order, with text that needs escaping: the bundle writes it one way only.
+            judgements={"standard_9": "met", "standard_10": "not_met", "ștandard_ü": "met", "a": "met"},
+            standard_evidence={
+                "standard_9": 'Observed twice, "calm"\nand clear\t— “good”',
+                "standard_10": "Needs \\ more \x01 evidence, 🙂",
+            },
+            evidence_seen="=Logs, observations",
+            actions="",
+            recommendation="pass",
+            is_final=final,
+            returned_at=returned,
+            recorded_by=regulator,
+            recorded_at=CREATED,
+        )
+        Moderation.objects.create(
+            enrolment=enrolment,
+            review=review,
+            stage="internal",
+            decision="returned" if returned else "confirmed",
+            reason="Evidence for standard 10",
+            decided_by=regulator,
+            decided_at=CREATED + datetime.timedelta(days=21),
+        )
+    Review.objects.create(
+        enrolment=enrolment,
+        point="month_3",
+        point_label="Three-month review",
+        held_on=datetime.date(2027, 12, 6),
+        assessor=regulator,
+        judgements={},
+        evidence_seen="Supervision notes",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
 
     Pause.objects.create(
         enrolment=enrolment,
@@ -675,6 +717,8 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert accreditation["revoked_reason"] == "Issued in error,\nsee case note"
     for name, rows in (
         ("early_career_pauses", 1),
+        ("early_career_reviews", 3),
+        ("early_career_moderation", 2),
         ("early_career_supervision", 1),
         ("early_career_protected_time", 1),
         ("early_career_evidence", 1),
