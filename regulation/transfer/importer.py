@@ -242,6 +242,8 @@ def _load(directory: Path, progress) -> dict[str, int]:
             count += 1
             if len(batch) >= BATCH:
                 _insert(model, batch, numbers)
+                if progress:
+                    progress(ds.name, count)
         if batch:
             _insert(model, batch, numbers)
         if ds.name in ids:

@@ -89,10 +89,7 @@ def check_or_load(context: JobContext) -> None:
             record_event(job, "transfer_import_checked", by=job.created_by, changes={**_bundle(job), **summary})
             context.progress(100, "The bundle is sound")
             return
-        names = [ds.name for ds in datasets()]
-
-        def progress(name: str, count: int) -> None:
-            context.progress(10 + 89 * (names.index(name) + 1) // len(names), f"Loaded {name.replace('_', ' ')}")
+        progress = _load_progress(context, directory)
 
         context.progress(10, "Checking and loading")
         try:
@@ -104,6 +101,41 @@ def check_or_load(context: JobContext) -> None:
             raise
         Job.objects.filter(pk=job.pk).update(params={**job.params, "loaded": loaded})
         context.progress(100, "The bundle was loaded")
+
+
+def _load_progress(context: JobContext, directory: Path):
+    """``progress(dataset, rows loaded of it so far)`` for the importer, shown as the share of the bundle's rows
+    loaded (from its manifest). The load is one transaction, so its progress is written on a connection of its
+    own (a thread's), where the waiting page can see it at once; SQLite lets one connection write at a time, so
+    there the bar moves when the load is done."""
+    import json
+    import threading
+
+    from django.db import connection
+
+    files = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))["files"]
+    counts = {info["dataset"]: info["rows"] for info in files.values() if info["format"] == "jsonl"}
+    names = [ds.name for ds in datasets()]
+    before = {name: sum(counts.get(n, 0) for n in names[: names.index(name)]) for name in names}
+    total = max(1, sum(counts.values()))
+    shown = [10]
+
+    def write(percent: int, message: str) -> None:
+        try:
+            context.progress(percent, message)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def progress(name: str, count: int) -> None:
+        percent = 10 + 89 * (before[name] + count) // total
+        if percent == shown[0] or connection.vendor == "sqlite":
+            return
+        shown[0] = percent
+        writer = threading.Thread(target=write, args=(percent, f"Loading {name.replace('_', ' ')}"))
+        writer.start()
+        writer.join()
+
+    return progress
 
 
 def import_from_command_line(directory, *, by) -> dict[str, int]:
