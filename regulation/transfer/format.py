@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import field as _field
@@ -731,6 +732,9 @@ def json_to_csv(value) -> str:
     return str(value)
 
 
+_DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
+
+
 class BadValue(ValueError):
     pass
 
@@ -758,7 +762,10 @@ def parse(column: Column, value, *, empty_text: bool = False):
         if column.type == DATETIME:
             if not value.endswith("Z"):
                 raise BadValue(f"{column.name} must be a UTC date and time ending in Z, not {value!r}")
-            return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC)
+            # Checked against the one way it is written, then read by fromisoformat (strptime is ten times slower).
+            if not _DATETIME_TEXT.fullmatch(value):
+                raise ValueError(value)
+            return datetime.datetime.fromisoformat(value[:-1]).replace(tzinfo=datetime.UTC)
         if column.type == DECIMAL:
             return decimal.Decimal(value)
         if column.type == OBJECT:

@@ -96,6 +96,14 @@ def opened(path) -> Iterator[Path]:
         yield directory
 
 
+def _raw(directory: Path, ds: Dataset):
+    """The rows as JSON gives them, for a look at keys and emails: the bundle is verified already, so a text
+    needs no parsing to be read as itself."""
+    with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
 def _rows(directory: Path, ds: Dataset):
     empty = {c.name: ds.holds_empty_text(c) for c in ds.columns}
     with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
@@ -141,7 +149,7 @@ def _resolved(directory: Path) -> dict[tuple[str, str], dict]:
         if not columns:
             continue
         values: dict[str, set] = {c.name: set() for c in columns}
-        for row in _rows(directory, ds):
+        for row in _raw(directory, ds):
             for c in columns:
                 if row[c.name] is not None:
                     values[c.name].add(row[c.name])
@@ -177,7 +185,7 @@ def _users(directory: Path) -> dict[str, int]:
     for ds in datasets():
         columns = [c for c in ds.columns if c.type == USER_REF]
         if columns:
-            for row in _rows(directory, ds):
+            for row in _raw(directory, ds):
                 emails.update(row[c.name] for c in columns if row[c.name])
     known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     for email in sorted(emails - set(known)):

@@ -106,8 +106,8 @@ def check_or_load(context: JobContext) -> None:
 def _load_progress(context: JobContext, directory: Path):
     """``progress(dataset, rows loaded of it so far)`` for the importer, shown as the share of the bundle's rows
     loaded (from its manifest). The load is one transaction, so its progress is written on a connection of its
-    own (a thread's), where the waiting page can see it at once; SQLite lets one connection write at a time, so
-    there the bar moves when the load is done."""
+    own (a thread's, on PostgreSQL), where the waiting page can see it at once; SQLite lets one connection write
+    at a time, so there the bar moves when the load is done."""
     import json
     import threading
 
@@ -120,15 +120,27 @@ def _load_progress(context: JobContext, directory: Path):
     total = max(1, sum(counts.values()))
     shown = [10]
 
+    blocked = []
+
     def write(percent: int, message: str) -> None:
+        """Best effort, waiting a moment at most: if the job's row is locked (the load's own transaction holds
+        it, as a test's that emptied the tables does), the bar waits for the load to end rather than the load
+        for the bar."""
+        from django.db import DatabaseError
+
         try:
-            context.progress(percent, message)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
+                context.progress(percent, message)
+        except DatabaseError:
+            blocked.append(percent)
         finally:
             connection.close()  # this thread's own connection
 
     def progress(name: str, count: int) -> None:
         percent = 10 + 89 * (before[name] + count) // total
-        if percent == shown[0] or connection.vendor == "sqlite":
+        if percent == shown[0] or blocked or connection.vendor != "postgresql":
             return
         shown[0] = percent
         writer = threading.Thread(target=write, args=(percent, f"Loading {name.replace('_', ' ')}"))
