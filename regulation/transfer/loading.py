@@ -150,7 +150,7 @@ def _load_progress(context: JobContext, directory: Path):
     return progress
 
 
-def import_from_command_line(directory, *, by) -> dict[str, int]:
+def import_from_command_line(directory, *, by, progress=None) -> dict[str, int]:
     """``import_transfer PATH --by EMAIL``: the same load, recorded as a finished load job with its audit event
     (who, when, which bundle: the zip and its SHA-256, or the directory and its manifest's, and the counts), or
     its refusal."""
@@ -178,7 +178,7 @@ def import_from_command_line(directory, *, by) -> dict[str, int]:
     )
     try:
         with transaction.atomic(), opened(directory) as unpacked:
-            loaded = import_bundle(unpacked)
+            loaded = import_bundle(unpacked, progress=progress)
             job.status, job.progress, job.finished_at = Job.Status.SUCCEEDED, 100, timezone.now()
             job.params = {**params, "loaded": loaded}
             job.message = "The bundle was loaded"

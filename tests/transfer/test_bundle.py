@@ -1073,3 +1073,18 @@ def test_a_server_that_ends_idle_transactions_does_not_end_the_export(populated,
         options.clear()
         options.update(before)
     assert slow
+
+
+def test_a_load_reports_its_progress_by_rows_as_it_goes(populated, tmp_path, monkeypatch):
+    from regulation.transfer import importer
+
+    original = bundle(tmp_path / "original")
+    empty_the_database()
+    monkeypatch.setattr(importer, "BATCH", 2)
+    reports = []
+    loaded = import_bundle(original, progress=lambda name, count: reports.append((name, count)))
+    register = [count for name, count in reports if name == "register"]
+    assert register == [2, 4, 4]  # after each batch, then once the dataset is done
+    # Every dataset in the order it loads, its last report its whole count.
+    assert list(dict.fromkeys(name for name, _ in reports)) == list(loaded)
+    assert dict(reports) == loaded

@@ -2,6 +2,8 @@
 or its unpacked folder). Verifies first; all or nothing; the load or its refusal is audited under the person
 named. A new service makes that person first: python manage.py create_staff."""
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
@@ -26,11 +28,24 @@ class Command(BaseCommand):
                 "A new service makes its first with: python manage.py create_staff"
             )
         try:
-            loaded = import_from_command_line(options["directory"], by=by)
+            loaded = import_from_command_line(options["directory"], by=by, progress=self._progress())
         except TransferRefused as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
             raise CommandError("Nothing was loaded.") from exc
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
         for name, rows in loaded.items():
             self.stdout.write(f"{name}: {rows} rows loaded")
         self.stdout.write(self.style.SUCCESS("The bundle was loaded."))
+
+    def _progress(self):
+        """Rows loaded so far, by dataset, on the terminal (the load is one transaction: nothing shows elsewhere)."""
+        if not sys.stderr.isatty():
+            return None
+
+        def show(name: str, count: int) -> None:
+            sys.stderr.write(f"\rLoading {name.replace('_', ' '):<32} {count:>10,} rows")
+            sys.stderr.flush()
+
+        return show
