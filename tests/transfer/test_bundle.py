@@ -1088,3 +1088,16 @@ def test_a_load_reports_its_progress_by_rows_as_it_goes(populated, tmp_path, mon
     # Every dataset in the order it loads, its last report its whole count.
     assert list(dict.fromkeys(name for name, _ in reports)) == list(loaded)
     assert dict(reports) == loaded
+
+
+def test_a_service_that_loaded_a_bundle_before_is_refused_even_with_nothing_else_held(populated, tmp_path):
+    from regulation.models import TransferredId
+
+    original = bundle(tmp_path / "original")
+    empty_the_database()
+    TransferredId.objects.create(dataset="organisations", bundle_id=5, local_id=1, loaded_at=CREATED)
+    with pytest.raises(TransferRefused) as refused:
+        import_bundle(original)
+    assert refused.value.fault == "service"
+    assert refused.value.problems[0].startswith("A bundle was already loaded into this service on 2 March 2027, ")
+    assert not RegisterEntry.objects.exists()
