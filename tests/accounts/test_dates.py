@@ -22,7 +22,7 @@ def _errors(data):
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        (("", "", ""), "Enter date of the activity"),
+        (("", "", ""), "Enter the date of the activity"),
         (("12", "", "2026"), "Date of the activity must include a month"),
         (("", "", "2026"), "Date of the activity must include a day and month"),
         (("31", "2", "2026"), "Date of the activity must be a real date"),
