@@ -5,15 +5,15 @@
     class CPDForm(forms.Form):
         activity_date = GovUKDateField(
             label="Date of the activity",
-            hint="For example, 27 3 2026",
             latest=date.today,                # "… must be today or in the past"
             earliest=lambda: date(1900, 1, 1),
         )
 
 It renders as the GOV.UK pattern (a fieldset, a legend, three numeric inputs named ``<name>-day``,
 ``<name>-month`` and ``<name>-year``), redisplays what was typed, prefills from ``initial`` (a date or a
-callable), and gives the GOV.UK error wording ("Enter the date of the activity", "Date of the activity must
-include a month", "… must be a real date", "Year must include 4 numbers", "… must be today or in the past").
+callable), hints with an example worked out from today and the bounds (unless given a ``hint``), and gives
+the GOV.UK error wording ("Enter the date of the activity", "Date of the activity must include a month",
+"… must be a real date", "Year must include 4 numbers", "… must be today or in the past").
 A single ``<name>`` value in ISO form (2026-03-27) is also accepted, so API-style posts and scripts still work.
 """
 
@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 
 PARTS = ("day", "month", "year")
 DateBound = datetime.date | Callable[[], datetime.date] | None
@@ -32,6 +33,23 @@ DateBound = datetime.date | Callable[[], datetime.date] | None
 
 def _resolve(bound: DateBound) -> datetime.date | None:
     return bound() if callable(bound) else bound
+
+
+def example_hint(latest: DateBound = None) -> str:
+    """A hint with an example the question could really take, worked out when the page is shown: a recent
+    date before ``latest`` and today (a date of birth, an activity), otherwise one a couple of months ahead (a
+    session, a due date). Day 27, so day and month cannot be confused."""
+    today = datetime.date.today()
+    bound = _resolve(latest)
+    if bound is not None:
+        example = (min(bound, today).replace(day=1) - datetime.timedelta(days=1)).replace(day=27)
+    else:
+        ahead = today.replace(day=1) + datetime.timedelta(days=62)
+        example = ahead.replace(day=27)
+    return f"For example, {example.day} {example.month} {example.year}"
+
+
+_lazy_example_hint = lazy(example_hint, str)
 
 
 class GovUKDateInput(forms.Widget):
@@ -85,7 +103,7 @@ class GovUKDateField(forms.Field):
         self,
         *,
         label: str,
-        hint: str = "For example, 27 3 2007",
+        hint: str | None = None,
         earliest: DateBound = lambda: datetime.date(1900, 1, 1),
         latest: DateBound = None,
         earliest_message: str = "",
@@ -94,7 +112,7 @@ class GovUKDateField(forms.Field):
         required_message: str = "",
         **kwargs,
     ):
-        kwargs.setdefault("help_text", hint)
+        kwargs.setdefault("help_text", _lazy_example_hint(latest) if hint is None else hint)
         kwargs.setdefault("template_name", "govuk/forms/date_field.html")
         super().__init__(label=label, **kwargs)
         self.earliest, self.latest = earliest, latest

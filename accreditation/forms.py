@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import GovUKDateField, NamedErrorsMixin
@@ -245,8 +246,8 @@ class RevokeForm(NamedErrorsMixin, forms.Form):
 
 class BatchForm(NamedErrorsMixin, forms.Form):
     level = forms.ChoiceField(label="Level", choices=[("", "All levels"), *Level.choices], required=False)
-    awarded_from = GovUKDateField(label="Accredited on or after (optional)", required=False)
-    awarded_to = GovUKDateField(label="Accredited on or before (optional)", required=False)
+    awarded_from = GovUKDateField(label="Accredited on or after (optional)", required=False, latest=timezone.localdate)
+    awarded_to = GovUKDateField(label="Accredited on or before (optional)", required=False, latest=timezone.localdate)
 
 
 class CredentialCheckForm(NamedErrorsMixin, forms.Form):

@@ -18,7 +18,7 @@ MAX_BULK = 100
 TEXT_LIMIT = 5000  # free text: room for a full answer, not for a pasted document
 
 
-def _date(label, required=True, help_text="For example, 27 3 2026", initial=None, **bounds):
+def _date(label, required=True, help_text=None, initial=None, **bounds):
     return GovUKDateField(label=label, required=required, hint=help_text, initial=initial, **bounds)
 
 

@@ -14,7 +14,7 @@ from . import evidence_files
 from .models import Evidence, Pause, Programme, Review
 
 
-def _date(label: str, *, hint: str = "For example, 27 3 2027", past: bool = False, **kwargs) -> GovUKDateField:
+def _date(label: str, *, hint: str | None = None, past: bool = False, **kwargs) -> GovUKDateField:
     """The shared GOV.UK date input; ``past`` refuses a date after today with the GOV.UK wording."""
     if past:
         kwargs.setdefault("latest", timezone.localdate)
