@@ -120,3 +120,33 @@ def test_the_wording(field, data, message):
     form = type("Probe", (NamedErrorsMixin, forms.Form), {"value": field})(data={"value": data})
     assert not form.is_valid()
     assert form.errors["value"][0] == message
+
+
+@pytest.mark.django_db
+def test_the_long_forms_the_issue_names_say_what_each_empty_field_needs():
+    """Early-career enrolment, a review, a course, an endorsement and moderation: one distinct line per field."""
+    from accreditation.forms import DecisionForm as EndorsementForm
+    from regulation.courses.forms import CourseForm
+    from tests.factories import LocalAuthorityFactory
+    from training.forms import EnrolForm, ModerationForm
+    from training.forms import ReviewForm as ProgressReviewForm
+
+    forms_and_messages = [
+        (
+            EnrolForm(data={}, employer=LocalAuthorityFactory()),
+            {"Select the programme", "Enter the registration number", "Enter the start date", "Enter the team"},
+        ),
+        (
+            ProgressReviewForm(data={}, standards=["Child development"], needs_recommendation=True, final=True),
+            {"Select met or not met for Child development", "Enter the evidence for Child development"},
+        ),
+        (CourseForm(data={}), {"Enter the course title", "Select the level", "Select the mode of study"}),
+        (EndorsementForm(data={}), {"Select your decision", "Enter the reasons"}),
+        (ModerationForm(data={}), {"Select the decision", "Enter the reasons"}),
+    ]
+    for form, expected in forms_and_messages:
+        assert not form.is_valid()
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        assert expected <= set(messages), (type(form).__name__, messages)
+        assert len(messages) == len(set(messages)), messages
+        assert not any(m.startswith(DJANGO_DEFAULTS) for m in messages), messages
