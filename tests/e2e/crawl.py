@@ -108,7 +108,13 @@ def check_page(page, path: str, result: Crawl, axe) -> bool:
         result.problems.append(
             f"{result.who} {path}: {measured['width']}px wide at {WIDTH}px: {', '.join(measured['culprits'])}"
         )
-    report = axe.run(page, options=AXE_OPTIONS)
+    try:
+        report = axe.run(page, options=AXE_OPTIONS)
+    except Error as exc:  # a page that refreshes itself (a job's progress) moved on under axe: check it again
+        if "context was destroyed" not in str(exc):
+            raise
+        page.wait_for_load_state()
+        report = axe.run(page, options=AXE_OPTIONS)
     for violation in report.response["violations"]:
         targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
         result.problems.append(f"{result.who} {path}: axe {violation['id']}: {violation['help']} [{targets}]")
