@@ -100,8 +100,9 @@ def check_page(page, path: str, result: Crawl, axe) -> bool:
     if response is None or "text/html" not in (response.headers.get("content-type") or ""):
         return False
     result.visited.append(path)
-    if response.status >= 500:
+    if response.status >= 400:  # a link shown to someone who may not follow it, or to nowhere
         result.problems.append(f"{result.who} {path}: status {response.status}")
+    if response.status >= 500:
         return False
     measured = page.evaluate(MEASURE)
     if measured["width"] > WIDTH:

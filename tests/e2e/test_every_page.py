@@ -2,9 +2,10 @@
 
 The demo data (``manage.py seed_demo``) gives each role realistic pages: a registered social worker with CPD and
 an early career programme, candidates at each stage of accreditation, workforce returns, courses under approval,
-fitness-to-practise cases. From each role's home page (and the public pages) the crawl follows links two deep,
-runs axe (WCAG 2.2 AA and the landmark rules) and checks reflow at 320px on every page; long lists are sampled
-(a couple of pages of each URL pattern), and a pattern one person has checked is not checked again for another.
+fitness-to-practise cases. From each role's home page (and the public pages) the crawl follows links two deep.
+On every page it runs axe (WCAG 2.2 AA and the landmark rules), checks reflow at 320px, and checks the link led
+somewhere the person may go (no 403, 404 or 500). Long lists are sampled (a couple of pages of each URL
+pattern), and a pattern one person has checked is not checked again for another.
 """
 
 import io
