@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.functional import lazy
 
 PARTS = ("day", "month", "year")
@@ -258,9 +258,10 @@ def govuk_messages(field: forms.Field) -> dict[str, str]:
 class NamedErrorsMixin:
     """Every form in the service uses this, first in its bases: errors that name the field, in GOV.UK wording
     ("Enter the reasons", "Select the programme", "Hours must be 0.5 or more"), never "This field is required."
-    or "Ensure this value is greater than or equal to 1.". A message a form sets itself (``error_messages``)
-    is kept. Fields added in a form's own ``__init__`` are covered too: the wording is applied when the form is
-    cleaned. ``tests/test_form_wording.py`` checks every form in the project has it."""
+    or "Ensure this value is greater than or equal to 1.", and one message a field. A message a form sets
+    itself (``error_messages``) is kept. Fields added in a form's own ``__init__`` are covered too: the wording
+    is applied when the form is cleaned. ``tests/test_form_wording.py`` checks every form in the project has
+    it."""
 
     def full_clean(self):
         for field in self.fields.values():
@@ -275,3 +276,8 @@ class NamedErrorsMixin:
                 if code in defaults and str(field.error_messages[code]) == defaults[code]:
                     field.error_messages[code] = required
         super().full_clean()
+        # One message a field, as GOV.UK asks: the first found is the most basic ("Hours must be a number" before
+        # anything the form's own checks add; "… must be 0.5 or more" rather than that and "… is too long").
+        for name, errors in (self._errors or {}).items():
+            if name != NON_FIELD_ERRORS and len(errors) > 1:
+                errors.data[1:] = []

@@ -150,3 +150,10 @@ def test_the_long_forms_the_issue_names_say_what_each_empty_field_needs():
         assert expected <= set(messages), (type(form).__name__, messages)
         assert len(messages) == len(set(messages)), messages
         assert not any(m.startswith(DJANGO_DEFAULTS) for m in messages), messages
+
+
+def test_a_field_shows_one_message_the_most_basic():
+    field = forms.DecimalField(label="Hours", min_value=1, max_digits=3, decimal_places=1)
+    form = type("Probe", (NamedErrorsMixin, forms.Form), {"value": field})(data={"value": "-99999"})
+    assert not form.is_valid()
+    assert form.errors["value"] == ["Hours must be 1 or more"]
