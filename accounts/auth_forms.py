@@ -10,6 +10,8 @@ from allauth.mfa.recovery_codes import forms as recovery_forms
 from allauth.mfa.totp import forms as totp_forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import NamedErrorsMixin
+
 # Words shown to people are marked for translation, as allauth's own are; bandit then knows they are not passwords.
 PASSWORD_RULES = _(
     "Your password must be at least 10 characters. It cannot be only numbers, a commonly used password or too "
@@ -19,7 +21,7 @@ PASSWORD_RULES = _(
 NO_HINT = ""
 
 
-class GovUKWording:
+class GovUKWording(NamedErrorsMixin):
     """Relabels the fields named in ``labels`` and sets ``hints``; every placeholder goes."""
 
     labels: dict[str, str] = {}

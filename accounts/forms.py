@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from .dates import NamedErrorsMixin
 from .services import ServiceError
 
 
@@ -28,12 +29,12 @@ class GovUKFormRenderer(TemplatesSetting):
     field_template_name = "govuk/forms/field.html"
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NamedErrorsMixin, forms.Form):
     first_name = forms.CharField(max_length=150, label="First name")
     last_name = forms.CharField(max_length=150, label="Last name")
 
 
-class AuditExportForm(forms.Form):
+class AuditExportForm(NamedErrorsMixin, forms.Form):
     since = forms.DateField(
         label="Events on or after",
         required=False,

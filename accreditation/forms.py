@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.dates import GovUKDateField
+from accounts.dates import GovUKDateField, NamedErrorsMixin
 
 from .models import Item, Level, LevelSettings, Scenario
 from .services.credentials import CERTIFICATE_MAX_BYTES, CREDENTIAL_MAX_BYTES, credential_from_certificate
@@ -9,7 +10,7 @@ from .services.credentials import CERTIFICATE_MAX_BYTES, CREDENTIAL_MAX_BYTES, c
 LEVEL_CHOICES = [("", "Choose a level"), *Level.choices]
 
 
-class NominateForm(forms.Form):
+class NominateForm(NamedErrorsMixin, forms.Form):
     person = forms.TypedChoiceField(label="Social worker", coerce=int, choices=())
     level = forms.ChoiceField(label="Level", choices=Level.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
@@ -24,7 +25,7 @@ class NominateForm(forms.Form):
         ]
 
 
-class RequestForm(forms.Form):
+class RequestForm(NamedErrorsMixin, forms.Form):
     level = forms.ChoiceField(label="Level", choices=Level.choices, widget=forms.RadioSelect)
     organisation = forms.TypedChoiceField(label="Employer", coerce=int, choices=())
     reason = forms.CharField(
@@ -36,7 +37,7 @@ class RequestForm(forms.Form):
         self.fields["organisation"].choices = [(o.pk, o.name) for o in employers]
 
 
-class MappingForm(forms.Form):
+class MappingForm(NamedErrorsMixin, forms.Form):
     """One statement per domain of the candidate's statement."""
 
     def __init__(self, *args, domains=(), mappings=None, **kwargs):
@@ -57,7 +58,7 @@ class MappingForm(forms.Form):
         return {d.key: self.cleaned_data.get(f"domain_{d.key}", "") for d in self.domains}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NamedErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("endorse", "Endorse"), ("decline", "Decline")],
@@ -70,11 +71,11 @@ class DecisionForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NamedErrorsMixin, forms.Form):
     """A question page. The label is the question; the choices are (option id, text) only — never the key."""
 
     def __init__(self, *args, row=None, options=(), **kwargs):
@@ -98,7 +99,7 @@ class AnswerForm(forms.Form):
         return list(value) if isinstance(value, list) else [value]
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(NamedErrorsMixin, forms.ModelForm):
     reason = forms.CharField(label="Why the settings are changing", widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
@@ -114,7 +115,7 @@ class SettingsForm(forms.ModelForm):
         }
 
 
-class StandardForm(forms.Form):
+class StandardForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(label="What changed and why", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, standard=None, **kwargs):
@@ -143,7 +144,7 @@ class StandardForm(forms.Form):
         ]
 
 
-class ItemForm(forms.Form):
+class ItemForm(NamedErrorsMixin, forms.Form):
     level = forms.ChoiceField(label="Level", choices=Level.choices)
     domain_key = forms.ChoiceField(label="Domain", choices=())
     kind = forms.ChoiceField(label="Type of question", choices=Item.Kind.choices, widget=forms.RadioSelect)
@@ -176,14 +177,14 @@ class ItemForm(forms.Form):
         return parsed
 
 
-class ReviseItemForm(forms.Form):
+class ReviseItemForm(NamedErrorsMixin, forms.Form):
     stem = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 3}))
     options = ItemForm.base_fields["options"]
     rationale = ItemForm.base_fields["rationale"]
     clean_options = ItemForm.clean_options
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Review decision",
         choices=[("approve", "Approve: the item goes live"), ("return", "Return to the author as a draft")],
@@ -192,18 +193,18 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label="Review comments", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(NamedErrorsMixin, forms.Form):
     level = forms.ChoiceField(label="Level", choices=Level.choices)
     title = forms.CharField(label="Title", max_length=200)
     passage = forms.CharField(label="Case passage", widget=forms.Textarea(attrs={"rows": 10}))
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(NamedErrorsMixin, forms.Form):
     extra_minutes = forms.IntegerField(label="Extra time (minutes)", min_value=0, max_value=240)
     note = forms.CharField(label="What the adjustment is for", max_length=255)
 
 
-class BankFilterForm(forms.Form):
+class BankFilterForm(NamedErrorsMixin, forms.Form):
     level = forms.ChoiceField(label="Level", choices=LEVEL_CHOICES, required=False)
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any status"), *Item._meta.get_field("status").choices], required=False
@@ -213,7 +214,7 @@ class BankFilterForm(forms.Form):
 # --- Decision and certificate (stage 4) ----------------------------------------------------------------------------
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why you are confirming this accreditation",
         help_text="For the record: for example, the evidence you checked.",
@@ -223,7 +224,7 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ReissueForm(forms.Form):
+class ReissueForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why the credentials are re-issued",
         help_text="Recorded with each re-issued credential, for example: issued before the status lists existed.",
@@ -233,7 +234,7 @@ class ReissueForm(forms.Form):
     )
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(
         label="Why the accreditation is revoked",
         help_text="The holder sees this reason. The public verification page shows only that it was revoked, and when.",
@@ -243,13 +244,13 @@ class RevokeForm(forms.Form):
     )
 
 
-class BatchForm(forms.Form):
+class BatchForm(NamedErrorsMixin, forms.Form):
     level = forms.ChoiceField(label="Level", choices=[("", "All levels"), *Level.choices], required=False)
-    awarded_from = GovUKDateField(label="Accredited on or after (optional)", required=False)
-    awarded_to = GovUKDateField(label="Accredited on or before (optional)", required=False)
+    awarded_from = GovUKDateField(label="Accredited on or after (optional)", required=False, latest=timezone.localdate)
+    awarded_to = GovUKDateField(label="Accredited on or before (optional)", required=False, latest=timezone.localdate)
 
 
-class CredentialCheckForm(forms.Form):
+class CredentialCheckForm(NamedErrorsMixin, forms.Form):
     credential = forms.CharField(
         label="Paste the credential",
         help_text="The whole JSON file, from { to }.",
@@ -291,7 +292,7 @@ class CredentialCheckForm(forms.Form):
         return data
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(NamedErrorsMixin, forms.Form):
     code = forms.CharField(
         label="Verification code",
         help_text="As printed on the certificate, for example ABCD-EFGH-…",

@@ -2,12 +2,12 @@
 
 from django import forms
 
-from accounts.dates import GovUKDateField
+from accounts.dates import GovUKDateField, NamedErrorsMixin
 
 from .models import AssessmentSession, Observation
 
 
-class BookForm(forms.Form):
+class BookForm(NamedErrorsMixin, forms.Form):
     session = forms.TypedChoiceField(label="Session", coerce=int, choices=(), widget=forms.RadioSelect)
     adjustments = forms.CharField(
         label="Reasonable adjustments you need (optional)",
@@ -31,11 +31,11 @@ class BookForm(forms.Form):
         ]
 
 
-class CancelForm(forms.Form):
+class CancelForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(label="Why you are cancelling", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(NamedErrorsMixin, forms.Form):
     photo_id = forms.BooleanField(label="I have seen photo ID that matches the candidate", required=False)
     registration_number = forms.BooleanField(label="The registration number matches the register", required=False)
     recording_consent = forms.BooleanField(
@@ -46,7 +46,7 @@ class CheckInForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(NamedErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Result",
         choices=[(Observation.Outcome.PASSED, "Passed"), (Observation.Outcome.NOT_PASSED, "Not passed")],
@@ -60,7 +60,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class SessionForm(forms.Form):
+class SessionForm(NamedErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="Where", choices=AssessmentSession.Kind.choices, widget=forms.RadioSelect)
     venue = forms.TypedChoiceField(label="Assessment centre or employer", coerce=int, choices=())
     address = forms.CharField(label="Address or room (optional)", required=False, max_length=255)

@@ -18,7 +18,7 @@ MAX_BULK = 100
 TEXT_LIMIT = 5000  # free text: room for a full answer, not for a pasted document
 
 
-def _date(label, required=True, help_text="For example, 27 3 2026", initial=None, **bounds):
+def _date(label, required=True, help_text=None, initial=None, **bounds):
     return GovUKDateField(label=label, required=required, hint=help_text, initial=initial, **bounds)
 
 
@@ -64,8 +64,13 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
         birth_date=True,
         required_message="Enter your date of birth",
     )
-    email = forms.EmailField(label="Email address")
-    address = forms.CharField(max_length=TEXT_LIMIT, label="Home address", widget=forms.Textarea(attrs={"rows": 3}))
+    email = forms.EmailField(label="Email address", error_messages={"required": "Enter your email address"})
+    address = forms.CharField(
+        max_length=TEXT_LIMIT,
+        label="Home address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter your home address"},
+    )
     course = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -81,7 +86,12 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
         label="Qualifying course",
         help_text="If your course is not listed: the social work course you completed, and where.",
     )
-    qualified_on = _date("Date of qualification", latest=_today, earliest=lambda: datetime.date(1950, 1, 1))
+    qualified_on = _date(
+        "Date of qualification",
+        latest=_today,
+        earliest=lambda: datetime.date(1950, 1, 1),
+        required_message="Enter your date of qualification",
+    )
     employer = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, label="Employer (if you have one)"
     )
@@ -161,9 +171,9 @@ class ApplicationForm(NamedErrorsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("course") and not (data.get("qualification") or "").strip():
-            self.add_error("course", "Choose your course, or say it is not listed and name it.")
+            self.add_error("course", "Select your course, or say it is not listed and name it")
         if data.get("course_not_listed") and not (data.get("qualification") or "").strip():
-            self.add_error("qualification", "Enter the qualifying course you completed, and where.")
+            self.add_error("qualification", "Enter the qualifying course you completed, and where")
         dob, qualified = data.get("date_of_birth"), data.get("qualified_on")
         answered_yes = any(
             data.get(name) for name in ("health_declaration", "character_declaration", "convictions_declaration")
@@ -231,10 +241,10 @@ class CPDForm(NamedErrorsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("discussed_with_peer") and not (data.get("peer_name") or "").strip():
-            self.add_error("peer_name", "Say who you discussed it with.")
+            self.add_error("peer_name", "Enter who you discussed it with")
         day = data.get("activity_date")
         if day and day > timezone.localdate():
-            self.add_error("activity_date", "The date of the activity must be today or in the past.")
+            self.add_error("activity_date", "Date of the activity must be today or in the past")
         return data
 
 
@@ -250,7 +260,7 @@ class DirectWorkForm(NamedErrorsMixin, forms.Form):
     def clean_worked_on(self):
         day = self.cleaned_data["worked_on"]
         if day > timezone.localdate():
-            raise ValidationError("The date must be today or in the past.")
+            raise ValidationError("Date must be today or in the past")
         return day
 
 
@@ -300,9 +310,9 @@ class PublicSearchForm(NamedErrorsMixin, forms.Form):
         data = super().clean()
         q, town = (data.get("q") or "").strip(), (data.get("town") or "").strip()
         if not q and not town:
-            raise ValidationError("Enter a name, a registration number or a town.")
+            raise ValidationError("Enter a name, a registration number or a town")
         if q and not NUMBER_RE.match(normalise_number(q)) and len(q) < 2:
-            self.add_error("q", "Enter at least 2 letters of a name.")
+            self.add_error("q", "Enter at least 2 letters of a name")
         return data
 
 
@@ -388,7 +398,9 @@ class CaseForm(NamedErrorsMixin, forms.Form):
 
 class StageForm(NamedErrorsMixin, forms.Form):
     stage = forms.ChoiceField(
-        choices=[c for c in FitnessToPractiseCase.Stage.choices if c[0] != "closed"], label="Move to stage"
+        choices=[c for c in FitnessToPractiseCase.Stage.choices if c[0] != "closed"],
+        label="Move to stage",
+        error_messages={"required": "Select the stage to move to"},
     )
     note = forms.CharField(max_length=TEXT_LIMIT, label="Why", widget=forms.Textarea(attrs={"rows": 3}))
 

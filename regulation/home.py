@@ -1,5 +1,6 @@
 """The register's place in the navigation and on each person's home page."""
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from accounts import rules as account_rules
@@ -93,7 +94,8 @@ def social_worker_section(user):
         Task(
             "Record CPD",
             reverse("regulation:cpd"),
-            f"{position['cpd']} of {position['min_cpd']} records this year, {position['peer']} peer reflection(s).",
+            f"{position['cpd']} of {position['min_cpd']} records this year, {position['peer']} peer "
+            f"reflection{pluralize(position['peer'])}.",
             "Done" if position["cpd"] >= position["min_cpd"] and position["peer"] >= position["min_peer"] else "To do",
         ),
     ]

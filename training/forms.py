@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.dates import GovUKDateField
+from accounts.dates import GovUKDateField, NamedErrorsMixin
 from accounts.models import Organisation, User
 from regulation import selectors as register
 
@@ -14,7 +14,7 @@ from . import evidence_files
 from .models import Evidence, Pause, Programme, Review
 
 
-def _date(label: str, *, hint: str = "For example, 27 3 2027", past: bool = False, **kwargs) -> GovUKDateField:
+def _date(label: str, *, hint: str | None = None, past: bool = False, **kwargs) -> GovUKDateField:
     """The shared GOV.UK date input; ``past`` refuses a date after today with the GOV.UK wording."""
     if past:
         kwargs.setdefault("latest", timezone.localdate)
@@ -36,7 +36,7 @@ def registered_colleagues(organisation: Organisation):
     return [m for m in members if m.pk in entries and entries[m.pk].is_practising]
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(NamedErrorsMixin, forms.Form):
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.none(), label="Programme", empty_label=None, widget=forms.RadioSelect
     )
@@ -82,7 +82,7 @@ class EnrolForm(forms.Form):
         return self.people.get(self.cleaned_data.get(name) or "")
 
 
-class LearningAgreementForm(forms.Form):
+class LearningAgreementForm(NamedErrorsMixin, forms.Form):
     agreed_on = _date("Date agreed", past=True)
     development_needs = forms.CharField(label="Development needs", widget=forms.Textarea(attrs={"rows": 4}))
     support = forms.CharField(label="Support the employer will give", widget=forms.Textarea(attrs={"rows": 4}))
@@ -91,7 +91,7 @@ class LearningAgreementForm(forms.Form):
     )
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(NamedErrorsMixin, forms.Form):
     held_on = _date("Date of supervision", past=True)
     minutes = forms.IntegerField(label="Length in minutes", min_value=1, max_value=480)
     themes = forms.CharField(
@@ -101,13 +101,13 @@ class SupervisionForm(forms.Form):
     )
 
 
-class ProtectedTimeForm(forms.Form):
+class ProtectedTimeForm(NamedErrorsMixin, forms.Form):
     week_starting = _date("Week starting", past=True)
     hours = forms.DecimalField(label="Hours", max_digits=4, decimal_places=1, min_value=0.5, max_value=40)
     activity = forms.CharField(label="What the time was used for", max_length=255)
 
 
-class CaseloadForm(forms.Form):
+class CaseloadForm(NamedErrorsMixin, forms.Form):
     month = _date("Month", hint="Any day in the month, for example 1 10 2027")
     cases = forms.IntegerField(label="Cases held", min_value=0, max_value=200)
     experienced_caseload = forms.IntegerField(
@@ -115,7 +115,7 @@ class CaseloadForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(NamedErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of evidence", choices=Evidence.Kind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Title", max_length=200)
     occurred_on = _date("Date", past=True)
@@ -148,7 +148,7 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class PauseForm(forms.Form):
+class PauseForm(NamedErrorsMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Why the programme is paused",
         choices=Pause.Kind.choices,
@@ -160,15 +160,15 @@ class PauseForm(forms.Form):
     reason = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NamedErrorsMixin, forms.Form):
     reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReviewWindowExceptionForm(forms.Form):
+class ReviewWindowExceptionForm(NamedErrorsMixin, forms.Form):
     point = forms.ChoiceField(
         label="Which review",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the review that is held outside its window"},
+        error_messages={"required": "Select the review that is held outside its window"},
     )
     reason = forms.CharField(
         label="Why it is held then",
@@ -186,7 +186,7 @@ class ReviewWindowExceptionForm(forms.Form):
         ]
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(NamedErrorsMixin, forms.Form):
     decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
     reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -199,7 +199,7 @@ class ModerationForm(forms.Form):
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedErrorsMixin, forms.Form):
     held_on = _date("Date of the review", past=True)
     evidence_seen = forms.CharField(
         label="Evidence seen",
@@ -220,7 +220,7 @@ class ReviewForm(forms.Form):
                 label=standard,
                 choices=judgements,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose {'met or not met' if final else 'a judgement'} for {standard}"},
+                error_messages={"required": f"Select {'met or not met' if final else 'a judgement'} for {standard}"},
             )
             self.standard_fields.append((name, standard))
             order.append(name)
@@ -251,7 +251,7 @@ class ReviewForm(forms.Form):
         return {standard: self.cleaned_data[f"evidence_{i}"] for i, (_, standard) in enumerate(self.standard_fields)}
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(NamedErrorsMixin, forms.Form):
     employer = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Employer", empty_label=None)
     period_start = _date("Period start", hint="For example, 1 4 2027")
     period_end = _date("Period end", hint="For example, 31 3 2028")
@@ -261,7 +261,7 @@ class ClaimForm(forms.Form):
         self.fields["employer"].queryset = employers
 
 
-class FiguresFilterForm(forms.Form):
+class FiguresFilterForm(NamedErrorsMixin, forms.Form):
     year = forms.IntegerField(label="Start year", required=False, min_value=2000, max_value=2100)
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.all(), required=False, label="Programme", empty_label="All programmes"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -162,7 +163,7 @@ def timeline(e: Enrolment, today: datetime.date | None = None) -> list[TimelineI
     if agreement is not None:
         items.append(TimelineItem(agreement.agreed_on, "Learning agreement agreed"))
     for s in e.supervision_sessions.all():
-        items.append(TimelineItem(s.held_on, "Supervision", f"{s.minutes} minutes: {s.themes}"))
+        items.append(TimelineItem(s.held_on, "Supervision", f"{s.minutes} minute{pluralize(s.minutes)}: {s.themes}"))
     for p in e.pauses.all():
         items.append(
             TimelineItem(p.starts_on, f"Paused ({p.get_kind_display().lower()})", f"Until {p.ends_on:%-d %B %Y}")
@@ -172,7 +173,11 @@ def timeline(e: Enrolment, today: datetime.date | None = None) -> list[TimelineI
     for point in schedule.review_points(e, e.reviews.all(), today):
         if point.review is not None:
             r = point.review
-            detail = f"{r.concerns} standard(s) with concerns" if r.concerns else "On track in every standard"
+            detail = (
+                f"{r.concerns} standard{pluralize(r.concerns)} with concerns"
+                if r.concerns
+                else "On track in every standard"
+            )
             if r.recommendation:
                 detail += f"; recommendation: {r.get_recommendation_display().lower()}"
             items.append(TimelineItem(r.held_on, r.point_label, detail))

@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.dates import NamedErrorsMixin
+
 from .calculations import COUNTS, RATES
 from .validation import Problem
 
@@ -17,7 +19,7 @@ COUNT_HINTS = {
 }
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(NamedErrorsMixin, forms.Form):
     """Counts are text so the published symbols can be entered; the service checks them all together."""
 
     def __init__(self, *args, units=None, with_year=True, with_reason=False, **kwargs):
@@ -33,6 +35,7 @@ class ReturnForm(forms.Form):
                 label="Which return is this?",
                 choices=[(str(u.pk), str(u)) for u in units],
                 widget=forms.RadioSelect,
+                error_messages={"required": "Select which return this is"},
             )
         for name, label in COUNTS.items():
             self.fields[name] = forms.CharField(
@@ -51,6 +54,7 @@ class ReturnForm(forms.Form):
             self.fields["reason"] = forms.CharField(
                 label="Why are you correcting this return?",
                 widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "Enter why you are correcting this return"},
                 help_text="This is kept with the corrected version.",
             )
 
@@ -62,7 +66,7 @@ class ReturnForm(forms.Form):
             self.add_error(field if field in self.fields else None, problem.message)
 
 
-class UploadForm(forms.Form):
+class UploadForm(NamedErrorsMixin, forms.Form):
     file = forms.FileField(
         label="Upload your return as a CSV file",
         help_text="Columns: time_period, old_la_code and " + ", ".join(COUNTS) + ". UTF-8 or Excel CSV.",
@@ -76,7 +80,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("The selected file must be a CSV file (ending .csv).")
+            raise forms.ValidationError("The selected file must be a CSV file (ending .csv)")
         return upload
 
     def add_problems(self, problems: list[Problem]) -> None:
@@ -84,7 +88,7 @@ class UploadForm(forms.Form):
             self.add_error("file", str(problem))
 
 
-class ForecastForm(forms.Form):
+class ForecastForm(NamedErrorsMixin, forms.Form):
     turnover_rate = forms.DecimalField(
         label="Turnover rate (% of FTE a year)", min_value=0, max_value=100, decimal_places=1
     )
@@ -105,7 +109,7 @@ class ForecastForm(forms.Form):
     )
 
 
-class AuthoritiesFilterForm(forms.Form):
+class AuthoritiesFilterForm(NamedErrorsMixin, forms.Form):
     year = forms.TypedMultipleChoiceField(
         label="Years", coerce=int, required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "app-years"})
     )
@@ -125,7 +129,7 @@ class AuthoritiesFilterForm(forms.Form):
         self.fields["region"].choices = [("", "All regions"), *regions]
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(NamedErrorsMixin, forms.Form):
     year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None)
     level = forms.ChoiceField(
         label="Level",

@@ -62,3 +62,63 @@ def money(amount) -> str:
     from decimal import Decimal
 
     return f"£{Decimal(amount):,.2f}"
+
+
+# A status's colour, by what it means to the person reading it, as the GOV.UK tag component sets out: red needs
+# action now, yellow is waiting or close to its date, blue is still to do, green is done, grey has stopped.
+STATUS_COLOURS = [
+    (
+        "govuk-tag--red",
+        (
+            "overdue",
+            "refused",
+            "fail",
+            "not passed",
+            "revoked",
+            "suspended",
+            "removed",
+            "lapsed",
+            "action needed",
+            "above expectation",
+            "behind",
+            "not met",
+            "rejected",
+            "expired",
+        ),
+    ),
+    (
+        "govuk-tag--grey",
+        ("paused", "withdrawn", "closed", "cannot start", "ended", "not applicable", "retired", "cancelled"),
+    ),
+    ("govuk-tag--blue", ("not sent", "not started", "not submitted", "not yet", "to do", "draft", "incomplete")),
+    ("govuk-tag--yellow", ("due soon", "waiting", "review", "pending", "returned", "with a second", "moderation")),
+    (
+        "govuk-tag--green",
+        (
+            "done",
+            "complete",
+            "approved",
+            "registered",
+            "passed",
+            "up to date",
+            "accredited",
+            "submitted",
+            "confirmed",
+            "met",
+            "on track",
+            "sent",
+            "practising",
+            "live",
+        ),
+    ),
+]
+
+
+@register.filter
+def status_tag(status) -> str:
+    """The GOV.UK tag colour class for a status in words: "Overdue" is red, "Done" green, "To do" blue."""
+    text = str(status or "").lower()
+    for colour, words in STATUS_COLOURS:
+        if any(word in text for word in words):
+            return colour
+    return "govuk-tag--blue"

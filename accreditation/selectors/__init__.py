@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from regulation import selectors as register
@@ -192,7 +193,9 @@ def _next_step(c: Candidate | None, settings: LevelSettings, last: Attempt | Non
         if resit and resit > timezone.now():
             return f"You can resit the knowledge assessment from {timezone.localtime(resit):%-d %B %Y}."
         minutes = settings.minutes + c.extra_minutes
-        return f"Take the knowledge assessment: {settings.total_items} questions in {minutes} minutes."
+        return (
+            f"Take the knowledge assessment: {settings.total_items} questions in {minutes} minute{pluralize(minutes)}."
+        )
     if c.stage == Candidate.Stage.OBSERVATION:
         return observation_next_step(c)
     return c.get_stage_display()

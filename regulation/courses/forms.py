@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.dates import GovUKDateField
+from accounts.dates import GovUKDateField, NamedErrorsMixin
 from accounts.models import Region, Role, User
 
 from . import uploads
@@ -22,9 +22,13 @@ from .models import (
 from .services import COURSE_FIELDS, PROVIDER_FIELDS
 
 
-def _text(label, help_text="", required=True, rows=4):
+def _text(label, help_text="", required=True, rows=4, required_message=""):
     return forms.CharField(
-        label=label, help_text=help_text, required=required, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message} if required_message else None,
     )
 
 
@@ -38,7 +42,7 @@ def _checked_document(upload, *, label: str):
     return upload
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(NamedErrorsMixin, forms.ModelForm):
     region = forms.ModelChoiceField(queryset=Region.objects.order_by("name"), required=False, label="Region")
     website = forms.URLField(required=False, assume_scheme="https", label="Website")
 
@@ -49,7 +53,7 @@ class ProviderForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(NamedErrorsMixin, forms.ModelForm):
     first_intake = GovUKDateField(label="First intake", hint="For example, 1 9 2027")
     level = forms.ChoiceField(choices=Level.choices, widget=forms.RadioSelect, label="Level")
     mode = forms.ChoiceField(choices=Mode.choices, widget=forms.RadioSelect, label="Mode of study")
@@ -69,8 +73,12 @@ class CourseForm(forms.ModelForm):
         help_texts = {"practice_days": "At least 200, including statutory placements and skills days."}
 
 
-class StartApplicationForm(forms.Form):
-    kind = forms.ChoiceField(widget=forms.RadioSelect, label="What are you applying for?")
+class StartApplicationForm(NamedErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="What are you applying for?",
+        error_messages={"required": "Select what you are applying for"},
+    )
     change_summary = _text(
         "For a major change: what changes and why",
         required=False,
@@ -92,11 +100,11 @@ class StartApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("kind") == CourseApplication.Kind.MAJOR_CHANGE and not (data.get("change_summary") or "").strip():
-            self.add_error("change_summary", "Describe the major change.")
+            self.add_error("change_summary", "Enter what changes and why")
         return data
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(NamedErrorsMixin, forms.Form):
     text = _text("Your evidence", required=False, rows=8, help_text="Describe how the course meets this standard.")
     document = forms.FileField(
         label="Upload a document (optional)",
@@ -108,15 +116,15 @@ class EvidenceForm(forms.Form):
         return _checked_document(self.cleaned_data.get("document"), label="The document")
 
 
-class WithdrawApplicationForm(forms.Form):
-    reason = _text("Why are you withdrawing the application?", rows=4)
+class WithdrawApplicationForm(NamedErrorsMixin, forms.Form):
+    reason = _text(
+        "Why are you withdrawing the application?",
+        rows=4,
+        required_message="Enter why you are withdrawing the application",
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = "Enter why you are withdrawing the application"
 
-
-class ChooseProviderForm(forms.Form):
+class ChooseProviderForm(NamedErrorsMixin, forms.Form):
     organisation = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,
@@ -129,7 +137,7 @@ class ChooseProviderForm(forms.Form):
         self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
 
 
-class MatchCourseForm(forms.Form):
+class MatchCourseForm(NamedErrorsMixin, forms.Form):
     course = forms.ModelChoiceField(
         queryset=Course.objects.none(),
         label="Course on the list",
@@ -145,7 +153,7 @@ class MatchCourseForm(forms.Form):
         self.fields["reason"].error_messages["required"] = "Enter why this is the person's course"
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(NamedErrorsMixin, forms.Form):
     response = _text("Your answer", rows=6)
     standard = forms.ChoiceField(choices=Standard.choices, label="Standard the document supports", required=False)
     document = EvidenceForm.base_fields["document"]
@@ -172,7 +180,7 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class AssignForm(forms.Form):
+class AssignForm(NamedErrorsMixin, forms.Form):
     reviewer = StaffChoiceField(queryset=User.objects.none(), label="Reviewer")
     inspectors = StaffMultipleChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Inspectors"
@@ -184,19 +192,24 @@ class AssignForm(forms.Form):
         self.fields["inspectors"].queryset = regulator_staff()
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(
-        choices=StandardReview.Outcome.choices, widget=forms.RadioSelect, label="Is the standard met?"
+        choices=StandardReview.Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Is the standard met?",
+        error_messages={"required": "Select whether the standard is met"},
     )
     reasons = _text("Reasons")
 
 
-class InformationRequestForm(forms.Form):
-    question = _text("What information do you need?")
-    due_on = GovUKDateField(label="Answer by", hint="For example, 27 3 2027")
+class InformationRequestForm(NamedErrorsMixin, forms.Form):
+    question = _text("What information do you need?", required_message="Enter the information you need")
+    due_on = GovUKDateField(
+        label="Answer by", hint="For example, 27 3 2027", required_message="Enter the date the answer is due by"
+    )
 
 
-class InspectionExemptionForm(forms.Form):
+class InspectionExemptionForm(NamedErrorsMixin, forms.Form):
     reason = _text(
         "Why this course need not be inspected",
         help_text="Recorded with your name. Another member of staff then records the decision.",
@@ -204,7 +217,7 @@ class InspectionExemptionForm(forms.Form):
     )
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(NamedErrorsMixin, forms.Form):
     starts_on = GovUKDateField(label="First day of the inspection")
     ends_on = GovUKDateField(label="Last day of the inspection")
     team = _text("Inspection team", help_text="One person a line.", rows=3)
@@ -221,16 +234,16 @@ class InspectionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", "The last day must be on or after the first day.")
+            self.add_error("ends_on", "Last day of the inspection must be the same as or after the first day")
         if not (data.get("report") or "").strip() and not data.get("report_file") and "report_file" not in self.errors:
-            self.add_error("report", "Enter the inspection report, or upload it.")
+            self.add_error("report", "Enter the inspection report, or upload it")
         return data
 
 
 MAX_CONDITIONS = 3
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NamedErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(choices=CourseApplication.Outcome.choices, widget=forms.RadioSelect, label="Decision")
     reason = _text("Reasons for the decision")
 
@@ -246,18 +259,18 @@ class DecisionForm(forms.Form):
         for n in range(1, MAX_CONDITIONS + 1):
             text, due = (data.get(f"condition_{n}") or "").strip(), data.get(f"condition_{n}_due")
             if text and not due:
-                self.add_error(f"condition_{n}_due", f"Enter a due date for condition {n}.")
+                self.add_error(f"condition_{n}_due", f"Enter a due date for condition {n}")
             elif due and not text:
-                self.add_error(f"condition_{n}", f"Enter condition {n}, or remove its date.")
+                self.add_error(f"condition_{n}", f"Enter condition {n}, or remove its date")
             elif text:
                 conditions.append((text, due))
         if data.get("outcome") == CourseApplication.Outcome.APPROVED_WITH_CONDITIONS and not conditions:
-            self.add_error("condition_1", "Enter at least one condition with its due date.")
+            self.add_error("condition_1", "Enter at least one condition with its due date")
         data["conditions"] = conditions
         return data
 
 
-class ConditionResponseForm(forms.Form):
+class ConditionResponseForm(NamedErrorsMixin, forms.Form):
     response = _text("How the condition has been met", rows=6)
     evidence_file = forms.FileField(
         label="Upload a document with the evidence (optional)",
@@ -269,17 +282,18 @@ class ConditionResponseForm(forms.Form):
         return _checked_document(self.cleaned_data.get("evidence_file"), label="The evidence document")
 
 
-class ConditionDecisionForm(forms.Form):
+class ConditionDecisionForm(NamedErrorsMixin, forms.Form):
     met = forms.TypedChoiceField(
         choices=[("yes", "Met"), ("no", "Not met")],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
         label="Has the condition been met?",
+        error_messages={"required": "Select whether the condition has been met"},
     )
     reason = _text("Reasons")
 
 
-class MonitoringForm(forms.ModelForm):
+class MonitoringForm(NamedErrorsMixin, forms.ModelForm):
     class Meta:
         model = MonitoringReturn
         fields = ["intake", "students", "completions", "placement_days_provided", "changes", "concerns"]
@@ -300,23 +314,30 @@ class MonitoringForm(forms.ModelForm):
             self.fields[name].min_value = 0
 
 
-class MonitoringOutcomeForm(forms.Form):
+class MonitoringOutcomeForm(NamedErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(choices=MonitoringReturn.Outcome.choices, widget=forms.RadioSelect, label="Outcome")
     reason = _text("Reasons")
 
 
-class OpenMonitoringForm(forms.Form):
-    due_on = GovUKDateField(label="Return due by")
+class OpenMonitoringForm(NamedErrorsMixin, forms.Form):
+    due_on = GovUKDateField(label="Return due by", required_message="Enter the date the return is due by")
 
 
-class EndApprovalForm(forms.Form):
+class EndApprovalForm(NamedErrorsMixin, forms.Form):
     ACTIONS = [("close", "Closed to new students"), ("withdraw", "Approval withdrawn")]
-    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect, label="What has happened?")
-    effective_on = GovUKDateField(label="From", hint="For example, 31 8 2028")
+    action = forms.ChoiceField(
+        choices=ACTIONS,
+        widget=forms.RadioSelect,
+        label="What has happened?",
+        error_messages={"required": "Select what has happened"},
+    )
+    effective_on = GovUKDateField(
+        label="From", hint="For example, 31 8 2028", required_message="Enter the date it takes effect from"
+    )
     reason = _text("Reason")
 
 
-class PublicSearchForm(forms.Form):
+class PublicSearchForm(NamedErrorsMixin, forms.Form):
     q = forms.CharField(required=False, label="Provider or course", max_length=100)
     level = forms.ChoiceField(choices=[("", "Any level"), *Level.choices], required=False, label="Level")
     mode = forms.ChoiceField(choices=[("", "Any mode"), *Mode.choices], required=False, label="Mode of study")

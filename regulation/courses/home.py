@@ -1,5 +1,6 @@
 """Course approval's place in the navigation and on course leads' and regulator staff's home pages."""
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,7 +61,7 @@ def course_lead_section(user):
                 f"Meet a condition: {condition.course.title}",
                 reverse("courses:condition_respond", args=[condition.pk]),
                 f"Due by {condition.due_on:%-d %B %Y}.",
-                "Overdue" if condition.is_overdue(today) else "Open",
+                "Overdue" if condition.is_overdue(today) else "To do",
             )
         )
     for monitoring in work["returns"]:
@@ -69,7 +70,7 @@ def course_lead_section(user):
                 f"Send annual monitoring: {monitoring.course.title}",
                 reverse("courses:monitoring_detail", args=[monitoring.pk]),
                 f"Due by {monitoring.due_on:%-d %B %Y}.",
-                "Overdue" if monitoring.due_on < today else "Due",
+                "Overdue" if monitoring.due_on < today else "Not sent",
             )
         )
     tasks.append(Task("Your courses", reverse("courses:provider_home"), "Details, applications and their status."))
@@ -109,7 +110,7 @@ def regulator_section(user):
                 "Course applications and monitoring returns",
                 reverse("courses:queue"),
                 "Oldest first, with their age.",
-                f"{waiting} applications, {returns} returns",
+                f"{waiting} application{pluralize(waiting)}, {returns} return{pluralize(returns)}",
             ),
             Task(
                 "Register applications to match to a course",

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils import timezone
 
-from accounts.dates import GovUKDateField
+from accounts.dates import GovUKDateField, NamedErrorsMixin
 
 
-class ExportForm(forms.Form):
+class ExportForm(NamedErrorsMixin, forms.Form):
     KINDS = [("full", "Everything (a full transfer)"), ("changes", "Only what changed since a date")]
 
     kind = forms.ChoiceField(
@@ -29,7 +29,7 @@ class ExportForm(forms.Form):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(NamedErrorsMixin, forms.Form):
     bundle = forms.FileField(
         label="Transfer bundle",
         help_text="The zip your predecessor sent: its files and manifest.json.",

@@ -122,7 +122,7 @@ def test_audit_export_job_shows_progress_and_produces_a_safe_csv(client, django_
 def test_audit_export_with_a_bad_date_is_refused_and_starts_nothing(client):
     client.force_login(make_user(Role.REGULATOR_STAFF))
     response = client.post("/audit/", {"since": "31/31/2026"})
-    assert "Enter a valid date." in response.content.decode()
+    assert "Events on or after must be a real date" in response.content.decode()
     assert not Job.objects.exists()
 
 

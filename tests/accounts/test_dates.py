@@ -22,7 +22,7 @@ def _errors(data):
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        (("", "", ""), "Enter date of the activity"),
+        (("", "", ""), "Enter the date of the activity"),
         (("12", "", "2026"), "Date of the activity must include a month"),
         (("", "", "2026"), "Date of the activity must include a day and month"),
         (("31", "2", "2026"), "Date of the activity must be a real date"),
@@ -56,3 +56,14 @@ def test_renders_three_boxes_prefilled_from_initial_and_keeps_what_was_typed():
     assert 'id="id_when"' in html  # the error summary links to the day box
     typed = str(Form({"when-day": "31", "when-month": "2", "when-year": "2026"})["when"].as_field_group())
     assert 'value="31"' in typed and "govuk-input--error" in typed and "must be a real date" in typed
+
+
+def test_the_hint_gives_an_example_the_question_could_take(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 7, 12, 0), tick=False)
+    form = Form()
+    # A date in the past for a past date; a couple of months ahead for one with no upper bound.
+    assert str(form.fields["when"].help_text) == "For example, 27 11 2026"
+    assert str(form.fields["maybe"].help_text) == "For example, 27 2 2027"
+    born = GovUKDateField(label="Date of birth", latest=lambda: datetime.date(2010, 6, 3))
+    assert str(born.help_text) == "For example, 27 5 2010"
+    assert GovUKDateField(label="From", hint="For example, 31 8 2028").help_text == "For example, 31 8 2028"

@@ -142,7 +142,7 @@ def test_sign_up_with_every_field_wrong_shows_every_error_and_creates_nobody(cli
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
-    assert "Enter a valid email address." in body
+    assert "Enter an email address in the correct format, like name@example.com" in body
     assert "This password is too short" in body or "You must type the same password each time." in body
     assert User.objects.count() == before
 

@@ -168,7 +168,7 @@ def test_decision_form_wants_a_date_for_each_condition(client, regulator, lead, 
         reverse("courses:decision", args=[application.pk]),
         {"outcome": "approved_with_conditions", "reason": "Good", "condition_1": "Add a law module"},
     )
-    assert "Enter a due date for condition 1." in response.content.decode()
+    assert "Enter a due date for condition 1" in response.content.decode()
     application.refresh_from_db()
     assert application.status == "under_review"
 

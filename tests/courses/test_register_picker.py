@@ -44,7 +44,7 @@ def test_course_not_yet_approved_cannot_be_picked(client, course):
 def test_not_listed_needs_the_course_named_and_is_marked_for_matching(client):
     client.force_login(make_user(Role.SOCIAL_WORKER, email="sam@example.com"))
     response = client.post("/register/apply/", {**BASE, **evidence_and_declarations(), "course_not_listed": "on"})
-    assert "Enter the qualifying course you completed, and where." in response.content.decode()
+    assert "Enter the qualifying course you completed, and where" in response.content.decode()
     response = send_application(
         client,
         {
@@ -63,4 +63,4 @@ def test_not_listed_needs_the_course_named_and_is_marked_for_matching(client):
 def test_neither_picked_nor_named_is_refused(client):
     client.force_login(make_user(Role.SOCIAL_WORKER))
     response = client.post("/register/apply/", BASE)
-    assert "Choose your course, or say it is not listed and name it." in response.content.decode()
+    assert "Select your course, or say it is not listed and name it" in response.content.decode()

@@ -290,7 +290,7 @@ def test_course_lead_at_two_providers_chooses_which_to_work_for(client, universi
     # A provider they do not lead cannot be chosen.
     elsewhere = OrganisationFactory(name="Elsewhere", kind=Organisation.Kind.EDUCATION_PROVIDER)
     response = client.post(reverse("courses:provider_choose"), {"organisation": elsewhere.pk})
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200 and "Select the provider you are working for" in response.content.decode()
 
 
 # The course lead's home section costs a fixed number of queries

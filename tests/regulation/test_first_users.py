@@ -179,8 +179,8 @@ def test_application_errors_name_the_field(client, time_machine):
     client.force_login(make_user(None, email="new@example.com"))
     body = client.post("/register/apply/", {"first_name": ""}).content.decode()
     assert "Enter your date of birth" in body
-    assert "Enter date of qualification" in body
-    assert "Enter your first name" in body and "Enter home address" in body
+    assert "Enter your date of qualification" in body
+    assert "Enter your first name" in body and "Enter your home address" in body
     assert body.count("This field is required") == 0
 
 
@@ -482,7 +482,7 @@ def test_free_text_has_a_limit_and_statuses_have_their_colours(client, entry, wo
     client.force_login(worker)
     data = {"title": "x", "activity_date": "2027-03-01", "learning": "a" * 5001, "impact": "i"}
     body = client.post("/register/me/cpd/", data).content.decode()
-    assert "Ensure this value has at most 5000 characters" in body
+    assert "What you learned must be 5000 characters or less" in body
     assert not entry.cpd_records.exists()
     assert "govuk-tag--green" in client.get("/register/me/").content.decode()
     services.add_condition(

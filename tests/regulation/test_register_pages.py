@@ -160,7 +160,7 @@ def test_social_worker_applies_and_regulator_approves_through_the_pages(client, 
     assert sorted(application.documents.values_list("kind", flat=True)) == ["identity", "qualification"]
     client.force_login(regulator)
     response = client.post(f"/register/applications/{application.pk}/", {"decision": "approve", "reason": ""})
-    assert "Enter reasons" in response.content.decode()
+    assert "Enter the reasons" in response.content.decode()
     response = client.post(f"/register/applications/{application.pk}/", {"decision": "approve", "reason": "Checked"})
     application.refresh_from_db()
     assert response.status_code == 302 and application.entry.current_employer == leeds
@@ -183,7 +183,7 @@ def test_cpd_and_renewal_pages(client, entry, worker, time_machine):
             "peer_name": "",
         },
     )
-    assert "Say who you discussed it with" in response.content.decode()
+    assert "Enter who you discussed it with" in response.content.decode()
     client.post(
         "/register/me/cpd/",
         {
