@@ -8,9 +8,11 @@ import hashlib
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notifications import link, notify
 from accounts.services import record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
@@ -262,6 +264,16 @@ def _conclude(enrolment: Enrolment, outcome: str, *, by: User, reason: str) -> E
     record_event(enrolment, "outcome_recorded", by=by, reason=reason, from_state=from_state, to_state=enrolment.status)
     if enrolment.status == Enrolment.Status.PASSED:
         _add_completion_annotation(enrolment, by)
+    notify(
+        to=[enrolment.participant],
+        template="training/completed",
+        context={
+            "enrolment": enrolment,
+            "passed": enrolment.status == Enrolment.Status.PASSED,
+            "url": link(reverse("training:my_programme")),
+        },
+        about=enrolment,
+    )
     return enrolment
 
 

@@ -118,7 +118,12 @@ def request_information(
     record_event(
         application, "information_requested", by=by, reason=question, from_state=before, to_state="more_information"
     )
-    _tell_provider(application.course.provider, "more_information", {"application": application, "request": request})
+    _tell_provider(
+        application.course.provider,
+        "more_information",
+        {"application": application, "request": request},
+        discriminator=str(request.pk),
+    )
     return request
 
 
