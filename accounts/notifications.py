@@ -81,11 +81,16 @@ _EVENTS = [
     # early career
     Event("training/enrolled", "You were enrolled on an early career programme"),
     Event("training/completed", "Your early career programme was completed"),
+    Event("training/pause_recorded", "A pause recorded on an early career programme"),
+    Event("training/final_assessment", "Your final assessment was recorded"),
+    Event("training/moderation_needed", "A final assessment to moderate"),
     Event("training/reminder", "Reminders of reviews and supervision due", reminder=True),
     # courses
     Event("regulation/courses/submitted", "Your course application was received"),
     Event("regulation/courses/withdrawn", "A course application was withdrawn"),
     Event("regulation/courses/more_information", "The regulator asks for more about a course application"),
+    Event("regulation/courses/inspection_recorded", "An inspection of a course was recorded"),
+    Event("regulation/courses/condition_overdue", "A condition of a course's approval is overdue"),
     Event("regulation/courses/decision", "A decision on a course application"),
     Event("regulation/courses/approval_ended", "A course approval ended"),
     Event("regulation/courses/monitoring_opened", "Annual monitoring opened"),

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ._common import (
     _reason,
+    _tell_provider,
     _today,
 )
 
@@ -99,5 +100,6 @@ def flag_overdue_conditions(*, today: datetime.date | None = None) -> int:
             course = Course.objects.select_for_update().get(pk=course_id)
             if course.flagged_on is None:
                 _refresh_flag(course, today)
+                _tell_provider(course.provider, "condition_overdue", {"course": course}, discriminator=str(today))
                 flagged += 1
     return flagged

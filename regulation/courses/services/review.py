@@ -182,6 +182,12 @@ def record_inspection(
         to_state="inspection",
         changes={"report_document": inspection.report_name} if inspection.report_name else None,
     )
+    _tell_provider(
+        application.course.provider,
+        "inspection_recorded",
+        {"application": application, "inspection": inspection},
+        discriminator=str(inspection.pk),
+    )
     return inspection
 
 
