@@ -636,7 +636,12 @@ def renew_registration(*, entry: RegisterEntry, by: User) -> Renewal:
         changes={"registered_until": [previous.isoformat(), entry.registered_until.isoformat()]},
     )
     if entry.email:
-        notify(to=[entry.email], template="regulation/renewed", context={"entry": entry, "renewal": renewal})
+        notify(
+            to=[entry.email],
+            template="regulation/renewed",
+            context={"entry": entry, "renewal": renewal},
+            about=renewal,
+        )
     return renewal
 
 
@@ -696,6 +701,7 @@ def _add_employment(*, entry, employer, role_title, started_on, fte, contract, b
             to=recipients,
             template="regulation/employer_named",
             context={"entry": entry, "employment": employment},
+            about=employment,
         )
     return employment
 
@@ -995,7 +1001,7 @@ def record_outcome(
     record_event(case, "closed", by=by, reason=reason, from_state=previous, to_state=outcome)
     refresh_status(entry=entry, by=by, reason=f"Fitness to practise outcome: {case.get_outcome_display()}")
     if entry.email:
-        notify(to=[entry.email], template="regulation/case_outcome", context={"entry": entry, "case": case})
+        notify(to=[entry.email], template="regulation/case_outcome", context={"entry": entry, "case": case}, about=case)
     return case
 
 

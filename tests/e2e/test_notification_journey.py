@@ -1,6 +1,6 @@
 """Emails as people receive them: a worker asks to be endorsed; the manager reads the email that arrived at the
 SMTP server, follows its link to the page that acts and endorses; the worker reads theirs, follows it to their
-candidacy, and finds both messages on Your messages. Axe on every page."""
+candidacy, finds the message on Your messages and turns off a reminder it does not need. Axe on every page."""
 
 import datetime
 
@@ -74,3 +74,15 @@ def test_manager_and_worker_follow_their_emails_to_the_pages_that_act(
     page.check()
     assert "Consistently strong" not in page.inner_text("main")  # the manager's reasons were not in the email
     assert "Leeds City Council has endorsed you" in page.inner_text("main")
+
+    # Reminders can be turned off; a decision like this one is not offered.
+    page.get_by_role("link", name="Back to your messages").click()
+    page.get_by_role("link", name="Choose which reminders you get").click()
+    page.wait_for_load_state()
+    page.check()
+    page.get_by_label("Reminders of reviews and supervision due").uncheck()
+    page.get_by_role("button", name="Save your choice").click()
+    page.wait_for_load_state()
+    page.check()
+    assert "Your choice of reminders has been saved" in page.inner_text("body")
+    assert list(worker.turned_off_reminders.values_list("event", flat=True)) == ["training/reminder"]
