@@ -136,3 +136,41 @@ def test_with_the_broker_down_events_wait_and_once_it_is_back_each_is_delivered_
     )
     assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
     assert certificates  # the certificate email has its own test (test_certification_services)
+
+
+def test_the_test_result_a_booking_its_cancellation_and_second_marking_are_each_told_once(
+    endorsed, worker, bank, regulator, alex, bea, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    from .conftest import answer_all_correctly
+    from .observation_helpers import SAMPLE, fill, on_the_day, session
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = services.start_attempt(candidate=endorsed, by=worker)
+        answer_all_correctly(attempt, worker)
+        services.submit_attempt(attempt=attempt, by=worker)
+        services.submit_attempt(attempt=attempt, by=worker)  # a second click: the same result, no second email
+    [result] = [m for m in smtp_server.received.to(worker.email) if "knowledge assessment" in m["Subject"]]
+    assert result["Subject"] == "You passed the knowledge assessment"
+    assert f"{settings.SITE_URL}/accreditation/tests/{attempt.pk}/result/" in text_of(result)
+
+    endorsed.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.book_session(candidate=endorsed, session=session(regulator, alex), by=worker)
+        services.cancel_booking(booking=first, by=worker, reason="Ill that day")
+        booking = services.book_session(candidate=endorsed, session=session(regulator, alex, days=9), by=worker)
+    subjects = [m["Subject"] for m in smtp_server.received.to(worker.email)][-3:]
+    assert subjects[0].startswith("Your practice observation is booked for ")
+    assert subjects[1].endswith("is cancelled") and subjects[2].startswith("Your practice observation is booked")
+    assert "Ill that day" in text_of(smtp_server.received.to(worker.email)[-2])
+
+    on_the_day(booking.session)
+    observation = services.check_in(
+        booking=booking, by=alex, photo_id=True, registration_number=True, recording_consent=True
+    )
+    sheet = observation.scoresheets.get(marker="first")
+    fill(sheet, alex, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_scores(scoresheet=sheet, by=alex, rng=SAMPLE)  # sampled for a second marker
+    [asked] = smtp_server.received.to(bea.email)
+    assert asked["Subject"] == "An observation for you to score as second assessor"
+    assert "/accreditation/assessor/scoresheets/" in text_of(asked)
