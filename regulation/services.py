@@ -1187,11 +1187,25 @@ def lapse_unrenewed(*, today: datetime.date | None = None) -> int:
                 f"Not renewed by {entry.registered_until:%-d %B %Y} nor in the {years.grace_days()}-day grace period"
             )
             _set_status(entry, EntryStatus.LAPSED, by=None, reason=reason)
+            # Restored and lapsed again in a later year is another message: the registration year tells them apart.
+            year = str(entry.registered_until)
             if entry.email:
-                notify(to=[entry.email], template="regulation/lapsed", context={"entry": entry}, about=entry)
+                notify(
+                    to=[entry.email],
+                    template="regulation/lapsed",
+                    context={"entry": entry},
+                    about=entry,
+                    discriminator=year,
+                )
             employers = _employer_emails(entry.current_employer_id)
             if employers:
-                notify(to=employers, template="regulation/employee_lapsed", context={"entry": entry}, about=entry)
+                notify(
+                    to=employers,
+                    template="regulation/employee_lapsed",
+                    context={"entry": entry},
+                    about=entry,
+                    discriminator=year,
+                )
             lapsed += 1
     return lapsed
 
