@@ -90,6 +90,9 @@ _EVENTS = [
     Event("regulation/courses/withdrawn", "A course application was withdrawn"),
     Event("regulation/courses/more_information", "The regulator asks for more about a course application"),
     Event("regulation/courses/inspection_recorded", "An inspection of a course was recorded"),
+    Event(
+        "regulation/courses/condition_due", "Reminders that a condition of a course's approval is due", reminder=True
+    ),
     Event("regulation/courses/condition_overdue", "A condition of a course's approval is overdue"),
     Event("regulation/courses/decision", "A decision on a course application"),
     Event("regulation/courses/approval_ended", "A course approval ended"),

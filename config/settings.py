@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "regulation.courses.tasks.send_monitoring_reminders",
         "schedule": timedelta(hours=24),
     },
+    "course-conditions-due": {
+        "task": "regulation.courses.tasks.remind_conditions_due",
+        "schedule": timedelta(hours=24),
+    },
     "course-conditions-overdue": {
         "task": "regulation.courses.tasks.flag_overdue_conditions",
         "schedule": timedelta(hours=24),
