@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -55,8 +55,14 @@ class JobContext:
         Job.objects.filter(pk=self.job.pk).update(progress=percent, message=message[:255], heartbeat_at=timezone.now())
         self.job.progress, self.job.message = percent, message[:255]
 
-    def save_result(self, *, filename: str, content: bytes, content_type: str) -> None:
-        self.job.result_file.save(filename, ContentFile(content), save=False)
+    def save_result(self, *, filename: str, content, content_type: str) -> None:
+        """``content`` is the bytes, or an open file (read from its start), so a large result need not be in memory."""
+        if isinstance(content, bytes | bytearray):
+            stored = ContentFile(content)
+        else:
+            content.seek(0)
+            stored = File(content)
+        self.job.result_file.save(filename, stored, save=False)
         self.job.result_filename = filename
         self.job.result_content_type = content_type
 

@@ -37,13 +37,11 @@ def social_worker_section(user):
 
 
 def line_manager_section(user):
-    from .models import Candidate
-    from .selectors import nominees_for
+    from .selectors import nominees_waiting_for_endorsement
 
     if not account_rules.is_line_manager(user):
         return None
-    candidates = nominees_for(user)
-    waiting = sum(1 for c in candidates if c.is_active and c.stage == Candidate.Stage.ENDORSEMENT)
+    waiting = nominees_waiting_for_endorsement(user)
     return HomeSection(
         "Accreditation",
         [

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -79,6 +80,15 @@ def _name_filter(query: str) -> Q:
     return _prefix("surname_key", key) | _prefix("name_key", key)
 
 
+# A name search is ordered by an expression, not by the indexed columns. Ordered by the columns, PostgreSQL's planner
+# (once ANALYZE has given it statistics, as autovacuum does) answers "… ORDER BY surname_key LIMIT 25" by walking the
+# whole surname index in order and discarding every row that does not match: 96,410 rows and 46 ms for "zhang" at
+# 100,000 entries. Ordered by the expression, it can only fetch the matches through the two prefix indexes and sort
+# them, which costs the same for every name (benchmarks/regulation_search.py measures both). The keys are already
+# case-folded, so the order is the same.
+BY_NAME = (Lower("surname_key"), Lower("name_key"), "id")
+
+
 def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]:
     """The public register: by number (exact), name (starting with) or employer town (exact).
 
@@ -95,6 +105,7 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
         entries = entries.filter(registration_number=number)
     elif query:
         entries = entries.filter(_name_filter(query))
+    order = BY_NAME if query else ("surname_key", "name_key", "id")
     if town:
         # Councils loaded from the published statistics have no town; their name is the place (e.g. "Leeds").
         entries = entries.filter(
@@ -118,7 +129,7 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
             "current_employer__kind",
         )
         .prefetch_related(*public_prefetches(timezone.localdate()))
-        .order_by("surname_key", "name_key", "id")
+        .order_by(*order)
     )
 
 
@@ -178,6 +189,7 @@ def staff_search(*, query: str = "", status: str = "") -> QuerySet[RegisterEntry
             entries = entries.filter(email__iexact=query)
         else:
             entries = entries.filter(_name_filter(query))
+            return with_status_today(entries, status).order_by(*BY_NAME)
     return with_status_today(entries, status).order_by("surname_key", "name_key", "id")
 
 

@@ -35,6 +35,7 @@ from .serializers import (
     ProtectedTimeInputSerializer,
     ReasonInputSerializer,
     ReviewInputSerializer,
+    ReviewWindowExceptionInputSerializer,
     SupervisionInputSerializer,
 )
 
@@ -157,6 +158,14 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @_write(ReviewInputSerializer, "training.record_review", "Record a review or the final assessment")
     def review(self, request, e, d):
         return services.record_review(enrolment=e, by=request.user, **d)
+
+    @_write(
+        ReviewWindowExceptionInputSerializer,
+        "training.allow_review_outside_window",
+        "Allow a review outside its window (a co-ordinator's recorded decision)",
+    )
+    def review_window_exception(self, request, e, d):
+        return services.grant_review_window_exception(enrolment=e, by=request.user, **d)
 
     @_write(ReasonInputSerializer, "training.approve_early_completion", "Approve early completion")
     def early_completion(self, request, e, d):

@@ -24,6 +24,7 @@ from .models import (
     Programme,
     ProtectedTime,
     Review,
+    ReviewWindowException,
     SupervisionSession,
 )
 from .rules import coordinator_org_ids
@@ -54,6 +55,7 @@ def _with_records(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
         Prefetch("caseload_months", queryset=CaseloadMonth.objects.order_by("month")),
         Prefetch("protected_time", queryset=ProtectedTime.objects.order_by("-week_starting", "-id")),
+        Prefetch("window_exceptions", queryset=ReviewWindowException.objects.select_related("granted_by")),
     )
 
 
@@ -297,7 +299,8 @@ def programme_ids(codes: set[str]) -> dict[str, int]:
 
 
 def transfer_datasets() -> list:
-    """Early-career enrolments and their outcomes in a regulator transfer bundle (found by regulation.transfer).
+    """Early-career enrolments, their outcomes and their records in a regulator transfer bundle (found by
+    regulation.transfer).
     Adding a dataset is one more ``Dataset`` here, then regenerating docs/transfer-format.md."""
     from regulation.transfer.format import (
         BOOLEAN,
@@ -363,5 +366,181 @@ def transfer_datasets() -> list:
             ),
             since_fields=("created_at", "start_date", "outcome_on"),
             rows=lambda: Enrolment.objects.all(),
+        ),
+        *_enrolment_records(),
+    ]
+
+
+def _enrolment_records() -> list:
+    """What happens within an enrolment that a successor needs to carry it on: pauses, reviews and their
+    moderation, supervision, protected time and the evidence recorded (its documents' metadata; the files are
+    handed over with the file store)."""
+    from regulation.transfer.format import (
+        BOOLEAN,
+        DATE,
+        DATETIME,
+        DECIMAL,
+        INTEGER,
+        OBJECT,
+        TEXT,
+        Dataset,
+        column,
+        id_column,
+        user_column,
+    )
+
+    C = column
+
+    def enrolment():
+        return C(
+            "enrolment_id",
+            "enrolment_id",
+            INTEGER,
+            "The enrolment (early_career_enrolments.csv).",
+            refers_to="early_career_enrolments",
+        )
+
+    return [
+        Dataset(
+            "early_career_pauses",
+            "training.Pause",
+            "Each pause in an enrolment (sickness, parental or other leave): the end date moves by its length.",
+            (
+                id_column("pause"),
+                enrolment(),
+                C("kind", "kind", TEXT, "Why it paused.", choices=tuple(Pause.Kind.values)),
+                C("starts_on", "starts_on", DATE, "First day."),
+                C("ends_on", "ends_on", DATE, "Last day."),
+                C("reason", "reason", TEXT, "Reason recorded."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "starts_on", "ends_on"),
+        ),
+        Dataset(
+            "early_career_supervision",
+            "training.SupervisionSession",
+            "Each supervision session held.",
+            (
+                id_column("session"),
+                enrolment(),
+                C("held_on", "held_on", DATE, "When it was held."),
+                C("minutes", "minutes", INTEGER, "Length in minutes."),
+                user_column("supervisor", "supervisor__email", "The supervisor.", nullable=False),
+                C("themes", "themes", TEXT, "What was discussed."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "held_on"),
+        ),
+        Dataset(
+            "early_career_protected_time",
+            "training.ProtectedTime",
+            "Protected development time taken, by week.",
+            (
+                id_column("record"),
+                enrolment(),
+                C("week_starting", "week_starting", DATE, "The week (its Monday)."),
+                C("hours", "hours", DECIMAL, "Hours, such as 3.5."),
+                C("activity", "activity", TEXT, "What the time was used for."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "week_starting"),
+        ),
+        Dataset(
+            "early_career_reviews",
+            "training.Review",
+            "Each progress review and the final assessment: the judgement on each standard, the evidence seen and "
+            "the recommendation. A review returned by moderation is kept, and the one held again is a new row.",
+            (
+                id_column("review"),
+                enrolment(),
+                C("point", "point", TEXT, "The review point's key in the programme, such as final."),
+                C("point_label", "point_label", TEXT, "The review point as named when it was held."),
+                C("held_on", "held_on", DATE, "When it was held."),
+                user_column("assessor", "assessor__email", "The assessor.", nullable=False),
+                C(
+                    "judgements",
+                    "judgements",
+                    OBJECT,
+                    "The judgement on each standard: standard → on_track, some_concerns, significant_concerns "
+                    "(progress reviews), met or not_met (the final assessment).",
+                ),
+                C(
+                    "standard_evidence",
+                    "standard_evidence",
+                    OBJECT,
+                    "The final assessment's evidence for each standard's judgement: standard → text; {} otherwise.",
+                ),
+                C("evidence_seen", "evidence_seen", TEXT, "Evidence seen."),
+                C("actions", "actions", TEXT, "Actions agreed."),
+                C(
+                    "recommendation",
+                    "recommendation",
+                    TEXT,
+                    "The final assessment's recommendation; empty for a progress review.",
+                    choices=tuple(Review.Recommendation.values),
+                ),
+                C("is_final", "is_final", BOOLEAN, "Whether it is the final assessment."),
+                C(
+                    "returned_at",
+                    "returned_at",
+                    DATETIME,
+                    "When moderation returned it to the assessor.",
+                    nullable=True,
+                ),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "held_on", "returned_at"),
+        ),
+        Dataset(
+            "early_career_moderation",
+            "training.Moderation",
+            "Each moderation decision on a final assessment, internal and external.",
+            (
+                id_column("decision"),
+                enrolment(),
+                C(
+                    "review_id",
+                    "review_id",
+                    INTEGER,
+                    "The final assessment moderated (early_career_reviews.csv).",
+                    refers_to="early_career_reviews",
+                ),
+                C("stage", "stage", TEXT, "Internal or external.", choices=tuple(Moderation.Stage.values)),
+                C("decision", "decision", TEXT, "The decision.", choices=tuple(Moderation.Decision.values)),
+                C("reason", "reason", TEXT, "Why."),
+                user_column("decided_by", "decided_by__email", "Who decided.", nullable=False),
+                C("decided_at", "decided_at", DATETIME, "When."),
+            ),
+            since_fields=("decided_at",),
+        ),
+        Dataset(
+            "early_career_evidence",
+            "training.Evidence",
+            "Evidence recorded towards the standards: its kind, title and text, and its document's metadata.",
+            (
+                id_column("evidence"),
+                enrolment(),
+                C("kind", "kind", TEXT, "Kind of evidence.", choices=tuple(Evidence.Kind.values)),
+                C("title", "title", TEXT, "Title."),
+                C("occurred_on", "occurred_on", DATE, "When it happened."),
+                C("text", "text", TEXT, "The evidence as written."),
+                C(
+                    "file_stored_as",
+                    "file",
+                    TEXT,
+                    "Where the predecessor stored its document (the file is not in the bundle); empty if none.",
+                    field="file",
+                ),
+                C("original_name", "original_name", TEXT, "The document's name as uploaded."),
+                C("detected_type", "detected_type", TEXT, "Its type, as found from its content."),
+                C("size", "size", INTEGER, "Its size in bytes.", nullable=True),
+                user_column("added_by", "added_by__email", "Who added it.", nullable=False),
+                C("added_at", "added_at", DATETIME, "When."),
+            ),
+            since_fields=("added_at",),
         ),
     ]

@@ -4,7 +4,16 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from . import schedule
-from .models import Enrolment, Evidence, FundingClaim, FundingClaimLine, Pause, Programme, Review
+from .models import (
+    Enrolment,
+    Evidence,
+    FundingClaim,
+    FundingClaimLine,
+    Pause,
+    Programme,
+    Review,
+    ReviewWindowException,
+)
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -63,10 +72,19 @@ class SupervisionStatusSerializer(serializers.Serializer):
     state = serializers.CharField()
 
 
+class ReviewWindowExceptionSerializer(serializers.ModelSerializer):
+    granted_by = serializers.CharField(source="granted_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = ReviewWindowException
+        fields = ["point", "reason", "granted_by", "granted_at"]
+
+
 class EnrolmentSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)
+    review_window_exceptions = ReviewWindowExceptionSerializer(source="window_exceptions", many=True, read_only=True)
     supervision_sessions_held = serializers.SerializerMethodField()
     supervision = serializers.SerializerMethodField()
     protected_time = serializers.SerializerMethodField()
@@ -96,6 +114,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "sampled_for_external",
             "annotation_added_on",
             "reviews",
+            "review_window_exceptions",
             "supervision_sessions_held",
             "supervision",
             "protected_time",
@@ -212,6 +231,11 @@ class ReviewInputSerializer(serializers.Serializer):
 
 
 class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ReviewWindowExceptionInputSerializer(serializers.Serializer):
+    point = serializers.CharField(help_text="The review point's key, for example 6_months (not the final assessment).")
     reason = serializers.CharField()
 
 

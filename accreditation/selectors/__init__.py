@@ -73,15 +73,24 @@ def with_standing(candidates: list[Candidate]) -> list[Candidate]:
     return candidates
 
 
-def nominees_for(user) -> list[Candidate]:
+def nominees(user) -> QuerySet[Candidate]:
+    """The candidates from the organisations the user manages, in name order: a queryset, so a page or a CSV reads
+    them a bounded number at a time (``with_nominee_details`` then fills in each batch)."""
     orgs = [m.organisation_id for m in user.active_memberships if m.role == "line_manager"]
-    candidates = with_standing(
-        list(_candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level"))
-    )
+    return _candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level", "id")
+
+
+def with_nominee_details(candidates) -> list[Candidate]:
+    """Register standing, pause reason and the observation's state for one batch of nominees (a fixed few queries)."""
+    candidates = with_standing(list(candidates))
     observation = observation_by_candidate(c.pk for c in candidates)
     for c in candidates:
         c.observation_status = observation.get(c.pk, "")
     return candidates
+
+
+def nominees_waiting_for_endorsement(user) -> int:
+    return nominees(user).filter(status=Candidate.Status.ACTIVE, stage=Candidate.Stage.ENDORSEMENT).count()
 
 
 def eligible_staff(user) -> list[dict]:

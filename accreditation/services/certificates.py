@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import json
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -180,19 +181,28 @@ def batch_job(context: JobContext) -> None:
     A restarted batch makes them all again: the same certificates, so nothing is duplicated."""
     ids = context.params["ids"]
     total = len(ids)
-    archive = io.BytesIO()
+    # The ZIP is written to a temporary file, not memory: a national cohort's archive is hundreds of megabytes.
+    with tempfile.TemporaryFile() as archive:
+        _write_batch(context, ids, archive)
+        context.save_result(
+            filename=f"certificates-{timezone.localdate():%Y-%m-%d}.zip",
+            content=archive,
+            content_type="application/zip",
+        )
+    context.job.message = f"{total} certificates made and stored."
+
+
+def _write_batch(context: JobContext, ids: list[int], archive) -> None:
+    total = len(ids)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for done, pk in enumerate(ids, start=1):
             accreditation = Accreditation.objects.filter(pk=pk).first()
             if accreditation is not None:
                 accreditation = issue_certificate(accreditation=accreditation)
-                with accreditation.certificate.open("rb") as handle:
-                    bundle.writestr(certificate_filename(accreditation), handle.read())
+                with (
+                    accreditation.certificate.open("rb") as handle,
+                    bundle.open(certificate_filename(accreditation), "w") as entry,
+                ):
+                    shutil.copyfileobj(handle, entry)
             if done == total or done % max(1, total // 100) == 0:
                 context.progress(done * 100 // total, f"{done} of {total} certificates made")
-    context.save_result(
-        filename=f"certificates-{timezone.localdate():%Y-%m-%d}.zip",
-        content=archive.getvalue(),
-        content_type="application/zip",
-    )
-    context.job.message = f"{total} certificates made and stored."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,12 +17,18 @@ from ._common import _perm
 # --- Line managers ------------------------------------------------------------------------------------------------
 
 
+NOMINEES_PER_PAGE = 50
+CSV_BATCH = 500
+
+
 @_perm("accreditation.view_nominees")
 def nominees(request):
+    page = Paginator(selectors.nominees(request.user), NOMINEES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_nominee_details(page.object_list)
     return render(
         request,
         "accreditation/nominees.html",
-        {"candidates": selectors.nominees_for(request.user), "page_title": "Your accreditation candidates"},
+        {"candidates": page, "page_title": "Your accreditation candidates"},
     )
 
 
@@ -38,9 +45,16 @@ NOMINEE_HEADER = [
 ]
 
 
+def _nominee_batches(user):
+    """Every nominee, read and filled in a batch at a time, so the download's memory does not grow with the list."""
+    paginator = Paginator(selectors.nominees(user), CSV_BATCH)
+    for number in paginator.page_range:
+        yield from selectors.with_nominee_details(paginator.page(number).object_list)
+
+
 @_perm("accreditation.view_nominees")
 def nominees_csv(request):
-    rows = [
+    rows = (
         [
             c.user.display_name,
             c.registration_number,
@@ -52,8 +66,8 @@ def nominees_csv(request):
             len(c.attempts.all()),
             c.observation_status,
         ]
-        for c in selectors.nominees_for(request.user)
-    ]
+        for c in _nominee_batches(request.user)
+    )
     return streaming_csv_response("accreditation-candidates.csv", NOMINEE_HEADER, rows)
 
 

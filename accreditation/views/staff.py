@@ -20,21 +20,20 @@ from ._common import _candidate, _perm
 
 @_perm("accreditation.view_pipeline")
 def staff_home(request):
+    # Every active candidate, a page at a time: the register standing is read for the page's fifty only.
+    candidates = Paginator(
+        Candidate.objects.select_related("user", "organisation")
+        .filter(status=Candidate.Status.ACTIVE)
+        .order_by("level", "stage", "started_at", "id"),
+        50,
+    ).get_page(request.GET.get("page"))
+    candidates.object_list = selectors.with_standing(list(candidates.object_list))
     return render(
         request,
         "accreditation/staff_pipeline.html",
         {
             "pipeline": selectors.pipeline(),
-            "candidates": Paginator(
-                selectors.with_standing(
-                    list(
-                        Candidate.objects.select_related("user", "organisation")
-                        .filter(status=Candidate.Status.ACTIVE)
-                        .order_by("level", "stage", "started_at")[:200]
-                    )
-                ),
-                50,
-            ).get_page(request.GET.get("page")),
+            "candidates": candidates,
             "settings": [s for s in LevelSettings.objects.order_by("level")],
             "page_title": "Accreditation pipeline",
         },

@@ -2,7 +2,7 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions
+from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,6 +14,8 @@ from . import selectors, services
 from .models import CourseApplication
 from .serializers import (
     CourseApplicationStatusSerializer,
+    InspectionExemptionInputSerializer,
+    InspectionExemptionSerializer,
     MatchCourseSerializer,
     PublicCourseSerializer,
     UnmatchedApplicationSerializer,
@@ -86,6 +88,32 @@ class WithdrawApplication(generics.GenericAPIView):
             )
         )
         return Response(CourseApplicationStatusSerializer(application).data)
+
+
+@extend_schema(
+    tags=["courses"], request=InspectionExemptionInputSerializer, responses={201: InspectionExemptionSerializer}
+)
+class ExemptFromInspection(generics.GenericAPIView):
+    """Record, with the reason, that an application need not be inspected. Approval then needs another member of
+    staff to decide: the one who exempts cannot also approve. Same service as the page."""
+
+    permission_classes = [*API_PERMISSIONS, CanReviewCourses]
+    object_permissions = {"POST": "regulation.decide_courseapplication"}
+    serializer_class = InspectionExemptionInputSerializer
+
+    def get_queryset(self):
+        return CourseApplication.objects.select_related("course__provider")
+
+    def post(self, request, pk):
+        application = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        exemption = _service(
+            lambda: services.exempt_from_inspection(
+                application=application, by=request.user, reason=serializer.validated_data["reason"]
+            )
+        )
+        return Response(InspectionExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["courses"])

@@ -9,6 +9,11 @@ urlpatterns = [
         api.WithdrawApplication.as_view(),
         name="api-course-application-withdraw",
     ),
+    path(
+        "courses/applications/<int:pk>/inspection-exemption/",
+        api.ExemptFromInspection.as_view(),
+        name="api-course-inspection-exemption",
+    ),
     path("courses/figures/", api.CourseFigures.as_view(), name="api-course-figures"),
     path("courses/register-matching/", api.UnmatchedRegisterApplications.as_view(), name="api-course-unmatched"),
     path("courses/register-matching/<int:pk>/", api.MatchRegisterCourse.as_view(), name="api-course-match"),

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Course, CourseApplication
+from .models import Course, CourseApplication, InspectionExemption
 
 
 class PublicCourseSerializer(serializers.ModelSerializer):
@@ -34,6 +34,19 @@ class PublicCourseSerializer(serializers.ModelSerializer):
 
 class WithdrawApplicationSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
+
+
+class InspectionExemptionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, help_text="Why the course need not be inspected.")
+
+
+class InspectionExemptionSerializer(serializers.ModelSerializer):
+    granted_by = serializers.CharField(source="granted_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = InspectionExemption
+        fields = ["application", "reason", "granted_by", "granted_at"]
+        read_only_fields = fields
 
 
 class CourseApplicationStatusSerializer(serializers.ModelSerializer):

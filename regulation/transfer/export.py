@@ -25,7 +25,19 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
-from .format import FORMATS, MANIFEST, PRODUCER, SCHEMA_VERSION, Dataset, converter, datasets, json_to_csv
+from .format import (
+    ESCAPED_TYPES,
+    FORMATS,
+    MANIFEST,
+    PRODUCER,
+    SCHEMA_VERSION,
+    Dataset,
+    converter,
+    csv_cell,
+    datasets,
+    id_offsets,
+    json_to_csv,
+)
 from .postgres import write_files
 
 CHUNK_SIZE = 2000  # rows per write in the portable writer (COPY sends postgres.CHUNK_IDS ids at a time)
@@ -52,7 +64,9 @@ class _HashingFile:
         return self.digest.hexdigest()
 
 
-def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_rows: Callable[[int], None]) -> dict:
+def _write_dataset(
+    directory: Path, ds: Dataset, since, offsets, *, chunk_size: int, on_rows: Callable[[int], None]
+) -> dict:
     """The portable writer's files for one dataset."""
     csv_out = _HashingFile(directory / f"{ds.name}.csv")
     jsonl_out = _HashingFile(directory / f"{ds.name}.jsonl")
@@ -64,7 +78,7 @@ def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_r
         on_rows(rows)
 
     try:
-        rows = _write_rows(ds, since, chunk_size=chunk_size, write=write)
+        rows = _write_rows(ds, since, offsets, chunk_size=chunk_size, write=write)
     finally:
         csv_sum, jsonl_sum = csv_out.close(), jsonl_out.close()
     return {
@@ -75,12 +89,15 @@ def _write_dataset(directory: Path, ds: Dataset, since, *, chunk_size: int, on_r
 
 def _write_files(directory: Path, since, *, chunk_size: int, on_rows: Callable[[int, str], None], engine: str):
     chosen = datasets()
+    offsets = id_offsets()
     if _engine(engine) == "postgres":
-        return write_files(directory, chosen, since, on_rows=on_rows)
+        return write_files(directory, chosen, since, offsets, on_rows=on_rows)
     files: dict[str, dict] = {}
     for ds in chosen:
         files.update(
-            _write_dataset(directory, ds, since, chunk_size=chunk_size, on_rows=lambda n, d=ds.name: on_rows(n, d))
+            _write_dataset(
+                directory, ds, since, offsets, chunk_size=chunk_size, on_rows=lambda n, d=ds.name: on_rows(n, d)
+            )
         )
     return files
 
@@ -92,18 +109,21 @@ def _engine(engine: str) -> str:
     return engine
 
 
-def _write_rows(ds: Dataset, since, *, chunk_size: int, write: Callable[[bytes, bytes, int], None]) -> int:
+def _write_rows(ds: Dataset, since, offsets, *, chunk_size: int, write: Callable[[bytes, bytes, int], None]) -> int:
     """The portable writer: each value formatted in Python. The reference for the format's bytes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     converters = [converter(column) for column in ds.columns]
+    escaped = [column if column.type in ESCAPED_TYPES else None for column in ds.columns]
     names = ds.column_names
     encode = _JSON.encode
     rows = pending = 0
     json_lines: list[str] = []
-    for record in ds.queryset(since).iterator(chunk_size=chunk_size):
+    for record in ds.queryset(since, offsets).iterator(chunk_size=chunk_size):
         values = [convert(value) for convert, value in zip(converters, record, strict=True)]
-        writer.writerow([json_to_csv(v) for v in values])
+        writer.writerow(
+            [csv_cell(c, json_to_csv(v)) if c else json_to_csv(v) for c, v in zip(escaped, values, strict=True)]
+        )
         json_lines.append(encode(dict(zip(names, values, strict=True))))
         rows += 1
         pending += 1
@@ -124,7 +144,8 @@ def _flush(buffer: io.StringIO, json_lines: list[str], write, rows: int) -> None
 
 
 def count_rows(since: datetime.date | None = None) -> int:
-    return sum(ds.queryset(since).count() for ds in datasets())
+    offsets = id_offsets()
+    return sum(ds.queryset(since, offsets).count() for ds in datasets())
 
 
 def write_bundle(

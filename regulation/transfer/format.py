@@ -13,20 +13,25 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import field as _field
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Q
 
-SCHEMA_VERSION = "3"  # 2: accreditation and early-career datasets; 3: observed practice and accreditations
-KNOWN_SCHEMA_VERSIONS = frozenset({"3"})
+# 2: accreditation and early-career datasets; 3: observed practice and accreditations; 4: CSV text cells that a
+# spreadsheet would run as a formula are escaped (``csv_cell``), and courses' oversight and early-career records
+SCHEMA_VERSION = "4"
+KNOWN_SCHEMA_VERSIONS = frozenset({"4"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")
 
 # Column types: how a value is written (CSV text and JSON value) and read back.
 TEXT, INTEGER, DATE, DATETIME, BOOLEAN, DECIMAL = "text", "integer", "date", "datetime", "boolean", "decimal"
+OBJECT = "object"  # a JSON object of texts (such as a review's judgement by standard), written as canonical JSON
 # References: written as a readable key, resolved to an id on import.
 ENTRY_REF, USER_REF, REGION_REF = "registration_number", "user_email", "region_code"
 
@@ -91,11 +96,23 @@ class Dataset:
             return False
         return self.model._meta.get_field(column.target).blank
 
-    def queryset(self, since: datetime.date | None = None):
+    def refers_to(self, column: Column) -> str:
+        """The dataset whose ids a column holds: its own for ``id``, another's for a reference, else ""."""
+        if column.name == "id":
+            return self.name
+        return column.refers_to or REFERENCES.get((self.name, column.name), "")
+
+    def queryset(self, since: datetime.date | None = None, offsets: dict[str, int] | None = None):
+        """Every row to export, as tuples of the columns' values, in order of the ids written. ``offsets`` (from
+        ``id_offsets``, looked up if not given): for a dataset some of whose rows were loaded from a bundle, the
+        highest bundle id loaded; its ids, and every reference to them, are written as in that bundle, and the
+        successor's own rows follow, each as that highest id plus its own."""
         from django.apps import apps
         from django.utils import timezone
 
         qs = self.rows() if self.rows else self.model._default_manager.all()
+        if offsets is None:
+            offsets = id_offsets()
         if since is not None and not self.always_full:
             start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), datetime.UTC)
             changed = Q()
@@ -106,7 +123,61 @@ class Dataset:
                 related = apps.get_model(label)
                 changed |= Q(pk__in=related._default_manager.filter(**{f"{name}__gte": start}).values(fk))
             qs = qs.filter(changed)
-        return qs.order_by("pk").values_list(*[c.source for c in self.columns])
+        sources = []
+        for c in self.columns:
+            target = self.refers_to(c)
+            if target in offsets:
+                alias = f"bundle_{c.name}"
+                qs = qs.annotate(**{alias: _bundle_id(target, "pk" if c.name == "id" else c.source, offsets[target])})
+                sources.append(alias)
+            else:
+                sources.append(c.source)
+        qs = qs.annotate(transfer_order=F("bundle_id") if self.name in offsets else F("pk"))
+        return qs.order_by("transfer_order").values_list(*sources)
+
+
+# Reference data a successor holds before it loads anything (its own regions and organisations): a bundle's rows
+# are given this service's ids as they load (``regulation.models.TransferredId`` keeps both). Every other
+# dataset loads only into an empty table, keeping the bundle's ids.
+MAPPED = ("regions", "organisations")
+
+# Columns that refer to rows of another dataset by id, declared here for the register's own datasets (other apps'
+# columns say so with ``Column.refers_to``): (dataset, column) → the dataset it refers to.
+REFERENCES = {
+    ("education_providers", "organisation_id"): "organisations",
+    ("register", "current_employer_id"): "organisations",
+    ("ftp_case_stages", "case_id"): "ftp_cases",
+    ("ftp_orders", "case_id"): "ftp_cases",
+    ("registration_history", "order_id"): "ftp_orders",
+    ("conditions", "case_id"): "ftp_cases",
+    ("conditions", "order_id"): "ftp_orders",
+    ("courses", "provider_id"): "education_providers",
+    ("course_approvals", "course_id"): "courses",
+    ("course_status_history", "course_id"): "courses",
+    ("course_status_history", "application_id"): "course_approvals",
+}
+
+
+def id_offsets() -> dict[str, int]:
+    """For each dataset some of whose rows came from a bundle, the highest bundle id loaded (one query)."""
+    from django.db.models import Max
+
+    from regulation.models import TransferredId
+
+    found = TransferredId.objects.order_by().values("dataset").annotate(top=Max("bundle_id"))
+    return {row["dataset"]: row["top"] for row in found}
+
+
+def _bundle_id(dataset: str, ref: str, offset: int):
+    """The id a row of ``dataset`` (whose id here is ``ref``) has in a bundle: the one it was loaded with, or, for
+    the successor's own row, the highest loaded id plus its own (never one a loaded row has)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from regulation.models import TransferredId
+
+    loaded = TransferredId.objects.filter(dataset=dataset, local_id=OuterRef(ref)).values("bundle_id")[:1]
+    return Coalesce(Subquery(loaded), F(ref) + offset, output_field=BigIntegerField())
 
 
 def _choices(label: str, attr: str) -> tuple[str, ...]:
@@ -453,6 +524,145 @@ def _build() -> tuple[Dataset, ...]:
             ),
             since_fields=("changed_at",),
         ),
+        *_course_oversight(CR),
+    )
+
+
+def _stored(name: str, source: str, what: str) -> Column:
+    """A document's place in the predecessor's file store: the file itself is not in the bundle (it is handed
+    over with the store), but a record that needs a document keeps its name, so the two can be matched."""
+    return C(
+        name,
+        source,
+        TEXT,
+        f"Where the predecessor stored {what} (the file is not in the bundle); empty if none.",
+        field=source,
+    )
+
+
+def _course_oversight(CR: str) -> tuple[Dataset, ...]:
+    """What the regulator asks of an approved course after (and while) approving it: its conditions, requests
+    for more information, inspections and annual monitoring returns."""
+    return (
+        Dataset(
+            "course_conditions",
+            f"{CR}.CourseCondition",
+            "Conditions set on a course's approval, the provider's response and whether each was met.",
+            (
+                _id("condition"),
+                C("course_id", "course_id", INTEGER, "The course (courses.csv).", refers_to="courses"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval that set it (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("text", "text", TEXT, "The condition."),
+                C("due_on", "due_on", DATE, "When it must be met."),
+                C("status", "status", TEXT, "Status.", choices=_choices(f"{CR}.CourseCondition", "status")),
+                C("response", "response", TEXT, "The provider's evidence that it is met."),
+                _stored("evidence_stored_as", "evidence_file", "the provider's evidence document"),
+                C("evidence_name", "evidence_name", TEXT, "The evidence document's name as uploaded."),
+                C("evidence_type", "evidence_type", TEXT, "Its type, as found from its content."),
+                C("evidence_size", "evidence_size", INTEGER, "Its size in bytes.", nullable=True),
+                C("responded_at", "responded_at", DATETIME, "When the provider responded.", nullable=True),
+                C("decided_at", "decided_at", DATETIME, "When it was judged met or not.", nullable=True),
+                _user("decided_by", "decided_by__email", "Who judged it."),
+                C("decision_reason", "decision_reason", TEXT, "Why."),
+                C("created_at", "created_at", DATETIME, "When it was set."),
+            ),
+            since_fields=("created_at", "responded_at", "decided_at"),
+        ),
+        Dataset(
+            "course_information_requests",
+            f"{CR}.InformationRequest",
+            "Requests for more information during an approval, and the provider's answers.",
+            (
+                _id("request"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("question", "question", TEXT, "What was asked."),
+                C("due_on", "due_on", DATE, "When the answer was due."),
+                _user("requested_by", "requested_by__email", "Who asked.", nullable=False),
+                C("requested_at", "requested_at", DATETIME, "When."),
+                C("response", "response", TEXT, "The provider's answer."),
+                C("responded_at", "responded_at", DATETIME, "When it answered.", nullable=True),
+                _user("responded_by", "responded_by__email", "Who answered."),
+            ),
+            since_fields=("requested_at", "responded_at"),
+        ),
+        Dataset(
+            "course_inspections",
+            f"{CR}.Inspection",
+            "Inspections made for an approval, with the team and the report.",
+            (
+                _id("inspection"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("starts_on", "starts_on", DATE, "First day."),
+                C("ends_on", "ends_on", DATE, "Last day."),
+                C("team", "team", TEXT, "Who inspected, one a line."),
+                C("report", "report", TEXT, "The report's findings."),
+                _stored("report_stored_as", "report_file", "the report document"),
+                C("report_name", "report_name", TEXT, "The report document's name as uploaded."),
+                C("report_type", "report_type", TEXT, "Its type, as found from its content."),
+                C("report_size", "report_size", INTEGER, "Its size in bytes.", nullable=True),
+                _user("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "starts_on"),
+        ),
+        Dataset(
+            "course_monitoring_returns",
+            f"{CR}.MonitoringReturn",
+            "Each approved course's annual monitoring return: its figures, the provider's account and the outcome.",
+            (
+                _id("return"),
+                C("course_id", "course_id", INTEGER, "The course (courses.csv).", refers_to="courses"),
+                C("year", "year", INTEGER, "The academic year starting in this year."),
+                C("due_on", "due_on", DATE, "When it was due."),
+                C("status", "status", TEXT, "Status.", choices=_choices(f"{CR}.MonitoringReturn", "status")),
+                C("intake", "intake", INTEGER, "Students who started.", nullable=True),
+                C("students", "students", INTEGER, "Students on the course.", nullable=True),
+                C("completions", "completions", INTEGER, "Students who completed.", nullable=True),
+                C(
+                    "placement_days_provided",
+                    "placement_days_provided",
+                    INTEGER,
+                    "Days of practice learning per student.",
+                    nullable=True,
+                ),
+                C("changes", "changes", TEXT, "Changes to the course."),
+                C("concerns", "concerns", TEXT, "Concerns the provider reports."),
+                C("submitted_at", "submitted_at", DATETIME, "When it was sent.", nullable=True),
+                _user("submitted_by", "submitted_by__email", "Who sent it."),
+                C(
+                    "outcome",
+                    "outcome",
+                    TEXT,
+                    "The regulator's outcome; empty until recorded.",
+                    choices=_choices(f"{CR}.MonitoringReturn", "outcome"),
+                ),
+                C("outcome_reason", "outcome_reason", TEXT, "Why."),
+                C("outcome_at", "outcome_at", DATETIME, "When the outcome was recorded.", nullable=True),
+                _user("outcome_by", "outcome_by__email", "Who recorded it."),
+                C("reminded_before_on", "reminded_before_on", DATE, "Reminder sent before it was due.", nullable=True),
+                C("reminded_after_on", "reminded_after_on", DATE, "Reminder sent once overdue.", nullable=True),
+                C("created_at", "created_at", DATETIME, "When it was opened."),
+            ),
+            since_fields=("created_at", "submitted_at", "outcome_at"),
+        ),
     )
 
 
@@ -466,7 +676,14 @@ def _utc(value):
     return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def object_text(value: dict) -> str:
+    """An object of texts as the bundle writes it: JSON, members sorted by key, no spaces, text as it is (only
+    quotes, backslashes and control characters escaped). One way only, so the same object gives the same bytes."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 _CONVERTERS = {
+    OBJECT: object_text,
     DATETIME: _utc,
     DATE: datetime.date.isoformat,
     DECIMAL: str,
@@ -482,6 +699,29 @@ def converter(column: Column):
     return lambda value: None if value is None else convert(value)
 
 
+# A text cell starting with one of these is a formula (or, for tab and carriage return, hides one) to a
+# spreadsheet; the apostrophe is the escape itself, so it is escaped too and the rule can always be undone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# Types written as text that anyone may have typed; numbers, dates and booleans can never start with these.
+ESCAPED_TYPES = frozenset({TEXT, ENTRY_REF, USER_REF, REGION_REF})
+
+
+def csv_cell(column: Column, text: str) -> str:
+    """A value's CSV text (``json_to_csv``), made safe to open in a spreadsheet: a text starting with
+    ``= + - @``, a tab, a carriage return or an apostrophe gets one apostrophe in front. Only the CSV files are
+    escaped; the JSON Lines files hold every value as it is."""
+    if text and column.type in ESCAPED_TYPES and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_value(column: Column, cell: str) -> str:
+    """Undoes ``csv_cell``: the text a CSV cell of this column stands for (one leading apostrophe removed)."""
+    if column.type in ESCAPED_TYPES and cell.startswith("'"):
+        return cell[1:]
+    return cell
+
+
 def json_to_csv(value) -> str:
     if value is None:
         return ""
@@ -490,6 +730,9 @@ def json_to_csv(value) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+_DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
 
 
 class BadValue(ValueError):
@@ -519,10 +762,20 @@ def parse(column: Column, value, *, empty_text: bool = False):
         if column.type == DATETIME:
             if not value.endswith("Z"):
                 raise BadValue(f"{column.name} must be a UTC date and time ending in Z, not {value!r}")
-            return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC)
+            # Checked against the one way it is written, then read by fromisoformat (strptime is ten times slower).
+            if not _DATETIME_TEXT.fullmatch(value):
+                raise ValueError(value)
+            return datetime.datetime.fromisoformat(value[:-1]).replace(tzinfo=datetime.UTC)
         if column.type == DECIMAL:
             return decimal.Decimal(value)
-    except (ValueError, decimal.InvalidOperation) as exc:
+        if column.type == OBJECT:
+            found = json.loads(value)
+            if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+                raise BadValue(f"{column.name} must be a JSON object of texts, not {value!r}")
+            if object_text(found) != value:
+                raise BadValue(f"{column.name} is not written the one way (keys sorted, no spaces): {value!r}")
+            return found
+    except (ValueError, decimal.InvalidOperation, RecursionError) as exc:
         if isinstance(exc, BadValue):
             raise
         raise BadValue(f"{column.name} is not a valid {column.type}: {value!r}") from exc
@@ -544,6 +797,7 @@ TYPE_MEANINGS = {
     DATETIME: ("datetime", "UTC date and time, YYYY-MM-DDTHH:MM:SS.ffffffZ (always six decimal places)."),
     BOOLEAN: ("boolean", "`true` or `false` (JSON booleans; the same words in CSV)."),
     DECIMAL: ("decimal", "Decimal number as text, such as 0.50."),
+    OBJECT: ("object", "JSON object of texts, written as JSON text with its keys sorted and no spaces."),
     ENTRY_REF: ("registration number", "SW followed by digits; refers to `register.registration_number`."),
     USER_REF: ("email", "Email address of the person who acted (the successor matches people by email)."),
     REGION_REF: ("region code", "ONS region code; refers to `regions.code`."),

@@ -1,33 +1,107 @@
 """Loading a predecessor's bundle: verify it, then load every dataset in one transaction, all or nothing.
 
-Identifiers, registration numbers, statuses, dates and history are kept as they are in the bundle, so
-exporting again gives the same files. Search keys are not in the bundle: they are derived here with the
+Registration numbers, statuses, dates and history are kept as they are in the bundle. So are identifiers, but
+for regions and organisations (``format.MAPPED``): the successor already holds its own, so each of the bundle's is
+matched (a region by its ONS code, a local authority by its DfE number) or added under a new id of this
+service's, and ``TransferredId`` remembers which bundle id it had; every reference to it is translated as it
+loads. Exporting again therefore gives the predecessor's files, the successor's own rows apart (they follow the
+loaded ones: docs/transfer-format.md, "Identifiers"). Search keys are not in the bundle: they are derived here with the
 register's own ``normalise_name``. People named in the bundle (who opened a case, who changed a status) are
 matched by email, or recorded as accounts that cannot sign in until someone invites them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from accounts.models import Region, User
+from accounts import archives
+from accounts.models import Organisation, Region, User
 from accounts.services import ServiceError
-from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, normalise_name
+from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
-from .format import ENTRY_REF, REGION_REF, USER_REF, Dataset, datasets, parse
+from .format import ENTRY_REF, MANIFEST, MAPPED, REGION_REF, USER_REF, Dataset, datasets, parse
 from .verify import verify_bundle
 
 BATCH = 1000
 
 
 class TransferRefused(ServiceError):
-    def __init__(self, problems: list[str]):
+    """``fault``: "bundle" when the bundle is wrong (its producer must correct it), "service" when the bundle is
+    sound but this service cannot take it (it already holds records of its own)."""
+
+    def __init__(self, problems: list[str], *, fault: str = "bundle"):
         self.problems = problems
-        super().__init__("The bundle was refused: " + " ".join(problems))
+        self.fault = fault
+        lead = "The bundle was refused: " if fault == "bundle" else "This service cannot take the bundle: "
+        super().__init__(lead + " ".join(problems))
+
+
+def unpack_zip(handle, into: Path) -> None:
+    """Only the bundle's own flat file names are taken out of the zip: nothing can be written elsewhere. Its
+    directory is checked first (``archives``: sizes and how far each file expands), so a bomb is refused before
+    anything is written; a file whose compressed copy is damaged is named."""
+    allowed = {MANIFEST, *(name for ds in datasets() for name in ds.files())}
+    into.mkdir()
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as exc:
+        raise TransferRefused(["The file is not a zip that can be read."]) from exc
+    with archive:
+        names = archive.namelist()
+        strangers = sorted(n for n in names if n not in allowed)
+        if strangers:
+            raise TransferRefused([f"The zip holds files that are not part of a bundle: {', '.join(strangers[:10])}."])
+        try:
+            members = archives.inspect(archive, _limits(), label="The bundle")
+        except archives.ArchiveRefused as exc:
+            raise TransferRefused([str(exc)]) from exc
+        for info in members:
+            try:
+                with open(into / info.filename, "wb") as sink:
+                    for block in archives.blocks(archive, info):
+                        sink.write(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise TransferRefused(
+                    [f"{info.filename}: its copy in the zip is damaged and cannot be unpacked ({exc})."]
+                ) from exc
+
+
+def _limits() -> archives.Limits:
+    """A bundle's files are CSV and JSON lines, which pack 5 to 20 times; the whole bundle unpacks to at most
+    ``TRANSFER_MAX_UNPACKED_BYTES``."""
+    total = settings.TRANSFER_MAX_UNPACKED_BYTES
+    return archives.Limits(members=len(datasets()) * 2 + 1, member_bytes=total, total_bytes=total, ratio=100)
+
+
+@contextlib.contextmanager
+def opened(path) -> Iterator[Path]:
+    """A bundle as a directory: the directory itself, or a zip of one (as downloaded) unpacked for the while."""
+    path = Path(path)
+    if not path.is_file():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="transfer-") as work, open(path, "rb") as handle:
+        directory = Path(work) / "bundle"
+        unpack_zip(handle, directory)
+        yield directory
+
+
+def _raw(directory: Path, ds: Dataset):
+    """The rows as JSON gives them, for a look at keys and emails: the bundle is verified already, so a text
+    needs no parsing to be read as itself."""
+    with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
 
 
 def _rows(directory: Path, ds: Dataset):
@@ -39,16 +113,32 @@ def _rows(directory: Path, ds: Dataset):
 
 
 def _not_empty_target() -> list[str]:
-    problems = []
+    """One sentence saying what this service already holds, if anything, that a bundle's rows could collide with:
+    a bundle loads into a service whose register and records are empty (its own regions, organisations and staff
+    may be there), and only once."""
+    held = []
     for ds in datasets():
-        if ds.name in ("regions", "organisations"):
+        if ds.name in MAPPED:
             continue
-        if ds.queryset().exists():
-            problems.append(
-                f"This service already holds {ds.model._meta.verbose_name_plural}: a transfer loads into an empty "
-                "register only."
-            )
-    return problems
+        rows = (ds.rows() if ds.rows else ds.model._default_manager.all()).count()
+        if rows:
+            meta = ds.model._meta
+            held.append(f"{rows:,} {meta.verbose_name if rows == 1 else meta.verbose_name_plural}")
+    earlier = TransferredId.objects.order_by("loaded_at").values_list("loaded_at", flat=True).first()
+    if not held and earlier is None:
+        return []
+    if held:
+        if len(held) > 4:
+            held = [*held[:3], f"{len(held) - 3} other kinds of record"]
+        listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+        what = f"This service already holds records of its own ({listed})"
+    else:
+        what = f"A bundle was already loaded into this service on {earlier:%-d %B %Y}"
+    return [
+        f"{what}, and a bundle loads only into a service whose register, cases, courses, accreditation and "
+        "early-career records are empty (its own regions, organisations and staff accounts may be there). The "
+        "bundle itself may be sound; nothing was loaded."
+    ]
 
 
 def _resolved(directory: Path) -> dict[tuple[str, str], dict]:
@@ -59,7 +149,7 @@ def _resolved(directory: Path) -> dict[tuple[str, str], dict]:
         if not columns:
             continue
         values: dict[str, set] = {c.name: set() for c in columns}
-        for row in _rows(directory, ds):
+        for row in _raw(directory, ds):
             for c in columns:
                 if row[c.name] is not None:
                     values[c.name].add(row[c.name])
@@ -84,7 +174,7 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
     with transaction.atomic():
         problems = _not_empty_target()
         if problems:
-            raise TransferRefused(problems)
+            raise TransferRefused(problems, fault="service")
         loaded = _load(directory, progress)
         _reset_sequences()
     return loaded
@@ -95,7 +185,7 @@ def _users(directory: Path) -> dict[str, int]:
     for ds in datasets():
         columns = [c for c in ds.columns if c.type == USER_REF]
         if columns:
-            for row in _rows(directory, ds):
+            for row in _raw(directory, ds):
                 emails.update(row[c.name] for c in columns if row[c.name])
     known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     for email in sorted(emails - set(known)):
@@ -108,6 +198,7 @@ def _load(directory: Path, progress) -> dict[str, int]:
     users = _users(directory)
     resolved = _resolved(directory)
     regions = dict(Region.objects.values_list("code", "pk"))
+    ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
     entries: dict[str, int] = {}
     loaded: dict[str, int] = {}
     for ds in datasets():
@@ -117,7 +208,10 @@ def _load(directory: Path, progress) -> dict[str, int]:
             values = {}
             for column in ds.columns:
                 value = row[column.name]
-                if column.type == USER_REF:
+                target = ds.refers_to(column)
+                if column.name != "id" and target in ids:
+                    value = ids[target][value] if value is not None else None
+                elif column.type == USER_REF:
                     value = users[value] if value else None
                 elif column.resolve:
                     value = resolved[(ds.name, column.name)][value] if value is not None else None
@@ -129,11 +223,11 @@ def _load(directory: Path, progress) -> dict[str, int]:
                     value = regions.get(value) if value else None
                 values[column.target] = value
             if ds.name == "regions":
-                regions[values["code"]] = _region(values)
+                ids[ds.name][values["id"]] = regions[values["code"]] = _region(values)
                 count += 1
                 continue
             if ds.name == "organisations":
-                _reference(model, values)
+                ids[ds.name][values["id"]] = _organisation(values)
                 count += 1
                 continue
             if ds.name == "register":
@@ -156,8 +250,15 @@ def _load(directory: Path, progress) -> dict[str, int]:
             count += 1
             if len(batch) >= BATCH:
                 _insert(model, batch, numbers)
+                if progress:
+                    progress(ds.name, count)
         if batch:
             _insert(model, batch, numbers)
+        if ds.name in ids:
+            TransferredId.objects.bulk_create(
+                TransferredId(dataset=ds.name, bundle_id=bundle_id, local_id=local_id)
+                for bundle_id, local_id in ids[ds.name].items()
+            )
         loaded[ds.name] = count
         if progress:
             progress(ds.name, count)
@@ -173,27 +274,29 @@ def _insert(model, batch: list, numbers: list) -> None:
 
 
 def _region(values: dict) -> int:
-    """Regions are matched by their ONS code; a new one keeps its identifier when that is free."""
-    existing = Region.objects.filter(code=values["code"]).first()
+    """A region is the same region wherever its ONS code is: the successor's own is kept, any other added."""
+    existing = Region.objects.filter(code=values["code"]).values_list("pk", flat=True).first()
     if existing is not None:
-        return existing.pk
-    if Region.objects.filter(pk=values["id"]).exists():
-        values = {k: v for k, v in values.items() if k != "id"}
-    return Region.objects.create(**values).pk
+        return existing
+    return Region.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
 
 
-def _reference(model, values: dict) -> None:
-    """Reference data the target may already hold: kept if the same, refused if the same id means another."""
-    existing = model._default_manager.filter(pk=values["id"]).first()
-    if existing is None:
-        model._default_manager.create(**values)
-    elif existing.name != values["name"]:
-        raise TransferRefused(
-            [
-                f"{model._meta.verbose_name} {values['id']} is “{values['name']}” in the bundle but "
-                f"“{existing.name}” here."
-            ]
-        )
+def _organisation(values: dict) -> int:
+    """The bundle's organisation, under an id of this service's. A local authority the successor already holds
+    (the same DfE number) is that one, kept as it is, so long as it has the same name; any other organisation is
+    added, never merged with one of the successor's by name."""
+    if values["la_number"]:
+        existing = Organisation.objects.filter(la_number=values["la_number"]).first()
+        if existing is not None:
+            if existing.name != values["name"]:
+                raise TransferRefused(
+                    [
+                        f"organisations.jsonl: local authority {values['la_number']} is “{values['name']}” in the "
+                        f"bundle but “{existing.name}” here."
+                    ]
+                )
+            return existing.pk
+    return Organisation.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
 
 
 def _reset_sequences() -> None:

@@ -40,7 +40,7 @@ from django.db import connection, connections
 from django.db.models import F
 from psycopg2 import sql as pgsql
 
-from .format import BOOLEAN, DATE, DATETIME, INTEGER, Dataset
+from .format import BOOLEAN, DATE, DATETIME, ESCAPED_TYPES, INTEGER, OBJECT, Dataset
 
 # The formats take the session's time zone: UTC on the export's own connections (to_char then needs no AT TIME
 # ZONE, which costs as much again), the explicit conversion on a session set otherwise.
@@ -68,6 +68,15 @@ def _value(type_: str, ref: str, iso_utc: bool) -> str:
         return f"{ref}::text" if iso_utc else _DATE.format(ref)
     if type_ in (BOOLEAN, INTEGER):
         return ref
+    if type_ == OBJECT:
+        # ``format.object_text``: members sorted by key (UTF-8 byte order is code point order), no spaces; a
+        # key and a text value are escaped by to_json and jsonb's own output as Python's json escapes them.
+        members = "to_json(e.key)::text || ':' || e.value::text"
+        ordered = f"string_agg({members}, ',' ORDER BY e.key COLLATE \"C\")"
+        return (
+            f"CASE WHEN {ref} IS NULL THEN NULL ELSE"
+            f" (SELECT '{{' || coalesce({ordered}, '') || '}}' FROM jsonb_each({ref}::jsonb) AS e) END"
+        )
     return f"{ref}::text"
 
 
@@ -81,11 +90,20 @@ def _cell(type_: str, value: str, escaped: str) -> str:
         return f"coalesce({value}::text, '')"
     if type_ in (DATE, DATETIME):
         return f"coalesce({value}, '')"
-    return (
+    plain = (
         f"CASE WHEN strpos({escaped}, E'\\\\') = 0"
         f" THEN CASE WHEN strpos({value}, ',') = 0 THEN {value} ELSE {escaped} END"
         f" WHEN {value} ~ E'[,\"\\r\\n]' THEN '\"' || replace({value}, '\"', '\"\"') || '\"'"
         f" ELSE coalesce({value}, '') END"
+    )
+    if type_ not in ESCAPED_TYPES:
+        return plain
+    # ``format.csv_cell``: an apostrophe before a text that a spreadsheet would run as a formula.
+    safe = "('''' || " + value + ")"
+    return (
+        f"CASE WHEN {value} ~ E'^[-=+@\\t\\r'']'"
+        f" THEN CASE WHEN {safe} ~ E'[,\"\\r\\n]' THEN '\"' || replace({safe}, '\"', '\"\"') || '\"'"
+        f" ELSE {safe} END ELSE {plain} END"
     )
 
 
@@ -101,14 +119,18 @@ def _member(type_: str, value: str, escaped: str) -> str:
     return f"coalesce({escaped}, 'null')"
 
 
-def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
+def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool, offsets: dict | None = None) -> str:
     """The COPY statement for one dataset's two files: the exporter's own SELECT (ORM) as ``t``; each value
     formatted once, in ``f`` (``v<n>``, and for a text its JSON string ``j<n>``), whose own ORDER BY keeps
     PostgreSQL from formatting it again for each use (and, unlike ``OFFSET 0``, tells the grouping above that the
     rows come sorted); then, for each chunk of ``CHUNK_IDS`` consecutive ids, its CSV rows, its JSON lines and
     how many rows it holds. ``f`` is sorted by chunk, then id: id order (ids only grow with their chunk), and
     already grouped."""
-    queryset = ds.queryset(since).annotate(transfer_chunk=F("pk") / CHUNK_IDS, transfer_pk=F("pk")).order_by()
+    queryset = (
+        ds.queryset(since, offsets)
+        .annotate(transfer_chunk=F("transfer_order") / CHUNK_IDS, transfer_pk=F("transfer_order"))
+        .order_by()
+    )
     sql, params = queryset.query.sql_with_params()
     inner = cursor.mogrify(sql, params)
     inner = inner.decode() if isinstance(inner, bytes) else inner
@@ -118,7 +140,8 @@ def copy_statement(ds: Dataset, since, cursor, *, iso_utc: bool) -> str:
             raise ValueError(f"{column.name!r} is not a plain column name")
         values.append(f"{_value(column.type, f't.c{i}', iso_utc)} AS v{i}")
         if column.type not in _PLAIN:
-            values.append(f"to_json(t.c{i}::text)::text AS j{i}")
+            text = _value(OBJECT, f"t.c{i}", iso_utc) if column.type == OBJECT else f"t.c{i}::text"
+            values.append(f"to_json({text})::text AS j{i}")
         cells.append(_cell(column.type, f"f.v{i}", f"f.j{i}"))
         opening = "{" if i == 0 else ","
         members.append(f"""'{opening}"{column.name}":' || {_member(column.type, f"f.v{i}", f"f.j{i}")}""")
@@ -294,7 +317,9 @@ class _Task:
         return files
 
 
-def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows: OnRows) -> dict[str, dict]:
+def write_files(
+    directory: Path, chosen: tuple[Dataset, ...], since, offsets: dict, *, on_rows: OnRows
+) -> dict[str, dict]:
     """Write every dataset's CSV and JSON Lines files into ``directory`` and return their manifest entries.
     ``on_rows(rows, dataset)`` is called, in this thread, as rows land."""
     here = _has_own_uncommitted_writes()
@@ -303,7 +328,7 @@ def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows:
         tasks = _tasks(directory, chosen, cursor)
         if here:
             # This connection is asked how it writes dates; the export's own connections are set to ISO and UTC.
-            for task in _with_statements(tasks, since, cursor, iso_utc=_iso_utc(cursor)):
+            for task in _with_statements(tasks, since, offsets, cursor, iso_utc=_iso_utc(cursor)):
                 written = task.run(cursor, on_rows=None)
                 try:
                     for file in written:
@@ -314,7 +339,7 @@ def write_files(directory: Path, chosen: tuple[Dataset, ...], since, *, on_rows:
                 # Told once the COPY has ended: whoever is told may use this connection (a job saving progress).
                 on_rows(task.rows, task.ds.name)
         else:
-            prepared = _with_statements(tasks, since, cursor, iso_utc=True)
+            prepared = _with_statements(tasks, since, offsets, cursor, iso_utc=True)
             _run_in_parallel(prepared, len(tasks), on_rows=on_rows)
     files: dict[str, dict] = {}
     for task in sorted(tasks, key=lambda t: chosen.index(t.ds)):
@@ -338,11 +363,11 @@ def _tasks(directory: Path, chosen: tuple[Dataset, ...], cursor) -> list[_Task]:
     return sorted(tasks, key=lambda t: -t.cost)
 
 
-def _with_statements(tasks: list[_Task], since, cursor, *, iso_utc: bool) -> Iterator[_Task]:
+def _with_statements(tasks: list[_Task], since, offsets: dict, cursor, *, iso_utc: bool) -> Iterator[_Task]:
     """The tasks in order, each given its COPY statement just before it is handed out, so the first dataset can
     start while the rest are still being prepared."""
     for task in tasks:
-        task.statement = copy_statement(task.ds, since, cursor, iso_utc=iso_utc)
+        task.statement = copy_statement(task.ds, since, cursor, iso_utc=iso_utc, offsets=offsets)
         yield task
 
 

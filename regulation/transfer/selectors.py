@@ -21,9 +21,11 @@ def import_job(pk) -> Job | None:
     return Job.objects.filter(kind=IMPORT_KIND, pk=pk).select_related("created_by").first()
 
 
-def import_problems(job: Job) -> list[str]:
-    """What was wrong with a refused bundle, as recorded in its audit event."""
+def import_refusal(job: Job) -> dict:
+    """Why a bundle was refused, as recorded in its audit event: the problems, and whose fault ("bundle": its
+    producer must correct it; "service": this service already holds records and cannot take it)."""
     from accounts.models import AuditEvent
 
     event = AuditEvent.objects.for_object(job).filter(action="transfer_import_refused").order_by("-occurred_at").first()
-    return event.changes.get("problems", []) if event else []
+    changes = event.changes if event else {}
+    return {"problems": changes.get("problems", []), "fault": changes.get("fault", "bundle")}

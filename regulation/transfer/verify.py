@@ -15,27 +15,12 @@ from pathlib import Path
 
 from accounts import safe_json
 
-from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, datasets, json_to_csv, parse
+from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, csv_cell, datasets, json_to_csv, parse
 
 MAX_PROBLEMS_PER_FILE = 20
 # A bundle's manifest and each of its JSON lines are a few kilobytes; none is read beyond these.
 MANIFEST_MAX_BYTES = 1024 * 1024
 LINE_MAX_BYTES = 1024 * 1024
-
-# Columns that refer to rows of another dataset by id: (dataset, column) → the dataset it refers to.
-REFERENCES = {
-    ("education_providers", "organisation_id"): "organisations",
-    ("register", "current_employer_id"): "organisations",
-    ("ftp_case_stages", "case_id"): "ftp_cases",
-    ("ftp_orders", "case_id"): "ftp_cases",
-    ("registration_history", "order_id"): "ftp_orders",
-    ("conditions", "case_id"): "ftp_cases",
-    ("conditions", "order_id"): "ftp_orders",
-    ("courses", "provider_id"): "education_providers",
-    ("course_approvals", "course_id"): "courses",
-    ("course_status_history", "course_id"): "courses",
-    ("course_status_history", "application_id"): "course_approvals",
-}
 
 
 @dataclass
@@ -168,9 +153,12 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
             if csv_row is None:
                 problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before {where}).")
                 return ids, count
-            if csv_row != [json_to_csv(record[c]) for c in ds.column_names]:
+            expected = [csv_cell(c, json_to_csv(record[c.name])) for c in ds.columns]
+            if csv_row != expected:
                 failed = True
-                if problem(f"{csv_name} {where} does not match {jsonl_name} {where}."):
+                if problem(
+                    f"{csv_name} {where} does not match {jsonl_name} {where}: {_difference(csv_row, expected, ds)}."
+                ):
                     return ids, count
             if failed:
                 continue
@@ -190,13 +178,21 @@ def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbe
     return ids, count
 
 
+def _difference(csv_row: list[str], expected: list[str], ds: Dataset) -> str:
+    """Which column a CSV row and its JSON line disagree on, and how."""
+    if len(csv_row) != len(expected):
+        return f"the CSV row has {len(csv_row)} fields, not {len(expected)}"
+    names = [
+        f"column {name} is {got!r} in the CSV but {want!r} in the JSON Lines"
+        for name, got, want in zip(ds.column_names, csv_row, expected, strict=True)
+        if got != want
+    ]
+    return "; ".join(names)
+
+
 def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], report: Report) -> None:
     for ds in datasets():
-        checks = [
-            (c.name, c.refers_to or REFERENCES[(ds.name, c.name)])
-            for c in ds.columns
-            if c.refers_to or (ds.name, c.name) in REFERENCES
-        ]
+        checks = [(c.name, ds.refers_to(c)) for c in ds.columns if c.name != "id" and ds.refers_to(c)]
         refers_to_entry = any(c.type == ENTRY_REF for c in ds.columns)
         if not checks and not refers_to_entry:
             continue

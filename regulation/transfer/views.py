@@ -138,7 +138,7 @@ def load_detail(request, pk):
             "checked": checked,
             "rows": sorted((checked.get("rows") or {}).items()) if checked else [],
             "loaded": sorted((job.params.get("loaded") or {}).items()),
-            "problems": selectors.import_problems(job) if job.status == job.Status.FAILED else [],
+            "refusal": selectors.import_refusal(job) if job.status == job.Status.FAILED else {},
             "page_title": job.title,
         },
     )

@@ -39,6 +39,16 @@ def test_production_settings_pass_the_deployment_checks():
     assert "no issues" in result.stdout
 
 
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    script = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    assert run_manage("shell", "-c", script, env=PRODUCTION_ENV).stdout.split()[-2:] == ["60", "True"]
+    development = {"DATABASE_URL": "sqlite:////tmp/unused.sqlite3"}
+    assert run_manage("shell", "-c", script, env=development).stdout.split()[-2:] == ["0", "True"]
+
+
 @pytest.mark.parametrize(
     ("missing", "message"),
     [("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"), ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must")],
@@ -180,3 +190,10 @@ def test_pages_send_a_content_security_policy_whose_nonce_matches_the_inline_scr
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     assert f'<script nonce="{nonce}">' in response.content.decode()
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+
+
+def test_a_worker_child_grown_by_pdf_making_is_replaced_after_its_task():
+    """Celery reads the limit (kilobytes) from settings under its own name; a misspelt setting would be ignored."""
+    from config.celery import app
+
+    assert app.conf.worker_max_memory_per_child == 400_000

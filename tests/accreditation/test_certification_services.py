@@ -357,6 +357,11 @@ def test_a_cohort_is_made_in_one_job_with_progress(now, regulator, run_jobs):
 
     with zipfile.ZipFile(job.result_file.open("rb")) as bundle:
         assert sorted(bundle.namelist()) == sorted(certificates.certificate_filename(a) for a in made)
+        assert bundle.testzip() is None
+        for a in made:
+            a.refresh_from_db()
+            with a.certificate.open("rb") as stored:
+                assert bundle.read(certificates.certificate_filename(a)) == stored.read()
     with pytest.raises(ServiceError, match="No valid accreditations"):
         certificates.start_batch(by=regulator, level="leader")
 

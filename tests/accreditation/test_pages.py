@@ -326,3 +326,41 @@ def test_a_pass_result_links_to_booking_rather_than_promising_a_message(client, 
     assert f'href="/accreditation/candidates/{endorsed.pk}/observation/book/">Book your assessment day' in page
     assert "We will tell you" not in page
     assert client.get(f"/accreditation/candidates/{endorsed.pk}/observation/book/").status_code == 200
+
+
+def test_nominees_come_a_page_at_a_time_and_the_csv_in_batches(
+    client, manager, leeds, regulator, monkeypatch, django_assert_num_queries
+):
+    """A council with more nominees than a page: the page shows one page with GOV.UK pagination and costs the same
+    queries whatever the list's length; the CSV holds everyone, read a batch at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accreditation.views import managers
+
+    from .certification_factories import CandidateAtDecisionFactory
+
+    monkeypatch.setattr(managers, "NOMINEES_PER_PAGE", 4)
+    monkeypatch.setattr(managers, "CSV_BATCH", 3)
+    client.force_login(manager)
+
+    def page_queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        return html, len(ctx.captured_queries)
+
+    for n in range(5):
+        CandidateAtDecisionFactory(organisation=leeds, regulator=regulator, last_name=f"Nominee{n:02d}")
+    _, five = page_queries("/accreditation/nominees/")
+    for n in range(5, 10):
+        CandidateAtDecisionFactory(organisation=leeds, regulator=regulator, last_name=f"Nominee{n:02d}")
+    html, ten = page_queries("/accreditation/nominees/")
+    assert ten == five, "the page's queries grew with the list"
+    assert "10 candidates" in html and "Showing 1 to 4" in html and "1 of 3</li>" in html
+    assert "Nominee00" in html and "Nominee04" not in html and 'href="?page=2"' in html
+    html = client.get("/accreditation/nominees/?page=3").content.decode()
+    assert "Nominee08" in html and "Nominee09" in html and "Nominee07" not in html
+
+    response = client.get("/accreditation/nominees.csv")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 11 and [line.split(",")[0] for line in lines[1:]] == [f"Sam Nominee{n:02d}" for n in range(10)]

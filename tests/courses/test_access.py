@@ -109,6 +109,13 @@ CASES = [
         method="post",
         allowed_status=(400,),
     ),
+    AccessCase(
+        "exempt from inspection (API)",
+        lambda w: f"/api/v1/courses/applications/{a(w)}/inspection-exemption/",
+        REG,
+        method="post",
+        allowed_status=(400,),
+    ),
     AccessCase("course figures (API)", lambda w: "/api/v1/courses/figures/", REG),
     AccessCase("register applications to match (API)", lambda w: "/api/v1/courses/register-matching/", REG),
     AccessCase(

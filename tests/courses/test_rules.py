@@ -141,3 +141,23 @@ def test_condition_evidence_can_carry_a_document_and_the_provider_sees_it_was_se
         assert "timetable.pdf" in response["Content-Disposition"]
     client.force_login(other_lead)
     assert client.get(download).status_code in (403, 404)
+
+
+def test_an_exemption_through_the_api_is_the_same_recorded_decision(client, course, lead, regulator):
+    colleague = make_user(Role.REGULATOR_STAFF, email="sam@regulator.example")
+    application = submitted(course, lead)
+    review_all(application, regulator)
+    url = f"/api/v1/courses/applications/{application.pk}/inspection-exemption/"
+    client.force_login(regulator)
+    assert client.post(url, {"reason": " "}, content_type="application/json").status_code == 400
+    response = client.post(url, {"reason": "Inspected last year; no change."}, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["reason"] == "Inspected last year; no change."
+    assert response.json()["granted_by"] == regulator.get_full_name()
+    again = client.post(url, {"reason": "Again"}, content_type="application/json")
+    assert again.status_code == 400 and "already been recorded" in again.json()["detail"]
+    with pytest.raises(ServiceError, match="recorded by someone else"):
+        _decide(application, regulator)
+    _decide(application, colleague)
+    client.force_login(lead)
+    assert client.post(url, {"reason": "Please"}, content_type="application/json").status_code == 403

@@ -180,6 +180,13 @@ CASES = [
         data={"decision": "confirmed", "reason": "Agreed"},
     ),
     AccessCase(
+        "API: allow a review outside its window",
+        lambda w: f"/api/v1/training/enrolments/{e(w)}/review-window-exception/",
+        {LM},
+        method="post",
+        data={"point": "6_months", "reason": "Moved teams"},
+    ),
+    AccessCase(
         "API: withdraw",
         lambda w: f"/api/v1/training/enrolments/{e(w)}/withdraw/",
         {LM},

@@ -235,3 +235,22 @@ def test_the_final_assessment_judges_each_standard_with_its_evidence(enrolled, t
     client.force_login(team["coordinator"])  # the moderator sees each standard's judgement and evidence
     moderation = client.get(f"/early-career/{enrolled.pk}/moderation/").content.decode()
     assert first in moderation and f"Seen in practice: {first.lower()}" in moderation and ">Met</strong>" in moderation
+
+
+def test_a_co_ordinator_allows_a_review_outside_its_window_through_the_api(client, enrolled, team, time_machine):
+    time_machine.move_to(at(datetime.date(2027, 10, 20)), tick=False)
+    url = f"/api/v1/training/enrolments/{enrolled.pk}/review-window-exception/"
+    client.force_login(team["coordinator"])
+    refused = client.post(url, {"point": "final", "reason": "Leaving"}, content_type="application/json")
+    assert refused.status_code == 400 and "before the final" in refused.json()["detail"]
+    assert client.post(url, {"point": "3_months"}, content_type="application/json").status_code == 400
+    response = client.post(url, {"point": "3_months", "reason": "Moving teams"}, content_type="application/json")
+    assert response.status_code == 201
+    [exception] = response.json()["review_window_exceptions"]
+    assert exception["point"] == "3_months" and exception["reason"] == "Moving teams"
+    assert exception["granted_by"] == team["coordinator"].get_full_name()
+    again = client.post(url, {"point": "3_months", "reason": "Again"}, content_type="application/json")
+    assert again.status_code == 400 and "already been allowed" in again.json()["detail"]
+    review(enrolled, "3_months", datetime.date(2027, 10, 20))  # the exception now lets the early review through
+    event = AuditEvent.objects.get(action="review_window_exception")
+    assert event.actor == team["coordinator"] and event.reason == "Moving teams"

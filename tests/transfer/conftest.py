@@ -56,8 +56,10 @@ def populated(db, time_machine):
         starts_on=AS_AT,
         ends_on=AS_AT + datetime.timedelta(days=365),
     )
-    services.add_annotation(entry=entries[2], by=regulator, kind="amhp", starts_on=AS_AT, note="Approved")
-    services.remove_voluntarily(entry=entries[3], by=entries[3].user, reason="Retired")
+    services.add_annotation(
+        entry=entries[2], by=regulator, kind="amhp", starts_on=AS_AT, note='=HYPERLINK("http://x.example","Approved")'
+    )
+    services.remove_voluntarily(entry=entries[3], by=entries[3].user, reason="-retired, +moved abroad")
     university = OrganisationFactory(
         name="University of Leeds", kind=Organisation.Kind.EDUCATION_PROVIDER, region=region
     )

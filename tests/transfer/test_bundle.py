@@ -55,7 +55,7 @@ def rewrite(path: Path, name: str, change) -> None:
 def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp_path):
     out = bundle(tmp_path / "b")
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["schema_version"] == "3"
+    assert manifest["schema_version"] == "4"
     assert manifest["as_at"] == "2027-03-02" and manifest["created_at"] == "2027-03-02T12:00:00Z"
     assert manifest["kind"] == "full" and manifest["since"] is None
     for name in (
@@ -98,7 +98,7 @@ def test_same_data_gives_byte_identical_files(populated, tmp_path):
 
 
 def test_the_export_reads_each_dataset_in_one_query(populated, tmp_path, django_assert_max_num_queries):
-    with django_assert_max_num_queries(len(datasets())):
+    with django_assert_max_num_queries(len(datasets()) + 1):  # and one for the ids loaded from a bundle
         write_bundle(tmp_path / "b", as_at=AS_AT, created_at=CREATED)
 
 
@@ -227,7 +227,10 @@ def _duplicate_number(path):
 
 def _csv_disagrees(path):
     rewrite(path, "courses.csv", lambda lines: [lines[0], lines[1].replace("Leeds campus", "York campus"), *lines[2:]])
-    return "courses.csv row 1 does not match courses.jsonl row 1."
+    return (
+        "courses.csv row 1 does not match courses.jsonl row 1: column site is 'York campus' in the CSV but "
+        "'Leeds campus' in the JSON Lines."
+    )
 
 
 def _dangling_reference(path):
@@ -296,10 +299,14 @@ def test_a_failure_while_loading_leaves_the_database_unchanged(populated, tmp_pa
     assert User.objects.count() == users_before  # people created for the history were rolled back too
 
 
-def test_import_refuses_a_register_that_is_not_empty(populated, tmp_path):
+def test_import_refuses_a_register_that_is_not_empty_in_one_sentence_saying_what_it_holds(populated, tmp_path):
     out = bundle(tmp_path / "b")
-    with pytest.raises(TransferRefused, match="already holds register entries"):
+    with pytest.raises(TransferRefused) as refused:
         import_bundle(out)
+    assert refused.value.fault == "service"
+    (problem,) = refused.value.problems
+    assert problem.startswith("This service already holds records of its own (1 education provider, 4 register ")
+    assert "other kinds of record" in problem and problem.endswith("nothing was loaded.")
     assert RegisterEntry.objects.count() == 4
 
 
@@ -326,7 +333,9 @@ def test_the_commands(populated, tmp_path, capsys):
     assert event.changes["sha256"] == hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
     with pytest.raises(CommandError, match="Nothing was loaded"):  # not empty any more: refused, and audited
         call_command("import_transfer", str(out), "--by", "op@successor.example", stderr=open(tmp_path / "e", "w"))  # noqa: SIM115
-    assert "already holds register entries" in AuditEvent.objects.get(action="transfer_import_refused").reason
+    refused = AuditEvent.objects.get(action="transfer_import_refused")
+    assert "4 register entries" in refused.reason and refused.changes["fault"] == "service"
+    assert refused.object_repr == f"Load {out.name} (command line): refused, nothing loaded"
     shutil.rmtree(out)
 
 
@@ -548,7 +557,7 @@ def pathways(populated):
         certificate_sha256="0" * 64,
     )
     newcomer = populated["entries"][1]
-    Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         programme=Programme.objects.get(code="asye"),
         participant=newcomer.user,
         registration_number=newcomer.registration_number,
@@ -566,7 +575,130 @@ def pathways(populated):
         created_by=regulator,
         created_at=CREATED,
     )
+    _enrolment_records(enrolment, regulator)
+    _course_oversight(regulator)
     return populated
+
+
+def _enrolment_records(enrolment, regulator):
+    from training.models import Evidence, Moderation, Pause, ProtectedTime, Review, SupervisionSession
+
+    for final, returned in ((True, CREATED + datetime.timedelta(days=20)), (True, None)):
+        review = Review.objects.create(
+            enrolment=enrolment,
+            point="final",
+            point_label="Final assessment",
+            held_on=datetime.date(2028, 8, 1),
+            assessor=regulator,
+            # Written out of order, with text that needs escaping: the bundle writes it one way only.
+            judgements={"standard_9": "met", "standard_10": "not_met", "ștandard_ü": "met", "a": "met"},
+            standard_evidence={
+                "standard_9": 'Observed twice, "calm"\nand clear\t— “good”',
+                "standard_10": "Needs \\ more \x01 evidence, 🙂",
+            },
+            evidence_seen="=Logs, observations",
+            actions="",
+            recommendation="pass",
+            is_final=final,
+            returned_at=returned,
+            recorded_by=regulator,
+            recorded_at=CREATED,
+        )
+        Moderation.objects.create(
+            enrolment=enrolment,
+            review=review,
+            stage="internal",
+            decision="returned" if returned else "confirmed",
+            reason="Evidence for standard 10",
+            decided_by=regulator,
+            decided_at=CREATED + datetime.timedelta(days=21),
+        )
+    Review.objects.create(
+        enrolment=enrolment,
+        point="month_3",
+        point_label="Three-month review",
+        held_on=datetime.date(2027, 12, 6),
+        assessor=regulator,
+        judgements={},
+        evidence_seen="Supervision notes",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+
+    Pause.objects.create(
+        enrolment=enrolment,
+        kind="parental",
+        starts_on=datetime.date(2028, 1, 3),
+        ends_on=datetime.date(2028, 4, 2),
+        reason="Parental leave",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+    SupervisionSession.objects.create(
+        enrolment=enrolment,
+        held_on=datetime.date(2027, 9, 20),
+        minutes=90,
+        supervisor=regulator,
+        themes="Caseload, risk; and reflection",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+    ProtectedTime.objects.create(
+        enrolment=enrolment,
+        week_starting=datetime.date(2027, 9, 13),
+        hours="3.5",
+        activity="Reading on attachment",
+        recorded_by=regulator,
+        recorded_at=CREATED,
+    )
+    Evidence.objects.create(
+        enrolment=enrolment,
+        kind="reflective_log",
+        title="First home visit",
+        occurred_on=datetime.date(2027, 9, 14),
+        text="What went well, and what I would change",
+        file="early-career-evidence/2027/09/3f2a.pdf",
+        original_name="visit notes.pdf",
+        detected_type="pdf",
+        size=12345,
+        added_by=regulator,
+        added_at=CREATED,
+    )
+
+
+def _course_oversight(regulator):
+    from regulation.courses.models import CourseApplication, CourseCondition, InformationRequest, MonitoringReturn
+
+    condition = CourseCondition.objects.get()
+    condition.evidence_file = "course-conditions/2027/03/ab12.pdf"
+    condition.evidence_name, condition.evidence_type, condition.evidence_size = "placements.pdf", "pdf", 2048
+    condition.save()
+    application = condition.application
+    assert CourseApplication.objects.filter(pk=application.pk).exists()
+    InformationRequest.objects.create(
+        application=application,
+        question="How many placements are statutory?",
+        due_on=datetime.date(2027, 3, 20),
+        requested_by=regulator,
+        requested_at=CREATED,
+        response="All of the second",
+        responded_at=CREATED + datetime.timedelta(days=3),
+        responded_by=regulator,
+    )
+    MonitoringReturn.objects.create(
+        course=condition.course,
+        year=2027,
+        due_on=datetime.date(2027, 12, 1),
+        status="submitted",
+        intake=40,
+        students=110,
+        completions=35,
+        placement_days_provided=170,
+        changes="=none",
+        submitted_at=CREATED,
+        submitted_by=regulator,
+        created_at=CREATED,
+    )
 
 
 def test_accreditation_and_early_career_records_travel_and_come_back_identical(pathways, tmp_path):
@@ -584,6 +716,16 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert accreditation["revoked_by"] == pathways["regulator"].email and accreditation["confirmed_by_rules"] is False
     assert accreditation["revoked_reason"] == "Issued in error,\nsee case note"
     for name, rows in (
+        ("early_career_pauses", 1),
+        ("early_career_reviews", 3),
+        ("early_career_moderation", 2),
+        ("early_career_supervision", 1),
+        ("early_career_protected_time", 1),
+        ("early_career_evidence", 1),
+        ("course_conditions", 1),
+        ("course_information_requests", 1),
+        ("course_inspections", 2),
+        ("course_monitoring_returns", 1),
         ("assessment_sessions", 1),
         ("observation_bookings", 2),
         ("practice_observations", 1),
@@ -931,3 +1073,31 @@ def test_a_server_that_ends_idle_transactions_does_not_end_the_export(populated,
         options.clear()
         options.update(before)
     assert slow
+
+
+def test_a_load_reports_its_progress_by_rows_as_it_goes(populated, tmp_path, monkeypatch):
+    from regulation.transfer import importer
+
+    original = bundle(tmp_path / "original")
+    empty_the_database()
+    monkeypatch.setattr(importer, "BATCH", 2)
+    reports = []
+    loaded = import_bundle(original, progress=lambda name, count: reports.append((name, count)))
+    register = [count for name, count in reports if name == "register"]
+    assert register == [2, 4, 4]  # after each batch, then once the dataset is done
+    # Every dataset in the order it loads, its last report its whole count.
+    assert list(dict.fromkeys(name for name, _ in reports)) == list(loaded)
+    assert dict(reports) == loaded
+
+
+def test_a_service_that_loaded_a_bundle_before_is_refused_even_with_nothing_else_held(populated, tmp_path):
+    from regulation.models import TransferredId
+
+    original = bundle(tmp_path / "original")
+    empty_the_database()
+    TransferredId.objects.create(dataset="organisations", bundle_id=5, local_id=1, loaded_at=CREATED)
+    with pytest.raises(TransferRefused) as refused:
+        import_bundle(original)
+    assert refused.value.fault == "service"
+    assert refused.value.problems[0].startswith("A bundle was already loaded into this service on 2 March 2027, ")
+    assert not RegisterEntry.objects.exists()

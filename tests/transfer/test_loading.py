@@ -97,6 +97,10 @@ def test_a_damaged_bundle_is_refused_naming_the_problem_and_nothing_changes(
     page = client.get(response["Location"]).content.decode()
     assert "The bundle was refused: nothing was loaded" in page
     assert "conditions.jsonl: wrong checksum" in page and "Load this bundle" not in page
+    assert "Ask your predecessor for a corrected bundle" in page
+    assert AuditEvent.objects.get(action="transfer_import_refused").object_repr == (
+        "Check register-transfer.zip: refused, nothing loaded"
+    )
     event = AuditEvent.objects.get(action="transfer_import_refused")
     assert event.actor == regulator and any("conditions.jsonl" in p for p in event.changes["problems"])
     assert client.post(f"/register/transfer/load/{job.pk}/confirm/").status_code == 302
@@ -115,8 +119,13 @@ def test_a_bundle_is_loaded_only_into_an_empty_register(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/register/transfer/load/{check.pk}/confirm/")
     page = client.get(response["Location"]).content.decode()
-    assert "already holds register entries" in page
+    assert "This service cannot take the bundle: nothing was loaded" in page
+    assert page.count("This service already holds records of its own") == 1 and "4 register entries" in page
+    assert "corrected bundle" not in page and "create_staff" in page
     assert RegisterEntry.objects.count() == 4
+    refused = AuditEvent.objects.get(action="transfer_import_refused")
+    assert refused.object_repr == "Load register-transfer.zip: refused, nothing loaded"
+    assert refused.action_label == "Transfer import refused" and refused.changes["stage"] == "load"
 
 
 def test_a_zip_with_other_files_and_a_file_that_is_not_a_zip_are_refused(
