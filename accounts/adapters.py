@@ -1,11 +1,12 @@
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .notifications import queue_email, render_plain_text
+from .notifications import queue_email, render_plain_text, site_context
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,13 +31,27 @@ class AccountAdapter(DefaultAccountAdapter):
         # guessing at their email. A successful password reset clears the count for the owner's own IP.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}|{self.get_client_ip(request)}"
 
+    def _on_site(self, url: str) -> str:
+        """A link in an email leads to the service's address from the settings, not to whichever host the request
+        that sent it came in on (a spoofed Host header must not put someone else's address in a reset link)."""
+        parts = urlsplit(url)
+        return settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return self._on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key):
+        return self._on_site(super().get_reset_password_from_key_url(key))
+
     def send_mail(self, template_prefix, email, context):
-        site = context.get("current_site")
-        # Without django.contrib.sites the emails would say "Hello from !": the service is the site.
+        # Without django.contrib.sites allauth's emails name no site ("an account on ."): the service is the site,
+        # named and addressed by the settings like every other email.
+        domain = urlsplit(settings.SITE_URL).netloc
         ctx = {
             "email": email,
             **context,
-            "current_site": SimpleNamespace(name=settings.SERVICE_NAME, domain=getattr(site, "domain", "") or ""),
+            **site_context(),
+            "current_site": SimpleNamespace(name=settings.SERVICE_NAME, domain=domain),
         }
         subject = render_plain_text(f"{template_prefix}_subject.txt", ctx).strip()
         subject = self.format_email_subject(" ".join(subject.splitlines()))

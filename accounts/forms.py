@@ -41,3 +41,17 @@ class AuditExportForm(NamedErrorsMixin, forms.Form):
         help_text="For example, 2026-04-01. Leave blank for the whole log.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class ReminderSettingsForm(forms.Form):
+    """One box per reminder; ticked means the person gets it. Decisions and orders are not offered: always sent."""
+
+    def __init__(self, *args, reminders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wanted"] = forms.MultipleChoiceField(
+            label="Reminders you get",
+            help_text="Untick a reminder you do not need. Decisions, orders and requests to act are always sent.",
+            choices=[(e.template, e.title) for e in reminders],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )

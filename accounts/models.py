@@ -320,3 +320,62 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Notification(models.Model):
+    """One email to one person about one event: the record of what was sent, and its own outbox.
+
+    Written in the same transaction as the change it reports, so a change that rolls back sends nothing, and a
+    broker or mail outage only delays it (the sweep hands over whatever is still waiting). ``key`` names the event,
+    the record and the recipient and is unique, so doing the same thing twice or re-running a reminder makes one
+    message; sending first claims the row, so a redelivered or repeated task never sends it twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        TURNED_OFF = "turned_off", "Not sent: the person turned these off"
+
+    key = models.CharField(max_length=255, unique=True)
+    event = models.CharField(max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+    )
+    email = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    # What the message is about, so the record's history lists it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(default=timezone.now)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient_time"),
+            models.Index(fields=["content_type", "object_id"], name="notification_about"),
+            models.Index(fields=["status", "created_at"], name="notification_status_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} (to {self.email})"
+
+
+class TurnedOffReminder(models.Model):
+    """A reminder a person said they do not need. Only reminders can be turned off; decisions, orders and
+    revocations are always sent (accounts.notifications.EVENTS says which is which)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turned_off_reminders")
+    event = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="turned_off_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} turned off {self.event}"

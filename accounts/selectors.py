@@ -1,8 +1,9 @@
 """Reads for the platform, scoped to what the person may see."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Job, Organisation, User
+from .models import AuditEvent, Job, Notification, Organisation, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -34,3 +35,15 @@ def history_for(obj, user: User | None = None) -> QuerySet[AuditEvent]:
     if public is not None:
         events = events.filter(action__in=public)
     return events
+
+
+def messages_for(user: User) -> QuerySet[Notification]:
+    """The emails sent (or waiting to be sent) to this person, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def messages_about(obj) -> QuerySet[Notification]:
+    """The emails sent about one record, for staff reading its history."""
+    return Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).order_by("-created_at", "-id")

@@ -130,6 +130,31 @@ def just_created(queryset: models.QuerySet, *, field: str = "created_at", second
 
 
 @transaction.atomic
+def set_turned_off_reminders(*, user: User, events: set[str], by: User) -> set[str]:
+    """Turn off the reminders the person named and back on the rest. Only reminders can be turned off: a
+    decision, an order or a revocation is always sent, whatever is asked."""
+    from .models import TurnedOffReminder
+    from .notifications import reminder_events
+
+    require(by.pk == user.pk, "Only the person can choose which reminders they get.")
+    reminders = {e.template for e in reminder_events()}
+    require(events <= reminders, "Only reminders can be turned off.")
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
+    before = set(TurnedOffReminder.objects.filter(user=user).values_list("event", flat=True))
+    if before == events:
+        return events
+    TurnedOffReminder.objects.filter(user=user).exclude(event__in=events).delete()
+    TurnedOffReminder.objects.bulk_create([TurnedOffReminder(user=user, event=e) for e in sorted(events - before)])
+    record_event(
+        user,
+        "reminders_changed",
+        by=by,
+        changes={"turned_off": sorted(events - before), "turned_on": sorted(before - events)},
+    )
+    return events
+
+
+@transaction.atomic
 def create_staff(*, email: str, first_name: str, last_name: str, organisation: str, password: str) -> User:
     """The first regulator staff account of a new service (``manage.py create_staff``): a service fresh from its
     migrations has nobody who could invite anyone, nor load a predecessor's bundle. The account belongs to the

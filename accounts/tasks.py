@@ -10,8 +10,14 @@ def run_job(job_id: str) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_email(*, to: list[str], subject: str, body: str) -> None:
-    notifications.deliver(to=to, subject=subject, body=body)
+def send_email(
+    *, notification_id: int | None = None, to: list[str] | None = None, subject: str = "", body: str = ""
+) -> None:
+    """One recorded message (``notification_id``: sent once however often this runs), or a sign-in email."""
+    if notification_id is not None:
+        notifications.deliver_notification(notification_id)
+        return
+    notifications.deliver(to=to or [], subject=subject, body=body)
 
 
 @shared_task(ignore_result=True)
@@ -19,6 +25,7 @@ def sweep() -> dict:
     """Hand over work left behind while the broker was down and restart jobs whose worker died (beat, each minute)."""
     counts = jobs.sweep()
     counts["emails"] = notifications.sweep_outbox()
+    counts["messages"] = notifications.sweep_notifications()
     return counts
 
 

@@ -5,6 +5,9 @@ from . import api_tokens, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/", views.account_settings, name="account_settings"),
+    path("messages/", views.my_messages, name="my_messages"),
+    path("messages/<int:pk>/", views.my_message, name="my_message"),
+    path("messages/reminders/", views.message_settings, name="message_settings"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
     path("audit/", views.audit_log, name="audit_log"),

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
 from . import selectors, services
-from .forms import AuditExportForm, ProfileForm, posted
+from .forms import AuditExportForm, ProfileForm, ReminderSettingsForm, posted
 from .home import home_sections_for
 from .jobs import start_job, status_payload
-from .models import AuditEvent, Job
+from .models import AuditEvent, Job, TurnedOffReminder
+from .notifications import reminder_events
 
 
 def home(request):
@@ -133,6 +134,8 @@ def record_history(request, app_label, model, pk):
             "record": obj,
             "events": events,
             "show_reasons": request.user.has_perm("accounts.view_history_reasons", obj),
+            # What was sent about a record, and to whom, is for regulator staff (recipients' addresses).
+            "messages_sent": selectors.messages_about(obj) if request.user.has_role("regulator_staff") else None,
             "page_title": f"History of {obj}",
             "record_type": obj._meta.verbose_name,
         },
@@ -197,3 +200,37 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", {"page_title": "Sorry, there is a problem with the service"}, status=500)
+
+
+@login_required
+def my_messages(request):
+    page = Paginator(
+        selectors.messages_for(request.user).only("pk", "subject", "created_at", "sent_at", "status", "event"), 25
+    ).get_page(request.GET.get("page"))
+    return render(request, "accounts/messages.html", {"page_title": "Your messages", "page": page})
+
+
+@login_required
+def my_message(request, pk):
+    # Someone else's message and one that does not exist answer alike.
+    message = get_object_or_404(selectors.messages_for(request.user), pk=pk)
+    return render(request, "accounts/message.html", {"page_title": message.subject, "message": message})
+
+
+@login_required
+def message_settings(request):
+    reminders = reminder_events()
+    turned_off = set(TurnedOffReminder.objects.filter(user=request.user).values_list("event", flat=True))
+    form = ReminderSettingsForm(
+        posted(request),
+        reminders=reminders,
+        initial={"wanted": [e.template for e in reminders if e.template not in turned_off]},
+    )
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["wanted"])
+        services.set_turned_off_reminders(
+            user=request.user, events={e.template for e in reminders} - wanted, by=request.user
+        )
+        messages.success(request, "Your choice of reminders has been saved.")
+        return redirect("my_messages")
+    return render(request, "accounts/message_settings.html", {"page_title": "Choose your reminders", "form": form})

@@ -158,7 +158,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Social work accreditation] "
+# GOV.UK Notify style: the subject says what happened, without a bracketed prefix (the sender names the service).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Sentence-case labels, hints in words and no placeholders on every sign-in page (templates/account, templates/mfa).
 ACCOUNT_FORMS = {
     name: f"accounts.auth_forms.{cls}"
@@ -309,6 +310,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "regulation.courses.tasks.send_monitoring_reminders",
         "schedule": timedelta(hours=24),
     },
+    "course-conditions-due": {
+        "task": "regulation.courses.tasks.remind_conditions_due",
+        "schedule": timedelta(hours=24),
+    },
     "course-conditions-overdue": {
         "task": "regulation.courses.tasks.flag_overdue_conditions",
         "schedule": timedelta(hours=24),
@@ -425,7 +430,12 @@ REGISTER_DIRECT_WORK_HOURS_EXPECTED = env.int("REGISTER_DIRECT_WORK_HOURS_EXPECT
 
 # Demo data (one user per role with a known password) is loaded only when this is on.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
-SERVICE_NAME = "Social work accreditation"
+# The service's name, in every page title and email (allauth's too); its address is SITE_URL below.
+SERVICE_NAME = env.str("SERVICE_NAME", default="Social work accreditation")
+# Messages (accounts/notifications.py): a claim older than this is a worker that died and is sent again; a message
+# handed to the broker this long ago and still not sent (lost, or the mail server down) is handed over again.
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
+NOTIFICATION_REDISPATCH_SECONDS = env.int("NOTIFICATION_REDISPATCH_SECONDS", default=900)
 
 # Accreditation, practice observation (accreditation/services/observation.py): the scale's labels, the pass line
 # as a percentage of the points available, how near it counts as borderline, the random moderation sample, and

@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from accounts.notifications import notify
+from accounts.notifications import link, notify
 from accounts.services import ServiceError, just_created, record_event, require
 
 from . import signals, years
@@ -221,6 +222,12 @@ def submit_application(
         to_state=application.status,
         changes={"documents": [kind for kind, _, _ in checked]},
     )
+    notify(
+        to=[application.email],
+        template="regulation/application_received",
+        context={"application": application, "url": link(reverse("regulation:my_application"))},
+        about=application,
+    )
     return application
 
 
@@ -248,7 +255,7 @@ def request_more_information(*, application: Application, by: User, request: str
     application.status = Application.Status.MORE_INFORMATION
     application.information_requested = request
     application.save(update_fields=["status", "information_requested"])
-    record_event(
+    asked = record_event(
         application,
         "more_information_requested",
         by=by,
@@ -256,7 +263,13 @@ def request_more_information(*, application: Application, by: User, request: str
         from_state="submitted",
         to_state=application.status,
     )
-    notify(to=[application.email], template="regulation/more_information", context={"application": application})
+    notify(
+        to=[application.email],
+        template="regulation/more_information",
+        context={"application": application, "url": link(reverse("regulation:my_application"))},
+        about=application,
+        discriminator=str(asked.pk),  # each request is its own message
+    )
     return application
 
 
@@ -281,7 +294,13 @@ def respond_to_request(*, application: Application, by: User, response: str) -> 
         .first()
     )
     if asked is not None:
-        notify(to=[asked.actor.email], template="regulation/applicant_answered", context={"application": application})
+        notify(
+            to=[asked.actor.email],
+            template="regulation/applicant_answered",
+            context={"application": application},
+            about=application,
+            discriminator=str(asked.pk),
+        )
     return application
 
 
@@ -365,7 +384,12 @@ def approve_application(*, application: Application, by: User, reason: str) -> R
         application.decision_reason = reason
         application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
         record_event(application, "approved", by=by, reason=reason, from_state="submitted", to_state="approved")
-        notify(to=[entry.email or application.email], template="regulation/approved", context={"entry": entry})
+        notify(
+            to=[entry.email or application.email],
+            template="regulation/approved",
+            context={"entry": entry},
+            about=application,
+        )
         return entry
     require(
         not RegisterEntry.objects.filter(user_id=application.applicant_id).exists(),
@@ -410,7 +434,7 @@ def approve_application(*, application: Application, by: User, reason: str) -> R
             contract=Employment.Contract.PERMANENT,
             by=by,
         )
-    notify(to=[entry.email], template="regulation/approved", context={"entry": entry})
+    notify(to=[entry.email], template="regulation/approved", context={"entry": entry}, about=application)
     return entry
 
 
@@ -427,7 +451,9 @@ def refuse_application(*, application: Application, by: User, reason: str) -> Ap
     application.decision_reason = reason
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     record_event(application, "refused", by=by, reason=reason, from_state=previous, to_state="refused")
-    notify(to=[application.email], template="regulation/refused", context={"application": application})
+    notify(
+        to=[application.email], template="regulation/refused", context={"application": application}, about=application
+    )
     return application
 
 
@@ -610,7 +636,12 @@ def renew_registration(*, entry: RegisterEntry, by: User) -> Renewal:
         changes={"registered_until": [previous.isoformat(), entry.registered_until.isoformat()]},
     )
     if entry.email:
-        notify(to=[entry.email], template="regulation/renewed", context={"entry": entry, "renewal": renewal})
+        notify(
+            to=[entry.email],
+            template="regulation/renewed",
+            context={"entry": entry, "renewal": renewal},
+            about=renewal,
+        )
     return renewal
 
 
@@ -670,6 +701,7 @@ def _add_employment(*, entry, employer, role_title, started_on, fte, contract, b
             to=recipients,
             template="regulation/employer_named",
             context={"entry": entry, "employment": employment},
+            about=employment,
         )
     return employment
 
@@ -868,7 +900,12 @@ def _make_order(*, case, kind, by, starts_on, expires_on, review_on, reason, con
     record_event(order, "made", by=by, reason=reason, to_state=order.status)
     record_event(case.entry, "order_made", by=by, reason=reason, changes={"order": str(order)})
     if case.entry.email:
-        notify(to=[case.entry.email], template="regulation/order_made", context={"entry": case.entry, "order": order})
+        notify(
+            to=[case.entry.email],
+            template="regulation/order_made",
+            context={"entry": case.entry, "order": order},
+            about=order,
+        )
     return order
 
 
@@ -964,7 +1001,7 @@ def record_outcome(
     record_event(case, "closed", by=by, reason=reason, from_state=previous, to_state=outcome)
     refresh_status(entry=entry, by=by, reason=f"Fitness to practise outcome: {case.get_outcome_display()}")
     if entry.email:
-        notify(to=[entry.email], template="regulation/case_outcome", context={"entry": entry, "case": case})
+        notify(to=[entry.email], template="regulation/case_outcome", context={"entry": entry, "case": case}, about=case)
     return case
 
 
@@ -1150,11 +1187,25 @@ def lapse_unrenewed(*, today: datetime.date | None = None) -> int:
                 f"Not renewed by {entry.registered_until:%-d %B %Y} nor in the {years.grace_days()}-day grace period"
             )
             _set_status(entry, EntryStatus.LAPSED, by=None, reason=reason)
+            # Restored and lapsed again in a later year is another message: the registration year tells them apart.
+            year = str(entry.registered_until)
             if entry.email:
-                notify(to=[entry.email], template="regulation/lapsed", context={"entry": entry})
+                notify(
+                    to=[entry.email],
+                    template="regulation/lapsed",
+                    context={"entry": entry},
+                    about=entry,
+                    discriminator=year,
+                )
             employers = _employer_emails(entry.current_employer_id)
             if employers:
-                notify(to=employers, template="regulation/employee_lapsed", context={"entry": entry})
+                notify(
+                    to=employers,
+                    template="regulation/employee_lapsed",
+                    context={"entry": entry},
+                    about=entry,
+                    discriminator=year,
+                )
             lapsed += 1
     return lapsed
 
@@ -1193,6 +1244,8 @@ def send_renewal_reminders(*, today: datetime.date | None = None) -> int:
                         "deadline": year_end,
                         "grace_ends": years.grace_ends(year_end),
                     },
+                    about=entry,
+                    discriminator=f"{year_end}:{kind}",
                 )
                 sent += 1
     return sent

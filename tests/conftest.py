@@ -1,3 +1,4 @@
+import contextlib
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -119,3 +120,21 @@ def role_users(db):
     users = {role: make_user(role, email=f"{role}@example.com") for role in Role.values}
     users[NO_ROLE] = make_user(None, email="nobody@example.com")
     return users
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """The service's email goes over SMTP to a real server in this process; ``smtp_server.received`` holds what
+    arrived. Stop it (``smtp_server.stop()``) for a mail outage."""
+    from tests.mailserver import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    with contextlib.suppress(AssertionError, RuntimeError):  # the test stopped it already
+        server.stop()

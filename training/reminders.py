@@ -64,6 +64,8 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
                             "label": label,
                             "overdue": "overdue" in kind,
                         },
+                        about=e,
+                        discriminator=f"{kind}:{due_on}",
                     )
             except IntegrityError:
                 continue  # another run sent it a moment ago

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notifications import notify
 from accounts.services import ServiceError, record_event, require
 from regulation import selectors as register
 
@@ -210,6 +211,9 @@ def _mark(attempt: Attempt, *, by: User | None, by_deadline: bool) -> Attempt:
         changes={"score": score, "max": attempt.max_score},
     )
     _after_result(attempt, by=by)
+    notify(
+        to=[attempt.candidate.user], template="accreditation/test_result", context={"attempt": attempt}, about=attempt
+    )
     return attempt
 
 

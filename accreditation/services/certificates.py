@@ -127,6 +127,7 @@ def email_certificate(*, accreditation: Accreditation) -> None:
             "verify_url": verify_url(accreditation.code),
             "pathway_url": settings.SITE_URL + reverse("accreditation:pathway"),
         },
+        about=accreditation,
     )
     accreditation.certificate_emailed_at = timezone.now()
     accreditation.save(update_fields=["certificate_emailed_at"])

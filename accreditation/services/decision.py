@@ -14,9 +14,11 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Job, User
+from accounts.notifications import link, notify
 from accounts.services import record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
@@ -115,6 +117,7 @@ def confirm_accreditation(*, candidate: Candidate, by: User | None, reason: str)
         changes={"by_rules": by is None},
     )
     record_event(accreditation, "confirmed", by=by, reason=reason, to_state=accreditation.status)
+    _tell(accreditation, "confirmed", to=candidate.user)
     # The certificate is made by the worker; the job's page (for whoever confirmed) shows its progress.
     accreditation.certificate_job = start_certificate_job(accreditation=accreditation, by=by or candidate.user)
     return accreditation
@@ -175,7 +178,17 @@ def revoke_accreditation(*, accreditation: Accreditation, by: User | None, reaso
         accreditation, "revoked", by=by, reason=reason, from_state=Accreditation.Status.VALID, to_state="revoked"
     )
     status_lists.request_publication()
+    _tell(accreditation, "revoked", to=accreditation.candidate.user)
     return accreditation
+
+
+def _tell(accreditation: Accreditation, event: str, *, to: User) -> None:
+    notify(
+        to=to,
+        template=f"accreditation/{event}",
+        context={"a": accreditation, "url": link(reverse("accreditation:accreditation", args=[accreditation.pk]))},
+        about=accreditation,
+    )
 
 
 def revoke_after_removal(*, entry, by: User | None, reason: str) -> int:

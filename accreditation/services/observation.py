@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
+from accounts.notifications import notify
 from accounts.services import ServiceError, just_created, record_event, require
 from regulation import selectors as register
 
@@ -174,6 +175,7 @@ def book_session(*, candidate: Candidate, session: AssessmentSession, by: User, 
         reason=adjustments.strip(),
         changes={"session": session.pk, "date": session.date.isoformat(), "slot": session.slot},
     )
+    notify(to=[candidate.user], template="accreditation/session_booked", context={"booking": booking}, about=booking)
     return booking
 
 
@@ -196,6 +198,12 @@ def cancel_booking(*, booking: Booking, by: User, reason: str) -> Booking:
         from_state=Booking.Status.BOOKED,
         to_state=Booking.Status.CANCELLED,
         changes={"booking": booking.pk},
+    )
+    notify(
+        to=[booking.candidate.user],
+        template="accreditation/session_cancelled",
+        context={"booking": booking},
+        about=booking,
     )
     return booking
 
@@ -431,6 +439,7 @@ def assign_second_assessor(*, observation: Observation, assessor: User | None = 
         )
     sheet = _new_scoresheet(observation, assessor, Scoresheet.Marker.SECOND)
     record_event(observation.candidate, "second_assessor_assigned", by=by, changes={"assessor": assessor.email})
+    notify(to=[assessor], template="accreditation/second_marking", context={"sheet": sheet}, about=sheet)
     return sheet
 
 

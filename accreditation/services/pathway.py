@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Role, User
+from accounts.notifications import link, notify
 from accounts.services import ServiceError, record_event, require
 from regulation import selectors as register
 
@@ -148,7 +150,26 @@ def _create(*, user, level, organisation, by, endorsement, reason) -> Candidate:
     except IntegrityError as exc:  # two people nominating at once: the constraint keeps one
         raise ServiceError(f"{user} is already on the pathway for {Level(level).label}.") from exc
     record_event(candidate, endorsement, by=by, reason=reason, to_state=Candidate.Stage.ENDORSEMENT)
+    if endorsement == Candidate.Endorsement.REQUESTED:
+        managers = User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role=Role.LINE_MANAGER,
+            memberships__ended_on__isnull=True,
+            is_active=True,
+        ).exclude(pk=user.pk)
+        _tell(candidate, "endorsement_asked", to=list(managers.distinct()))
+    else:
+        _tell(candidate, "nominated", to=[user])
     return candidate
+
+
+def _tell(candidate: Candidate, event: str, *, to: list[User]) -> None:
+    notify(
+        to=to,
+        template=f"accreditation/{event}",
+        context={"candidate": candidate, "url": link(reverse("accreditation:candidate", args=[candidate.pk]))},
+        about=candidate,
+    )
 
 
 @transaction.atomic
@@ -268,6 +289,7 @@ def endorse(*, candidate: Candidate, by: User, reason: str) -> Candidate:
         ]
     )
     record_event(candidate, "endorsed", by=by, reason=reason, from_state=before, to_state=Candidate.Stage.KNOWLEDGE)
+    _tell(candidate, "endorsed", to=[candidate.user])
     return candidate
 
 
@@ -293,6 +315,7 @@ def decline(*, candidate: Candidate, by: User, reason: str) -> Candidate:
         ]
     )
     record_event(candidate, "endorsement_declined", by=by, reason=reason, from_state=before, to_state="declined")
+    _tell(candidate, "endorsement_declined", to=[candidate.user])
     return candidate
 
 

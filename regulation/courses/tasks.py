@@ -18,6 +18,11 @@ def send_monitoring_reminders() -> int:
     return services.send_monitoring_reminders()
 
 
+@shared_task(name="regulation.courses.tasks.remind_conditions_due", **_RETRY)
+def remind_conditions_due() -> int:
+    return services.remind_conditions_due()
+
+
 @shared_task(name="regulation.courses.tasks.flag_overdue_conditions", **_RETRY)
 def flag_overdue_conditions() -> int:
     return services.flag_overdue_conditions()

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from tests.access import EVERY_ROLE, SIGNED_IN, AccessCase, check_access, parametrize_access
 from tests.factories import make_user
 
@@ -15,7 +15,16 @@ def world(role_users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = start_job(kind="audit_export", title="Audit log download", by=owner)
     other_user = make_user(Role.SOCIAL_WORKER)
+    message = Notification.objects.create(
+        key="test:message",
+        event="regulation/refused",
+        recipient=role_users[Role.SOCIAL_WORKER],
+        email=role_users[Role.SOCIAL_WORKER].email,
+        subject="A message",
+        body="For the social worker only.\n",
+    )
     return {
+        "message": message,
         "users": role_users,
         "job": job,
         "other_user": other_user,
@@ -30,6 +39,9 @@ CASES = [
     AccessCase("health", lambda w: "/healthz", EVERY_ROLE, public=True),
     AccessCase("liveness", lambda w: "/healthz/live", EVERY_ROLE, public=True),
     AccessCase("your account", lambda w: "/account/", SIGNED_IN),
+    AccessCase("your messages", lambda w: "/messages/", SIGNED_IN),
+    AccessCase("choose your reminders", lambda w: "/messages/reminders/", SIGNED_IN),
+    AccessCase("one of your messages", lambda w: f"/messages/{w['message'].pk}/", {Role.SOCIAL_WORKER}),
     AccessCase("audit log", lambda w: "/audit/", {Role.REGULATOR_STAFF}),
     AccessCase("job page", lambda w: f"/jobs/{w['job'].pk}/", {Role.REGULATOR_STAFF}),
     AccessCase("job download", lambda w: f"/jobs/{w['job'].pk}/download/", {Role.REGULATOR_STAFF}),

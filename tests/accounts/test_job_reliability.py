@@ -146,7 +146,7 @@ def test_a_job_that_keeps_dying_is_marked_failed_with_a_message(client, settings
 def test_a_running_job_with_a_live_lease_is_left_alone(settings):
     job = _running(5)
     assert not job.is_stalled
-    assert sweep() == {"dispatched": 0, "restarted": 0, "failed": 0, "emails": 0}
+    assert sweep() == {"dispatched": 0, "restarted": 0, "failed": 0, "emails": 0, "messages": 0}
     # A redelivered message (acks_late, visibility timeout) while the first worker still holds the lease: no-op.
     jobs.run(str(job.pk))
     job.refresh_from_db()

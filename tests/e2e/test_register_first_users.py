@@ -33,9 +33,10 @@ def _submit(page, button):
 
 
 def test_new_applicant_finds_apply_sends_evidence_answers_is_registered_records_cpd_and_employer_checks(
-    page, time_machine
+    page, time_machine, live_server, settings
 ):
     time_machine.move_to(SPRING, tick=True)
+    settings.SITE_URL = live_server.url  # emails link to the service's address from the settings
     regulator = make_user(Role.REGULATOR_STAFF, email="ruth@regulator.example")
 
     # Sign up and confirm the email address from the email as sent.

@@ -52,8 +52,9 @@ def test_sign_up_email_names_the_service(client, django_capture_on_commit_callba
         )
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert "Hello from !" not in body
-    assert f"Hello from {settings.SERVICE_NAME}!" in body
+    assert "Hello from !" not in body and "on ." not in body
+    assert f"create an account on {settings.SERVICE_NAME}." in body
+    assert mail.outbox[0].subject == f"Confirm your email address for {settings.SERVICE_NAME}"
     assert "&#x27;" not in body
 
 

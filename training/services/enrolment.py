@@ -8,8 +8,10 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.models import Organisation, User
+from accounts.notifications import link, notify
 from accounts.services import ServiceError, record_event, require
 from regulation import selectors as register
 
@@ -109,6 +111,12 @@ def enrol(
         by=by,
         to_state=enrolment.status,
         changes={"programme": programme.code, "start_date": str(start_date), "fte": str(fte)},
+    )
+    notify(
+        to=[enrolment.participant],
+        template="training/enrolled",
+        context={"enrolment": enrolment, "url": link(reverse("training:my_programme"))},
+        about=enrolment,
     )
     return enrolment
 

@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 
 from accounts.models import User
+from accounts.notifications import notify
 from accounts.services import record_event, require
 
 from ..models import Enrolment, Pause
@@ -54,5 +55,12 @@ def add_pause(
             "to": str(ends_on),
             "end_date": [str(old_end), str(enrolment.end_date)],
         },
+    )
+    # The reason (sickness, parental leave) is the participant's own: the email gives only the dates.
+    notify(
+        to=[u for u in (enrolment.participant, enrolment.supervisor, enrolment.assessor) if u is not None],
+        template="training/pause_recorded",
+        context={"enrolment": enrolment, "pause": pause},
+        about=pause,
     )
     return pause

@@ -8,15 +8,17 @@ import hashlib
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notifications import link, notify
 from accounts.services import record_event, require
 from regulation import selectors as register
 from regulation import services as register_services
 
 from ..models import Enrolment, Moderation, Programme, Review, ReviewWindowException
-from .common import _lock, _require_open, _text, _today, is_coordinator
+from .common import EMPLOYER_ROLES, _lock, _require_open, _text, _today, is_coordinator
 
 
 @transaction.atomic
@@ -123,9 +125,29 @@ def record_review(
         enrolment.status = Enrolment.Status.AWAITING_MODERATION
         enrolment.save(update_fields=["status"])
         record_event(enrolment, "final_assessment_recorded", by=by, from_state="active", to_state=enrolment.status)
+        context = {"enrolment": enrolment, "review": review}
+        notify(to=[enrolment.participant], template="training/final_assessment", context=context, about=review)
+        moderators = [enrolment.line_manager] if enrolment.line_manager_id else _coordinators(enrolment)
+        notify(
+            to=[u for u in moderators if u.pk != by.pk],
+            template="training/moderation_needed",
+            context=context,
+            about=review,
+        )
     elif later and recommendation == Review.Recommendation.PASS:
         _add_expert_annotation(enrolment, by, _today())
     return review
+
+
+def _coordinators(enrolment: Enrolment) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=enrolment.employer_id,
+            memberships__role__in=EMPLOYER_ROLES,
+            memberships__ended_on__isnull=True,
+            is_active=True,
+        ).distinct()
+    )
 
 
 def _require_held_while_working(enrolment: Enrolment, spec: dict, held_on: datetime.date, *, final: bool) -> None:
@@ -262,6 +284,16 @@ def _conclude(enrolment: Enrolment, outcome: str, *, by: User, reason: str) -> E
     record_event(enrolment, "outcome_recorded", by=by, reason=reason, from_state=from_state, to_state=enrolment.status)
     if enrolment.status == Enrolment.Status.PASSED:
         _add_completion_annotation(enrolment, by)
+    notify(
+        to=[enrolment.participant],
+        template="training/completed",
+        context={
+            "enrolment": enrolment,
+            "passed": enrolment.status == Enrolment.Status.PASSED,
+            "url": link(reverse("training:my_programme")),
+        },
+        about=enrolment,
+    )
     return enrolment
 
 

@@ -15,7 +15,7 @@ from .applications import (
     upload_evidence,
     withdraw_application,
 )
-from .conditions import decide_condition, flag_overdue_conditions, respond_to_condition
+from .conditions import decide_condition, flag_overdue_conditions, remind_conditions_due, respond_to_condition
 from .courses import add_course, provider_for_organisation, update_course, update_provider
 from .ending import close_course, withdraw_approval
 from .matching import match_register_course
@@ -48,6 +48,7 @@ __all__ = [
     "provider_for_organisation",
     "record_inspection",
     "record_monitoring_outcome",
+    "remind_conditions_due",
     "remove_document",
     "request_information",
     "respond_to_condition",

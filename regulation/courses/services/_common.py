@@ -60,10 +60,22 @@ def _lead_emails(provider: EducationProvider) -> list[str]:
     return sorted(emails)
 
 
-def _tell_provider(provider: EducationProvider, template: str, context: dict) -> None:
+def _tell_provider(
+    provider: EducationProvider, template: str, context: dict, discriminator: str = "", about=None
+) -> list:
     to = _lead_emails(provider)
-    if to:
-        notify(to=to, template=f"regulation/courses/{template}", context={"provider": provider, **context})
+    # The record the message is about (its history lists it): the application, monitoring return or course.
+    if about is None:
+        about = next((context[k] for k in ("application", "monitoring", "course") if k in context), None)
+    if not to:
+        return []
+    return notify(
+        to=to,
+        template=f"regulation/courses/{template}",
+        context={"provider": provider, **context},
+        about=about,
+        discriminator=discriminator,
+    )
 
 
 def _set_course_status(

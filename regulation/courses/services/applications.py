@@ -132,7 +132,12 @@ def submit_application(*, application: CourseApplication, by: User) -> CourseApp
     application.updated_at = timezone.now()
     application.save()
     record_event(application, "application_submitted", by=by, from_state="draft", to_state=application.status)
-    _tell_provider(application.course.provider, "submitted", {"application": application})
+    _tell_provider(
+        application.course.provider,
+        "submitted",
+        {"application": application},
+        discriminator=str(application.submitted_at),
+    )
     return application
 
 

@@ -18,7 +18,9 @@ from ..models import (
     CourseCondition,
 )
 from ._common import (
+    REMIND_BEFORE_DAYS,
     _reason,
+    _tell_provider,
     _today,
 )
 
@@ -99,5 +101,31 @@ def flag_overdue_conditions(*, today: datetime.date | None = None) -> int:
             course = Course.objects.select_for_update().get(pk=course_id)
             if course.flagged_on is None:
                 _refresh_flag(course, today)
+                _tell_provider(course.provider, "condition_overdue", {"course": course}, discriminator=str(today))
                 flagged += 1
     return flagged
+
+
+def remind_conditions_due(*, today: datetime.date | None = None) -> int:
+    """Beat: tell the course leads once, REMIND_BEFORE_DAYS ahead, of each open condition still without evidence.
+    The message's key (condition and due date) is the record that it was sent, so a re-run sends nothing."""
+    today = today or _today()
+    due = CourseCondition.objects.filter(
+        status=CourseCondition.Status.OPEN,
+        responded_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=REMIND_BEFORE_DAYS),
+    ).select_related("course__provider")
+    made = 0
+    for condition in due:
+        with transaction.atomic():
+            made += bool(
+                _tell_provider(
+                    condition.course.provider,
+                    "condition_due",
+                    {"course": condition.course, "condition": condition},
+                    discriminator=str(condition.due_on),
+                    about=condition,
+                )
+            )
+    return made

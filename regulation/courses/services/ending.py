@@ -30,7 +30,10 @@ def _end_approval(
     require(effective_on >= course.approved_on, "The date cannot be before the course was approved.")
     course.approval_ended_on = effective_on
     _set_course_status(course, to_status, by=by, reason=reason, effective_on=effective_on)
-    _tell_provider(course.provider, "approval_ended", {"course": course, "reason": reason})
+    # A course may be approved again later: each approval's end is its own message.
+    _tell_provider(
+        course.provider, "approval_ended", {"course": course, "reason": reason}, discriminator=str(course.approved_on)
+    )
     return course
 
 

@@ -81,7 +81,9 @@ def send_monitoring_reminders(*, today: datetime.date | None = None) -> int:
                 continue
             setattr(locked, field, today)
             locked.save(update_fields=[field])
-            _tell_provider(monitoring.course.provider, template, {"monitoring": monitoring})
+            _tell_provider(
+                monitoring.course.provider, template, {"monitoring": monitoring}, discriminator=str(monitoring.due_on)
+            )
             record_event(locked, template.replace("monitoring_", "reminder_"), by=None)
             sent += 1
     return sent

@@ -118,7 +118,12 @@ def request_information(
     record_event(
         application, "information_requested", by=by, reason=question, from_state=before, to_state="more_information"
     )
-    _tell_provider(application.course.provider, "more_information", {"application": application, "request": request})
+    _tell_provider(
+        application.course.provider,
+        "more_information",
+        {"application": application, "request": request},
+        discriminator=str(request.pk),
+    )
     return request
 
 
@@ -176,6 +181,12 @@ def record_inspection(
         from_state=before,
         to_state="inspection",
         changes={"report_document": inspection.report_name} if inspection.report_name else None,
+    )
+    _tell_provider(
+        application.course.provider,
+        "inspection_recorded",
+        {"application": application, "inspection": inspection},
+        discriminator=str(inspection.pk),
     )
     return inspection
 
