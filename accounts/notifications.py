@@ -240,7 +240,9 @@ def _html(notification: Notification) -> str:
     for block in re.split(r"\n\s*\n", notification.body.strip()):
         escaped = html.escape(block.strip())
         linked = re.sub(r"(https?://[^\s<]+)", r'<a href="\1" style="color:#1d70b8">\1</a>', escaped)
-        paragraphs.append(mark_safe(linked.replace("\n", "<br>")))  # nosec B308 B703 # escaped just above
+        markup = linked.replace("\n", "<br>")
+        paragraph = mark_safe(markup)  # nosec B308 B703 # escaped just above
+        paragraphs.append(paragraph)
     return render_to_string(
         "emails/layout.html", {"subject": notification.subject, "paragraphs": paragraphs, **site_context()}
     )

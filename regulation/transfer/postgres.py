@@ -59,6 +59,9 @@ SYNC_EVERY = 8 * 1024 * 1024  # bytes written to a file between requests to make
 PROGRESS_ROWS = 5000  # rows written between reports of progress (and the rest at the end of each dataset)
 
 
+_OBJECT_MEMBERS = "SELECT '{{' || coalesce({ordered}, '') || '}}' FROM jsonb_each({ref}::jsonb) AS e"
+
+
 def _value(type_: str, ref: str, iso_utc: bool) -> str:
     """A column's value as the bundle writes it: dates and datetimes as text, numbers and booleans as they are,
     anything else as text. ``iso_utc``: the session writes dates the ISO way and its time zone is UTC."""
@@ -73,10 +76,9 @@ def _value(type_: str, ref: str, iso_utc: bool) -> str:
         # key and a text value are escaped by to_json and jsonb's own output as Python's json escapes them.
         members = "to_json(e.key)::text || ':' || e.value::text"
         ordered = f"string_agg({members}, ',' ORDER BY e.key COLLATE \"C\")"
-        return (
-            f"CASE WHEN {ref} IS NULL THEN NULL ELSE"
-            f" (SELECT '{{' || coalesce({ordered}, '') || '}}' FROM jsonb_each({ref}::jsonb) AS e) END"
-        )
+        # ``ref`` is a column reference this module quotes itself (never input), so nothing outside is composed in.
+        subquery = _OBJECT_MEMBERS.format(ordered=ordered, ref=ref)  # nosec B608
+        return f"CASE WHEN {ref} IS NULL THEN NULL ELSE ({subquery}) END"
     return f"{ref}::text"
 
 
