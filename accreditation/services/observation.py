@@ -396,9 +396,26 @@ def submit_scores(*, scoresheet: Scoresheet, by: User, rng: random.Random | None
                 reason="First and second assessors disagree.",
                 to_state=Observation.Status.MODERATION,
             )
+            notify(
+                to=moderators(observation),
+                template="accreditation/moderation_needed",
+                context={"observation": observation},
+                about=observation,
+            )
         else:
             _decide(observation, sheet.recommendation, by=by, reason="First and second assessors agree.")
     return sheet
+
+
+def moderators(observation: Observation) -> list[User]:
+    """Regulator staff who may settle the observation's moderation: everyone on the staff but its assessors."""
+    taken = set(observation.scoresheets.values_list("assessor_id", flat=True))
+    return list(
+        User.objects.filter(is_active=True, memberships__role=Role.REGULATOR_STAFF, memberships__ended_on__isnull=True)
+        .exclude(pk__in=taken)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def eligible_second_assessors(observation: Observation) -> list[User]:

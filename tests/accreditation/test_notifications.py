@@ -174,3 +174,32 @@ def test_the_test_result_a_booking_its_cancellation_and_second_marking_are_each_
     [asked] = smtp_server.received.to(bea.email)
     assert asked["Subject"] == "An observation for you to score as second assessor"
     assert "/accreditation/assessor/scoresheets/" in text_of(asked)
+
+
+def test_when_the_assessors_disagree_every_moderator_but_them_is_asked_once_with_a_link_to_the_moderation(
+    candidate, regulator, alex, bea, smtp_server, client, settings, django_capture_on_commit_callbacks
+):
+    from accreditation.models import Recommendation
+
+    from .observation_helpers import SAMPLE, fill, observed
+
+    colleague = make_user(Role.REGULATOR_STAFF, email="omar@regulator.example")
+    sheet = observed(candidate, regulator, alex)
+    fill(sheet, alex, 4)
+    services.submit_scores(scoresheet=sheet, by=alex, rng=SAMPLE)
+    second = sheet.observation.scoresheets.get(marker="second")
+    fill(second, second.assessor, 1, Recommendation.NOT_PASS)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_scores(scoresheet=second, by=second.assessor)
+        services.submit_scores(scoresheet=second, by=second.assessor)  # submitted twice: one moderation, one email
+    assert smtp_server.received.to(alex.email) == [] and smtp_server.received.to(second.assessor.email) == []
+    assert smtp_server.received.to(candidate.user.email) == []  # no marks reach the candidate before the result
+    for person in (regulator, colleague):
+        [message] = smtp_server.received.to(person.email)
+        assert message["Subject"] == "A practice observation needs moderation"
+        assert candidate.user.last_name not in text_of(message)
+        [url] = links_in(message)
+        client.force_login(person)
+        page = client.get(_path(url, settings))
+        assert page.status_code == 200
+        assert "Record moderation" in page.content.decode()  # the page where the moderator decides
