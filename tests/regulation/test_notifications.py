@@ -45,3 +45,16 @@ def test_an_applicant_gets_a_copy_requests_and_the_decision_each_once_with_a_lin
     assert decision["Subject"] == f"You are on the social work register: {entry.registration_number}"
     assert f"{settings.SITE_URL}/register/me/" in text_of(decision)
     assert Notification.objects.filter(recipient=person, status="sent").count() == 4
+
+
+def test_every_register_and_course_email_carries_a_link_to_the_page_that_acts():
+    """GOV.UK Notify's rule: each email names one place to act. A template without a link fails here on arrival."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "templates" / "emails"
+    missing = [
+        str(path.relative_to(folder))
+        for path in sorted(folder.rglob("*.txt"))
+        if not any(link in path.read_text() for link in ("{{ site_url }}", "{{ url }}", "{{ pathway_url }}"))
+    ]
+    assert missing == []
