@@ -133,9 +133,7 @@ def test_a_mail_server_outage_delays_a_message_and_a_later_sweep_sends_it_once(
 def test_a_reminder_the_person_turned_off_is_recorded_but_not_sent(django_capture_on_commit_callbacks):
     person = make_user()
     TurnedOffReminder.objects.create(user=person, event="regulation/courses/monitoring_reminder")
-    monitoring = SimpleNamespace(
-        pk=7, course=SimpleNamespace(title="BA Social Work"), due_on=datetime.date(2027, 5, 1)
-    )
+    monitoring = SimpleNamespace(pk=7, course=SimpleNamespace(title="BA Social Work"), due_on=datetime.date(2027, 5, 1))
     with django_capture_on_commit_callbacks(execute=True):
         notifications.notify(
             to=[person],
