@@ -43,7 +43,7 @@ class AuditExportForm(NamedErrorsMixin, forms.Form):
     )
 
 
-class ReminderSettingsForm(forms.Form):
+class ReminderSettingsForm(NamedErrorsMixin, forms.Form):
     """One box per reminder; ticked means the person gets it. Decisions and orders are not offered: always sent."""
 
     def __init__(self, *args, reminders, **kwargs):

@@ -39,7 +39,7 @@ def test_nominate_endorse_take_the_test_reload_and_see_the_result(page, time_mac
     page.get_by_role("link", name="Nominate a social worker").click()
     page.wait_for_load_state()
     page.check()
-    page.get_by_label("Social worker").select_option(label=page.locator("#id_person option").nth(1).inner_text())
+    page.get_by_label("Social worker", exact=True).select_option(label=page.locator("#id_person option").nth(1).inner_text())
     page.get_by_label("Approved Child and Family Practitioner").check()
     page.get_by_role("button", name="Nominate").click()
     page.wait_for_load_state()

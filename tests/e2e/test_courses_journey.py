@@ -206,7 +206,7 @@ def test_course_approval_journey(page, browser, live_server, tmp_path):
 
     page = public
     page.visit("/courses/")
-    page.get_by_label("Status").select_option(label="Formerly approved")
+    page.get_by_label("Status", exact=True).select_option(label="Formerly approved")
     submit(page, "Search")
     row = page.locator("tbody tr").first.inner_text()
     assert "MA Social Work" in row and "Formerly approved (closed to new students)" in row
