@@ -66,7 +66,7 @@ audit: install
 
 test: lint security verifier ob-schemas
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	@echo "Running the test suite: about 8 minutes on 2 cores (one file: $(BIN)/pytest tests/PATH.py; see README.md)."
+	@echo "Running the test suite: about 12 minutes on 2 cores (one file: $(BIN)/pytest tests/PATH.py; see README.md)."
 	$(BIN)/pytest
 
 clean:
