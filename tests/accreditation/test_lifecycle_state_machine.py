@@ -18,7 +18,7 @@ import datetime
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, event, settings
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -26,7 +26,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from accounts.services import ServiceError
@@ -45,6 +44,7 @@ from accreditation.services import decision
 from regulation import services as register_services
 from regulation.models import Order, RegisterEntry
 from tests.accreditation.certification_factories import CandidateAtDecisionFactory
+from tests.state_machines import run_machine, run_seeded_proof
 
 from .conftest import answer_all_correctly, build_bank, map_all
 from .observation_helpers import NO_SAMPLE, assessor, fill, on_the_day, session
@@ -319,25 +319,14 @@ def candidacy_world(worker, manager, leeds, regulator, author):
     }
 
 
-def _run(world, clock, **overrides):
+def _ready(world, clock):
     CandidacyRules.world = world
     CandidacyRules.clock = clock
-    run_state_machine_as_test(
-        CandidacyRules,
-        settings=settings(
-            **{
-                "max_examples": MAX_EXAMPLES,
-                "stateful_step_count": STEPS,
-                "deadline": None,
-                "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-                **overrides,
-            }
-        ),
-    )
 
 
 def test_the_pathway_rules_hold_whatever_people_do(candidacy_world, time_machine):
-    _run(candidacy_world, time_machine)
+    _ready(candidacy_world, time_machine)
+    run_machine(CandidacyRules, examples=MAX_EXAMPLES, steps=STEPS)
 
 
 def test_the_machine_catches_an_accreditation_while_suspended(candidacy_world, time_machine, monkeypatch):
@@ -350,12 +339,6 @@ def test_the_machine_catches_an_accreditation_while_suspended(candidacy_world, t
         return (True, "") if "practising" in why else (ok, why)
 
     monkeypatch.setattr(decision, "ready_for_decision", blind_to_the_register)
+    _ready(candidacy_world, time_machine)
     with pytest.raises(AssertionError, match="accredited while not practising"):
-        _run(
-            candidacy_world,
-            time_machine,
-            max_examples=80,
-            derandomize=True,
-            database=None,
-            phases=[Phase.generate],
-        )
+        run_seeded_proof(CandidacyRules, examples=80, steps=STEPS)

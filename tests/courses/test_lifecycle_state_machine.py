@@ -19,7 +19,6 @@ import datetime
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -27,7 +26,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from accounts.models import Role
@@ -42,6 +40,7 @@ from regulation.courses.models import (
     StandardReview,
 )
 from tests.factories import make_user
+from tests.state_machines import run_machine, run_seeded_proof
 
 from .conftest import COURSE, fill_evidence
 
@@ -301,15 +300,7 @@ def course_world(provider, lead):
 def test_the_course_approval_rules_hold_whatever_people_do(course_world, time_machine):
     CourseApprovalRules.world = course_world
     CourseApprovalRules.clock = time_machine
-    run_state_machine_as_test(
-        CourseApprovalRules,
-        settings=settings(
-            max_examples=MAX_EXAMPLES,
-            stateful_step_count=STEPS,
-            deadline=None,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        ),
-    )
+    run_machine(CourseApprovalRules, examples=MAX_EXAMPLES, steps=STEPS)
 
 
 def test_the_machine_catches_an_approval_without_inspection(course_world, time_machine, monkeypatch):
@@ -321,15 +312,4 @@ def test_the_machine_catches_an_approval_without_inspection(course_world, time_m
     CourseApprovalRules.world = course_world
     CourseApprovalRules.clock = time_machine
     with pytest.raises(AssertionError, match="approved with no finished inspection"):
-        run_state_machine_as_test(
-            CourseApprovalRules,
-            settings=settings(
-                max_examples=60,
-                stateful_step_count=STEPS,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                phases=[Phase.generate],  # finding it is the proof; shrinking it would only cost time
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-            ),
-        )
+        run_seeded_proof(CourseApprovalRules, examples=60, steps=STEPS)

@@ -19,9 +19,8 @@ import itertools
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from accounts.models import Role
 from accounts.services import ServiceError
@@ -30,6 +29,7 @@ from accreditation.services import decision
 from regulation import selectors, services
 from regulation.models import PRACTISING, EntryStatus, FitnessToPractiseCase, Order, RegisterEntry, StatusChange
 from tests.factories import make_user
+from tests.state_machines import run_machine, run_seeded_proof
 
 from .conftest import add_cpd
 
@@ -260,15 +260,7 @@ def accredited(time_machine):
 
 @pytest.mark.usefixtures("accredited")
 def test_the_register_rules_hold_whatever_happens():
-    run_state_machine_as_test(
-        RegisterEntryRules,
-        settings=settings(
-            max_examples=MAX_EXAMPLES,
-            stateful_step_count=STEPS,
-            deadline=None,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        ),
-    )
+    run_machine(RegisterEntryRules, examples=MAX_EXAMPLES, steps=STEPS)
 
 
 @pytest.mark.usefixtures("accredited")
@@ -279,15 +271,4 @@ def test_the_machine_catches_a_removal_that_leaves_the_accreditation_valid(monke
 
     monkeypatch.setattr(decision_services, "revoke_after_removal", lambda **kwargs: 0)
     with pytest.raises(AssertionError, match="removed but still accredited"):
-        run_state_machine_as_test(
-            RegisterEntryRules,
-            settings=settings(
-                max_examples=80,
-                stateful_step_count=STEPS,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                phases=[Phase.generate],  # finding it is the proof; shrinking it would only cost time
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-            ),
-        )
+        run_seeded_proof(RegisterEntryRules, examples=80, steps=STEPS)

@@ -15,11 +15,11 @@ import datetime
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from accounts.services import ServiceError
+from tests.state_machines import run_machine
 from training import funding, services
 from training.models import Enrolment, FundingClaimLine, ReviewWindowException
 
@@ -190,13 +190,4 @@ class EarlyCareerRules(RuleBasedStateMachine):
 def test_the_early_career_rules_hold_whatever_people_do(team, time_machine):
     EarlyCareerRules.team = team
     EarlyCareerRules.clock = time_machine
-    run_state_machine_as_test(
-        EarlyCareerRules,
-        settings=settings(
-            max_examples=MAX_EXAMPLES,
-            stateful_step_count=STEPS,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        ),
-    )
+    run_machine(EarlyCareerRules, examples=MAX_EXAMPLES, steps=STEPS)
