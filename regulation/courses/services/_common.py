@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.notifications import notify
 from accounts.services import ServiceError, record_event, require
 
+from .. import uploads
 from ..models import (
     Course,
     CourseApplication,
@@ -105,3 +108,17 @@ def _set_course_status(
 
 def _lock_application(application: CourseApplication) -> CourseApplication:
     return CourseApplication.objects.select_for_update().select_related("course__provider").get(pk=application.pk)
+
+
+def _attach_document(record, prefix: str, upload, *, label: str) -> None:
+    """Check an uploaded document by its content and keep it on ``record``'s ``<prefix>_file``, with its name, type
+    and size beside it. It is stored under a random name: the person's file name is kept for display only."""
+    try:
+        content, kind = uploads.check_upload(upload, label=label)
+    except uploads.UploadRefused as exc:
+        raise ServiceError(str(exc)) from exc
+    extension = upload.name.rsplit(".", 1)[-1].lower()
+    setattr(record, f"{prefix}_name", upload.name[-255:])
+    setattr(record, f"{prefix}_type", kind)
+    setattr(record, f"{prefix}_size", len(content))
+    getattr(record, f"{prefix}_file").save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import ServiceError, record_event, require
+from accounts.services import record_event, require
 
-from .. import uploads
 from ..models import (
     Course,
     CourseCondition,
 )
 from ._common import (
     REMIND_BEFORE_DAYS,
+    _attach_document,
     _reason,
     _tell_provider,
     _today,
@@ -34,18 +32,10 @@ def respond_to_condition(*, condition: CourseCondition, by: User, response: str,
     response = _reason(response, "Describe how the condition has been met.")
     changes = {}
     if evidence_file is not None:
-        try:
-            content, kind = uploads.check_upload(evidence_file, label="The evidence document")
-        except uploads.UploadRefused as exc:
-            raise ServiceError(str(exc)) from exc
-        extension = evidence_file.name.rsplit(".", 1)[-1].lower()
-        if condition.evidence_name:
-            changes["replaced_document"] = condition.evidence_name
-        condition.evidence_name = evidence_file.name[-255:]
-        condition.evidence_type = kind
-        condition.evidence_size = len(content)
-        # A random stored name: the person's file name is kept for display only.
-        condition.evidence_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        replaced = condition.evidence_name
+        _attach_document(condition, "evidence", evidence_file, label="The evidence document")
+        if replaced:
+            changes["replaced_document"] = replaced
         changes["document"] = condition.evidence_name
     condition.response = response
     condition.responded_at = timezone.now()

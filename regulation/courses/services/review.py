@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import ServiceError, record_event, require
+from accounts.services import record_event, require
 
-from .. import uploads
 from ..models import (
     Course,
     CourseApplication,
@@ -24,6 +21,7 @@ from ..models import (
     StandardReview,
 )
 from ._common import (
+    _attach_document,
     _lock_application,
     _reason,
     _set_course_status,
@@ -159,16 +157,7 @@ def record_inspection(
         application=application, starts_on=starts_on, ends_on=ends_on, team=team, report=report, recorded_by=by
     )
     if report_file is not None:
-        try:
-            content, kind = uploads.check_upload(report_file, label="The inspection report")
-        except uploads.UploadRefused as exc:
-            raise ServiceError(str(exc)) from exc
-        extension = report_file.name.rsplit(".", 1)[-1].lower()
-        inspection.report_name = report_file.name[-255:]
-        inspection.report_type = kind
-        inspection.report_size = len(content)
-        # A random stored name: the person's file name is kept for display only.
-        inspection.report_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        _attach_document(inspection, "report", report_file, label="The inspection report")
     inspection.save()
     before = application.status
     application.status = CourseApplication.Status.INSPECTION
