@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("service-health/", views.service_health, name="service_health"),
 ]
 urlpatterns += [
     path("account/api-token/", api_tokens.api_token_create, name="api_token_create"),

@@ -3,17 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
-from . import selectors, services
+from . import health, selectors, services
 from .forms import AuditExportForm, ProfileForm, ReminderSettingsForm, posted
 from .home import home_sections_for
 from .jobs import start_job, status_payload
@@ -161,32 +158,29 @@ def healthz_live(request):
 def healthz(request):
     """Readiness, for a load balancer: 503 only when this node cannot serve pages (no database, no storage). The
     broker is reported in ``checks`` but does not take the node out: while it is down every page still works and
-    background work waits in the database (the outbox) until it is back."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    try:
-        from config.celery import app
-
-        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=1)
-        checks["broker"] = "ok"
-    except Exception as exc:
-        checks["broker"] = f"error: {exc.__class__.__name__}"
-    try:
-        name = default_storage.save("healthz/probe.txt", ContentFile(b"ok"))
-        default_storage.delete(name)
-        checks["storage"] = "ok"
-    except Exception as exc:
-        checks["storage"] = f"error: {exc.__class__.__name__}"
+    background work waits in the database (the outbox) until it is back. Nor does a standby: reads fall back to the
+    primary without it."""
+    checks = health.node_checks()
     ready = checks["database"] == "ok" and checks["storage"] == "ok"
     status = "unavailable" if not ready else "ok" if checks["broker"] == "ok" else "degraded"
     return JsonResponse(
         {"status": status, "checks": checks, "environment": settings.ENVIRONMENT}, status=200 if ready else 503
+    )
+
+
+@login_required
+@permission_required("accounts.view_service_health", raise_exception=True)
+@never_cache
+def service_health(request):
+    return render(
+        request,
+        "accounts/service_health.html",
+        {
+            "page_title": "Service health",
+            "checks": health.node_checks(),
+            "replica": health.replica_report(),
+            "node": health.node_name(),
+        },
     )
 
 

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionExpiryMiddleware",
     "accounts.middleware.RequireMultiFactorMiddleware",
+    "accounts.replicas.PinToPrimaryAfterWriteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +119,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file rather than memory, so a real worker process can open the test database too.
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test-db.sqlite3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL hot standby for reads that may be a little stale (accounts/replicas.py, docs/operations.md). Unset,
+# every query goes to the primary. A person who has just written reads from the primary for PIN seconds, which must
+# outlast the most lag we accept, or they could miss their own write.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=15)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=2.0)
+if DATABASE_REPLICA_PIN_SECONDS <= DATABASE_REPLICA_MAX_LAG_SECONDS:
+    raise ImproperlyConfigured("DATABASE_REPLICA_PIN_SECONDS must be longer than DATABASE_REPLICA_MAX_LAG_SECONDS.")
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A standby is read-only and follows the primary: tests use the primary's test database under this name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["accounts.replicas.ReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from accounts.api import IdRouter
+from accounts.replicas import replica_reads
 
 from . import api
 
@@ -10,8 +11,12 @@ router.register("register/applications", api.ApplicationViewSet, basename="regis
 router.register("register/cases", api.CaseViewSet, basename="register-case")
 
 urlpatterns = [
-    path("register/public/", api.PublicSearchView.as_view(), name="register-public-search"),
-    path("register/public/bulk/", api.PublicBulkLookupView.as_view(), name="register-public-bulk"),
+    path("register/public/", replica_reads(api.PublicSearchView.as_view()), name="register-public-search"),
+    path(
+        "register/public/bulk/",
+        replica_reads(api.PublicBulkLookupView.as_view(), read_only_post=True),
+        name="register-public-bulk",
+    ),
     path("register/entries/<int:pk>/cpd/", api.EntryCPDView.as_view(), name="register-entry-cpd"),
     path("register/entries/<int:pk>/renew/", api.EntryRenewView.as_view(), name="register-entry-renew"),
     path(

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from accounts.replicas import replica_reads
+
 from . import views
 
 app_name = "regulation"
 urlpatterns = [
     # The public
-    path("check/", views.check_register, name="check"),
-    path("check/bulk/", views.bulk_lookup, name="bulk_lookup"),
+    path("check/", replica_reads(views.check_register), name="check"),
+    path("check/bulk/", replica_reads(views.bulk_lookup, read_only_post=True), name="bulk_lookup"),
     # Social workers
     path("apply/", views.apply, name="apply"),
     path("apply/check/", views.apply_check, name="apply_check"),

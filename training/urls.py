@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts.replicas import replica_reads
+
 from . import views
 
 app_name = "training"
@@ -9,7 +11,7 @@ urlpatterns = [
     path("enrol/", views.enrol, name="enrol"),
     path("me/", views.my_programme, name="my_programme"),
     path("journey/", views.journey_page, name="journey"),
-    path("national/", views.national, name="national"),
+    path("national/", replica_reads(views.national), name="national"),
     path("funding/", views.claims, name="claims"),
     path("funding/<int:pk>/", views.claim, name="claim"),
     path("funding/<int:pk>/csv/", views.claim_csv, name="claim_csv"),

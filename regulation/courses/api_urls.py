@@ -1,9 +1,11 @@
 from django.urls import path
 
+from accounts.replicas import replica_reads
+
 from . import api
 
 urlpatterns = [
-    path("courses/", api.PublicCourseList.as_view(), name="api-courses"),
+    path("courses/", replica_reads(api.PublicCourseList.as_view()), name="api-courses"),
     path(
         "courses/applications/<int:pk>/withdraw/",
         api.WithdrawApplication.as_view(),

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from accounts.replicas import replica_reads
+
 from . import views
 
 app_name = "courses"
 urlpatterns = [
     # The public
-    path("", views.public_list, name="public_list"),
-    path("approved.csv", views.public_csv, name="public_csv"),
+    path("", replica_reads(views.public_list), name="public_list"),
+    path("approved.csv", replica_reads(views.public_csv), name="public_csv"),
     # Course leads
     path("provider/", views.provider_home, name="provider_home"),
     path("provider/choose/", views.provider_choose, name="provider_choose"),
@@ -32,7 +34,7 @@ urlpatterns = [
     # Regulator staff
     path("queue/", views.queue, name="queue"),
     path("figures/", views.figures, name="figures"),
-    path("figures.csv", views.figures_csv, name="figures_csv"),
+    path("figures.csv", replica_reads(views.figures_csv), name="figures_csv"),
     path("figures.xlsx", views.figures_xlsx, name="figures_xlsx"),
     path("figures.pdf", views.figures_pdf, name="figures_pdf"),
     path("register-matching/", views.unmatched_courses, name="unmatched"),

@@ -43,6 +43,7 @@ CASES = [
     AccessCase("choose your reminders", lambda w: "/messages/reminders/", SIGNED_IN),
     AccessCase("one of your messages", lambda w: f"/messages/{w['message'].pk}/", {Role.SOCIAL_WORKER}),
     AccessCase("audit log", lambda w: "/audit/", {Role.REGULATOR_STAFF}),
+    AccessCase("service health", lambda w: "/service-health/", {Role.REGULATOR_STAFF}),
     AccessCase("job page", lambda w: f"/jobs/{w['job'].pk}/", {Role.REGULATOR_STAFF}),
     AccessCase("job download", lambda w: f"/jobs/{w['job'].pk}/download/", {Role.REGULATOR_STAFF}),
     AccessCase("admin", lambda w: "/admin/", {Role.REGULATOR_STAFF}),
