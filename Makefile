@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install verifier ob-schemas migrate seed demo-code lint security audit format clean
+.PHONY: run test install verifier ob-schemas migrate seed demo-code lint security audit format clean cluster cluster-check drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,20 @@ test: lint security verifier ob-schemas
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	@echo "Running the test suite: about 12 minutes on 2 cores (one file: $(BIN)/pytest tests/PATH.py; see README.md)."
 	$(BIN)/pytest
+
+# Several nodes on this machine (docs/operations.md): a PostgreSQL primary and hot standby, Redis, two gunicorn web
+# nodes behind HAProxy, two Celery workers and beat, all under var/cluster/. Needs Debian's postgresql-15,
+# redis-server and haproxy. Ctrl-C stops it all.
+cluster: install
+	$(BIN)/python scripts/cluster.py
+
+# The same, checked: standby streaming and read, sessions and files shared across nodes, a killed node taken out.
+cluster-check: install
+	$(BIN)/python scripts/cluster.py --check
+
+# Mixed traffic through the balancer while a web node and a worker are killed and Redis restarted; what was lost.
+drill: install
+	$(BIN)/python scripts/drill.py
 
 clean:
 	rm -rf var/db.sqlite3 var/celery var/media var/staticfiles
