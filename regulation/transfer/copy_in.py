@@ -73,7 +73,7 @@ class Table:
                 shared.append(constant(now))
                 continue
             default = field.default
-            if callable(default) and default not in (list, dict, str, int):
+            if field.has_default() and callable(default) and default not in (list, dict, str, int):
                 raise Unsupported(f"{meta.label}.{field.name} has a default made for each row")
             shared.append(constant(field.get_default()))
         self.suffix = "".join("\t" + value for value in shared) + "\n"

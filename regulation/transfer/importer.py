@@ -355,6 +355,10 @@ class _Load:
                 yield "\t".join(cells)
 
         with connection.cursor() as cursor:
+            if register:
+                # The entries go in before their numbers (read from the same rows): their references are checked
+                # at the end of the transaction, as Django makes them, even where a caller asked for them at once.
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             on_rows = (lambda n: self.progress(ds.name, n)) if self.progress else None
             try:
                 copy_in.copy(cursor.cursor, table, lines(), batch=BATCH, on_rows=on_rows)
