@@ -732,7 +732,7 @@ def json_to_csv(value) -> str:
     return str(value)
 
 
-_DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
+DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", re.ASCII)
 
 
 class BadValue(ValueError):
@@ -763,7 +763,7 @@ def parse(column: Column, value, *, empty_text: bool = False):
             if not value.endswith("Z"):
                 raise BadValue(f"{column.name} must be a UTC date and time ending in Z, not {value!r}")
             # Checked against the one way it is written, then read by fromisoformat (strptime is ten times slower).
-            if not _DATETIME_TEXT.fullmatch(value):
+            if not DATETIME_TEXT.fullmatch(value):
                 raise ValueError(value)
             return datetime.datetime.fromisoformat(value[:-1]).replace(tzinfo=datetime.UTC)
         if column.type == DECIMAL:
@@ -819,7 +819,7 @@ def reader(column: Column, *, empty_text: bool = False) -> Callable:
             return None if value is None and nullable else slow(value)
 
     elif type_ == DATETIME:
-        utc, fullmatch = datetime.UTC, _DATETIME_TEXT.fullmatch
+        utc, fullmatch = datetime.UTC, DATETIME_TEXT.fullmatch
 
         def read(value):
             if type(value) is str and fullmatch(value):
@@ -857,14 +857,14 @@ def reader(column: Column, *, empty_text: bool = False) -> Callable:
     return read
 
 
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
 def csv_writer(column: Column) -> Callable:
     """``csv_cell(column, json_to_csv(value))`` for one column's values once ``reader`` has accepted them (a text
     is a text, a number a number), chosen once: what its CSV cell must hold."""
     if column.type in ESCAPED_TYPES:
-        first = _FORMULA_FIRST
+        first = FORMULA_FIRST
         return lambda value: "" if value is None else "'" + value if value[:1] in first else value
     if column.type == INTEGER:
         return lambda value: "" if value is None else str(value)

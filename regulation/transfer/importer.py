@@ -31,20 +31,15 @@ from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, Tr
 
 from . import copy_in
 from .format import (
-    BOOLEAN,
-    DATE,
-    DATETIME,
-    DECIMAL,
     ENTRY_REF,
-    INTEGER,
     MANIFEST,
     MAPPED,
-    OBJECT,
     REGION_REF,
     USER_REF,
     Column,
     Dataset,
     datasets,
+    reader,
 )
 from .verify import Report, Rows, check_files
 
@@ -187,11 +182,15 @@ class _Load:
     def run(self) -> dict[str, int]:
         loaded: dict[str, int] = {}
         for ds in datasets():
-            rows = Rows(self.directory, ds, self.files, self.report, self.numbers, references=self.keys)
+            by_copy = ds.name not in MAPPED and use_copy() and _copyable(ds)
+            readers = [self._copy_reader(ds, c) for c in ds.columns] if by_copy else None
+            rows = Rows(
+                self.directory, ds, self.files, self.report, self.numbers, references=self.keys, readers=readers
+            )
             sound = self._sound(ds, rows)
             if ds.name in MAPPED:
                 self._load_mapped(ds, sound)
-            elif use_copy() and _copyable(ds):
+            elif by_copy:
                 self._copy(ds, sound)
             else:
                 self._insert(ds, sound)
@@ -218,6 +217,11 @@ class _Load:
 
     def _sound_rows(self, ds: Dataset, rows: Rows, users: list[int], keyed: list, unknown: list[set]):
         problems, known = self.report.problems, self.users
+        if not users and not keyed:  # nothing to look up (most datasets)
+            for row in rows:
+                if not problems:
+                    yield row
+            return
         for raw, values in rows:
             if problems or any(unknown):
                 continue
@@ -231,7 +235,7 @@ class _Load:
             yield raw, values
 
     def _resolved(self, ds: Dataset, column: Column) -> dict:
-        self.unknown[(ds.name, column.name)] = set()
+        self.unknown.setdefault((ds.name, column.name), set())
         return self.resolved.setdefault((ds.name, column.name), {})
 
     def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]]) -> None:
@@ -256,7 +260,7 @@ class _Load:
             users = self.users
             return lambda value: users[value] if value else None
         if column.resolve:
-            found = self.resolved[(ds.name, column.name)]
+            found = self._resolved(ds, column)
             return lambda value: None if value is None else found[value]
         if column.type == ENTRY_REF:
             return self.entries.__getitem__
@@ -320,8 +324,16 @@ class _Load:
 
     # --- PostgreSQL: COPY ----------------------------------------------------------------------------------------
 
+    def _copy_reader(self, ds: Dataset, column: Column) -> Callable:
+        """How a column's value is read for COPY: checked as ``format.reader`` checks it and given as COPY's text,
+        in one call (a reference is given as it is, and translated as its line is made)."""
+        read = reader(column, empty_text=ds.holds_empty_text(column))
+        if self._reference(ds, column) is not None:
+            return read
+        return copy_in.reader(column, read)
+
     def _copy(self, ds: Dataset, rows) -> None:
-        formats = [(self._reference(ds, c), _copy_format(c)) for c in ds.columns]
+        references = [(i, f) for i, c in enumerate(ds.columns) if (f := self._reference(ds, c)) is not None]
         fields = [c.target for c in ds.columns]
         register = ds.name == "register"
         numbers: list[str] = []
@@ -339,19 +351,17 @@ class _Load:
                 if row is copy_in.PAUSE:
                     yield row
                     continue
-                raw, values = row
-                cells = [
-                    fmt(r, v) if f is None else (null if (t := f(r)) is None else str(t))
-                    for (f, fmt), r, v in zip(formats, raw, values, strict=True)
-                ]
+                raw, cells = row  # the values as COPY's text already, but for references
+                for i, translate in references:
+                    cells[i] = null if (local := translate(raw[i])) is None else str(local)
                 if register:
                     number = raw[number_at]
                     serial = _serial(number)
                     numbers.append(f"{serial}\t{cells[allocated]}")
                     cells[allocated] = str(serial)
                     entries[number] = raw[id_at]
-                    cells.append(text(normalise_name(values[last])))
-                    cells.append(text(normalise_name(f"{values[first]} {values[last]}")))
+                    cells.append(text(normalise_name(raw[last])))
+                    cells.append(text(normalise_name(f"{raw[first]} {raw[last]}")))
                 yield "\t".join(cells)
 
         with connection.cursor() as cursor:
@@ -379,21 +389,6 @@ def _copyable(ds: Dataset) -> bool:
     except copy_in.Unsupported:
         return False
     return True
-
-
-def _copy_format(column: Column) -> Callable:
-    """How a checked value is written for COPY, from its JSON value and the same read into Python: a datetime or
-    an object as its own text (the one form ``format.reader`` accepts), a date as ISO, a text escaped."""
-    null, text = copy_in.NULL, copy_in.text
-    if column.type in (DATETIME, OBJECT):
-        return lambda raw, value: null if value is None else text(raw)
-    if column.type == DATE:
-        return lambda raw, value: null if value is None else value.isoformat()
-    if column.type == BOOLEAN:
-        return lambda raw, value: null if value is None else "t" if value else "f"
-    if column.type in (INTEGER, DECIMAL):
-        return lambda raw, value: null if value is None else str(value)
-    return lambda raw, value: null if value is None else text(value)
 
 
 def _serial(number: str) -> int:
