@@ -1,4 +1,6 @@
-"""Loading a predecessor's bundle: verify it, then load every dataset in one transaction, all or nothing.
+"""Loading a predecessor's bundle in one transaction, all or nothing: its manifest and checksums first, then every
+dataset's rows checked (as ``verify_bundle`` checks them) and loaded in the same reading, on PostgreSQL with COPY
+(``copy_in``) and elsewhere with the ORM's bulk inserts. A problem found midway rolls the load back.
 
 Registration numbers, statuses, dates and history are kept as they are in the bundle. So are identifiers, but
 for regions and organisations (``format.MAPPED``): the successor already holds its own, so each of the bundle's is
