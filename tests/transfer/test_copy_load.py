@@ -113,3 +113,45 @@ def test_a_row_the_database_refuses_midway_is_named_and_nothing_is_loaded(popula
     (problem,) = refused.value.problems
     assert problem.startswith("register.jsonl row 3: this service's database cannot store it (value too long")
     _nothing_loaded(users_before)
+
+
+def test_each_value_is_checked_and_written_for_copy_as_the_portable_reader_reads_it():
+    """``copy_in.reader`` gives COPY's text for what ``format.reader`` accepts, and refuses what it refuses."""
+    from regulation.transfer import copy_in
+    from regulation.transfer.format import BOOLEAN, DATE, DATETIME, INTEGER, OBJECT, TEXT, BadValue, Column, reader
+
+    def column(type_, **kwargs):
+        return Column(name="c", source="c", type=type_, description="", **kwargs)
+
+    cases = [
+        (column(TEXT), "plain", "plain"),
+        (column(TEXT), "tab\there,\nline\r\\", "tab\\there,\\nline\\r\\\\"),
+        (column(TEXT), "", ""),
+        (column(TEXT, nullable=True), "", copy_in.NULL),
+        (column(TEXT, nullable=True), None, copy_in.NULL),
+        (column(TEXT, choices=("open", "closed")), "open", "open"),
+        (column(INTEGER), 7, "7"),
+        (column(INTEGER, nullable=True), None, copy_in.NULL),
+        (column(BOOLEAN), False, "f"),
+        (column(DATE), "2027-03-02", "2027-03-02"),
+        (column(DATE), "2027-W09-2", "2027-03-02"),  # read as ISO accepts it, written in the one form
+        (column(DATETIME), "2027-03-02T12:00:00.000000Z", "2027-03-02T12:00:00.000000Z"),
+        (column(OBJECT), '{"a":"x\\ny"}', '{"a":"x\\\\ny"}'),
+    ]
+    for col, value, expected in cases:
+        read = reader(col)
+        assert copy_in.reader(col, read)(value) == expected, (col, value)
+    for col, value in [
+        (column(TEXT, choices=("open",)), "shut"),
+        (column(INTEGER), True),
+        (column(INTEGER), None),
+        (column(DATE), "2027-02-30"),
+        (column(DATETIME), "2027-03-02T12:00:00Z"),
+        (column(DATETIME), "2027-13-02T12:00:00.000000Z"),
+        (column(TEXT), 5),
+    ]:
+        with pytest.raises(BadValue) as portable:
+            reader(col)(value)
+        with pytest.raises(BadValue) as by_copy:
+            copy_in.reader(col, reader(col))(value)
+        assert str(by_copy.value) == str(portable.value)
