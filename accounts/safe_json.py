@@ -42,12 +42,19 @@ def _depth(text: str) -> int:
 
 
 def _refuse_repeated_names(pairs: list[tuple[str, object]]) -> dict:
-    document: dict = {}
-    for name, value in pairs:
-        if name in document:
+    document = dict(pairs)
+    if len(document) == len(pairs):  # the usual case, decided without a loop in Python
+        return document
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
             raise RepeatedName(name)
-        document[name] = value
-    return document
+        seen.add(name)
+    raise AssertionError("unreachable: fewer names than pairs means one is repeated")  # pragma: no cover
+
+
+# Built once: ``json.loads`` given a hook builds a new decoder on every call, which cost as much as the parsing.
+_DECODER = json.JSONDecoder(object_pairs_hook=_refuse_repeated_names)
 
 
 def loads(data: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = MAX_DEPTH):
@@ -64,7 +71,7 @@ def loads(data: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: i
     if data.count("[") + data.count("{") > max_depth and _depth(data) > max_depth:
         raise UnsafeJSON(f"The JSON is nested too deeply: it can be at most {max_depth} levels deep.")
     try:
-        return json.loads(data, object_pairs_hook=_refuse_repeated_names)
+        return _DECODER.decode(data)
     except UnsafeJSON:
         raise
     except ValueError as exc:

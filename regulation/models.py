@@ -169,8 +169,12 @@ def normalise_name(text: str) -> str:
     """A name as people type it: no accents (Zoë → zoe), no apostrophes (O’Neill → oneill), hyphens and
     full stops as spaces (Brontë-Smith → bronte smith), case-folded. Stored in the indexed search keys, so a
     search is a prefix lookup on an index on PostgreSQL and SQLite alike."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text or ""
+    if text.isascii():  # most names: nothing to decompose (a bundle's load derives two keys for every entry)
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.translate(_APOSTROPHES).translate(_SEPARATORS)
     return " ".join(plain.casefold().split())
 

@@ -1,4 +1,6 @@
-"""Loading a predecessor's bundle: verify it, then load every dataset in one transaction, all or nothing.
+"""Loading a predecessor's bundle in one transaction, all or nothing: its manifest and checksums first, then every
+dataset's rows checked (as ``verify_bundle`` checks them) and loaded in the same reading, on PostgreSQL with COPY
+(``copy_in``) and elsewhere with the ORM's bulk inserts. A problem found midway rolls the load back.
 
 Registration numbers, statuses, dates and history are kept as they are in the bundle. So are identifiers, but
 for regions and organisations (``format.MAPPED``): the successor already holds its own, so each of the bundle's is
@@ -13,26 +15,38 @@ matched by email, or recorded as accounts that cannot sign in until someone invi
 from __future__ import annotations
 
 import contextlib
-import json
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts import archives
 from accounts.models import Organisation, Region, User
 from accounts.services import ServiceError
 from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
-from .format import ENTRY_REF, MANIFEST, MAPPED, REGION_REF, USER_REF, Dataset, datasets, parse
-from .verify import verify_bundle
+from . import copy_in
+from .format import (
+    ENTRY_REF,
+    MANIFEST,
+    MAPPED,
+    REGION_REF,
+    USER_REF,
+    Column,
+    Dataset,
+    datasets,
+    reader,
+)
+from .verify import Report, Rows, check_files
 
-BATCH = 1000
+BATCH = 1000  # rows inserted at a time by the ORM, and between reports of progress
+COPY = True  # on PostgreSQL, load with COPY (``copy_in``); False loads the portable way there too (tests compare)
 
 
 class TransferRefused(ServiceError):
@@ -96,22 +110,6 @@ def opened(path) -> Iterator[Path]:
         yield directory
 
 
-def _raw(directory: Path, ds: Dataset):
-    """The rows as JSON gives them, for a look at keys and emails: the bundle is verified already, so a text
-    needs no parsing to be read as itself."""
-    with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            yield json.loads(line)
-
-
-def _rows(directory: Path, ds: Dataset):
-    empty = {c.name: ds.holds_empty_text(c) for c in ds.columns}
-    with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            yield {c.name: parse(c, record[c.name], empty_text=empty[c.name]) for c in ds.columns}
-
-
 def _not_empty_target() -> list[str]:
     """One sentence saying what this service already holds, if anything, that a bundle's rows could collide with:
     a bundle loads into a service whose register and records are empty (its own regions, organisations and staff
@@ -141,105 +139,176 @@ def _not_empty_target() -> list[str]:
     ]
 
 
-def _resolved(directory: Path) -> dict[tuple[str, str], dict]:
-    """Keys of other apps' reference data (a programme's code) mapped to this service's ids by those apps."""
-    found: dict[tuple[str, str], dict] = {}
-    for ds in datasets():
-        columns = [c for c in ds.columns if c.resolve]
-        if not columns:
-            continue
-        values: dict[str, set] = {c.name: set() for c in columns}
-        for row in _raw(directory, ds):
-            for c in columns:
-                if row[c.name] is not None:
-                    values[c.name].add(row[c.name])
-        for c in columns:
-            mapping = c.resolve(values[c.name])
-            unknown = sorted(values[c.name] - set(mapping))
-            if unknown:
-                raise TransferRefused(
-                    [f"{ds.name}.jsonl: {c.name} {', '.join(map(str, unknown))} is not known to this service."]
-                )
-            found[(ds.name, c.name)] = mapping
-    return found
-
-
 def import_bundle(directory, *, progress=None) -> dict[str, int]:
+    """Check the bundle and load it, all or nothing: the manifest and every file's checksum first, then each
+    dataset's rows checked and loaded in one reading (``verify.Rows``), so a problem found on the way ends the load
+    with every problem in that file named and nothing kept (the transaction is rolled back)."""
     directory = Path(directory)
-    report = verify_bundle(directory)
-    if not report.ok:
+    report = Report()
+    manifest = check_files(directory, report)
+    if manifest is None:
         raise TransferRefused(report.problems)
-    if report.manifest.get("kind") != "full":
+    if manifest.get("kind") != "full":
         raise TransferRefused(["Only a full bundle can be loaded; this one holds changes since a date."])
     with transaction.atomic():
         problems = _not_empty_target()
         if problems:
             raise TransferRefused(problems, fault="service")
-        loaded = _load(directory, progress)
+        loaded = _Load(directory, manifest["files"], report, progress).run()
         _reset_sequences()
     return loaded
 
 
-def _users(directory: Path) -> dict[str, int]:
-    emails: set[str] = set()
-    for ds in datasets():
-        columns = [c for c in ds.columns if c.type == USER_REF]
-        if columns:
-            for row in _raw(directory, ds):
-                emails.update(row[c.name] for c in columns if row[c.name])
-    known = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
-    for email in sorted(emails - set(known)):
-        # Named in the predecessor's history; can sign in only once invited (no usable password, inactive).
-        known[email] = User.objects.create_user(email, password=None, is_active=False).pk
-    return known
+def use_copy() -> bool:
+    """Whether datasets are loaded with PostgreSQL's COPY (``copy_in``) rather than the ORM's bulk inserts."""
+    return connection.vendor == "postgresql" and COPY
 
 
-def _load(directory: Path, progress) -> dict[str, int]:
-    users = _users(directory)
-    resolved = _resolved(directory)
-    regions = dict(Region.objects.values_list("code", "pk"))
-    ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
-    entries: dict[str, int] = {}
-    loaded: dict[str, int] = {}
-    for ds in datasets():
-        model = ds.model
-        batch, numbers, count = [], [], 0
-        for row in _rows(directory, ds):
-            values = {}
-            for column in ds.columns:
-                value = row[column.name]
-                target = ds.refers_to(column)
-                if column.name != "id" and target in ids:
-                    value = ids[target][value] if value is not None else None
-                elif column.type == USER_REF:
-                    value = users[value] if value else None
-                elif column.resolve:
-                    value = resolved[(ds.name, column.name)][value] if value is not None else None
-                elif column.type == ENTRY_REF:
-                    value = entries[value]
-                elif column.type == REGION_REF:
-                    if value is not None and value not in regions:
-                        raise TransferRefused([f"{ds.name}.jsonl: region {value} is not known to this service."])
-                    value = regions.get(value) if value else None
-                values[column.target] = value
+class _Load:
+    """Every dataset in turn, as ``verify.Rows`` gives its sound rows: references translated (a region by its code,
+    an organisation to its id here, a person by email, a registration number to its entry, another app's key
+    through that app), then inserted by COPY (PostgreSQL) or by the ORM in batches (``BATCH`` rows)."""
+
+    def __init__(self, directory: Path, files: dict, report: Report, progress):
+        self.directory, self.files, self.report, self.progress = directory, files, report, progress
+        self.users: dict[str, int] = {}
+        self.regions = dict(Region.objects.values_list("code", "pk"))
+        self.ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
+        self.entries: dict[str, int] = {}  # registration number → entry id
+        self.resolved: dict[tuple[str, str], dict] = {}
+        self.unknown: dict[tuple[str, str], set] = {}
+        self.keys: dict[str, set] = {}
+        self.numbers: set[str] = set()
+        self.now = timezone.now()
+
+    def run(self) -> dict[str, int]:
+        loaded: dict[str, int] = {}
+        for ds in datasets():
+            by_copy = ds.name not in MAPPED and use_copy() and _copyable(ds)
+            readers = [self._copy_reader(ds, c) for c in ds.columns] if by_copy else None
+            rows = Rows(
+                self.directory, ds, self.files, self.report, self.numbers, references=self.keys, readers=readers
+            )
+            sound = self._sound(ds, rows)
+            if ds.name in MAPPED:
+                self._load_mapped(ds, sound)
+            elif by_copy:
+                self._copy(ds, sound)
+            else:
+                self._insert(ds, sound)
+            for (name, column), keys in self.unknown.items():
+                if name == ds.name and keys:
+                    listed = ", ".join(map(str, sorted(keys)))
+                    self.report.problems.append(f"{name}.jsonl: {column} {listed} is not known to this service.")
+            self.keys[ds.name] = rows.ids
+            loaded[ds.name] = rows.count
+            if self.progress:
+                self.progress(ds.name, rows.count)
+        if self.report.problems:
+            raise TransferRefused(self.report.problems)
+        return loaded
+
+    def _sound(self, ds: Dataset, rows: Rows):
+        """The sound rows as ``(raw, values)``, and ``PAUSE`` before one that needs the database (a person or a
+        key not met before), which is looked up as the next item is asked for. Nothing is given once anything is
+        wrong (in any file): the rows are still read, to name every problem, but not loaded."""
+        users = [i for i, c in enumerate(ds.columns) if c.type == USER_REF]
+        keyed = [(i, c, self._resolved(ds, c)) for i, c in enumerate(ds.columns) if c.resolve]
+        unknown = [self.unknown[(ds.name, c.name)] for _, c, _ in keyed]
+        return self._sound_rows(ds, rows, users, keyed, unknown)
+
+    def _sound_rows(self, ds: Dataset, rows: Rows, users: list[int], keyed: list, unknown: list[set]):
+        problems, known = self.report.problems, self.users
+        if not users and not keyed:  # nothing to look up (most datasets)
+            for row in rows:
+                if not problems:
+                    yield row
+            return
+        for raw, values in rows:
+            if problems or any(unknown):
+                continue
+            emails = [raw[i] for i in users if raw[i] and raw[i] not in known]
+            keys = [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
+            if emails or keys:
+                yield copy_in.PAUSE
+                self._look_up(ds, emails, keys)
+                if any(unknown):
+                    continue
+            yield raw, values
+
+    def _resolved(self, ds: Dataset, column: Column) -> dict:
+        self.unknown.setdefault((ds.name, column.name), set())
+        return self.resolved.setdefault((ds.name, column.name), {})
+
+    def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]]) -> None:
+        if emails:
+            wanted = set(emails)
+            self.users.update(User.objects.filter(email__in=wanted).values_list("email", "pk"))
+            for email in sorted(wanted - set(self.users)):
+                # Named in the predecessor's history; can sign in only once invited (no usable password, inactive).
+                self.users[email] = User.objects.create_user(email, password=None, is_active=False).pk
+        for column, found, key in keys:
+            found.update(column.resolve({key}))
+            if key not in found:
+                self.unknown[(ds.name, column.name)].add(key)
+
+    def _reference(self, ds: Dataset, column: Column) -> Callable | None:
+        """How a column's value becomes the value stored here, or None if it is stored as it is."""
+        target = ds.refers_to(column)
+        if column.name != "id" and target in self.ids:
+            mapped = self.ids[target]
+            return lambda value: None if value is None else mapped[value]
+        if column.type == USER_REF:
+            users = self.users
+            return lambda value: users[value] if value else None
+        if column.resolve:
+            found = self._resolved(ds, column)
+            return lambda value: None if value is None else found[value]
+        if column.type == ENTRY_REF:
+            return self.entries.__getitem__
+        if column.type == REGION_REF:
+            regions = self.regions
+
+            def region(value):
+                if value is not None and value not in regions:
+                    raise TransferRefused([f"{ds.name}.jsonl: region {value} is not known to this service."])
+                return regions.get(value) if value else None
+
+            return region
+        return None
+
+    # --- The portable way: the ORM -------------------------------------------------------------------------------
+
+    def _load_mapped(self, ds: Dataset, rows) -> None:
+        convert = [(c.target, self._reference(ds, c)) for c in ds.columns]
+        add = _region if ds.name == "regions" else _organisation
+        for row in rows:
+            if row is copy_in.PAUSE:
+                continue
+            values = {t: v if f is None else f(v) for (t, f), v in zip(convert, row[1], strict=True)}
+            self.ids[ds.name][values["id"]] = local = add(values)
             if ds.name == "regions":
-                ids[ds.name][values["id"]] = regions[values["code"]] = _region(values)
-                count += 1
+                self.regions[values["code"]] = local
+        TransferredId.objects.bulk_create(
+            TransferredId(dataset=ds.name, bundle_id=bundle_id, local_id=local_id)
+            for bundle_id, local_id in self.ids[ds.name].items()
+        )
+
+    def _insert(self, ds: Dataset, rows) -> None:
+        model = ds.model
+        convert = [(c.target, self._reference(ds, c)) for c in ds.columns]
+        register = ds.name == "register"
+        batch, numbers, count = [], [], 0
+        for row in rows:
+            if row is copy_in.PAUSE:
                 continue
-            if ds.name == "organisations":
-                ids[ds.name][values["id"]] = _organisation(values)
-                count += 1
-                continue
-            if ds.name == "register":
+            values = {t: v if f is None else f(v) for (t, f), v in zip(convert, row[1], strict=True)}
+            if register:
                 number = values["registration_number"]
-                serial = int(number[2:]) - NUMBER_BASE
-                if serial < 1:
-                    raise TransferRefused(
-                        [f"register.jsonl: registration number {number} is below SW{NUMBER_BASE + 1}."]
-                    )
+                serial = _serial(number)
                 numbers.append(RegistrationNumber(pk=serial, allocated_at=values.pop("number_allocation")))
                 values["number_allocation_id"] = serial
-                entries[number] = values["id"]
+                self.entries[number] = values["id"]
                 instance = RegisterEntry(**values)
                 # The search keys RegisterEntry.save derives, derived the same way for a bulk insert.
                 instance.surname_key = normalise_name(instance.last_name)
@@ -250,19 +319,85 @@ def _load(directory: Path, progress) -> dict[str, int]:
             count += 1
             if len(batch) >= BATCH:
                 _insert(model, batch, numbers)
-                if progress:
-                    progress(ds.name, count)
+                if self.progress:
+                    self.progress(ds.name, count)
         if batch:
             _insert(model, batch, numbers)
-        if ds.name in ids:
-            TransferredId.objects.bulk_create(
-                TransferredId(dataset=ds.name, bundle_id=bundle_id, local_id=local_id)
-                for bundle_id, local_id in ids[ds.name].items()
-            )
-        loaded[ds.name] = count
-        if progress:
-            progress(ds.name, count)
-    return loaded
+
+    # --- PostgreSQL: COPY ----------------------------------------------------------------------------------------
+
+    def _copy_reader(self, ds: Dataset, column: Column) -> Callable:
+        """How a column's value is read for COPY: checked as ``format.reader`` checks it and given as COPY's text,
+        in one call (a reference is given as it is, and translated as its line is made)."""
+        read = reader(column, empty_text=ds.holds_empty_text(column))
+        if self._reference(ds, column) is not None:
+            return read
+        return copy_in.reader(column, read)
+
+    def _copy(self, ds: Dataset, rows) -> None:
+        references = [(i, f) for i, c in enumerate(ds.columns) if (f := self._reference(ds, c)) is not None]
+        fields = [c.target for c in ds.columns]
+        register = ds.name == "register"
+        numbers: list[str] = []
+        if register:
+            at = {c.name: i for i, c in enumerate(ds.columns)}
+            allocated, first, last = at["number_allocated_at"], at["first_name"], at["last_name"]
+            number_at, id_at = at["registration_number"], at["id"]
+            fields[allocated] = "number_allocation_id"
+            fields += ["surname_key", "name_key"]
+        table = copy_in.Table(ds.model, fields, now=self.now)
+        null, text, entries = copy_in.NULL, copy_in.text, self.entries
+
+        def lines():
+            for row in rows:
+                if row is copy_in.PAUSE:
+                    yield row
+                    continue
+                raw, cells = row  # the values as COPY's text already, but for references
+                for i, translate in references:
+                    cells[i] = null if (local := translate(raw[i])) is None else str(local)
+                if register:
+                    number = raw[number_at]
+                    serial = _serial(number)
+                    numbers.append(f"{serial}\t{cells[allocated]}")
+                    cells[allocated] = str(serial)
+                    entries[number] = raw[id_at]
+                    cells.append(text(normalise_name(raw[last])))
+                    cells.append(text(normalise_name(f"{raw[first]} {raw[last]}")))
+                yield "\t".join(cells)
+
+        with connection.cursor() as cursor:
+            if register:
+                # The entries go in before their numbers (read from the same rows): their references are checked
+                # at the end of the transaction, as Django makes them, even where a caller asked for them at once.
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            on_rows = (lambda n: self.progress(ds.name, n)) if self.progress else None
+            try:
+                copy_in.copy(cursor.cursor, table, lines(), batch=BATCH, on_rows=on_rows)
+                if numbers:
+                    numbered = copy_in.Table(RegistrationNumber, ["id", "allocated_at"], now=self.now)
+                    copy_in.copy(cursor.cursor, numbered, iter(numbers), batch=len(numbers))
+            except copy_in.Refused as exc:
+                where = f" row {exc.row}" if exc.row else ""
+                raise TransferRefused(
+                    [f"{ds.name}.jsonl{where}: this service's database cannot store it ({exc.message})."]
+                ) from exc
+
+
+def _copyable(ds: Dataset) -> bool:
+    """Whether COPY can give the dataset's table every column (``copy_in.Unsupported`` says why not)."""
+    try:
+        copy_in.Table(ds.model, [c.target for c in ds.columns], now=timezone.now())
+    except copy_in.Unsupported:
+        return False
+    return True
+
+
+def _serial(number: str) -> int:
+    serial = int(number[2:]) - NUMBER_BASE
+    if serial < 1:
+        raise TransferRefused([f"register.jsonl: registration number {number} is below SW{NUMBER_BASE + 1}."])
+    return serial
 
 
 def _insert(model, batch: list, numbers: list) -> None:

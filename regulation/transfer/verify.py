@@ -15,7 +15,19 @@ from pathlib import Path
 
 from accounts import safe_json
 
-from .format import ENTRY_REF, MANIFEST, SCHEMA_VERSION, BadValue, Dataset, csv_cell, datasets, json_to_csv, parse
+from .format import (
+    ENTRY_REF,
+    FORMULA_FIRST,
+    MANIFEST,
+    SCHEMA_VERSION,
+    BadValue,
+    Dataset,
+    csv_cell,
+    csv_writer,
+    datasets,
+    json_to_csv,
+    reader,
+)
 
 MAX_PROBLEMS_PER_FILE = 20
 # A bundle's manifest and each of its JSON lines are a few kilobytes; none is read beyond these.
@@ -71,15 +83,14 @@ def read_manifest(directory: Path, report: Report) -> dict | None:
     return manifest
 
 
-def verify_bundle(directory) -> Report:
-    directory = Path(directory)
-    report = Report()
+def check_files(directory: Path, report: Report) -> dict | None:
+    """The manifest, and every file it should list there with its checksum: the manifest if all is well, else None
+    with the problems in ``report``. Nothing is read row by row yet."""
     manifest = read_manifest(directory, report)
     if manifest is None:
-        return report
+        return None
     report.manifest = manifest
     files = manifest["files"]
-    sound_files: set[str] = set()
     for ds in datasets():
         for name in ds.files():
             entry = files.get(name)
@@ -90,92 +101,195 @@ def verify_bundle(directory) -> Report:
                 report.problems.append(f"{name} is missing.")
             elif sha256_of(path) != entry.get("sha256"):
                 report.problems.append(f"{name}: wrong checksum (its SHA-256 is not the one in {MANIFEST}).")
-            else:
-                sound_files.add(name)
     for name in sorted(set(files) - {n for ds in datasets() for n in ds.files()}):
         report.problems.append(f"{MANIFEST} lists {name}, which is not part of schema version {SCHEMA_VERSION}.")
-    if report.problems:
+    return None if report.problems else manifest
+
+
+def verify_bundle(directory) -> Report:
+    directory = Path(directory)
+    report = Report()
+    manifest = check_files(directory, report)
+    if manifest is None:
         return report
     keys: dict[str, set] = {}
     numbers: set[str] = set()
     for ds in datasets():
-        ids, count = _check_rows(directory, ds, files, report, numbers)
-        keys[ds.name] = ids
-        report.rows[ds.name] = count
+        rows = Rows(directory, ds, manifest["files"], report, numbers)
+        for _ in rows:
+            pass
+        keys[ds.name] = rows.ids
+        report.rows[ds.name] = rows.count
     if report.problems or manifest.get("kind") != "full":
         return report
     _check_references(directory, keys, numbers, report)
     return report
 
 
-def _check_rows(directory: Path, ds: Dataset, files: dict, report: Report, numbers: set[str]) -> tuple[set, int]:
-    """Reads the JSON Lines and the CSV side by side: each row well formed and both files saying the same."""
-    ids: set = set()
-    before = len(report.problems)
+class Rows:
+    """One dataset's rows, checked as they are read: the JSON Lines and the CSV side by side, each row well formed
+    and both files saying the same. Iterating gives each sound row as ``(raw, values)``: its JSON values in column
+    order and the same read into Python (``format.reader``), so a loader reads every value once, as it is checked.
+    Problems go into ``report`` (at most ``MAX_PROBLEMS_PER_FILE`` a file); a row with one is not given.
 
-    def problem(text: str) -> bool:
-        report.problems.append(text)
-        return len(report.problems) - before >= MAX_PROBLEMS_PER_FILE
+    ``references``: the ids of the datasets above this one (all of them read by now), for checking this dataset's
+    references row by row as well (``_check_references`` checks a whole bundle's afterwards); ``numbers``: the
+    register's registration numbers, gathered as the register is read."""
 
-    jsonl_name, csv_name = f"{ds.name}.jsonl", f"{ds.name}.csv"
-    empty = {c.name: ds.holds_empty_text(c) for c in ds.columns}
-    count = 0
-    with (
-        open(directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
-        open(directory / csv_name, encoding="utf-8", newline="") as csv_file,
+    def __init__(
+        self,
+        directory: Path,
+        ds: Dataset,
+        files: dict,
+        report: Report,
+        numbers: set[str],
+        references: dict[str, set] | None = None,
+        readers: list | None = None,
     ):
-        reader = csv.reader(csv_file)
-        header = next(reader, None)
-        if header != ds.column_names:
-            problem(f"{csv_name}: the header row should be {','.join(ds.column_names)}.")
-            return ids, 0
-        for count, line in enumerate(_lines(jsonl), start=1):
-            csv_row = next(reader, None)
-            where = f"row {count}"
-            try:
-                record = safe_json.loads(line, max_bytes=LINE_MAX_BYTES)
-            except safe_json.UnsafeJSON:
-                if problem(f"{jsonl_name} {where}: not valid JSON."):
-                    break
-                continue
-            if not isinstance(record, dict) or list(record) != ds.column_names:
-                if problem(f"{jsonl_name} {where}: the fields should be exactly {', '.join(ds.column_names)}."):
-                    break
-                continue
-            failed = False
-            for column in ds.columns:
+        self.directory, self.ds, self.files, self.report, self.numbers = directory, ds, files, report, numbers
+        self.references = references
+        # How each column's values are read (``format.reader`` unless a loader gives its own, equally strict).
+        self.readers = readers or [reader(c, empty_text=ds.holds_empty_text(c)) for c in ds.columns]
+        self.ids: set = set()
+        self.count = 0
+
+    def __iter__(self):
+        self.found, self.stopped = 0, False
+        yield from self._rows()
+        if self.stopped:
+            return
+        for name in self.ds.files():
+            said = self.files[name].get("rows")
+            if said != self.count:
+                self._problem(f"{name}: {MANIFEST} says {said} rows but the file has {self.count}.")
+
+    def _problem(self, text: str) -> None:
+        self.report.problems.append(text)
+        self.found += 1
+
+    def _stop(self) -> None:
+        """Stop reading this file: the problems found are enough (or it cannot be read on)."""
+        self.stopped = True
+
+    def _rows(self):
+        ds, numbers, ids = self.ds, self.numbers, self.ids
+        jsonl_name, csv_name = f"{ds.name}.jsonl", f"{ds.name}.csv"
+        names = ds.column_names
+        readers = self.readers
+        first = FORMULA_FIRST
+        cells = [csv_writer(c) for c in ds.columns]
+        at_id = names.index("id")
+        at_number = names.index("registration_number") if ds.name == "register" else None
+        checks = self._reference_checks()
+        too_many = MAX_PROBLEMS_PER_FILE
+        loads, unsafe, line_max = safe_json.loads, safe_json.UnsafeJSON, LINE_MAX_BYTES
+        with (
+            open(self.directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
+            open(self.directory / csv_name, encoding="utf-8", newline="") as csv_file,
+        ):
+            reader_ = csv.reader(csv_file)
+            header = next(reader_, None)
+            if header != names:
+                self._problem(f"{csv_name}: the header row should be {','.join(names)}.")
+                return self._stop()
+            for count, line in enumerate(_lines(jsonl), start=1):
+                self.count = count
+                csv_row = next(reader_, None)
                 try:
-                    parse(column, record[column.name], empty_text=empty[column.name])
-                except BadValue as exc:
-                    failed = True
-                    if problem(f"{jsonl_name} {where}: {exc}."):
-                        return ids, count
-            if csv_row is None:
-                problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before {where}).")
-                return ids, count
-            expected = [csv_cell(c, json_to_csv(record[c.name])) for c in ds.columns]
-            if csv_row != expected:
-                failed = True
-                if problem(
-                    f"{csv_name} {where} does not match {jsonl_name} {where}: {_difference(csv_row, expected, ds)}."
-                ):
-                    return ids, count
-            if failed:
-                continue
-            if record["id"] in ids and problem(f"{jsonl_name} {where}: id {record['id']} appears twice."):
-                return ids, count
-            ids.add(record["id"])
-            if ds.name == "register":
-                number = record["registration_number"]
-                if number in numbers and problem(f"{jsonl_name} {where}: duplicate registration number {number}."):
-                    return ids, count
-                numbers.add(number)
-        if next(reader, None) is not None:
-            problem(f"{csv_name} has more rows than {jsonl_name}.")
-    for name in (jsonl_name, csv_name):
-        if files[name].get("rows") != count:
-            problem(f"{name}: {MANIFEST} says {files[name].get('rows')} rows but the file has {count}.")
-    return ids, count
+                    record = loads(line, max_bytes=line_max)
+                except unsafe:
+                    self._problem(f"{jsonl_name} row {count}: not valid JSON.")
+                    if self.found >= too_many:
+                        break
+                    continue
+                if type(record) is not dict or list(record) != names:
+                    self._problem(f"{jsonl_name} row {count}: the fields should be exactly {', '.join(names)}.")
+                    if self.found >= too_many:
+                        break
+                    continue
+                raw = list(record.values())
+                try:
+                    values = [read(value) for read, value in zip(readers, raw, strict=True)]
+                except BadValue:
+                    values = None
+                    for read, value in zip(readers, raw, strict=True):
+                        try:
+                            read(value)
+                        except BadValue as exc:
+                            self._problem(f"{jsonl_name} row {count}: {exc}.")
+                            if self.found >= too_many:
+                                return self._stop()
+                if csv_row is None:
+                    self._problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before row {count}).")
+                    return self._stop()
+                if values is None:
+                    expected = [csv_cell(c, json_to_csv(v)) for c, v in zip(ds.columns, raw, strict=True)]
+                else:
+                    # A text that a spreadsheet would not run is its own cell (most are): no call made for it.
+                    expected = [
+                        value if type(value) is str and value[:1] not in first else cell(value)
+                        for cell, value in zip(cells, raw, strict=True)
+                    ]
+                if csv_row != expected:
+                    values = None
+                    self._problem(
+                        f"{csv_name} row {count} does not match {jsonl_name} row {count}: "
+                        f"{_difference(csv_row, expected, ds)}."
+                    )
+                    if self.found >= too_many:
+                        return self._stop()
+                if values is None:
+                    continue
+                id_ = raw[at_id]
+                if id_ in ids:
+                    self._problem(f"{jsonl_name} row {count}: id {id_} appears twice.")
+                    if self.found >= too_many:
+                        return self._stop()
+                ids.add(id_)
+                if at_number is not None:
+                    number = raw[at_number]
+                    if number in numbers:
+                        self._problem(f"{jsonl_name} row {count}: duplicate registration number {number}.")
+                        if self.found >= too_many:
+                            return self._stop()
+                    numbers.add(number)
+                if checks and not self._references_sound(checks, record, count):
+                    if self.found >= too_many:
+                        return self._stop()
+                    continue
+                if self.found:  # nothing more is given once the file is known to be wrong
+                    continue
+                yield raw, values
+            if next(reader_, None) is not None:
+                self._problem(f"{csv_name} has more rows than {jsonl_name}.")
+
+    def _reference_checks(self):
+        if self.references is None:
+            return None
+        ds = self.ds
+        checks = [
+            (c.name, ds.refers_to(c), self.references[ds.refers_to(c)])
+            for c in ds.columns
+            if c.name != "id" and ds.refers_to(c)
+        ]
+        entry = any(c.type == ENTRY_REF for c in ds.columns)
+        return (checks, entry) if checks or entry else None
+
+    def _references_sound(self, checks, record: dict, count: int) -> bool:
+        columns, entry = checks
+        sound = True
+        for column, target, keys in columns:
+            value = record[column]
+            if value is not None and value not in keys:
+                self._problem(f"{self.ds.name}.jsonl row {count}: {column} {value} is not in {target}.jsonl.")
+                sound = False
+        if entry and record["registration_number"] not in self.numbers:
+            self._problem(
+                f"{self.ds.name}.jsonl row {count}: registration number "
+                f"{record['registration_number']} is not in register.jsonl."
+            )
+            sound = False
+        return sound
 
 
 def _difference(csv_row: list[str], expected: list[str], ds: Dataset) -> str:
