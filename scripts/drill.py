@@ -6,15 +6,15 @@ It starts the rehearsal (scripts/cluster.py: primary and standby, Redis, two web
 beat), prepares candidates with a knowledge test open, then:
 
 1. measures throughput of the same read traffic against one web node and against the balancer with both;
-2. runs ``--clients`` clients for ``--seconds``: candidates saving answers, public register searches, course
-   lists and home pages, and regulator staff starting audit exports (background jobs); a quarter of the way in
-   it SIGKILLs web node 1, at half way SIGKILLs worker 1, at three quarters restarts Redis, and brings web node 1
-   back before the end;
-3. waits for every job, and compares every answer the service acknowledged with what the primary holds.
+2. runs ``--clients`` clients for ``--seconds``: candidates saving answers, an assessor's scoresheet autosaves,
+   public register searches, course lists and home pages, and regulator staff starting audit exports (jobs);
+   a quarter of the way in it SIGKILLs web node 1, at half way SIGKILLs worker 1, at three quarters restarts Redis,
+   and brings web node 1 back before the end;
+3. waits for every job, and compares every answer and scoresheet save the service acknowledged with what the
+   primary holds.
 
 A request counts as failed when it gets no answer or a 5xx. Its last line:
 ``drill: requests N, failed F, jobs started S finished T, answers lost L, scores lost K, two nodes / one node R``.
-Scoresheet saves are not yet part of the mix: K is printed as ``n/a``.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ class Tally:
         self.acknowledged: dict[tuple[int, int], int] = {}  # (attempt, position) -> option the service said it saved
         self.unsure: dict[tuple[int, int], set[int]] = {}  # answers sent whose outcome we never heard
         self.jobs: list[str] = []
+        self.scores_acknowledged: dict[int, str] = {}  # scoresheet -> the summary of the last save acknowledged
+        self.scores_unsure: dict[int, set[str]] = {}
         self.started = time.monotonic()
         self.failed_at: list[float] = []
 
@@ -127,6 +129,31 @@ def staff_client(cluster: Cluster, tally: Tally, until: float, rng: random.Rando
                 with tally.lock:
                     tally.jobs.append(job.group(1))
         time.sleep(rng.uniform(2, 4))
+
+
+def assessor_client(cluster: Cluster, sheets: list[dict], tally: Tally, until: float, rng: random.Random) -> None:
+    """The demo assessor types into their draft scoresheets: the page's autosave posts the whole form each time."""
+    if not sheets:
+        return
+    browser = Browser(BALANCER_PORT)
+    browser.sign_in("assessor@example.com", lambda: demo_code(cluster))
+    n = 0
+    while time.monotonic() < until:
+        n += 1
+        sheet = rng.choice(sheets)
+        summary = f"Drill save {n}"
+        form = {"summary": summary, "reflection_mark": "", "recommendation": ""}
+        for domain in sheet["domains"]:
+            form |= {f"score-{domain}": str(rng.randint(1, 4)), f"evidence-{domain}": f"Seen in save {n}"}
+        with tally.lock:
+            tally.scores_unsure.setdefault(sheet["id"], set()).add(summary)
+        path = f"/accreditation/assessor/scoresheets/{sheet['id']}/autosave/"
+        status, body, _ = _request(browser, "POST", path, form)
+        if tally.count(status, "scoresheet save") and status == 200 and '"saved": true' in body:
+            with tally.lock:
+                tally.scores_acknowledged[sheet["id"]] = summary
+                tally.scores_unsure[sheet["id"]] = set()
+        time.sleep(rng.uniform(0.2, 0.6))
 
 
 def throughput(port: int, seconds: float, clients: int) -> float:
@@ -194,6 +221,22 @@ def answers_lost(tally: Tally) -> tuple[int, int]:
     return lost, len(tally.acknowledged)
 
 
+def scores_lost(tally: Tally) -> int:
+    """Scoresheets whose last acknowledged save is not what the primary holds (nor a later, unanswered save)."""
+    if not tally.scores_acknowledged:
+        return 0
+    query = (
+        "SELECT coalesce(json_object_agg(id, summary), '{}') FROM accreditation_scoresheet"
+        " WHERE id = ANY(string_to_array(:'ids', ',')::bigint[])"
+    )
+    held = json.loads(psql(PRIMARY_PORT, query, ids=",".join(map(str, tally.scores_acknowledged))))
+    return sum(
+        1
+        for sheet, summary in tally.scores_acknowledged.items()
+        if held.get(str(sheet)) != summary and held.get(str(sheet)) not in tally.scores_unsure.get(sheet, set())
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
@@ -215,7 +258,8 @@ def main() -> int:
             [PYTHON, "scripts/drill_cohort.py", str(candidates)], env=cluster.env(), cwd=ROOT,
             capture_output=True, text=True, check=True,
         )  # fmt: skip
-        cohort = json.loads(result.stdout.strip().splitlines()[-1])
+        prepared = json.loads(result.stdout.strip().splitlines()[-1])
+        cohort, sheets = prepared["candidates"], prepared["scoresheets"]
 
         step("throughput: one web node, then both behind the balancer (10 s each)")
         one = throughput(WEB_PORTS[0], 10, 16)
@@ -232,6 +276,7 @@ def main() -> int:
             ),
             *(threading.Thread(target=reader_client, args=(tally, until, seeded(1000 + i))) for i in range(readers)),
             threading.Thread(target=staff_client, args=(cluster, tally, until, seeded(7))),
+            threading.Thread(target=assessor_client, args=(cluster, sheets, tally, until, seeded(8))),
             threading.Thread(target=faults, args=(cluster, args.seconds, events)),
         ]
         for thread in threads:
@@ -260,6 +305,8 @@ def main() -> int:
         done = finished()
         lost, acknowledged = answers_lost(tally)
         print(f"  answers acknowledged {acknowledged}, found on the primary {acknowledged - lost}")
+        lost_scores = scores_lost(tally) if tally.scores_acknowledged else None
+        print(f"  scoresheets saved {len(tally.scores_acknowledged)}, their last saves lost {lost_scores or 0}")
         for what, n in sorted(tally.failed.items()):
             print(f"  failed: {what} × {n}")
         if tally.failed_at:
@@ -267,10 +314,11 @@ def main() -> int:
             print("  failures by second of the drill: " + ", ".join(f"{s} s: {n}" for s, n in sorted(seconds.items())))
         print(
             f"drill: requests {tally.sent}, failed {sum(tally.failed.values())}, jobs started {len(tally.jobs)} "
-            f"finished {done}, answers lost {lost}, scores lost n/a, two nodes / one node {two / one:.2f}",
+            f"finished {done}, answers lost {lost}, scores lost {'n/a' if lost_scores is None else lost_scores}, "
+            f"two nodes / one node {two / one:.2f}",
             flush=True,
         )
-        return 0 if not tally.failed and lost == 0 and done == len(tally.jobs) else 1
+        return 0 if not tally.failed and lost == 0 and not lost_scores and done == len(tally.jobs) else 1
     except KeyboardInterrupt:
         return 130
     finally:

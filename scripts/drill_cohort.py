@@ -1,4 +1,5 @@
-"""The drill's candidates: each with a knowledge test open, printed as JSON for scripts/drill.py.
+"""The drill's candidates, each with a knowledge test open, and the demo assessor's draft scoresheets, as JSON for
+scripts/drill.py.
 
 Runs inside the rehearsal's environment (scripts/drill.py starts it with the cluster's settings). Each candidate is
 a social worker at the demo council, nominated, mapped and endorsed through the services, who has started the test.
@@ -21,7 +22,7 @@ django.setup()
 from accounts.models import Organisation, User  # noqa: E402
 from accreditation import services  # noqa: E402
 from accreditation.management.commands.seed_accreditation_demo import Command as AccreditationDemo  # noqa: E402
-from accreditation.models import Candidate  # noqa: E402
+from accreditation.models import Candidate, Scoresheet  # noqa: E402
 from accreditation.services.pathway import current_standard  # noqa: E402
 
 
@@ -47,7 +48,11 @@ def main(size: int) -> None:
             for row in attempt.items.select_related("item").prefetch_related("item__options")
         ]
         cohort.append({"email": email, "attempt": attempt.pk, "questions": questions})
-    print(json.dumps(cohort))
+    sheets = [
+        {"id": sheet.pk, "domains": [score.domain_key for score in sheet.scores.all()]}
+        for sheet in Scoresheet.objects.filter(assessor__email="assessor@example.com", status="draft")
+    ]
+    print(json.dumps({"candidates": cohort, "scoresheets": sheets}))
 
 
 if __name__ == "__main__":
