@@ -68,6 +68,7 @@ class Task:
     status: str = ""
     urgency: int = NONE  # WAITING, DUE or OVERDUE puts it under "Waiting for you" at the top of the home page
 
+
 @dataclass
 class HomeSection:
     heading: str
