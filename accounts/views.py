@@ -12,7 +12,7 @@ from rules.contrib.views import permission_required
 
 from . import health, selectors, services
 from .forms import AuditExportForm, ProfileForm, ReminderSettingsForm, posted
-from .home import home_sections_for
+from .home import home_for
 from .jobs import start_job, status_payload
 from .models import AuditEvent, Job, TurnedOffReminder
 from .notifications import reminder_events
@@ -21,12 +21,14 @@ from .notifications import reminder_events
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "accounts/start.html", {"page_title": "Start"})
+    home = home_for(request.user)
     return render(
         request,
         "accounts/home.html",
         {
-            "page_title": "Your home page",
-            "sections": home_sections_for(request.user),
+            "page_title": home.title,
+            "home": home,
+            "sections": home.sections,
             "memberships": request.user.active_memberships,
         },
     )

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from accounts import rules as account_rules
-from accounts.home import HomeSection, Task, register_home_section
+from accounts.home import DUE, NONE, OVERDUE, HomeSection, Task, register_home_section
 
 
 def regulator_decisions_section(user):
@@ -20,6 +20,7 @@ def regulator_decisions_section(user):
             reverse("accreditation:reissue_credentials"),
             "Credentials that cannot show a revocation outside the service, or were signed with a compromised key.",
             f"{to_reissue} to re-issue",
+            urgency=OVERDUE,  # a compromised or unverifiable credential is still in people's hands
         )
     ]
     return HomeSection(
@@ -31,6 +32,7 @@ def regulator_decisions_section(user):
                 reverse("accreditation:decisions"),
                 "Candidates who have passed every stage, waiting for your confirmation.",
                 f"{waiting} to confirm" if waiting else "",
+                urgency=DUE if waiting else NONE,
             ),
             Task(
                 "Accreditations and certificates",

@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from accounts import rules as account_rules
-from accounts.home import HomeSection, Task, register_home_section, register_nav
+from accounts.home import DUE, NONE, OVERDUE, WAITING, HomeSection, Task, register_home_section, register_nav
 
-register_nav("Assessments", "accreditation:assessor", allowed=account_rules.is_assessor, order=26)
+register_nav("Assessments", "accreditation:assessor", allowed=account_rules.is_assessor, order=26, roles=("assessor",))
 
 
 def assessor_section(user):
@@ -23,6 +23,7 @@ def assessor_section(user):
                 reverse("accreditation:check_in", args=[b.pk]),
                 "Confirm photo ID, registration number and consent to recording.",
                 "Today",
+                urgency=OVERDUE,  # the candidate is waiting in the room
             )
         )
     drafts = {s.pk for s in work["drafts"]}
@@ -34,6 +35,7 @@ def assessor_section(user):
                 reverse("accreditation:scoresheet", args=[s.pk]),
                 f"{s.observation.candidate.get_level_display()}, {s.get_marker_display().lower()}.",
                 f"Draft: {s.scored} of {s.domains} domains scored" if s.pk in drafts else "Not started",
+                urgency=DUE if s.pk in drafts else WAITING,
             )
         )
     sessions = len(work["sessions"])
@@ -63,6 +65,7 @@ def regulator_section(user):
                 reverse("accreditation:moderation"),
                 "Settle differences between first and second assessors, with reasons.",
                 f"{waiting} waiting" if waiting else "",
+                urgency=DUE if waiting else NONE,
             ),
             Task("Assessment sessions", reverse("accreditation:sessions"), "Add sessions and see bookings."),
             Task("Assessor calibration", reverse("accreditation:calibration"), "Agreement with second markers."),

@@ -4,16 +4,11 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from accounts import rules as account_rules
-from accounts.home import HomeSection, Task, register_home_section, register_nav
+from accounts.home import DUE, NONE, OVERDUE, WAITING, HomeSection, Task, register_home_section, register_nav
 
 from . import rules as register_rules
 
-
-def _anyone(user):
-    return True
-
-
-register_nav("Check the register", "regulation:check", allowed=_anyone, order=50)
+# "Check the register" is in every page's footer, for everyone.
 
 
 def has_register_record(user) -> bool:
@@ -31,8 +26,20 @@ def has_register_record(user) -> bool:
     return cached
 
 
-register_nav("Your registration", "regulation:my_registration", allowed=has_register_record, order=20)
-register_nav("Your registered staff", "regulation:employer_staff", allowed=register_rules.is_employer_staff, order=30)
+register_nav(
+    "Your registration",
+    "regulation:my_registration",
+    allowed=has_register_record,
+    order=20,
+    roles=("social_worker",),
+)
+register_nav(
+    "Your staff",
+    "regulation:employer_staff",
+    allowed=register_rules.is_employer_staff,
+    order=30,
+    roles=("line_manager",),
+)
 register_nav("Register", "regulation:entries", allowed=account_rules.is_regulator_staff, order=20)
 register_nav("Cases", "regulation:cases", allowed=account_rules.is_regulator_staff, order=21)
 
@@ -61,6 +68,7 @@ def social_worker_section(user):
                 "Apply to register",
                 reverse("regulation:apply"),
                 "You must be registered to practise as a social worker.",
+                urgency=DUE,
             )
         return HomeSection(heading, [task], role="social_worker")
     latest = selectors.latest_application(user)
@@ -79,11 +87,13 @@ def social_worker_section(user):
                     reverse("regulation:apply"),
                     f"Your registration {entry.registration_number} is {entry.get_status_today_display().lower()}.",
                     entry.get_status_today_display(),
+                    urgency=DUE,
                 )
             ],
             role="social_worker",
         )
     position = services.renewal_position(entry)
+    cpd_done = position["cpd"] >= position["min_cpd"] and position["peer"] >= position["min_peer"]
     tasks = [
         Task(
             f"Registration {entry.registration_number}",
@@ -96,7 +106,8 @@ def social_worker_section(user):
             reverse("regulation:cpd"),
             f"{position['cpd']} of {position['min_cpd']} records this year, {position['peer']} peer "
             f"reflection{pluralize(position['peer'])}.",
-            "Done" if position["cpd"] >= position["min_cpd"] and position["peer"] >= position["min_peer"] else "To do",
+            "Done" if cpd_done else "To do",
+            urgency=NONE if cpd_done else WAITING,
         ),
     ]
     if position["is_open"] and entry.is_practising:
@@ -107,6 +118,7 @@ def social_worker_section(user):
                 f"Renew by {position['year_end']:%-d %B %Y}"
                 + (f" (late renewal until {position['grace_ends']:%-d %B %Y})." if position["late"] else "."),
                 "Ready" if position["can_renew"] else "CPD needed",
+                urgency=OVERDUE if position["late"] else DUE,
             )
         )
     tasks.append(
@@ -136,6 +148,7 @@ def employer_section(user):
                 reverse("regulation:employer_staff"),
                 "Registration status, direct-work hours, and employment to confirm or end.",
                 f"{waiting} to confirm" if waiting else "",
+                urgency=DUE if waiting else NONE,
             ),
             Task(
                 "Check the register", reverse("regulation:check"), "Look people up, or check up to 100 numbers at once."
@@ -162,9 +175,14 @@ def regulator_section(user):
                 reverse("regulation:applications"),
                 "Oldest first.",
                 f"{applications} waiting",
+                urgency=DUE if applications else NONE,
             ),
             Task(
-                "Fitness to practise cases", reverse("regulation:cases"), "Open cases with their age.", f"{cases} open"
+                "Fitness to practise cases",
+                reverse("regulation:cases"),
+                "Open cases with their age.",
+                f"{cases} open",
+                urgency=WAITING if cases else NONE,
             ),
             Task("Search the register", reverse("regulation:entries"), "Open any entry and its full history."),
         ],

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from accounts import rules as account_rules
-from accounts.home import HomeSection, Task, register_home_section, register_nav
+from accounts.home import DUE, NONE, OVERDUE, HomeSection, Task, register_home_section, register_nav
 
 from . import rules as training_rules
 
@@ -16,15 +16,9 @@ def _sees_cohort(user):
     return user.has_perm("training.view_cohort")
 
 
-register_nav("Early career", "training:cohort", allowed=_sees_cohort, order=35)
-register_nav("Your early career", "training:my_programme", allowed=_is_participant, order=22)
-register_nav(
-    "Your journey",
-    "training:journey",
-    allowed=lambda user: account_rules.is_social_worker(user) or _is_participant(user),
-    order=23,
-)
-register_nav("Early career figures", "training:national", allowed=account_rules.is_regulator_staff, order=36)
+register_nav("Early career", "training:cohort", allowed=_sees_cohort, order=35, roles=("line_manager",))
+register_nav("Your early career", "training:my_programme", allowed=_is_participant, order=22, roles=("social_worker",))
+# "Your journey" and the national figures are reached from the home page.
 
 
 def participant_section(user):
@@ -45,6 +39,7 @@ def participant_section(user):
                 reverse("training:my_programme"),
                 f"Due {row.next_point.due_on:%-d %B %Y}. Add your evidence before then.",
                 row.next_point.state_label,
+                urgency={"overdue": OVERDUE, "due_soon": DUE}.get(row.next_point.state, NONE),
             )
         )
     else:
@@ -87,6 +82,7 @@ def cohort_section(user):
                 reverse("training:enrolment", args=[r.enrolment.pk]),
                 "Overdue: " + ", ".join(r.overdue),
                 "Overdue",
+                urgency=OVERDUE,
             )
         )
     tasks.append(
@@ -116,7 +112,8 @@ def regulator_section(user):
                 "External moderation",
                 reverse("training:cohort") + "?status=awaiting_external",
                 "Final assessments sampled for external moderation.",
-                f"{waiting} waiting",
+                f"{waiting} waiting" if waiting else "",
+                urgency=DUE if waiting else NONE,
             ),
             Task(
                 "National early career figures",

@@ -1,9 +1,11 @@
 """Server-rendered SVG line charts (no JavaScript). Each chart names itself for screen readers and is always
 shown beside a table holding the same figures. Series differ by dash and marker shape, not colour alone.
 
-The text uses the page's own typeface (GOV.UK's, through ``font-family: inherit`` in ``app.css``); axis ticks
-are round numbers (0, 5, 10, 15); a year with no figure breaks the line rather than joining across it; the
-legend is an HTML list under the chart, so it is never cut off and reflows at 320 px.
+The text names GOV.UK's typeface itself (the SVG's ``font-family``), so it never falls back to the browser's serif
+default, in the page or in the PDF. Axis ticks are round numbers (0, 5, 10, 15) and the unit is the y-axis title
+inside the drawing; year labels are counted back from the latest year and spaced so they never touch; a year with
+no figure breaks the line rather than joining across it; the legend is an HTML list under the chart, so it is never
+cut off and reflows at 320 px.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .calculations import Value, display
 
-# A small drawing scaled to the column: text stays about 12px on a 320px screen and about 19px on a wide one.
-WIDTH, HEIGHT = 420, 250
-LEFT, RIGHT, TOP, BOTTOM = 40, 26, 14, 34
-FONT = 17
+# A small drawing scaled to the column (at most 440px wide in app.css): 16 units of text are about 14px on a
+# 320px screen and 20px on a wide one.
+WIDTH, HEIGHT = 340, 240
+LEFT, RIGHT, TOP, BOTTOM = 38, 20, 34, 32
+FONT = 16
+FONT_FAMILY = '"GDS Transport", arial, sans-serif'
+# Room for one year label ("2024" at 16 units is about 36 wide) and a gap, so neighbours never collide.
+YEAR_LABEL_SPACE = 50
 INK = "#0b0c0c"
 STYLES = [
     ("#1d70b8", "", "circle"),
@@ -43,6 +49,11 @@ def nice_ticks(top: float, *, count: int = 5) -> list[float]:
     return ticks
 
 
+def unit_title(unit: str) -> str:
+    """The y-axis title: "%" alone is easy to miss, so it is said in words too."""
+    return "Per cent (%)" if unit == "%" else unit.capitalize()
+
+
 def _tick_label(value: float) -> str:
     return f"{value:g}"
 
@@ -56,6 +67,14 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
         return f'<path d="M{x:.1f} {y - 5:.1f} L{x + 5:.1f} {y + 4:.1f} L{x - 5:.1f} {y + 4:.1f} Z" fill="{colour}"/>'
     points = f"M{x:.1f} {y - 5:.1f} L{x + 5:.1f} {y:.1f} L{x:.1f} {y + 5:.1f} L{x - 5:.1f} {y:.1f} Z"
     return f'<path d="{points}" fill="{colour}"/>'
+
+
+def year_label_indexes(count: int, step: float) -> list[int]:
+    """Which years get a label: every nth, counted back from the latest so the last two never crowd each other."""
+    if count <= 0:
+        return []
+    every = max(1, math.ceil(YEAR_LABEL_SPACE / step)) if count > 1 else 1
+    return sorted(range(count - 1, -1, -every))
 
 
 def line_chart(
@@ -78,10 +97,12 @@ def line_chart(
     parts = [
         f'<svg class="app-chart__svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-size="{FONT}">',
+        f"font-size=\"{FONT}\" font-family='{FONT_FAMILY}'>",
         f'<title id="{chart_id}-title">{escape(title)} by year ({escape(unit)})</title>',
         f'<desc id="{chart_id}-desc">{escape(summary)}. The table below this chart has the same figures.</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        # The unit is the y-axis title, at the top of the axis it measures.
+        f'<text x="0" y="{FONT}" fill="{INK}">{escape(unit_title(unit))}</text>',
     ]
     for tick in ticks:
         y = TOP + plot_h - plot_h * tick / top
@@ -89,10 +110,8 @@ def line_chart(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
         )
         parts.append(f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end" fill="{INK}">{_tick_label(tick)}</text>')
-    label_every = 1 if len(years) <= 6 else 2
-    for index, year in enumerate(years):
-        if index % label_every and index != len(years) - 1:
-            continue
+    for index in year_label_indexes(len(years), step):
+        year = years[index]
         x = LEFT + index * step
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 24}" text-anchor="middle" fill="{INK}">{year}</text>')
     for number, (_label, values) in enumerate(series):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from accounts.home import HomeSection, Task, register_home_section, register_nav
+from accounts.home import DUE, NONE, HomeSection, Task, register_home_section, register_nav
 from accounts.rules import is_regulator_staff, is_workforce_lead
 
 
@@ -23,6 +23,7 @@ def _workforce_lead_section(user):
             reverse("workforce:return_new") + f"?year={year}",
             "The snapshot at 30 September: in post, starters, leavers, agency, vacancies, cases and absence.",
             "Not started",
+            urgency=DUE,
         )
     else:
         task = Task(
@@ -30,6 +31,7 @@ def _workforce_lead_section(user):
             reverse("workforce:return_detail", args=[current.pk]),
             "Saved as a draft: check it and submit." if current.status == "draft" else "Submitted. You can correct it.",
             current.get_status_display(),
+            urgency=DUE if current.status == "draft" else NONE,
         )
     names = ", ".join(u.name for u in units)
     return HomeSection(
@@ -67,8 +69,9 @@ def _regulator_section(user):
     )
 
 
-register_nav("Workforce returns", "workforce:returns", allowed=is_workforce_lead, order=300)
-register_nav("Workforce report", "workforce:report", allowed=is_workforce_lead, order=310)
-register_nav("All authorities", "workforce:authorities", allowed=is_regulator_staff, order=320)
+register_nav("Workforce returns", "workforce:returns", allowed=is_workforce_lead, order=300, roles=("workforce_lead",))
+register_nav("Workforce report", "workforce:report", allowed=is_workforce_lead, order=310, roles=("workforce_lead",))
+register_nav("Forecast", "workforce:forecast", allowed=is_workforce_lead, order=320, roles=("workforce_lead",))
+# Regulator staff reach "All authorities" from their home page (Workforce statistics).
 register_home_section(_workforce_lead_section, order=300)
 register_home_section(_regulator_section, order=320)

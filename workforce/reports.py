@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
+from django.utils.text import slugify
+
 from accounts.exports import csv_rows, safe_cell, write_sheet
 from accounts.jobs import JobContext, job_handler
 
@@ -88,6 +91,13 @@ def unit_report_rows(report: UnitReport) -> list[list[str]]:
                         ]
                     )
     return rows
+
+
+def report_filename(report: UnitReport, extension: str) -> str:
+    """Named as people file it: by council and year (workforce-report-county-durham-2024.csv), not our number."""
+    name = slugify(report.unit.name) or slugify(report.unit.code.replace(" / ", "-"))
+    year = f"-{report.latest_year}" if report.latest_year else ""
+    return f"workforce-report-{name}{year}.{extension}"
 
 
 def chart_blocks(report: UnitReport) -> list[dict]:
@@ -236,11 +246,17 @@ def build_report_pdf(context: JobContext) -> None:
     context.progress(60, "Writing the PDF")
     content = render_pdf(
         "workforce/report_pdf.html",
-        {"report": report, "blocks": blocks, "attribution": ATTRIBUTION, "rates": RATES},
+        {
+            "report": report,
+            "blocks": blocks,
+            "attribution": ATTRIBUTION,
+            "rates": RATES,
+            "generated_on": timezone.localtime(),
+        },
     )
     context.progress(95, "Saving the PDF")
     context.save_result(
-        filename=f"workforce-report-{unit.code.replace(' / ', '-')}.pdf",
+        filename=report_filename(report, "pdf"),
         content=content,
         content_type="application/pdf",
     )

@@ -20,7 +20,7 @@ from . import selectors, services
 from .calculations import COUNTS, RATES, SYMBOLS, display, display_count, rates_for, rounded
 from .forms import AuthoritiesFilterForm, ForecastForm, ReturnForm, UploadForm
 from .models import ReportingUnit, WorkforceReturn
-from .reports import ATTRIBUTION, chart_blocks, unit_report_csv, unit_report_xlsx
+from .reports import ATTRIBUTION, chart_blocks, report_filename, unit_report_csv, unit_report_xlsx
 from .validation import ReturnProblems, latest_reportable_year
 
 
@@ -257,17 +257,16 @@ def report(request):
 @login_required
 @permission_required("workforce.view_own_report", raise_exception=True)
 def report_download(request, kind):
-    unit, data = _report_context(request)
-    name = f"workforce-report-{unit.code.replace(' / ', '-')}"
+    _unit, data = _report_context(request)
     if kind == "csv":
         response = HttpResponse(unit_report_csv(data), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{report_filename(data, "csv")}"'
         return response
     if kind == "xlsx":
         response = HttpResponse(
             unit_report_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="{report_filename(data, "xlsx")}"'
         return response
     raise Http404
 

@@ -5,15 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import rules as account_rules
-from accounts.home import HomeSection, Task, register_home_section, register_nav
+from accounts.home import DUE, NONE, OVERDUE, WAITING, HomeSection, Task, register_home_section, register_nav
 
-
-def _anyone(user):
-    return True
-
-
-register_nav("Approved courses", "courses:public_list", allowed=_anyone, order=55)
-register_nav("Your courses", "courses:provider_home", allowed=account_rules.is_course_lead, order=20)
+# "Approved courses" is in every page's footer, for everyone.
+register_nav(
+    "Your courses", "courses:provider_home", allowed=account_rules.is_course_lead, order=20, roles=("course_lead",)
+)
 register_nav("Courses", "courses:queue", allowed=account_rules.is_regulator_staff, order=22)
 
 
@@ -35,6 +32,7 @@ def course_lead_section(user):
                     reverse("courses:application_respond", args=[application.pk]),
                     f"Answer by {request.due_on:%-d %B %Y}." if request else "",
                     "Action needed",
+                    urgency=OVERDUE if request and request.due_on < today else DUE,
                 )
             )
         elif application.status == CourseApplication.Status.DRAFT:
@@ -44,6 +42,7 @@ def course_lead_section(user):
                     reverse("courses:application_detail", args=[application.pk]),
                     "Saved as a draft. Check your answers and send it.",
                     "Draft",
+                    urgency=WAITING,
                 )
             )
         else:
@@ -62,6 +61,7 @@ def course_lead_section(user):
                 reverse("courses:condition_respond", args=[condition.pk]),
                 f"Due by {condition.due_on:%-d %B %Y}.",
                 "Overdue" if condition.is_overdue(today) else "To do",
+                urgency=OVERDUE if condition.is_overdue(today) else DUE,
             )
         )
     for monitoring in work["returns"]:
@@ -71,6 +71,7 @@ def course_lead_section(user):
                 reverse("courses:monitoring_detail", args=[monitoring.pk]),
                 f"Due by {monitoring.due_on:%-d %B %Y}.",
                 "Overdue" if monitoring.due_on < today else "Not sent",
+                urgency=OVERDUE if monitoring.due_on < today else DUE,
             )
         )
     tasks.append(Task("Your courses", reverse("courses:provider_home"), "Details, applications and their status."))
@@ -111,12 +112,14 @@ def regulator_section(user):
                 reverse("courses:queue"),
                 "Oldest first, with their age.",
                 f"{waiting} application{pluralize(waiting)}, {returns} return{pluralize(returns)}",
+                urgency=DUE if waiting or returns else NONE,
             ),
             Task(
                 "Register applications to match to a course",
                 reverse("courses:unmatched"),
                 "People whose course was not on the list.",
                 f"{unmatched} to match",
+                urgency=WAITING if unmatched else NONE,
             ),
             Task("Course figures", reverse("courses:figures"), "Approved courses over time, outcomes and places."),
         ],

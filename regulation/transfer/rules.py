@@ -2,9 +2,7 @@
 
 import rules
 
-from accounts.home import register_nav
 from accounts.rules import is_regulator_staff
 
+# Reached from the regulator's home page (Regulator tools), not the navigation.
 rules.add_perm("regulation.transfer_register", is_regulator_staff)
-
-register_nav("Transfer", "transfer:home", allowed=is_regulator_staff, order=25)

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.home import HOME_TITLES
 from accounts.models import Notification, Role
 from tests.access import EVERY_ROLE, SIGNED_IN, AccessCase, check_access, parametrize_access
 from tests.factories import make_user
@@ -129,7 +130,8 @@ def test_regulator_staff_see_every_organisation_in_the_api(client, role_users):
 def test_each_role_has_a_home_page_saying_what_comes_next(client, role_users, role):
     client.force_login(role_users[role])
     body = client.get("/").content.decode()
-    assert "Your home page" in body
+    # The heading says which home it is (the person's main role), under their name.
+    assert f"</span>{HOME_TITLES[role]}</h1>" in body
     assert Role(role).label in body
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.home import HOME_TITLES
 from accounts.models import Role
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET, make_user
@@ -22,8 +23,14 @@ def test_each_role_signs_in_and_every_page_passes_axe(page, role):
     needs_code = role in (Role.ASSESSOR, Role.REGULATOR_STAFF)
     page.visit("/")
     sign_in(page, user.email, TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET if needs_code else None)
-    assert page.get_by_role("heading", level=1).inner_text().endswith("Your home page")
+    assert page.get_by_role("heading", level=1).inner_text().endswith(HOME_TITLES[role])
     page.check()
+    # The service navigation is one row at 1,280px, and signing out is a button in the header, not a menu item.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    rows = page.locator("#navigation > li").evaluate_all("items => new Set(items.map(li => li.offsetTop)).size")
+    assert rows == 1
+    assert page.get_by_role("banner").get_by_role("button", name="Sign out").count() == 1
+    assert page.get_by_role("navigation", name="Menu").get_by_text("Sign out").count() == 0
     nav_links = page.locator("#navigation a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     for path in [*nav_links, *ROLE_PAGES[role]]:
         if path == "/accounts/logout/":

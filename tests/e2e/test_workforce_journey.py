@@ -92,18 +92,19 @@ def test_workforce_lead_uploads_fixes_submits_and_downloads_their_report(page, l
     assert page.get_by_role("table", name="Turnover rate (FTE) by year: the figures in the chart").is_visible()
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download as CSV (spreadsheet)").click()
-    assert csv_download.value.suggested_filename == "workforce-report-383.csv"
+    # Named by council and year, not our number.
+    assert csv_download.value.suggested_filename == f"workforce-report-leeds-{year}.csv"
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Download as Excel (xlsx)").click()
-    assert xlsx_download.value.suggested_filename == "workforce-report-383.xlsx"
+    assert xlsx_download.value.suggested_filename == f"workforce-report-leeds-{year}.xlsx"
 
     page.get_by_role("button", name="Prepare a PDF with the charts").click()
     page.wait_for_load_state()
     assert "/jobs/" in page.url
-    page.get_by_role("link", name="Download workforce-report-383.pdf").wait_for(timeout=30_000)
+    page.get_by_role("link", name=f"Download workforce-report-leeds-{year}.pdf").wait_for(timeout=30_000)
     page.check()
     with page.expect_download() as pdf_download:
-        page.get_by_role("link", name="Download workforce-report-383.pdf").click()
+        page.get_by_role("link", name=f"Download workforce-report-leeds-{year}.pdf").click()
     with open(pdf_download.value.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"
 

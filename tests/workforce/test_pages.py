@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import json
 from decimal import Decimal
 
@@ -291,3 +292,63 @@ def test_forecast_defaults_use_the_regions_approved_courses_and_early_career_sta
     assert "approved in Yorkshire and The Humber" in sources["course_places_in_region"]
     assert not Enrolment.objects.exists()  # early career still estimated: nobody enrolled in the region
     assert sources["early_career_starters"].startswith("Estimate")
+
+
+def test_downloads_are_named_by_council_and_year_not_our_number(
+    client, everyone, leeds_lead, django_capture_on_commit_callbacks
+):
+    client.force_login(leeds_lead)
+    year = client.get("/workforce/report/").context["report"].latest_year
+    for kind in ("csv", "xlsx"):
+        response = client.get(f"/workforce/report/download.{kind}")
+        assert response["Content-Disposition"] == f'attachment; filename="workforce-report-leeds-{year}.{kind}"'
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/workforce/report/pdf/")
+    job = Job.objects.get(kind="workforce_report_pdf")
+    assert job.result_filename == f"workforce-report-leeds-{year}.pdf"
+    response = client.get(f"/jobs/{job.pk}/download/")
+    assert f'filename="workforce-report-leeds-{year}.pdf"' in response["Content-Disposition"]
+    assert "383" not in response["Content-Disposition"]
+
+
+def test_the_pdf_is_tagged_dated_and_names_the_statistical_neighbours(
+    client, everyone, leeds_lead, django_capture_on_commit_callbacks, tmp_path, time_machine
+):
+    import shutil
+    import subprocess  # nosec B404 # poppler's own reader, on a file we made
+
+    from workforce.models import StatisticalNeighbour
+
+    time_machine.move_to("2026-11-03 14:30", tick=False)
+    neighbours = list(
+        StatisticalNeighbour.objects.filter(organisation__la_number="383").select_related("neighbour")[:10]
+    )
+    client.force_login(leeds_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/workforce/report/pdf/")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(Job.objects.get(kind="workforce_report_pdf").result_file.read())
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdfinfo, pdftotext) is not installed")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout  # nosec B603 B607
+    assert "Tagged:          yes" in info
+    text = subprocess.run(  # nosec B603 B607
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Made on 3 November 2026" in text
+    assert "statistical neighbours you are compared with" in text
+    assert neighbours and all(link.neighbour.name in text for link in neighbours)
+
+
+def test_chart_text_is_in_the_govuk_typeface_with_years_that_never_collide():
+    from workforce.charts import FONT_FAMILY, line_chart, year_label_indexes
+
+    svg = line_chart(
+        chart_id="c", title="Turnover", years=list(range(2017, 2025)), series=[("You", [Decimal(5)] * 8)], unit="%"
+    )
+    assert f"font-family='{FONT_FAMILY}'" in svg and "GDS Transport" in FONT_FAMILY
+    assert ">Per cent (%)</text>" in svg  # the unit is the y-axis title, inside the chart
+    shown = year_label_indexes(8, 35.0)
+    assert shown[-1] == 7 and 6 not in shown  # the latest year is labelled; the one beside it is not
+    assert all(b - a >= 2 for a, b in itertools.pairwise(shown))
+    assert year_label_indexes(3, 140.0) == [0, 1, 2]
