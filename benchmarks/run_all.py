@@ -33,6 +33,8 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/swaccredit_bench"
 SEED = 1
+# A line carrying a figure and its ratio: "12.3×", "ratio", or a table row ending "ms  ratio  queries".
+FIGURE = re.compile(r"×|\bratio\b|OVER 3|^\s*\S.*\s\d+\.\d+\s+\d+\.\d+\s+\d+\s*$")
 # Log lines of the libraries (mail sent by eager tasks, whitenoise without collected files), not figures.
 NOISE = re.compile(
     r"^(INFO |No hostname was supplied|Task accounts\.tasks\.\S+ succeeded|-{20,}$)|UserWarning: No directory at|"
@@ -185,7 +187,7 @@ def main():
         sql(url, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
         status = "ok" if code == 0 else f"exit code {code}"
         sections.append((script, source, command, took, status, output))
-        figures += [f"{script}: {line.strip()}" for line in output.splitlines() if re.search(r"×|ratio|OVER", line)]
+        figures += [f"{script}: {line.strip()}" for line in output.splitlines() if FIGURE.search(line)]
     sql(url, f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)')
 
     print("\n=== Figures with a ratio to their baseline (from the same run)")
