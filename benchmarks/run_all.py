@@ -142,7 +142,10 @@ def main():
         )
     name = urlsplit(url).path.lstrip("/")
     if not (name.startswith("bench") or name.endswith("_bench")):
-        sys.exit(f"Refusing database {name!r}: this drops and makes databases; use a name starting with 'bench'.")
+        sys.exit(
+            f"Refusing database {name!r}: this drops and makes databases; use a name starting with 'bench' or "
+            "ending with '_bench'."
+        )
     started = time.monotonic()
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     about = machine()
