@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install verifier ob-schemas migrate seed demo-code lint security audit format clean cluster cluster-check drill
+.PHONY: run test install verifier ob-schemas migrate seed demo-code lint security audit format clean bench cluster cluster-check drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,3 +85,10 @@ drill: install
 
 clean:
 	rm -rf var/db.sqlite3 var/celery var/media var/staticfiles
+
+# Every benchmark against PostgreSQL after generate_national_data (SCALE register entries; 100000 for England),
+# one line per figure with its baseline from the same run, into benchmarks/RESULTS.md. See benchmarks/run_all.py.
+SCALE ?= 10000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/swaccredit_bench
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run_all.py --scale $(SCALE) $(BENCH_ARGS)

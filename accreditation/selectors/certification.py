@@ -8,18 +8,21 @@ from django.utils import timezone
 from ..models import Accreditation, Candidate
 
 
+def decisions_queue() -> QuerySet[Candidate]:
+    """Candidates who have passed every stage and wait for regulator staff's confirmation, longest waiting first: a
+    queryset, so the page reads one page of them (``with_standing`` then fills in that page's standing)."""
+    return (
+        Candidate.objects.select_related("user", "organisation")
+        .filter(stage=Candidate.Stage.DECISION, status=Candidate.Status.ACTIVE)
+        .order_by("started_at", "pk")
+    )
+
+
 def decisions_to_confirm() -> list[Candidate]:
-    """Candidates who have passed every stage and wait for regulator staff's confirmation (two queries, plus the
-    register standing)."""
+    """Every candidate waiting for a decision, with their register standing (two queries, plus the standing)."""
     from . import with_standing
 
-    return with_standing(
-        list(
-            Candidate.objects.select_related("user", "organisation")
-            .filter(stage=Candidate.Stage.DECISION, status=Candidate.Status.ACTIVE)
-            .order_by("started_at", "pk")
-        )
-    )
+    return with_standing(list(decisions_queue()))
 
 
 def decisions_waiting() -> int:

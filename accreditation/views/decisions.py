@@ -19,16 +19,21 @@ from accounts.services import ServiceError
 from .. import forms
 from ..models import Accreditation, Candidate, Level
 from ..selectors import certification as selectors
+from ..selectors import with_standing
 from ..services import certificates, decision, reissue
 from ._common import _candidate, _perm, _require
+
+DECISIONS_PER_PAGE = 50
 
 
 @_perm("accreditation.confirm_decision")
 def decisions(request):
+    # One page at a time: the whole backlog (hundreds at national scale) cost its rows' standing and rendering.
+    page = Paginator(selectors.decisions_queue(), DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accreditation/certification/decisions.html",
-        {"candidates": selectors.decisions_to_confirm(), "page_title": "Decisions to confirm"},
+        {"page": page, "candidates": with_standing(list(page.object_list)), "page_title": "Decisions to confirm"},
     )
 
 

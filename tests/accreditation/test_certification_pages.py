@@ -245,3 +245,16 @@ def test_api_lists_only_the_callers_own_accreditations(client, accreditation):
     assert client.get("/api/v1/accreditation/accreditations/").json()["count"] == 0
     client.force_login(accreditation.candidate.user)
     assert client.get("/api/v1/accreditation/accreditations/").json()["count"] == 1
+
+
+def test_decisions_list_shows_one_page_at_a_time_with_the_whole_count(client, now, regulator, monkeypatch):
+    from accreditation.views import decisions
+
+    monkeypatch.setattr(decisions, "DECISIONS_PER_PAGE", 2)
+    client.force_login(regulator)
+    for _ in range(3):
+        CandidateAtDecisionFactory(regulator=regulator)
+    first = client.get("/accreditation/staff/decisions/").content.decode()
+    assert first.count("Review and confirm") == 2 and "3 waiting for a decision" in first and "?page=2" in first
+    second = client.get("/accreditation/staff/decisions/?page=2").content.decode()
+    assert second.count("Review and confirm") == 1 and "3 waiting for a decision" in second

@@ -24,7 +24,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, cases, courses, seed, **options):
         rng = random.Random(seed)  # nosec B311 # repeatable synthetic data, not a secret
-        entry_ids = list(RegisterEntry.objects.order_by("?").values_list("pk", flat=True)[: cases * 2])
+        # Chosen by the seeded generator, not the database's random order, so the same seed gives the same cases.
+        every_id = list(RegisterEntry.objects.order_by("pk").values_list("pk", flat=True))
+        entry_ids = rng.sample(every_id, min(len(every_id), cases * 2))
         if len(entry_ids) < cases:
             raise CommandError("Run generate_register first: there are fewer entries than cases.")
         staff, _ = User.objects.get_or_create(email="benchmark.regulator@example.com", defaults={"is_active": False})
