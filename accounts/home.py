@@ -203,6 +203,11 @@ def _regulator_tools(user):
                 "Export the whole register as a signed bundle for another regulator.",
             ),
             Task("Administration", reverse("admin:index"), "Organisations, people and their roles."),
+            Task(
+                "Service health",
+                reverse("service_health"),
+                "Which parts are working, and how far the database standby is behind.",
+            ),
         ],
     )
 

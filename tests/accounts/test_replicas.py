@@ -148,7 +148,8 @@ def test_a_standby_too_far_behind_is_not_read(client, okafor, standby, settings)
 def test_pages_that_are_not_marked_and_writes_never_use_the_standby(client, okafor, standby):
     regulator = make_user(Role.REGULATOR_STAFF)
     client.force_login(regulator)
-    _, primary, on_standby = _queries_on_each(lambda: client.get("/register/staff/?q=Okafor"))
+    response, primary, on_standby = _queries_on_each(lambda: client.get("/register/entries/?q=Okafor"))
+    assert response.status_code == 200, response
     assert not on_standby and _mentions(primary, "regulation_registerentry")
     with replicas.stale_reads_allowed():
         assert replicas.ReplicaRouter().db_for_write(None) == "default"
