@@ -204,11 +204,17 @@ class Cluster:
 
     def start_web(self, number: int) -> Part:
         port = WEB_PORTS[number - 1]
+        # Each node's processes add up their request metrics in a directory of its own, emptied at each start.
+        metrics_dir = BASE / f"metrics-web{number}"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
         part = self.spawn(
             f"web{number}",
-            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-c", "config/gunicorn_conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", "2",
              "--worker-class", "gthread", "--threads", str(WEB_SLOTS // 2), "--access-logfile", "-",
              "--graceful-timeout", "5"],
+            env={**self.env(), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
         )  # fmt: skip
         wait_until(lambda: http_status(port, "/healthz/live") == 200, f"web node {number} to answer")
         return part
