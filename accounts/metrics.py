@@ -14,7 +14,6 @@ METRICS_ALLOWED_IPS and it did not come through the load balancer (no X-Forwarde
 
 import hmac
 import ipaddress
-import os
 import time
 
 from django.conf import settings
@@ -122,7 +121,7 @@ def broker_queue_lengths() -> dict[str, int] | None:
 def exposition() -> tuple[bytes, str]:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(ServiceCollector())
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        MultiProcessCollector(registry)
+    if settings.PROMETHEUS_MULTIPROC_DIR:
+        MultiProcessCollector(registry, path=settings.PROMETHEUS_MULTIPROC_DIR)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY) + generate_latest(registry), CONTENT_TYPE_LATEST

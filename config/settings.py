@@ -525,3 +525,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 # adds up the figures of a node's gunicorn processes.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# prometheus_client reads it from the environment itself (each process writes there); read here so /metrics knows to
+# add the processes up. Set only for gunicorn with several processes.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")

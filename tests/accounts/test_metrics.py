@@ -111,6 +111,7 @@ def test_multiprocess_mode_adds_up_the_processes(client, settings, tmp_path, mon
 
     settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    settings.PROMETHEUS_MULTIPROC_DIR = str(tmp_path)
     for pid in (101, 102):
         monkeypatch.setattr(prom_values, "ValueClass", prom_values.MultiProcessValue(lambda pid=pid: pid))
         counter = Counter("swaccredit_probe_total", "probe", ["node"], registry=CollectorRegistry())
