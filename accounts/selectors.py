@@ -1,6 +1,7 @@
 """Reads for the platform, scoped to what the person may see."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import QuerySet
 
 from .models import AuditEvent, Job, Notification, Organisation, User
@@ -47,3 +48,21 @@ def messages_about(obj) -> QuerySet[Notification]:
     return Notification.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).order_by("-created_at", "-id")
+
+
+def job_counts_by_status() -> dict[str, int]:
+    """Every job status with how many jobs are in it (0 for none), for the metrics endpoint."""
+    counts = dict.fromkeys(Job.Status.values, 0)
+    for row in Job.objects.order_by().values("status").annotate(n=models.Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def notifications_waiting_by_status() -> dict[str, int]:
+    """Messages still in the outbox (not yet sent, and not turned off), by status."""
+    waiting = [Notification.Status.QUEUED, Notification.Status.SENDING]
+    counts = dict.fromkeys(waiting, 0)
+    rows = Notification.objects.filter(status__in=waiting).order_by().values("status").annotate(n=models.Count("pk"))
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return {str(status): n for status, n in counts.items()}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("service-health/", views.service_health, name="service_health"),
+    path("metrics", views.metrics_view, name="metrics"),
 ]
 urlpatterns += [
     path("account/api-token/", api_tokens.api_token_create, name="api_token_create"),

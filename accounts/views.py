@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
-from . import health, selectors, services
+from . import health, metrics, selectors, services
 from .forms import AuditExportForm, ProfileForm, ReminderSettingsForm, posted
 from .home import home_for
 from .jobs import start_job, status_payload
@@ -155,6 +155,16 @@ def healthz_live(request):
     """Liveness: the process answers. Nothing else is consulted, so a restart is never ordered for a fault that a
     restart cannot mend (a database or broker that is down)."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def metrics_view(request):
+    """Prometheus metrics for this node; refused (403) unless the request may scrape (accounts.metrics)."""
+    if not metrics.may_scrape(request):
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+    body, content_type = metrics.exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 def healthz(request):

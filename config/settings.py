@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accounts.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -517,3 +518,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "CredentialCheckStatusEnum": "accreditation.serializers.certification.CHECK_STATUSES",
     }
 )
+
+# Metrics (accounts/metrics.py, docs/operations.md "What to watch"): GET /metrics answers a request from a listed
+# address (REMOTE_ADDR, addresses or networks, and not through the balancer) or one bearing METRICS_TOKEN; every
+# other request is refused. Scrape each node directly. PROMETHEUS_MULTIPROC_DIR (read by prometheus_client itself)
+# adds up the figures of a node's gunicorn processes.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# prometheus_client reads it from the environment itself (each process writes there); read here so /metrics knows to
+# add the processes up. Set only for gunicorn with several processes.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")

@@ -204,11 +204,17 @@ class Cluster:
 
     def start_web(self, number: int) -> Part:
         port = WEB_PORTS[number - 1]
+        # Each node's processes add up their request metrics in a directory of its own, emptied at each start.
+        metrics_dir = BASE / f"metrics-web{number}"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
         part = self.spawn(
             f"web{number}",
-            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-c", "config/gunicorn_conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", "2",
              "--worker-class", "gthread", "--threads", str(WEB_SLOTS // 2), "--access-logfile", "-",
              "--graceful-timeout", "5"],
+            env={**self.env(), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
         )  # fmt: skip
         wait_until(lambda: http_status(port, "/healthz/live") == 200, f"web node {number} to answer")
         return part
@@ -218,26 +224,7 @@ class Cluster:
         servers = "\n".join(
             f"    server web{n} 127.0.0.1:{port} check maxconn {WEB_SLOTS}" for n, port in enumerate(WEB_PORTS, 1)
         )
-        config.write_text(
-            "global\n    maxconn 500\n"
-            "defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n"
-            # Requests beyond what a node can serve at once wait here, not in the node's backlog, so its health
-            # check is never stuck behind them and a busy node is not mistaken for a dead one.
-            "    timeout queue 30s\n    timeout check 5s\n"
-            # A refused connection marks a node down at once (not after two missed checks), and every retry goes
-            # to another node rather than the one that just failed.
-            "    default-server inter 1s fastinter 500ms fall 2 rise 2"
-            " observe layer4 error-limit 1 on-error mark-down\n"
-            "    option redispatch 1\n    retries 3\n"
-            # A request whose connection failed or got no answer is tried on the other node; never a POST, which
-            # the first node may already have acted on.
-            "    retry-on conn-failure empty-response response-timeout\n"
-            f"frontend service\n    bind 127.0.0.1:{BALANCER_PORT}\n    default_backend web\n"
-            "    http-request set-header X-Forwarded-Proto https\n"
-            "backend web\n    balance roundrobin\n    http-request disable-l7-retry if METH_POST\n"
-            "    option httpchk GET /healthz\n    http-check expect status 200\n"
-            f"{servers}\n"
-        )
+        config.write_text(balancer_config(f"127.0.0.1:{BALANCER_PORT}", servers))
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
         self.run("haproxy", [haproxy, "-c", "-f", str(config)])
         self.spawn("haproxy", [haproxy, "-db", "-f", str(config)])
@@ -515,6 +502,33 @@ def main() -> int:
         return 0
     finally:
         cluster.stop()
+
+
+def balancer_config(bind: str, servers: str) -> str:
+    """HAProxy's configuration for the web nodes; deploy/haproxy.cfg (docker-compose.yml) carries the same
+    directives (tests/test_compose.py compares them)."""
+    return (
+        "global\n    maxconn 500\n"
+        "defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n"
+        # Requests beyond what a node can serve at once wait here, not in the node's backlog, so its health
+        # check is never stuck behind them and a busy node is not mistaken for a dead one.
+        "    timeout queue 30s\n    timeout check 5s\n"
+        # A refused connection marks a node down at once (not after two missed checks), and every retry goes
+        # to another node rather than the one that just failed.
+        "    default-server inter 1s fastinter 500ms fall 2 rise 2"
+        " observe layer4 error-limit 1 on-error mark-down\n"
+        "    option redispatch 1\n    retries 3\n"
+        # A request whose connection failed or got no answer is tried on the other node; never a POST, which
+        # the first node may already have acted on.
+        "    retry-on conn-failure empty-response response-timeout\n"
+        # The client's address for the nodes (TRUSTED_PROXY_COUNT), and the mark /metrics refuses.
+        "    option forwardfor\n"
+        f"frontend service\n    bind {bind}\n    default_backend web\n"
+        "    http-request set-header X-Forwarded-Proto https\n"
+        "backend web\n    balance roundrobin\n    http-request disable-l7-retry if METH_POST\n"
+        "    option httpchk GET /healthz\n    http-check expect status 200\n"
+        f"{servers}\n"
+    )
 
 
 if __name__ == "__main__":
