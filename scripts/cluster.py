@@ -455,7 +455,17 @@ def check(cluster: Cluster) -> list[str]:
         status, body, _ = second.get(f"{path}download/")
         expect(status == 200 and len(body) > 0, "a worker made the file and web 2 serves it")
 
-    # 5. A web node killed: the balancer takes it out and nothing more fails.
+    # 5. Metrics: a node's processes are added up; through the balancer (a forwarded request) they are refused.
+    status, text, _ = Browser(WEB_PORTS[1]).get("/metrics")
+    served = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("swaccredit_http_requests_total{")
+    )
+    expect(status == 200 and served > 0, f"web 2's /metrics adds up its processes' requests ({served:.0f})")
+    expect(Browser(BALANCER_PORT).get("/metrics")[0] == 403, "/metrics through the balancer is refused")
+
+    # 6. A web node killed: the balancer takes it out and nothing more fails.
     os.killpg(cluster.part("web1").process.pid, signal.SIGKILL)
     failed = sum(1 for _ in range(40) if _safe_status(BALANCER_PORT, "/register/check/?q=Okafor") != 200)
     expect(failed == 0, f"with web 1 killed every request through the balancer answered ({failed} of 40 failed)")
