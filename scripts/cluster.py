@@ -39,6 +39,7 @@ BASE = ROOT / "var" / "cluster"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PYTHON = sys.executable
 PRIMARY_PORT, STANDBY_PORT, REDIS_PORT = 55432, 55433, 56379
+RESTORED_PORT = 55434  # a copy restored from the base backup and archived WAL, to a moment (cluster-check only)
 BALANCER_PORT, WEB_PORTS = 58000, (58001, 58002)
 WEB_SLOTS = 8  # requests one web node serves at once: 2 gunicorn processes of 4 threads
 # PostgreSQL refuses to run as root: when the rehearsal is started as root, its servers run as Debian's postgres user.
@@ -84,7 +85,7 @@ class Cluster:
     @staticmethod
     def ports_in_use() -> list[int]:
         in_use = []
-        for port in (PRIMARY_PORT, STANDBY_PORT, REDIS_PORT, BALANCER_PORT, *WEB_PORTS):
+        for port in (PRIMARY_PORT, STANDBY_PORT, RESTORED_PORT, REDIS_PORT, BALANCER_PORT, *WEB_PORTS):
             with socket.socket() as probe:
                 probe.settimeout(0.5)
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -465,7 +466,16 @@ def check(cluster: Cluster) -> list[str]:
     expect(status == 200 and served > 0, f"web 2's /metrics adds up its processes' requests ({served:.0f})")
     expect(Browser(BALANCER_PORT).get("/metrics")[0] == 403, "/metrics through the balancer is refused")
 
-    # 6. A web node killed: the balancer takes it out and nothing more fails.
+    # 6. Point-in-time recovery from a base backup and the archived WAL: a row written before the moment is there,
+    #    one written after it is not.
+    restored = restore_to_a_moment(cluster)
+    expect(restored == ("1", "0"), f"a base backup and archived WAL restore to a moment (before, after: {restored})")
+
+    # 7. An upgrade, one web node at a time (migrations first, as docs/operations.md says), under steady reads.
+    failed, sent = upgrade_one_node_at_a_time(cluster)
+    expect(failed == 0, f"web nodes replaced one at a time under load: {failed} of {sent} requests failed")
+
+    # 8. A web node killed: the balancer takes it out and nothing more fails.
     os.killpg(cluster.part("web1").process.pid, signal.SIGKILL)
     failed = sum(1 for _ in range(40) if _safe_status(BALANCER_PORT, "/register/check/?q=Okafor") != 200)
     expect(failed == 0, f"with web 1 killed every request through the balancer answered ({failed} of 40 failed)")
@@ -477,6 +487,81 @@ def _safe_status(port: int, path: str) -> int:
         return http_status(port, path)
     except OSError:
         return 0
+
+
+def upgrade_one_node_at_a_time(cluster: Cluster) -> tuple[int, int]:
+    """Readers keep asking through the balancer while each web node stops gracefully and starts again."""
+    import threading  # noqa: PLC0415
+
+    stop, results, lock = threading.Event(), [], threading.Lock()
+
+    def read() -> None:
+        while not stop.is_set():
+            status = _safe_status(BALANCER_PORT, "/register/check/?q=Okafor")
+            with lock:
+                results.append(status)
+            time.sleep(0.05)
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    try:
+        cluster.run("setup", [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=cluster.env(), cwd=ROOT)
+        for number in (1, 2):
+            part = cluster.part(f"web{number}")
+            os.killpg(part.process.pid, signal.SIGTERM)  # gunicorn finishes what it is answering, then stops
+            part.process.wait(timeout=30)
+            cluster.parts.remove(part)
+            cluster.start_web(number)
+            time.sleep(2.5)  # the balancer's checks see it back (rise 2, every second) before the next goes
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    return sum(1 for status in results if status != 200), len(results)
+
+
+def restore_to_a_moment(cluster: Cluster) -> tuple[str, str]:
+    """PostgreSQL's own point-in-time recovery, as docs/operations.md describes it, tried for real."""
+    backup, restore, archive = BASE / "base-backup", BASE / "restored", BASE / "wal-archive"
+    for folder in (backup, restore):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(mode=0o700)
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres", "postgres")
+    cluster.run(
+        "restore",
+        [*AS_DB_OWNER, str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres",
+         "-D", str(backup), "-X", "stream", "--checkpoint=fast"],
+    )  # fmt: skip
+    psql(
+        PRIMARY_PORT,
+        "CREATE TABLE IF NOT EXISTS recovery_probe (label text); INSERT INTO recovery_probe VALUES ('before')",
+    )
+    moment = psql(PRIMARY_PORT, "SELECT clock_timestamp()")
+    time.sleep(1.5)
+    psql(PRIMARY_PORT, "INSERT INTO recovery_probe VALUES ('after')")
+    segment = psql(PRIMARY_PORT, "SELECT pg_walfile_name(pg_switch_wal())")
+    wait_until(lambda: (archive / segment).exists(), "the last WAL segment to be archived", 30)
+    cluster.run("restore", [*AS_DB_OWNER, "cp", "-a", f"{backup}/.", str(restore)])
+    with open(restore / "postgresql.auto.conf", "a") as conf:
+        conf.write(
+            f"\nport = {RESTORED_PORT}\narchive_mode = off\nrestore_command = 'cp {archive}/%f %p'\n"
+            f"recovery_target_time = '{moment}'\nrecovery_target_action = 'promote'\n"
+        )
+    (restore / "standby.signal").unlink(missing_ok=True)
+    (restore / "recovery.signal").touch()
+    if os.geteuid() == 0:
+        shutil.chown(restore / "recovery.signal", "postgres", "postgres")
+    cluster._pg_ctl("start", restore, "restored")
+    try:
+        wait_until(lambda: psql(RESTORED_PORT, "SELECT pg_is_in_recovery()") == "f", "the restored copy to finish", 60)
+        return (
+            psql(RESTORED_PORT, "SELECT count(*) FROM recovery_probe WHERE label = 'before'"),
+            psql(RESTORED_PORT, "SELECT count(*) FROM recovery_probe WHERE label = 'after'"),
+        )
+    finally:
+        with_suppressed(lambda: cluster.run("restore", cluster._pg_ctl_command("stop", restore)))
 
 
 def _force_archive() -> bool:
