@@ -491,7 +491,7 @@ def _safe_status(port: int, path: str) -> int:
 
 def upgrade_one_node_at_a_time(cluster: Cluster) -> tuple[int, int]:
     """Readers keep asking through the balancer while each web node stops gracefully and starts again."""
-    import threading  # noqa: PLC0415
+    import threading
 
     stop, results, lock = threading.Event(), [], threading.Lock()
 
