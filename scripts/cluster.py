@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess  # nosec B404 # starts our own processes with fixed arguments, no shell
 import sys
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -491,8 +492,6 @@ def _safe_status(port: int, path: str) -> int:
 
 def upgrade_one_node_at_a_time(cluster: Cluster) -> tuple[int, int]:
     """Readers keep asking through the balancer while each web node stops gracefully and starts again."""
-    import threading
-
     stop, results, lock = threading.Event(), [], threading.Lock()
 
     def read() -> None:
