@@ -569,6 +569,15 @@ def _force_archive() -> bool:
     return True
 
 
+def stop_on_sigterm() -> None:
+    """A SIGTERM stops everything as Ctrl-C does, so no server outlives the script."""
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="prove it works as several nodes, then stop")
@@ -579,7 +588,7 @@ def main() -> int:
         return 2
     os.chdir(ROOT)
     cluster = Cluster()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    stop_on_sigterm()
     try:
         cluster.start()
         if args.check:

@@ -46,6 +46,7 @@ from cluster import (
     psql,
     redis_ping,
     step,
+    stop_on_sigterm,
     wait_until,
 )
 
@@ -248,6 +249,7 @@ def main() -> int:
         return 2
     os.chdir(ROOT)
     cluster = Cluster()
+    stop_on_sigterm()
     try:
         cluster.start()
         candidates = max(1, args.clients * 2 // 5)
