@@ -1,14 +1,14 @@
 """Rehearse the service on several nodes, on this one machine, with Debian's own packages (docs/operations.md).
 
-    python scripts/cluster.py            start everything, serve on http://127.0.0.1:58000, Ctrl-C stops it all
+    python scripts/cluster.py            start everything, serve on http://127.0.0.1:28000, Ctrl-C stops it all
     python scripts/cluster.py --check    start everything, prove it works as several nodes, stop, exit 0 or 1
 
 It starts, each as its own process and with its files only under var/cluster/:
 
-- a PostgreSQL 15 primary (port 55432) with WAL archiving, and a hot standby made from it by ``pg_basebackup`` and
-  fed by streaming replication (port 55433), which the service reads from (``DATABASE_REPLICA_URL``);
-- Redis (port 56379) for the Celery broker, the shared cache (sessions' throttles, job progress) and results;
-- two gunicorn web nodes (ports 58001 and 58002) behind HAProxy (port 58000), which checks each node's /healthz
+- a PostgreSQL 15 primary (port 25432) with WAL archiving, and a hot standby made from it by ``pg_basebackup`` and
+  fed by streaming replication (port 25433), which the service reads from (``DATABASE_REPLICA_URL``);
+- Redis (port 26379) for the Celery broker, the shared cache (sessions' throttles, job progress) and results;
+- two gunicorn web nodes (ports 28001 and 28002) behind HAProxy (port 28000), which checks each node's /healthz
   every second, takes a failing node out and retries a request whose connection failed on the other node;
 - two Celery workers and one beat; uploaded and generated files in one folder both web nodes and workers share.
 
@@ -39,9 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "var" / "cluster"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PYTHON = sys.executable
-PRIMARY_PORT, STANDBY_PORT, REDIS_PORT = 55432, 55433, 56379
-RESTORED_PORT = 55434  # a copy restored from the base backup and archived WAL, to a moment (cluster-check only)
-BALANCER_PORT, WEB_PORTS = 58000, (58001, 58002)
+# Below Linux's range for outgoing connections (32768–60999): a port in it can be taken at random by a client socket
+# just when a server needs to listen on it.
+PRIMARY_PORT, STANDBY_PORT, REDIS_PORT = 25432, 25433, 26379
+RESTORED_PORT = 25434  # a copy restored from the base backup and archived WAL, to a moment (cluster-check only)
+BALANCER_PORT, WEB_PORTS = 28000, (28001, 28002)
 WEB_SLOTS = 8  # requests one web node serves at once: 2 gunicorn processes of 4 threads
 # PostgreSQL refuses to run as root: when the rehearsal is started as root, its servers run as Debian's postgres user.
 AS_DB_OWNER = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []

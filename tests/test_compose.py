@@ -107,7 +107,7 @@ def test_the_balancer_config_has_every_directive_of_the_rehearsal():
     cluster = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("cluster", cluster)  # its dataclasses look themselves up there
     spec.loader.exec_module(cluster)
-    rehearsal = directives(cluster.balancer_config("127.0.0.1:58000", "    server web1 127.0.0.1:58001 check"))
+    rehearsal = directives(cluster.balancer_config("127.0.0.1:28000", "    server web1 127.0.0.1:28001 check"))
     missing = rehearsal - directives(HAPROXY_CFG.read_text())
     assert not missing, f"deploy/haproxy.cfg lacks what scripts/cluster.py sets: {sorted(missing)}"
     for needed in ("option redispatch 1", "retry-on conn-failure empty-response response-timeout"):
