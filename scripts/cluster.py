@@ -583,10 +583,8 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="prove it works as several nodes, then stop")
-    args = parser.parse_args()
+def run_with_cluster(work, *, interrupted: int) -> int:
+    """Start the rehearsal, run ``work(cluster)`` for its exit code, and stop every part whatever happens."""
     refusal = Cluster.refusal()
     if refusal:
         print(refusal, file=sys.stderr)
@@ -596,6 +594,20 @@ def main() -> int:
     stop_on_sigterm()
     try:
         cluster.start()
+        return work(cluster)
+    except KeyboardInterrupt:
+        print("\ncluster: stopping…")
+        return interrupted
+    finally:
+        cluster.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="prove it works as several nodes, then stop")
+    args = parser.parse_args()
+
+    def serve_or_check(cluster: Cluster) -> int:
         if args.check:
             failures = check(cluster)
             print(f"cluster check: {'passed' if not failures else f'{len(failures)} failed'}", flush=True)
@@ -605,11 +617,8 @@ def main() -> int:
             time.sleep(0.5)
         print("cluster: a process stopped on its own; stopping the rest.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("\ncluster: stopping…")
-        return 0
-    finally:
-        cluster.stop()
+
+    return run_with_cluster(serve_or_check, interrupted=0)
 
 
 def balancer_config(bind: str, servers: str) -> str:

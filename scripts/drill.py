@@ -45,8 +45,8 @@ from cluster import (
     demo_code,
     psql,
     redis_ping,
+    run_with_cluster,
     step,
-    stop_on_sigterm,
     wait_until,
 )
 
@@ -243,15 +243,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    refusal = Cluster.refusal()
-    if refusal:
-        print(refusal, file=sys.stderr)
-        return 2
-    os.chdir(ROOT)
-    cluster = Cluster()
-    stop_on_sigterm()
-    try:
-        cluster.start()
+
+    def drill(cluster: Cluster) -> int:
         candidates = max(1, args.clients * 2 // 5)
         staff = 1
         readers = max(1, args.clients - candidates - staff)
@@ -321,10 +314,8 @@ def main() -> int:
             flush=True,
         )
         return 0 if not tally.failed and lost == 0 and not lost_scores and done == len(tally.jobs) else 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        cluster.stop()
+
+    return run_with_cluster(drill, interrupted=130)
 
 
 if __name__ == "__main__":
