@@ -110,7 +110,7 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def one_at_a_time(base, cookies, counts, repeat) -> tuple[dict, list]:
+def one_at_a_time(base, cookies, counts, repeat, only="") -> tuple[dict, list]:
     def measure(path, cookie):
         fetch(base, path, cookie)
         fetch(base, path, cookie)
@@ -124,15 +124,23 @@ def one_at_a_time(base, cookies, counts, repeat) -> tuple[dict, list]:
     _, trivial = measure(TRIVIAL, "")
     t50 = statistics.median(trivial)
     print(f"\n1. One client at a time, {repeat} requests each (gunicorn, 2 workers, DEBUG off)")
-    print(f"   {'person':<28} {'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× trivial':>9} {'queries':>8}")
-    print(f"   {'(trivial view)':<28} {TRIVIAL:<38} {t50 * 1000:8.1f} {percentile(trivial, 95) * 1000:8.1f}")
-    _, layout = measure(LAYOUT, "")
     print(
-        f"   {'(static page, full layout)':<28} {LAYOUT:<38} {statistics.median(layout) * 1000:8.1f}"
-        f" {percentile(layout, 95) * 1000:8.1f} {statistics.median(layout) / t50:9.1f}"
+        f"   {'person':<28} {'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× trivial':>9} {'× layout':>8} {'queries':>8}"
     )
+    print(f"   {'(trivial view)':<28} {TRIVIAL:<38} {t50 * 1000:8.1f} {percentile(trivial, 95) * 1000:8.1f}")
     rows, slow = {}, []
     for email, paths in ROLE_PAGES.items():
+        paths = [p for p in paths if only in f"{email or 'anonymous'} {p}"]
+        if not paths:
+            continue
+        # What any page costs this person (session, account, navigation, layout) with no data of its own: the
+        # "× layout" column is what the page itself adds.
+        _, layout = measure(LAYOUT, cookies[email])
+        l50 = statistics.median(layout)
+        print(
+            f"   {email or 'anonymous':<28} {LAYOUT + ' (layout only)':<38} {l50 * 1000:8.1f}"
+            f" {percentile(layout, 95) * 1000:8.1f} {l50 / t50:9.1f}"
+        )
         for path in paths:
             statuses, samples = measure(path, cookies[email])
             p50, p95 = statistics.median(samples), percentile(samples, 95)
@@ -141,7 +149,7 @@ def one_at_a_time(base, cookies, counts, repeat) -> tuple[dict, list]:
             bad = "" if statuses == {200} else f"  status {sorted(statuses)}"
             print(
                 f"   {email or 'anonymous':<28} {path:<38} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {ratio:9.1f}"
-                f" {counts[(email, path)][1]:8d}{flag}{bad}"
+                f" {p50 / l50:8.1f} {counts[(email, path)][1]:8d}{flag}{bad}"
             )
             rows[(email, path)] = (p50, p95, ratio)
             if ratio > 3:
@@ -201,18 +209,20 @@ def main():
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", default="", help="only the pages whose 'person path' contains this (no mixed load)")
     args = parser.parse_args()
     if not User.objects.filter(email="regulator@example.com").exists():
         sys.exit("No demo people in this database: run manage.py generate_national_data first.")
-    counts = query_counts()
+    counts = query_counts(args.only)
     cookies = session_cookies()
     port = free_port()
     with tempfile.TemporaryDirectory() as var_dir:
         server = start_server(port, var_dir)
         try:
             base = f"http://127.0.0.1:{port}"
-            _, slow = one_at_a_time(base, cookies, counts, args.requests)
-            mixed_load(base, cookies, args.clients, args.seconds, args.seed)
+            _, slow = one_at_a_time(base, cookies, counts, args.requests, args.only)
+            if not args.only:
+                mixed_load(base, cookies, args.clients, args.seconds, args.seed)
         finally:
             server.terminate()
             server.wait(timeout=30)

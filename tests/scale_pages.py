@@ -46,11 +46,14 @@ def clients() -> dict:
     return made
 
 
-def query_counts() -> dict[tuple, tuple[int, int]]:
-    """(person, path) → (status code, queries the request ran), each page loaded once to warm caches first."""
+def query_counts(only: str = "") -> dict[tuple, tuple[int, int]]:
+    """(person, path) → (status code, queries the request ran), each page loaded once to warm caches first; ``only``:
+    just the pages whose "person path" contains it."""
     counts = {}
     for email, client in clients().items():
         for path in ROLE_PAGES[email]:
+            if only not in f"{email or 'anonymous'} {path}":
+                continue
             client.get(path)
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(path)

@@ -13,6 +13,7 @@ import textwrap
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_migration_linter import MigrationLinter
 
@@ -65,6 +66,10 @@ def test_the_baseline_names_real_migrations():
 
 @pytest.mark.django_db(transaction=True)
 def test_every_migration_after_the_baseline_is_safe_to_run_on_a_live_database(tmp_path):
+    if connection.vendor != "postgresql":
+        # The linter reads the SQL this database would run. SQLite adds most columns by copying the whole table,
+        # which the linter refuses although production (PostgreSQL) adds them in place; CI's PostgreSQL run lints.
+        pytest.skip("linted against PostgreSQL's SQL, as production runs it")
     linter = lint(new_migrations(BASELINE), tmp_path)
     assert not linter.has_errors, (
         f"{linter.nb_erroneous} migration(s) would lock a table or break running code; run "
@@ -132,7 +137,8 @@ def probe_app(tmp_path, settings):
 @pytest.mark.parametrize("change", sorted(BAD))
 def test_a_locking_or_breaking_migration_is_refused(probe_app, tmp_path, change):
     probe_app(BAD[change])
-    found = new_migrations({**BASELINE, "lintprobe": "0001_initial"})
+    # The probe's own migration only: the project's migrations after the baseline are the other test's concern.
+    found = [m for m in new_migrations({**BASELINE, "lintprobe": "0001_initial"}) if m[0] == "lintprobe"]
     assert found == [("lintprobe", "0002_change")]
     assert lint(found, tmp_path).has_errors
 
@@ -141,6 +147,7 @@ def test_a_locking_or_breaking_migration_is_refused(probe_app, tmp_path, change)
 @pytest.mark.parametrize("change", sorted(GOOD))
 def test_an_additive_migration_passes(probe_app, tmp_path, change):
     probe_app(GOOD[change])
-    found = new_migrations({**BASELINE, "lintprobe": "0001_initial"})
+    # The probe's own migration only: the project's migrations after the baseline are the other test's concern.
+    found = [m for m in new_migrations({**BASELINE, "lintprobe": "0001_initial"}) if m[0] == "lintprobe"]
     assert found == [("lintprobe", "0002_change")]
     assert not lint(found, tmp_path).has_errors

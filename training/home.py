@@ -69,13 +69,10 @@ def cohort_section(user):
     coordinator = training_rules.is_coordinator(user)
     if not coordinator and not training_rules.has_team_role(user):
         return None
-    rows = selectors.cohort_rows(selectors.cohort(user, include_finished=False))
-    mine = [r for r in rows if coordinator or user.pk in (r.enrolment.supervisor_id, r.enrolment.assessor_id)]
-    overdue = [r for r in mine if r.overdue]
-    waiting = [r for r in mine if r.enrolment.status == "awaiting_moderation"]
-    short = sum(1 for r in mine if r.protected.behind)
+    mine = selectors.cohort(user, include_finished=False, mine_only=not coordinator)
+    summary = selectors.cohort_summary(mine)
     tasks = []
-    for r in overdue[:3]:
+    for r in selectors.cohort_rows(mine.filter(is_overdue=True)[:3]):
         tasks.append(
             Task(
                 r.enrolment.participant_name,
@@ -89,8 +86,9 @@ def cohort_section(user):
         Task(
             "Early career cohort",
             reverse("training:cohort"),
-            f"{len(mine)} on a programme; {len(overdue)} with something overdue; {len(waiting)} awaiting moderation"
-            + (f"; {short} short of protected time." if short else "."),
+            f"{summary['open']} on a programme; {summary['overdue']} with something overdue; "
+            f"{summary['internal_moderation']} awaiting moderation"
+            + (f"; {summary['protected_behind']} short of protected time." if summary["protected_behind"] else "."),
         )
     )
     if coordinator:

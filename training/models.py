@@ -105,6 +105,24 @@ class Enrolment(models.Model):
     expert_annotation_added_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # What falls due when, derived from the records above by schedule.stored_schedule() and written by every service
+    # that changes them, so a cohort of thousands is counted and filtered in SQL ("overdue on day D" is a
+    # comparison with D). Never edited by hand; a change of the rules re-derives them in a migration.
+    required_review_due_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The earliest due date of a required review not yet held."
+    )
+    supervision_due_on = models.DateField(null=True, blank=True, editable=False)
+    protected_time_short_from = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The first day on which the protected time owed exceeds what is recorded (none: never, as things "
+        "stand).",
+    )
+    # Defaults kept in the database too, so code still running beside a migration can insert without them.
+    caseload_months_above = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Which version of the rules derived them (schedule.RULES_VERSION): migrate re-derives older ones.
+    schedule_version = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["start_date", "participant_name", "id"]

@@ -14,6 +14,9 @@ from django.conf import settings
 from .models import Enrolment
 
 DUE_SOON_DAYS = 14
+# Raise when a change to the rules below changes what stored_schedule() derives: the next migrate re-derives every
+# enrolment's stored dates (training.apps, post_migrate).
+RULES_VERSION = 1
 
 
 def reminder_days() -> int:
@@ -238,17 +241,26 @@ class ProtectedTimeStatus:
         return {"Behind": "govuk-tag--red", "On track": "govuk-tag--green"}.get(self.state, "govuk-tag--grey")
 
 
-def protected_time(enrolment: Enrolment, rows, pauses, today: datetime.date) -> ProtectedTimeStatus:
+def _protected_per_week(enrolment: Enrolment) -> Decimal:
     fte = min(enrolment.fte, Decimal("1"))
-    per_week = (enrolment.programme.protected_hours_per_week * fte).quantize(Decimal("0.1"))
+    return (enrolment.programme.protected_hours_per_week * fte).quantize(Decimal("0.1"))
+
+
+def _days_worked(enrolment: Enrolment, pauses, today: datetime.date) -> int:
+    """Days of the programme worked before ``today``: from the start, up to the end date (or the outcome of a
+    finished record), less the days on a pause."""
     until = min(today, enrolment.end_date)
     if not enrolment.is_open and enrolment.outcome_on:
         until = min(until, enrolment.outcome_on)
-    worked = 0
-    if until > enrolment.start_date:
-        last = until - datetime.timedelta(days=1)
-        worked = (until - enrolment.start_date).days - _paused_days(pauses, enrolment.start_date, last)
-    weeks = max(0, worked) // 7
+    if until <= enrolment.start_date:
+        return 0
+    last = until - datetime.timedelta(days=1)
+    return max(0, (until - enrolment.start_date).days - _paused_days(pauses, enrolment.start_date, last))
+
+
+def protected_time(enrolment: Enrolment, rows, pauses, today: datetime.date) -> ProtectedTimeStatus:
+    per_week = _protected_per_week(enrolment)
+    weeks = _days_worked(enrolment, pauses, today) // 7
     recorded = sum((r.hours for r in rows), Decimal("0"))
     applies = enrolment.status == Enrolment.Status.ACTIVE and paused_on(pauses, today) is None
     return ProtectedTimeStatus(
@@ -257,4 +269,56 @@ def protected_time(enrolment: Enrolment, rows, pauses, today: datetime.date) -> 
         expected=(per_week * weeks).quantize(Decimal("0.1")),
         recorded=Decimal(recorded).quantize(Decimal("0.1")),
         applies=applies,
+    )
+
+
+def protected_time_short_from(enrolment: Enrolment, rows, pauses) -> datetime.date | None:
+    """The first day on which protected_time() finds hours owed beyond those recorded, or None if that cannot
+    happen before the programme ends. The hours owed only grow with days worked, so "short on day D" is
+    "D on or after this day" (while the programme runs and is not paused: the caller checks those)."""
+    per_week = _protected_per_week(enrolment)
+    if per_week <= 0:
+        return None
+    recorded = Decimal(sum((r.hours for r in rows), Decimal("0"))).quantize(Decimal("0.1"))
+    weeks = int(recorded / per_week)
+    while (per_week * weeks).quantize(Decimal("0.1")) <= recorded:
+        weeks += 1
+    needed = weeks * 7
+    day = enrolment.start_date + datetime.timedelta(days=needed)
+    # Days worked rise by at most one a day, so stepping by what is still missing never passes the first such day.
+    while (worked := _days_worked(enrolment, pauses, day)) < needed:
+        if day > enrolment.end_date:
+            return None
+        day += datetime.timedelta(days=needed - worked)
+    return day
+
+
+@dataclass(frozen=True)
+class StoredSchedule:
+    """What Enrolment keeps of its schedule so SQL can count and filter a cohort (see the model's fields)."""
+
+    required_review_due_on: datetime.date | None
+    supervision_due_on: datetime.date | None
+    protected_time_short_from: datetime.date | None
+    caseload_months_above: int
+
+    def as_fields(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def stored_schedule(enrolment: Enrolment, *, sessions, reviews, pauses, protected_rows, months) -> StoredSchedule:
+    """The same rules as review_points(), supervision(), protected_time() and caseload(), with "today" left out:
+    each is kept as the date from which it holds. Sessions and reviews cannot be dated in the future, so none is
+    left out for being after today."""
+    held = {r.point for r in reviews if r.returned_at is None}
+    required = [
+        enrolment.point_due_on(point, pauses)
+        for point in enrolment.programme.review_points
+        if not point.get("optional") and point["key"] not in held
+    ]
+    return StoredSchedule(
+        required_review_due_on=min(required, default=None),
+        supervision_due_on=supervision(enrolment, sessions, pauses, datetime.date.max).next_due,
+        protected_time_short_from=protected_time_short_from(enrolment, protected_rows, pauses),
+        caseload_months_above=sum(1 for row in caseload(enrolment, months) if row.above),
     )

@@ -7,7 +7,18 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import ExtractYear
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -60,6 +71,36 @@ def _with_records(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     )
 
 
+def with_due_flags(qs: QuerySet[Enrolment], today: datetime.date) -> QuerySet[Enrolment]:
+    """Each enrolment's state on ``today`` from its stored schedule dates, in SQL, as cohort_rows() finds it in
+    Python from the records: ``is_paused``, ``is_overdue`` (a required review past due, or supervision past due
+    while the programme runs) and ``is_short_of_protected_time``. A test holds the two to the same answers."""
+    running = Q(status=Enrolment.Status.ACTIVE, start_date__lte=today, is_paused=False)
+    overdue = Q(status__in=Enrolment.OPEN) & (
+        Q(required_review_due_on__lt=today) | (running & Q(supervision_due_on__lt=today))
+    )
+    short = Q(status=Enrolment.Status.ACTIVE, is_paused=False, protected_time_short_from__lte=today)
+    return qs.annotate(
+        is_paused=Exists(Pause.objects.filter(enrolment=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today))
+    ).annotate(
+        is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+        is_short_of_protected_time=ExpressionWrapper(short, output_field=BooleanField()),
+    )
+
+
+COHORT_VIEWS = {
+    "": "Everyone",
+    "overdue": "With something overdue",
+    "protected_time": "Short of protected time",
+    "paused": "Paused",
+}
+_COHORT_VIEW_FILTERS = {
+    "overdue": Q(is_overdue=True),
+    "protected_time": Q(is_short_of_protected_time=True),
+    "paused": Q(is_paused=True),
+}
+
+
 def cohort(
     user,
     *,
@@ -67,7 +108,13 @@ def cohort(
     programme_id: int | None = None,
     status: str = "",
     include_finished: bool = True,
+    show: str = "",
+    mine_only: bool = False,
+    today: datetime.date | None = None,
 ) -> QuerySet[Enrolment]:
+    """The enrolments the person sees, with their records prefetched for cohort_rows() and their state on ``today``
+    (with_due_flags). ``show`` narrows to one state (COHORT_VIEWS); ``mine_only`` to those the person supervises or
+    assesses."""
     qs = visible_enrolments(user)
     if employer_id:
         qs = qs.filter(employer_id=employer_id)
@@ -77,7 +124,29 @@ def cohort(
         qs = qs.filter(status=status)
     if not include_finished:
         qs = qs.filter(status__in=Enrolment.OPEN)
+    if mine_only:
+        qs = qs.filter(Q(supervisor_id=user.pk) | Q(assessor_id=user.pk))
+    qs = with_due_flags(qs, today or timezone.localdate())
+    if show in _COHORT_VIEW_FILTERS:
+        qs = qs.filter(_COHORT_VIEW_FILTERS[show])
     return _with_records(qs).order_by("programme__available_from", "cohort", "participant_name", "id")
+
+
+def cohort_summary(enrolments: QuerySet[Enrolment]) -> dict:
+    """Counts over a cohort() query, in one SQL query whatever its size."""
+    return enrolments.order_by().aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=Enrolment.OPEN)),
+        overdue=Count("pk", filter=Q(is_overdue=True)),
+        paused=Count("pk", filter=Q(is_paused=True)),
+        protected_behind=Count("pk", filter=Q(is_short_of_protected_time=True)),
+        internal_moderation=Count("pk", filter=Q(status=Enrolment.Status.AWAITING_MODERATION)),
+        moderation=Count(
+            "pk", filter=Q(status__in=(Enrolment.Status.AWAITING_MODERATION, Enrolment.Status.AWAITING_EXTERNAL))
+        ),
+        passed=Count("pk", filter=Q(status=Enrolment.Status.PASSED)),
+        failed=Count("pk", filter=Q(status=Enrolment.Status.FAILED)),
+    )
 
 
 @dataclass
@@ -99,8 +168,12 @@ class CohortRow:
 
 
 def cohort_rows(enrolments, today: datetime.date | None = None) -> list[CohortRow]:
+    return list(iter_cohort_rows(enrolments, today))
+
+
+def iter_cohort_rows(enrolments, today: datetime.date | None = None):
+    """One CohortRow per enrolment as it comes (a download streams a whole cohort through this)."""
     today = today or timezone.localdate()
-    rows = []
     for e in enrolments:
         sessions = list(e.supervision_sessions.all())
         pauses = list(e.pauses.all())
@@ -120,8 +193,7 @@ def cohort_rows(enrolments, today: datetime.date | None = None) -> list[CohortRo
             row.overdue = [p.label for p in points if p.state == "overdue"]
             if sup.overdue:
                 row.overdue.append("Supervision")
-        rows.append(row)
-    return rows
+        yield row
 
 
 def enrolment_detail(pk: int) -> Enrolment:

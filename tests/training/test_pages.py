@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import pytest
 
@@ -124,6 +125,58 @@ def test_cohort_dashboard_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(22):
         csv = b"".join(client.get("/early-career/?format=csv").streaming_content).decode("utf-8-sig")
     assert len(csv.strip().splitlines()) == size + 1
+
+
+def test_cohort_is_paged_and_counts_and_filters_the_whole_cohort(client, team, regulator, time_machine, monkeypatch):
+    """The counts above the table are the whole cohort's (from the stored schedule dates); the table shows a page;
+    "with something overdue" narrows table and download to exactly those the records call overdue."""
+    monkeypatch.setattr(importlib.import_module("training.views.cohort"), "COHORT_PER_PAGE", 3)
+    _cohort(team, 5, regulator, time_machine)
+    first, second, *rest = Enrolment.objects.order_by("pk")
+    # Ten weeks in: no one has had supervision, so everyone is overdue for it, apart from two who are seen weekly
+    # and one on a pause (a pause stops the clock).
+    time_machine.move_to(at(START + datetime.timedelta(weeks=10)), tick=False)
+    for e in (first, second):
+        services.record_supervision(
+            enrolment=e,
+            by=team["supervisor"],
+            held_on=START + datetime.timedelta(weeks=10),
+            minutes=60,
+            supervisor=team["supervisor"],
+            themes="Planning",
+        )
+    services.add_pause(
+        enrolment=rest[0],
+        by=team["coordinator"],
+        kind="sickness",
+        starts_on=START + datetime.timedelta(weeks=9),
+        ends_on=START + datetime.timedelta(weeks=12),
+        reason="Flu",
+    )
+    expected_overdue = {
+        r.enrolment.participant_name for r in selectors.cohort_rows(Enrolment.objects.all()) if r.overdue
+    }
+    assert len(expected_overdue) == 2  # the two neither seen nor paused
+    client.force_login(team["coordinator"])
+
+    page = client.get("/early-career/").content.decode()
+    assert "Participants (5), 1 to 3 shown" in page and "1 of 2" in page
+    assert (
+        '<span class="govuk-heading-l govuk-!-margin-bottom-0">2</span> <a class="govuk-link" href="?show=overdue">'
+        in page
+    )
+    second_page = client.get("/early-career/?page=2").content.decode()
+    assert "Participants (5), 4 to 5 shown" in second_page
+
+    overdue = client.get("/early-career/?show=overdue").content.decode()
+    assert "With something overdue (2)" in overdue
+    shown = {name for name in (e.participant_name for e in Enrolment.objects.all()) if f">{name}</a>" in overdue}
+    assert shown == expected_overdue
+    csv = b"".join(client.get("/early-career/?show=overdue&format=csv").streaming_content).decode("utf-8-sig")
+    assert {line.split(",")[0] for line in csv.strip().splitlines()[1:]} == expected_overdue
+
+    paused = client.get("/early-career/?show=paused").content.decode()
+    assert "Paused (1)" in paused and f">{rest[0].participant_name}</a>" in paused
 
 
 @pytest.mark.parametrize("size", [2, 12])

@@ -6,7 +6,15 @@ The register is read through ``regulation.selectors`` and written through ``regu
 
 from accounts.services import ServiceError  # noqa: F401
 
-from .common import ensure_programmes, is_coordinator, max_pause_days, qualified_within_years  # noqa: F401
+from .common import (  # noqa: F401
+    ensure_programmes,
+    is_coordinator,
+    max_pause_days,
+    qualified_within_years,
+    store_outdated_schedules,
+    store_schedule,
+    store_schedules,
+)
 from .enrolment import eligibility_refusal, enrol, withdraw  # noqa: F401
 from .pauses import add_pause  # noqa: F401
 from .reviews import (  # noqa: F401

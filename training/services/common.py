@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import require
 
+from .. import schedule
 from ..models import Enrolment, Programme
 
 EMPLOYER_ROLES = ("line_manager", "workforce_lead")
@@ -36,6 +38,47 @@ def _text(value: str, message: str) -> str:
 
 def _lock(enrolment: Enrolment) -> Enrolment:
     return Enrolment.objects.select_for_update().select_related("programme").get(pk=enrolment.pk)
+
+
+def store_schedule(enrolment: Enrolment) -> None:
+    """Re-derive what the enrolment keeps of its schedule (see Enrolment.required_review_due_on) from its records as
+    they now are. Every service that changes a record the schedule reads calls this in its transaction."""
+    store_schedules(Enrolment.objects.filter(pk=enrolment.pk))
+    enrolment.refresh_from_db(fields=[*schedule.StoredSchedule.__dataclass_fields__, "schedule_version"])
+
+
+def store_schedules(enrolments: QuerySet[Enrolment], *, batch_size: int = 1000) -> int:
+    """The same for many (after migrate, a bulk load, generated data): in batches, one UPDATE per batch. Returns
+    how many changed."""
+    fields = [*schedule.StoredSchedule.__dataclass_fields__, "schedule_version"]
+    records = enrolments.select_related("programme").prefetch_related(
+        "supervision_sessions", "reviews", "pauses", "protected_time", "caseload_months"
+    )
+    changed, batch = 0, []
+    for enrolment in records.order_by("pk").iterator(chunk_size=batch_size):
+        stored = schedule.stored_schedule(
+            enrolment,
+            sessions=list(enrolment.supervision_sessions.all()),
+            reviews=list(enrolment.reviews.all()),
+            pauses=list(enrolment.pauses.all()),
+            protected_rows=list(enrolment.protected_time.all()),
+            months=list(enrolment.caseload_months.all()),
+        ).as_fields() | {"schedule_version": schedule.RULES_VERSION}
+        if any(getattr(enrolment, name) != value for name, value in stored.items()):
+            for name, value in stored.items():
+                setattr(enrolment, name, value)
+            batch.append(enrolment)
+        if len(batch) >= batch_size:
+            changed += Enrolment.objects.db_manager(enrolments.db).bulk_update(batch, fields)
+            batch = []
+    if batch:
+        changed += Enrolment.objects.db_manager(enrolments.db).bulk_update(batch, fields)
+    return changed
+
+
+def store_outdated_schedules(*, using: str = "default") -> int:
+    """Every enrolment whose stored dates were derived by older rules, or never (run after migrate)."""
+    return store_schedules(Enrolment.objects.using(using).exclude(schedule_version=schedule.RULES_VERSION))
 
 
 def qualified_within_years() -> int:

@@ -16,7 +16,7 @@ from accounts.services import ServiceError, record_event, require
 from regulation import selectors as register
 
 from ..models import Enrolment, Programme, due_date
-from .common import _lock, _text, _today, is_coordinator, qualified_within_years
+from .common import _lock, _text, _today, is_coordinator, qualified_within_years, store_schedule
 
 
 def eligibility_refusal(*, registration_number: str, start_date: datetime.date) -> tuple[object | None, str]:
@@ -105,6 +105,7 @@ def enrol(
             )
     except IntegrityError as exc:
         raise ServiceError(f"{entry.full_name} is already enrolled.") from exc
+    store_schedule(enrolment)
     record_event(
         enrolment,
         "enrolled",

@@ -11,7 +11,7 @@ from accounts.notifications import notify
 from accounts.services import record_event, require
 
 from ..models import Enrolment, Pause
-from .common import _lock, _require_open, _text, max_pause_days
+from .common import _lock, _require_open, _text, max_pause_days, store_schedule
 
 
 @transaction.atomic
@@ -44,6 +44,7 @@ def add_pause(
     old_end = enrolment.end_date
     enrolment.end_date = enrolment.planned_end_date + datetime.timedelta(days=used + days)
     enrolment.save(update_fields=["end_date"])
+    store_schedule(enrolment)
     record_event(
         enrolment,
         "paused",

@@ -18,7 +18,7 @@ from regulation import selectors as register
 from regulation import services as register_services
 
 from ..models import Enrolment, Moderation, Programme, Review, ReviewWindowException
-from .common import EMPLOYER_ROLES, _lock, _require_open, _text, _today, is_coordinator
+from .common import EMPLOYER_ROLES, _lock, _require_open, _text, _today, is_coordinator, store_schedule
 
 
 @transaction.atomic
@@ -120,6 +120,7 @@ def record_review(
         is_final=final,
         recorded_by=by,
     )
+    store_schedule(enrolment)
     record_event(enrolment, "review_recorded", by=by, changes={"point": point, "recommendation": recommendation})
     if final:
         enrolment.status = Enrolment.Status.AWAITING_MODERATION
@@ -231,6 +232,7 @@ def moderate_internally(*, enrolment: Enrolment, by: User, decision: str, reason
     if decision == "returned":
         review.returned_at = timezone.now()
         review.save(update_fields=["returned_at"])
+        store_schedule(enrolment)
         enrolment.status = Enrolment.Status.ACTIVE
         enrolment.save(update_fields=["status"])
         record_event(

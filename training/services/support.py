@@ -15,7 +15,7 @@ from accounts.services import ServiceError, just_created, record_event, require
 
 from .. import evidence_files
 from ..models import CaseloadMonth, Enrolment, Evidence, LearningAgreement, ProtectedTime, SupervisionSession
-from .common import _lock, _require_open, _text, _today
+from .common import _lock, _require_open, _text, _today, store_schedule
 
 
 def _require_in_programme(enrolment: Enrolment, day: datetime.date, what: str) -> None:
@@ -78,6 +78,7 @@ def record_supervision(
         themes=themes,
         recorded_by=by,
     )
+    store_schedule(enrolment)
     record_event(enrolment, "supervision_recorded", by=by, changes={"held_on": str(held_on), "minutes": minutes})
     return session
 
@@ -104,6 +105,7 @@ def record_protected_time(
         activity=activity,
         recorded_by=by,
     )
+    store_schedule(enrolment)
     record_event(enrolment, "protected_time_recorded", by=by, changes={"week": str(week_starting), "hours": str(hours)})
     return row
 
@@ -124,6 +126,7 @@ def record_caseload(
         month=month,
         defaults={"cases": cases, "experienced_caseload": experienced_caseload, "recorded_by": by},
     )
+    store_schedule(enrolment)
     record_event(enrolment, "caseload_recorded", by=by, changes={"month": str(month), "cases": cases})
     return row
 

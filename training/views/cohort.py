@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from accounts.exports import streaming_csv_response
@@ -16,6 +19,9 @@ from ..models import Enrolment, due_date
 from ..rules import coordinator_org_ids
 
 # --- Cohort ---------------------------------------------------------------------------------------------------
+
+# Enrolments read per query when streaming the download, their records prefetched per chunk.
+CSV_CHUNK = 500
 
 COHORT_HEADER = [
     "Participant",
@@ -66,6 +72,9 @@ def _cohort_csv_rows(rows):
         ]
 
 
+COHORT_PER_PAGE = 50
+
+
 @login_required
 def cohort(request):
     if not request.user.has_perm("training.view_cohort"):
@@ -73,27 +82,28 @@ def cohort(request):
     status = request.GET.get("status", "")
     if status not in Enrolment.Status.values:
         status = ""
-    rows = selectors.cohort_rows(selectors.cohort(request.user, status=status))
+    show = request.GET.get("show", "")
+    if show not in selectors.COHORT_VIEWS:
+        show = ""
+    enrolments = selectors.cohort(request.user, status=status, show=show)
     if request.GET.get("format") == "csv":
+        rows = selectors.iter_cohort_rows(enrolments.iterator(chunk_size=CSV_CHUNK))
         return streaming_csv_response("early-career-cohort.csv", COHORT_HEADER, _cohort_csv_rows(rows))
-    summary = {
-        "total": len(rows),
-        "open": sum(1 for r in rows if r.enrolment.is_open),
-        "overdue": sum(1 for r in rows if r.overdue),
-        "paused": sum(1 for r in rows if r.paused),
-        "protected_behind": sum(1 for r in rows if r.protected.behind),
-        "moderation": sum(1 for r in rows if r.enrolment.status in ("awaiting_moderation", "awaiting_external")),
-        "passed": sum(1 for r in rows if r.enrolment.status == "passed"),
-        "failed": sum(1 for r in rows if r.enrolment.status == "failed"),
-    }
+    page = Paginator(enrolments, COHORT_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.cohort_rows(page.object_list)
+    query = urlencode({k: v for k, v in (("status", status), ("show", show)) if v})
     return render(
         request,
         "training/cohort.html",
         {
-            "rows": rows,
-            "summary": summary,
+            "rows": page,
+            "query": query,
+            "summary": selectors.cohort_summary(selectors.cohort(request.user, status=status)),
             "status": status,
             "statuses": Enrolment.Status.choices,
+            "show": show,
+            "show_label": selectors.COHORT_VIEWS[show],
+            "views": selectors.COHORT_VIEWS.items(),
             "can_enrol": request.user.has_perm("training.add_enrolment"),
             "page_title": "Early career cohort",
         },

@@ -56,6 +56,7 @@ from accreditation.models import (
     StandardVersion,
 )
 from regulation.models import CPDRecord, Employment, FitnessToPractiseCase, RegisterEntry
+from training import services as training_services
 from training.models import Enrolment, Programme, Review, SupervisionSession
 
 GENERATED_DOMAIN = "national.example.org"  # every generated person's email ends with this
@@ -601,6 +602,8 @@ class Command(BaseCommand):
                 sessions = []
         SupervisionSession.objects.bulk_create(sessions, batch_size=BATCH)
         Review.objects.bulk_create(reviews, batch_size=BATCH)
+        # Bulk inserts skip the services, which keep each enrolment's schedule dates: derive them as they would.
+        training_services.store_schedules(Enrolment.objects.all())
 
     # --- audit ---------------------------------------------------------------------------------------------------
 
