@@ -8,6 +8,10 @@ from accounts.home import DUE, NONE, OVERDUE, WAITING, HomeSection, Task, regist
 register_nav("Assessments", "accreditation:assessor", allowed=account_rules.is_assessor, order=26, roles=("assessor",))
 
 
+# Scoresheets named on the home page; the rest are counted, and listed on the assessor's page.
+HOME_SCORESHEETS = 5
+
+
 def assessor_section(user):
     """The next task first: someone to check in, then a draft to finish, then scoresheets not started."""
     from .selectors.observation import assessor_work
@@ -26,24 +30,25 @@ def assessor_section(user):
                 urgency=OVERDUE,  # the candidate is waiting in the room
             )
         )
-    drafts = {s.pk for s in work["drafts"]}
-    for s in sorted(work["to_score"], key=lambda s: s.pk not in drafts):
+    for s in list(work["to_score"])[:HOME_SCORESHEETS]:  # drafts first
         name = s.observation.candidate.user.display_name
         tasks.append(
             Task(
-                f"{'Continue scoring' if s.pk in drafts else 'Score'} {name}",
+                f"{'Continue scoring' if s.is_draft else 'Score'} {name}",
                 reverse("accreditation:scoresheet", args=[s.pk]),
                 f"{s.observation.candidate.get_level_display()}, {s.get_marker_display().lower()}.",
-                f"Draft: {s.scored} of {s.domains} domains scored" if s.pk in drafts else "Not started",
-                urgency=DUE if s.pk in drafts else WAITING,
+                f"Draft: {s.scored} of {s.domains} domains scored" if s.is_draft else "Not started",
+                urgency=DUE if s.is_draft else WAITING,
             )
         )
     sessions = len(work["sessions"])
+    more = work["to_score"].paginator.count - HOME_SCORESHEETS
     tasks.append(
         Task(
             "Your sessions and candidates",
             reverse("accreditation:assessor"),
-            "Sessions ahead, candidates to score and scores you have submitted.",
+            (f"{more} more candidate{'s' if more != 1 else ''} to score. " if more > 0 else "")
+            + "Sessions ahead, candidates to score and scores you have submitted.",
             f"{sessions} session{'s' if sessions != 1 else ''} ahead",
         )
     )

@@ -124,9 +124,7 @@ def one_at_a_time(base, cookies, counts, repeat, only="") -> tuple[dict, list]:
     _, trivial = measure(TRIVIAL, "")
     t50 = statistics.median(trivial)
     print(f"\n1. One client at a time, {repeat} requests each (gunicorn, 2 workers, DEBUG off)")
-    print(
-        f"   {'person':<28} {'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× trivial':>9} {'× layout':>8} {'queries':>8}"
-    )
+    print(f"   {'person':<28} {'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× trivial':>9} {'× layout':>8} {'queries':>8}")
     print(f"   {'(trivial view)':<28} {TRIVIAL:<38} {t50 * 1000:8.1f} {percentile(trivial, 95) * 1000:8.1f}")
     rows, slow = {}, []
     for email, paths in ROLE_PAGES.items():

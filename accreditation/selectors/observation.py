@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -110,9 +111,37 @@ def _sheet_qs() -> QuerySet[Scoresheet]:
     )
 
 
-def assessor_work(user) -> dict:
-    """An assessor's sessions from today, candidates to check in, scoresheets to score and drafts in progress.
-    A candidate the assessor has a conflict of interest with is never listed. Six queries."""
+SUBMITTED_PER_PAGE = 25
+TO_SCORE_PER_PAGE = 25
+
+
+def assessor_submitted(user) -> QuerySet[Scoresheet]:
+    """The assessor's submitted scoresheets, newest first: a list that only grows, so it is read a page at a time."""
+    return _sheet_qs().filter(assessor=user, status=Scoresheet.Status.SUBMITTED).order_by("-submitted_at", "-pk")
+
+
+def assessor_to_score(user) -> QuerySet[Scoresheet]:
+    """The assessor's scoresheets not yet submitted, drafts in progress first, then the most recently touched."""
+    return (
+        _sheet_qs()
+        .filter(assessor=user)
+        .exclude(status=Scoresheet.Status.SUBMITTED)
+        .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)), domains=Count("scores"))
+        .annotate(
+            is_draft=Case(
+                When(Q(scored__gt=0) | Q(reflection_mark__isnull=False) | ~Q(summary=""), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-is_draft", "-updated_at", "-pk")
+    )
+
+
+def assessor_work(user, *, to_score_page: str | int = 1, submitted_page: str | int | None = None) -> dict:
+    """An assessor's sessions from today, candidates to check in, a page of the scoresheets still to score (drafts
+    first) with how many there are, and (given ``submitted_page``) a page of those submitted. A candidate the
+    assessor has a conflict of interest with is never listed. A fixed number of queries, however many they have."""
     today = timezone.localdate()
     sessions = list(
         AssessmentSession.objects.filter(assessor=user, date__gte=today)
@@ -126,25 +155,28 @@ def assessor_work(user) -> dict:
         )
         .order_by(*AssessmentSession.in_time_order())
     )
-    sheets = list(
-        _sheet_qs()
-        .filter(assessor=user)
-        .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)), domains=Count("scores"))
-        .order_by("status", "-updated_at")
+    to_score = Paginator(assessor_to_score(user), TO_SCORE_PER_PAGE).get_page(to_score_page)
+    submitted = None
+    if submitted_page is not None:
+        submitted = Paginator(assessor_submitted(user), SUBMITTED_PER_PAGE).get_page(submitted_page)
+    candidates = (
+        {b.candidate for s in sessions for b in s.places}
+        | {s.observation.candidate for s in to_score}
+        | {s.observation.candidate for s in (submitted or [])}
     )
-    candidates = {b.candidate for s in sessions for b in s.places} | {s.observation.candidate for s in sheets}
     conflicted = conflicted_candidate_ids(user, candidates)
     for s in sessions:
         s.places = [b for b in s.places if b.candidate_id not in conflicted]
-    sheets = [s for s in sheets if s.observation.candidate_id not in conflicted]
-    to_score = [s for s in sheets if not s.is_submitted]
+    to_score.object_list = [s for s in to_score.object_list if s.observation.candidate_id not in conflicted]
+    if submitted is not None:
+        submitted.object_list = [s for s in submitted.object_list if s.observation.candidate_id not in conflicted]
     to_check_in = [b for s in sessions if s.date == today for b in s.places if b.status == Booking.Status.BOOKED]
     return {
         "sessions": sessions,
         "to_check_in": to_check_in,
         "to_score": to_score,
-        "drafts": [s for s in to_score if s.scored or s.reflection_mark or s.summary],
-        "submitted": [s for s in sheets if s.is_submitted],
+        "drafts": [s for s in to_score if s.is_draft],
+        "submitted": submitted,
     }
 
 

@@ -22,7 +22,14 @@ def home(request):
     return render(
         request,
         "accreditation/observation/assessor_home.html",
-        {**obs_selectors.assessor_work(request.user), "page_title": "Your assessments"},
+        {
+            **obs_selectors.assessor_work(
+                request.user,
+                to_score_page=request.GET.get("to_score_page", 1),
+                submitted_page=request.GET.get("page", 1),
+            ),
+            "page_title": "Your assessments",
+        },
     )
 
 

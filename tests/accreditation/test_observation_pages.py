@@ -231,6 +231,34 @@ def test_assessor_list_and_saving_cost_a_fixed_number_of_queries(
         client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/", _complete(sheet))
 
 
+def test_scores_submitted_are_listed_a_page_at_a_time_newest_first(
+    client, sheet, alex, regulator, leeds, manager, settings, monkeypatch
+):
+    """An assessor's submitted scores only grow: the page and the API show one page of them, with the count."""
+    from accreditation.selectors import observation as obs_selectors
+
+    settings.ACCREDITATION_MODERATION_SAMPLE_PERCENT = 0
+    monkeypatch.setattr(obs_selectors, "SUBMITTED_PER_PAGE", 2)
+    *others, waiting = _more_candidates(3, leeds, manager, regulator)
+    for one in [sheet] + [observed(c, regulator, alex) for c in others]:
+        fill(one, alex, 4)
+        services.submit_scores(scoresheet=one, by=alex)
+    draft = observed(waiting, regulator, alex)
+    client.force_login(alex)
+    first = client.get("/accreditation/assessor/").content.decode()
+    assert "Scores you have submitted (3), newest first, page 1 of 2" in first
+    newest = sorted(Scoresheet.objects.filter(status="submitted"), key=lambda s: (s.submitted_at, s.pk))[-1]
+    assert f"/accreditation/assessor/scoresheets/{newest.pk}/" in first
+    assert f"/accreditation/assessor/scoresheets/{draft.pk}/" in first  # still to score: always listed
+    second = client.get("/accreditation/assessor/?page=2").content.decode()
+    assert "page 2 of 2" in second and f"/accreditation/assessor/scoresheets/{newest.pk}/" not in second
+    api = client.get("/api/v1/accreditation/scoresheets/").json()
+    assert api["submitted_count"] == 3 and len(api["submitted"]) == 2 and api["next"].endswith("?page=2")
+    assert [s["id"] for s in api["to_score"]] == [draft.pk] and api["to_score_count"] == 1
+    last = client.get("/api/v1/accreditation/scoresheets/?page=2").json()
+    assert len(last["submitted"]) == 1 and last["next"] is None and last["previous"].endswith("?page=1")
+
+
 def test_regulator_pipeline_pages_cost_a_fixed_number_of_queries(
     client, sheet, alex, regulator, leeds, manager, django_assert_max_num_queries
 ):

@@ -177,7 +177,7 @@ def test_a_line_manager_at_the_candidates_current_employer_is_never_offered_book
         fill(sheet, boss, 3)
     client.force_login(boss)
     assert client.get(f"/accreditation/assessor/scoresheets/{sheet.pk}/").status_code == 404
-    assert obs_selectors.assessor_work(boss)["to_score"] == []
+    assert list(obs_selectors.assessor_work(boss)["to_score"]) == []
 
 
 def test_whoever_nominated_the_candidate_is_in_conflict(candidate, manager):
