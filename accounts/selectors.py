@@ -14,6 +14,14 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     return qs.filter(memberships__user=user, memberships__ended_on__isnull=True).distinct()
 
 
+def organisation_names(ids) -> dict[int, tuple[str, str]]:
+    """Organisation id → (name, region name or ""), for labelling figures another app counted by id."""
+    return {
+        row["id"]: (row["name"], row["region__name"] or "")
+        for row in Organisation.objects.filter(id__in=set(ids)).values("id", "name", "region__name")
+    }
+
+
 def jobs_for(user: User) -> QuerySet[Job]:
     return Job.objects.filter(created_by=user)
 

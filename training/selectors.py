@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractYear
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import AuditEvent
 
 from . import schedule
@@ -322,18 +323,23 @@ def national_figures(*, year: int | None = None, programme_id: int | None = None
         qs = qs.filter(start_date__year=year)
     if programme_id:
         qs = qs.filter(programme_id=programme_id)
+    # Grouped by numbers only (a hash, no sort of names across every enrolment); the employers' names are read
+    # for the few hundred groups and the rows sorted here.
     rows = list(
         qs.annotate(year=ExtractYear("start_date"))
-        .values("year", "employer_id", "employer__name", "employer__region__name")
+        .values("year", "employer_id")
         .annotate(**_figure_aggregates())
-        .order_by("year", "employer__region__name", "employer__name")
+        .order_by()
     )
+    names = account_selectors.organisation_names(row["employer_id"] for row in rows)
+    for row in rows:
+        row["employer"], region = names[row["employer_id"]]
+        row["region"] = region or "No region"
+    rows.sort(key=lambda r: (r["year"], r["region"], r["employer"], r["employer_id"]))
     by_region: dict[tuple, dict] = {}
     by_year: dict[int, dict] = {}
     england = dict.fromkeys(FIGURES, 0)
     for row in rows:
-        row["region"] = row.pop("employer__region__name") or "No region"
-        row["employer"] = row.pop("employer__name")
         row["completion_rate"] = completion_rate(row)
         for bucket in (
             by_region.setdefault(

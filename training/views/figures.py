@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.exports import streaming_csv_response
@@ -24,6 +27,9 @@ FIGURES_HEADER = [
     "Withdrawn",
     "Completion rate (%)",
 ]
+
+
+EMPLOYERS_PER_PAGE = 50
 
 
 @login_required
@@ -54,7 +60,9 @@ def national(request):
         {
             "form": form,
             "figures": figures,
-            "query": request.GET.urlencode(),
+            # The employer table is long (every employer, every year): a page at a time, all of it in the CSV.
+            "employers": Paginator(figures["employers"], EMPLOYERS_PER_PAGE).get_page(request.GET.get("page")),
+            "filter_query": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
             "page_title": "National early career figures",
         },
     )
