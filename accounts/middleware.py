@@ -1,9 +1,16 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
 _SIGNED_IN_MARKER = "signed_in"
+
+
+# The session key holding when the idle expiry last moved on, and how often it may.
+_SLID_AT = "idle_expiry_moved_at"
+SESSION_SLIDE_SECONDS = 60
 
 
 class SessionExpiryMiddleware:
@@ -25,6 +32,7 @@ class SessionExpiryMiddleware:
             request.session_expired = True
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            self._slide(request)
             response.set_cookie(
                 _SIGNED_IN_MARKER,
                 "1",
@@ -36,6 +44,16 @@ class SessionExpiryMiddleware:
         elif had_session:
             response.delete_cookie(_SIGNED_IN_MARKER)
         return response
+
+    @staticmethod
+    def _slide(request) -> None:
+        """Move the idle expiry on, at most once a minute: saving the session on every request (Django's
+        SESSION_SAVE_EVERY_REQUEST) writes to the primary database on every page view, even pages served from a
+        standby. So a session ends between SESSION_COOKIE_AGE less a minute and SESSION_COOKIE_AGE after the
+        last request."""
+        now = int(time.time())
+        if now - request.session.get(_SLID_AT, 0) >= SESSION_SLIDE_SECONDS:
+            request.session[_SLID_AT] = now  # marks the session modified: saved with a fresh expiry
 
 
 def requires_mfa_setup(user) -> bool:

@@ -158,9 +158,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sessions end after a period of inactivity (sliding), and always at browser close.
+# Sessions end after a period of inactivity (sliding, moved on at most once a minute by
+# accounts.middleware.SessionExpiryMiddleware rather than a database write on every request), and always at browser
+# close.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

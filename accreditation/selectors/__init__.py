@@ -78,15 +78,28 @@ def nominees(user) -> QuerySet[Candidate]:
     """The candidates from the organisations the user manages, in name order: a queryset, so a page or a CSV reads
     them a bounded number at a time (``with_nominee_details`` then fills in each batch)."""
     orgs = [m.organisation_id for m in user.active_memberships if m.role == "line_manager"]
-    return _candidate_qs().filter(organisation_id__in=orgs).order_by("user__last_name", "level", "id")
+    # Only what the list and its download show: not the standard, mappings and attempts a candidate's page reads.
+    return (
+        Candidate.objects.select_related("user", "organisation")
+        .filter(organisation_id__in=orgs)
+        .order_by("user__last_name", "level", "id")
+    )
 
 
 def with_nominee_details(candidates) -> list[Candidate]:
-    """Register standing, pause reason and the observation's state for one batch of nominees (a fixed few queries)."""
+    """Register standing, pause reason, tests sat and the observation's state for one batch of nominees (a fixed
+    few queries)."""
     candidates = with_standing(list(candidates))
     observation = observation_by_candidate(c.pk for c in candidates)
+    sat = dict(
+        Attempt.objects.filter(candidate__in=[c.pk for c in candidates])
+        .values("candidate")
+        .annotate(n=Count("id"))
+        .values_list("candidate", "n")
+    )
     for c in candidates:
         c.observation_status = observation.get(c.pk, "")
+        c.tests_sat = sat.get(c.pk, 0)
     return candidates
 
 

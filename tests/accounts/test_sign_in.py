@@ -1,5 +1,7 @@
 """Sign-in: wrong details, lock-out, expired sessions, MFA for the roles that need it, verification."""
 
+import datetime
+
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
@@ -81,10 +83,35 @@ def test_an_expired_session_signs_out_and_says_why(client, settings):
     assert "signed out because you had not done anything for a while" in response.content.decode()
 
 
-def test_sessions_expire_after_inactivity_and_at_browser_close(settings):
+def test_sessions_expire_after_inactivity_and_at_browser_close(client, settings, time_machine):
+    """The idle expiry slides with use, written at most once a minute (not a database write per page view)."""
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    start = datetime.datetime(2027, 1, 4, 9, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    user = make_user(Role.SOCIAL_WORKER)
+    assert sign_in(client, user.email, TEST_PASSWORD).status_code == 302
+    key = client.cookies["sessionid"].value
+    age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+    def expires():
+        return Session.objects.get(session_key=key).expire_date
+
+    time_machine.move_to(start + datetime.timedelta(minutes=30), tick=False)
+    assert client.get("/account/").status_code == 200
+    moved = expires()
+    assert moved == start + datetime.timedelta(minutes=30) + age  # used: the expiry moved on
+    time_machine.move_to(start + datetime.timedelta(minutes=30, seconds=20), tick=False)
+    assert client.get("/account/").status_code == 200
+    assert expires() == moved  # twenty seconds later: no write
+    time_machine.move_to(start + datetime.timedelta(minutes=31, seconds=1), tick=False)
+    assert client.get("/account/").status_code == 200
+    assert expires() == start + datetime.timedelta(minutes=31, seconds=1) + age
+    # Idle for the whole age: the session has ended.
+    time_machine.move_to(start + datetime.timedelta(minutes=31, seconds=2) + age, tick=False)
+    assert client.get("/account/").status_code == 302
 
 
 @pytest.mark.parametrize("role", [Role.ASSESSOR, Role.REGULATOR_STAFF])
