@@ -1,5 +1,6 @@
-"""Each role's home and main pages served by gunicorn (2 workers, DEBUG off), loaded from this process, beside
-the trivial view (/healthz/live) on the same server in the same run; then a mixed load of many concurrent clients.
+"""Each role's home and main pages served by gunicorn (2 workers of 4 threads, as a web node, DEBUG off), loaded
+from this process, beside the trivial view (/healthz/live) on the same server in the same run; then a mixed load
+of many concurrent clients.
 
 Run (after generate_national_data, as `make bench` does):
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/pages.py [--requests 20] [--clients 30] [--seconds 20]
@@ -7,8 +8,9 @@ Run (after generate_national_data, as `make bench` does):
 1. One client at a time: each page ``--requests`` times after two warm-ups; its p50 and p95 in ms, the ratio of its
    p50 to the trivial view's, and the queries the page runs (counted in this process with the test client on the
    same database). Pages over 3× the trivial view are marked.
-2. Mixed load: ``--clients`` threads for ``--seconds``, each loading the pages above in a seeded random order,
-   while one more thread loads the trivial view; p50/p95 of each under that same load, and requests a second.
+2. Mixed load: ``--clients`` threads for ``--seconds`` loading only the trivial view (the baseline), then the same
+   clients for as long loading the pages above in a seeded random order; requests a second and p50/p95 of each,
+   and the pages' throughput as a share of the trivial view's.
 """
 
 import argparse
@@ -63,6 +65,8 @@ def start_server(port: int, var_dir: str) -> subprocess.Popen:
             "config.wsgi",
             "--workers",
             "2",
+            "--threads",
+            "4",  # as a web node runs (config/gunicorn_conf.py, scripts/cluster.py): 2 processes of 4 threads
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -123,7 +127,7 @@ def one_at_a_time(base, cookies, counts, repeat, only="") -> tuple[dict, list]:
 
     _, trivial = measure(TRIVIAL, "")
     t50 = statistics.median(trivial)
-    print(f"\n1. One client at a time, {repeat} requests each (gunicorn, 2 workers, DEBUG off)")
+    print(f"\n1. One client at a time, {repeat} requests each (gunicorn, 2 workers × 4 threads, DEBUG off)")
     print(f"   {'person':<28} {'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'× trivial':>9} {'× layout':>8} {'queries':>8}")
     print(f"   {'(trivial view)':<28} {TRIVIAL:<38} {t50 * 1000:8.1f} {percentile(trivial, 95) * 1000:8.1f}")
     rows, slow = {}, []
@@ -155,10 +159,10 @@ def one_at_a_time(base, cookies, counts, repeat, only="") -> tuple[dict, list]:
     return {"trivial": (t50, percentile(trivial, 95)), **rows}, slow
 
 
-def mixed_load(base, cookies, clients, seconds, seed) -> None:
-    pages = [(email, path) for email, paths in ROLE_PAGES.items() for path in paths]
+def _load(base, cookies, pages, clients, seconds, seed) -> tuple[list[float], list, float]:
+    """``clients`` threads loading ``pages`` in a seeded random order for ``seconds``: samples, errors, time taken."""
     stop = time.monotonic() + seconds
-    page_samples, trivial_samples, errors = [], [], []
+    samples, errors = [], []
     lock = threading.Lock()
 
     def client(n):
@@ -167,35 +171,37 @@ def mixed_load(base, cookies, clients, seconds, seed) -> None:
             email, path = rng.choice(pages)
             status, took = fetch(base, path, cookies[email])
             with lock:
-                page_samples.append(took)
+                samples.append(took)
                 if status != 200:
                     errors.append((status, path))
 
-    def trivial():
-        while time.monotonic() < stop:
-            _, took = fetch(base, TRIVIAL, "")
-            with lock:
-                trivial_samples.append(took)
-
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    threads.append(threading.Thread(target=trivial))
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    took = time.monotonic() - started
-    p50, t50 = statistics.median(page_samples), statistics.median(trivial_samples)
+    return samples, errors, time.monotonic() - started
+
+
+def mixed_load(base, cookies, clients, seconds, seed) -> None:
+    """The same clients first load only the trivial view (the baseline: what the server and these clients manage
+    with no work in the pages), then the role pages; throughput and latency of each, and the ratio."""
+    pages = [(email, path) for email, paths in ROLE_PAGES.items() for path in paths]
+    trivial, _, trivial_took = _load(base, cookies, [(None, TRIVIAL)], clients, seconds, seed)
+    page_samples, errors, took = _load(base, cookies, pages, clients, seconds, seed)
+    rate, trivial_rate = len(page_samples) / took, len(trivial) / trivial_took
     print(
-        f"\n2. Mixed load: {clients} concurrent clients for {seconds} s over {len(pages)} pages, plus the trivial view"
+        f"\n2. Mixed load: {clients} concurrent clients for {seconds} s over {len(pages)} pages, then the trivial view"
     )
     print(
-        f"   pages:   {len(page_samples):6d} requests ({len(page_samples) / took:6.1f}/s)  p50 {p50 * 1000:8.1f} ms"
-        f"  p95 {percentile(page_samples, 95) * 1000:8.1f} ms  {p50 / t50:6.1f}× trivial"
+        f"   pages:   {len(page_samples):6d} requests ({rate:6.1f}/s)  "
+        f"p50 {statistics.median(page_samples) * 1000:8.1f} ms  p95 {percentile(page_samples, 95) * 1000:8.1f} ms  "
+        f"throughput {rate / trivial_rate:5.2f}× trivial"
     )
     print(
-        f"   trivial: {len(trivial_samples):6d} requests ({len(trivial_samples) / took:6.1f}/s)  "
-        f"p50 {t50 * 1000:8.1f} ms  p95 {percentile(trivial_samples, 95) * 1000:8.1f} ms  (baseline)"
+        f"   trivial: {len(trivial):6d} requests ({trivial_rate:6.1f}/s)  p50 {statistics.median(trivial) * 1000:8.1f}"
+        f" ms  p95 {percentile(trivial, 95) * 1000:8.1f} ms  (baseline: the same clients, the trivial view only)"
     )
     if errors:
         print(f"   {len(errors)} requests did not answer 200, e.g. {errors[:3]}")
