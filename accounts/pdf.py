@@ -173,7 +173,7 @@ def _render_chunk(chunk: tuple[PdfRequest, ...], start: int) -> Iterator[bytes]:
                 out.write(request.to_json() + "\n")
         with errors_file.open("wb") as errors:
             child = subprocess.Popen(  # nosec B603 # this interpreter, our own module, a file we wrote
-                [sys.executable, "-m", "accounts.pdf_child", str(requests_file)],
+                _child_command(requests_file),
                 cwd=settings.BASE_DIR,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -199,10 +199,16 @@ def _render_chunk(chunk: tuple[PdfRequest, ...], start: int) -> Iterator[bytes]:
                     child.kill()
                 child.stdout.close()
                 code = child.wait()
-        if made < len(chunk):
+        if made == len(chunk):
+            logger.info("A PDF child process (%s) made %s PDFs, exit code %s", child.pid, made, code)
+        else:
             reason = _failure(header, code, errors_file)
             logger.error("PDF child failed at request %s (exit code %s): %s", start + made, code, reason)
             raise PdfChildError(start + made, reason)
+
+
+def _child_command(requests_file: Path) -> list[str]:
+    return [sys.executable, "-m", "accounts.pdf_child", str(requests_file)]
 
 
 def _failure(header: bytes, code: int, errors_file: Path) -> str:
