@@ -20,6 +20,8 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlparse
 
+import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -39,6 +41,8 @@ def _static_response(url: str):
     parsed = urlparse(url)
     if parsed.scheme != "static":
         raise RefusedResource(f"PDFs may only load our own static files, not {url!r}.")
+    if not apps.ready:  # in a PDF child process (accounts.pdf_child), which sets Django up only when it must
+        django.setup()
     path = finders.find(parsed.path.lstrip("/"))
     if not path:
         raise RefusedResource(f"No static file {parsed.path!r}.")

@@ -18,9 +18,8 @@ def main(path: str) -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to stderr, not into the PDFs
     parent = os.getppid()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()  # the static files finder (our fetcher) and the settings
+    # No django.setup() here: loading every app's models would add about 50 MB to every child, and the HTML comes
+    # rendered. The fetcher sets Django up itself the first time a PDF asks for one of our static files.
     from accounts.pdf import PdfRequest, write_pdf
 
     with open(path, encoding="utf-8") as requests:
