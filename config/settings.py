@@ -508,6 +508,10 @@ ACCREDITATION_CONFIRM_BY_RULES = env.list("ACCREDITATION_CONFIRM_BY_RULES", defa
 CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="Social Work England")
 # Who signs certificates for the issuer (a post, printed on each certificate).
 CERTIFICATE_SIGNATORY = env.str("CERTIFICATE_SIGNATORY", default="The Registrar")
+# A certificate batch runs WeasyPrint in a child process for each this many certificates (issue #34): the child
+# grows about 0.33 MB a certificate and its memory goes when it exits, so the worker stays flat whatever the
+# cohort's size; each child costs about two seconds to start.
+CERTIFICATE_BATCH_CHUNK = env.int("CERTIFICATE_BATCH_CHUNK", default=200)
 # The regulator's Ed25519 signing key, PEM (PKCS#8). In development a key is made on first use and kept in
 # var/ (never committed); in production signing refuses to run without one (it never makes its own).
 CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="", multiline=True)

@@ -12,6 +12,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import segno
@@ -24,8 +25,8 @@ from django.utils import timezone
 
 from accounts.jobs import JobContext, job_handler
 from accounts.notifications import notify
-from accounts.pdf import render_pdf
-from accounts.services import record_event, require
+from accounts.pdf import PdfAttachment, PdfChildError, PdfRequest, pdf_request, render_in_children, write_pdf
+from accounts.services import ServiceError, record_event, require
 
 from ..models import Accreditation
 from .credentials import CREDENTIAL_ATTACHMENT, verify_url
@@ -55,12 +56,11 @@ def certificate_context(accreditation: Accreditation) -> dict:
     }
 
 
-def render_certificate(accreditation: Accreditation) -> bytes:
+def certificate_request(accreditation: Accreditation) -> PdfRequest:
     """PDF/A-3a (archival, tagged) carrying the signed credential as an attachment, so the file itself holds its
-    proof. Dated by the confirmation, so the same certificate always renders to the same bytes."""
-    from weasyprint import Attachment
-
-    credential = Attachment(
+    proof. Dated by the confirmation, so the same certificate always renders to the same bytes, in this process or
+    in a batch's child process."""
+    credential = PdfAttachment(
         # Keys sorted: PostgreSQL's jsonb gives them back in its own order, which would change the file's bytes.
         string=json.dumps(accreditation.credential, indent=2, ensure_ascii=False, sort_keys=True),
         name=CREDENTIAL_ATTACHMENT,
@@ -69,7 +69,11 @@ def render_certificate(accreditation: Accreditation) -> bytes:
         created=accreditation.confirmed_at,
         modified=accreditation.confirmed_at,
     )
-    return render_pdf(TEMPLATE, certificate_context(accreditation), variant="pdf/a-3a", attachments=[credential])
+    return pdf_request(TEMPLATE, certificate_context(accreditation), variant="pdf/a-3a", attachments=[credential])
+
+
+def render_certificate(accreditation: Accreditation) -> bytes:
+    return write_pdf(certificate_request(accreditation))
 
 
 def certificate_filename(accreditation: Accreditation) -> str:
@@ -107,7 +111,10 @@ def store_certificate(*, accreditation: Accreditation, content: bytes) -> Accred
 
 def issue_certificate(*, accreditation: Accreditation) -> Accreditation:
     """Make and store the PDF; the first time, email the person that it is ready."""
-    content = render_certificate(accreditation)
+    return _keep_certificate(accreditation=accreditation, content=render_certificate(accreditation))
+
+
+def _keep_certificate(*, accreditation: Accreditation, content: bytes) -> Accreditation:
     accreditation = store_certificate(accreditation=accreditation, content=content)
     if accreditation.certificate_emailed_at is None and not accreditation.is_revoked:
         email_certificate(accreditation=accreditation)
@@ -193,16 +200,37 @@ def batch_job(context: JobContext) -> None:
 
 
 def _write_batch(context: JobContext, ids: list[int], archive) -> None:
+    """WeasyPrint runs in a child process for each CERTIFICATE_BATCH_CHUNK certificates (``render_in_children``), so
+    the worker's memory stays flat however large the cohort; each certificate is stored, emailed and zipped here as
+    soon as its PDF comes back, so the progress bar moves with every certificate as before."""
     total = len(ids)
+    chunk = settings.CERTIFICATE_BATCH_CHUNK
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for done, pk in enumerate(ids, start=1):
-            accreditation = Accreditation.objects.filter(pk=pk).first()
-            if accreditation is not None:
-                accreditation = issue_certificate(accreditation=accreditation)
-                with (
-                    accreditation.certificate.open("rb") as handle,
-                    bundle.open(certificate_filename(accreditation), "w") as entry,
-                ):
-                    shutil.copyfileobj(handle, entry)
-            if done == total or done % max(1, total // 100) == 0:
-                context.progress(done * 100 // total, f"{done} of {total} certificates made")
+        # The ids a chunk at a time, so only a chunk's accreditations (and rendered HTML) are held at once.
+        for start in range(0, total, chunk):
+            part = ids[start : start + chunk]
+            found = Accreditation.objects.in_bulk(part)
+            present = [found[pk] for pk in part if pk in found]  # one deleted since the batch began is passed over
+            # closing: the child is waited for as soon as its chunk is done (or killed if this stops early).
+            with closing(render_in_children((certificate_request(a) for a in present), chunk_size=chunk)) as made:
+                for done, pk in enumerate(part, start=start + 1):
+                    if pk in found:
+                        _add_to_batch(bundle, found[pk], _next_pdf(made, found[pk], done, total))
+                    if done == total or done % max(1, total // 100) == 0:
+                        context.progress(done * 100 // total, f"{done} of {total} certificates made")
+
+
+def _next_pdf(made, accreditation: Accreditation, done: int, total: int) -> bytes:
+    try:
+        return next(made)
+    except PdfChildError as exc:
+        raise ServiceError(
+            f"Certificate {done} of {total} (registration number {accreditation.registration_number}) could not "
+            f"be made: {exc.reason}. The certificates before it are stored; start the batch again to make the rest."
+        ) from exc
+
+
+def _add_to_batch(bundle: zipfile.ZipFile, accreditation: Accreditation, content: bytes) -> None:
+    accreditation = _keep_certificate(accreditation=accreditation, content=content)
+    with accreditation.certificate.open("rb") as handle, bundle.open(certificate_filename(accreditation), "w") as entry:
+        shutil.copyfileobj(handle, entry)
