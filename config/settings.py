@@ -482,6 +482,12 @@ CELERY_BEAT_SCHEDULE["early-career-reminders"] = {
     "task": "training.tasks.send_early_career_reminders",
     "schedule": timedelta(hours=24),
 }
+# Every service keeps the enrolments' stored schedule dates; once a day they are checked against the records anyway,
+# for any write that went round the services (old code beside a migration, a shell).
+CELERY_BEAT_SCHEDULE["early-career-schedules"] = {
+    "task": "training.tasks.rederive_schedules",
+    "schedule": timedelta(hours=24),
+}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "PassFailEnum": "training.models.Review.Recommendation",
