@@ -116,7 +116,7 @@ def _not_empty_target() -> list[str]:
     may be there), and only once."""
     held = []
     for ds in datasets():
-        if ds.name in MAPPED:
+        if ds.name in MAPPED or ds.shifted:
             continue
         rows = (ds.rows() if ds.rows else ds.model._default_manager.all()).count()
         if rows:
@@ -179,11 +179,14 @@ class _Load:
         self.unknown: dict[tuple[str, str], set] = {}
         self.keys: dict[str, set] = {}
         self.numbers: set[str] = set()
+        self.shifts: dict[str, int] = {}  # for a ``Dataset.shifted`` dataset: what is added to each bundle id
         self.now = timezone.now()
 
     def run(self) -> dict[str, int]:
         loaded: dict[str, int] = {}
         for ds in datasets():
+            if ds.shifted:
+                self.shifts[ds.name] = _highest_id(ds.model)
             by_copy = ds.name not in MAPPED and use_copy() and _copyable(ds)
             readers = [self._copy_reader(ds, c) for c in ds.columns] if by_copy else None
             rows = Rows(
@@ -200,6 +203,9 @@ class _Load:
                 if name == ds.name and keys:
                     listed = ", ".join(map(str, sorted(keys)))
                     self.report.problems.append(f"{name}.jsonl: {column} {listed} is not known to this service.")
+            if ds.shifted and rows.ids and not self.report.problems:
+                top = max(rows.ids)
+                TransferredId.objects.create(dataset=ds.name, bundle_id=top, local_id=top + self.shifts[ds.name])
             self.keys[ds.name] = rows.ids
             loaded[ds.name] = rows.count
             if self.progress:
@@ -255,6 +261,9 @@ class _Load:
     def _reference(self, ds: Dataset, column: Column) -> Callable | None:
         """How a column's value becomes the value stored here, or None if it is stored as it is."""
         target = ds.refers_to(column)
+        if column.name == "id" and ds.shifted:
+            shift = self.shifts[ds.name]
+            return lambda value: value + shift
         if column.name != "id" and target in self.ids:
             mapped = self.ids[target]
             return lambda value: None if value is None else mapped[value]
@@ -391,6 +400,13 @@ def _copyable(ds: Dataset) -> bool:
     except copy_in.Unsupported:
         return False
     return True
+
+
+def _highest_id(model) -> int:
+    """The highest id a table holds (0 if none): a shifted dataset's rows load above it."""
+    from django.db.models import Max
+
+    return model._default_manager.order_by().aggregate(top=Max("pk"))["top"] or 0
 
 
 def _serial(number: str) -> int:

@@ -55,7 +55,7 @@ def rewrite(path: Path, name: str, change) -> None:
 def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp_path):
     out = bundle(tmp_path / "b")
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["schema_version"] == "4"
+    assert manifest["schema_version"] == "5"
     assert manifest["as_at"] == "2027-03-02" and manifest["created_at"] == "2027-03-02T12:00:00Z"
     assert manifest["kind"] == "full" and manifest["since"] is None
     for name in (
