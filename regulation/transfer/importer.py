@@ -176,7 +176,7 @@ class _Load:
         self.ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
         self.entries: dict[str, int] = {}  # registration number → entry id
         self.resolved: dict[tuple[str, str], dict] = {}
-        self.unknown: dict[tuple[str, str], set] = {}
+        self.unknown: dict[tuple[str, str], dict] = {}  # a key this service does not hold → the row naming it
         self.keys: dict[str, set] = {}
         self.numbers: set[str] = set()
         self.shifts: dict[str, int] = {}  # for a ``Dataset.shifted`` dataset: what is added to each bundle id
@@ -200,9 +200,11 @@ class _Load:
             else:
                 self._insert(ds, sound)
             for (name, column), keys in self.unknown.items():
-                if name == ds.name and keys:
-                    listed = ", ".join(map(str, sorted(keys)))
-                    self.report.problems.append(f"{name}.jsonl: {column} {listed} is not known to this service.")
+                if name == ds.name:
+                    for key, row in sorted(keys.items(), key=lambda item: item[1]):
+                        self.report.problems.append(
+                            f"{name}.jsonl row {row}: {column} {key} is not known to this service."
+                        )
             if ds.shifted and rows.ids and not self.report.problems:
                 top = max(rows.ids)
                 TransferredId.objects.create(dataset=ds.name, bundle_id=top, local_id=top + self.shifts[ds.name])
@@ -223,7 +225,7 @@ class _Load:
         unknown = [self.unknown[(ds.name, c.name)] for _, c, _ in keyed]
         return self._sound_rows(ds, rows, users, keyed, unknown)
 
-    def _sound_rows(self, ds: Dataset, rows: Rows, users: list[int], keyed: list, unknown: list[set]):
+    def _sound_rows(self, ds: Dataset, rows: Rows, users: list[int], keyed: list, unknown: list[dict]):
         problems, known = self.report.problems, self.users
         if not users and not keyed:  # nothing to look up (most datasets)
             for row in rows:
@@ -237,16 +239,16 @@ class _Load:
             keys = [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
             if emails or keys:
                 yield copy_in.PAUSE
-                self._look_up(ds, emails, keys)
+                self._look_up(ds, emails, keys, rows.count)
                 if any(unknown):
                     continue
             yield raw, values
 
     def _resolved(self, ds: Dataset, column: Column) -> dict:
-        self.unknown.setdefault((ds.name, column.name), set())
+        self.unknown.setdefault((ds.name, column.name), {})
         return self.resolved.setdefault((ds.name, column.name), {})
 
-    def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]]) -> None:
+    def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]], row: int) -> None:
         if emails:
             wanted = set(emails)
             self.users.update(User.objects.filter(email__in=wanted).values_list("email", "pk"))
@@ -256,7 +258,7 @@ class _Load:
         for column, found, key in keys:
             found.update(column.resolve({key}))
             if key not in found:
-                self.unknown[(ds.name, column.name)].add(key)
+                self.unknown[(ds.name, column.name)].setdefault(key, row)
 
     def _reference(self, ds: Dataset, column: Column) -> Callable | None:
         """How a column's value becomes the value stored here, or None if it is stored as it is."""

@@ -783,7 +783,7 @@ def test_a_programme_the_successor_does_not_hold_is_refused(pathways, tmp_path):
     empty_the_database()
     _reseed()
     Programme.objects.filter(code="asye").update(code="asye-2")
-    with pytest.raises(TransferRefused, match=r"early_career_enrolments\.jsonl: programme asye is not known"):
+    with pytest.raises(TransferRefused, match=r"early_career_enrolments\.jsonl row 1: programme asye is not known"):
         import_bundle(original)
     assert not RegisterEntry.objects.exists()
 
