@@ -80,8 +80,9 @@ def _value(type_: str, ref: str, iso_utc: bool) -> str:
         subquery = _OBJECT_MEMBERS.format(ordered=ordered, ref=ref)  # nosec B608
         return f"CASE WHEN {ref} IS NULL THEN NULL ELSE ({subquery}) END"
     if type_ == JSON:
-        # ``format.json_text``, at any depth: the function regulation's migration 0011 makes.
-        return f"transfer_json_text({ref}::jsonb)"
+        # ``format.json_text``, at any depth: the function regulation's migration 0011 makes (not called for the
+        # empty object most audit events record).
+        return f"CASE WHEN {ref}::jsonb = '{{}}'::jsonb THEN '{{}}' ELSE transfer_json_text({ref}::jsonb) END"
     return f"{ref}::text"
 
 
