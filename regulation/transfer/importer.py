@@ -27,7 +27,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import archives
-from accounts.models import Organisation, Region, User
+from accounts import services as accounts_services
+from accounts.models import Region, User
 from accounts.services import ServiceError
 from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
@@ -428,28 +429,16 @@ def _insert(model, batch: list, numbers: list) -> None:
 
 def _region(values: dict) -> int:
     """A region is the same region wherever its ONS code is: the successor's own is kept, any other added."""
-    existing = Region.objects.filter(code=values["code"]).values_list("pk", flat=True).first()
-    if existing is not None:
-        return existing
-    return Region.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
+    return accounts_services.region_from_transfer(code=values["code"], name=values["name"])
 
 
 def _organisation(values: dict) -> int:
-    """The bundle's organisation, under an id of this service's. A local authority the successor already holds
-    (the same DfE number) is that one, kept as it is, so long as it has the same name; any other organisation is
-    added, never merged with one of the successor's by name."""
-    if values["la_number"]:
-        existing = Organisation.objects.filter(la_number=values["la_number"]).first()
-        if existing is not None:
-            if existing.name != values["name"]:
-                raise TransferRefused(
-                    [
-                        f"organisations.jsonl: local authority {values['la_number']} is “{values['name']}” in the "
-                        f"bundle but “{existing.name}” here."
-                    ]
-                )
-            return existing.pk
-    return Organisation.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
+    """The bundle's organisation, under an id of this service's (``accounts.services.organisation_from_transfer``:
+    a local authority held already is matched by its DfE number and name, any other organisation added)."""
+    try:
+        return accounts_services.organisation_from_transfer(**{k: v for k, v in values.items() if k != "id"})
+    except accounts_services.TransferClash as exc:
+        raise TransferRefused([f"organisations.jsonl: {exc}"]) from exc
 
 
 def _reset_sequences() -> None:

@@ -300,6 +300,28 @@ def test_a_failure_while_loading_leaves_the_database_unchanged(populated, tmp_pa
     assert User.objects.count() == users_before  # people created for the history were rolled back too
 
 
+def test_a_local_authority_the_successor_holds_under_another_name_is_refused_and_its_namesake_matched(
+    populated, tmp_path
+):
+    from accounts.models import Organisation
+
+    out = bundle(tmp_path / "b")
+    leeds = Organisation.objects.get(name="Leeds City Council")
+    number = leeds.la_number
+    empty_the_database()
+    own = Organisation.objects.create(name="Leeds Council", kind=Organisation.Kind.LOCAL_AUTHORITY, la_number=number)
+    with pytest.raises(TransferRefused) as refused:
+        import_bundle(out)
+    assert refused.value.problems == [
+        f"organisations.jsonl: local authority {number} is “Leeds City Council” in the bundle but “Leeds Council” here."
+    ]
+    assert list(Organisation.objects.all()) == [own] and not RegisterEntry.objects.exists()
+
+    Organisation.objects.filter(pk=own.pk).update(name="Leeds City Council")
+    import_bundle(out)
+    assert Organisation.objects.filter(la_number=number).get() == own  # matched, not added again
+
+
 def test_import_refuses_a_register_that_is_not_empty_in_one_sentence_saying_what_it_holds(populated, tmp_path):
     out = bundle(tmp_path / "b")
     with pytest.raises(TransferRefused) as refused:
