@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Job, Notification, Organisation, User
+from .models import AuditEvent, Job, Notification, Organisation, Region, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -66,6 +66,11 @@ def notifications_waiting_by_status() -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = row["n"]
     return {str(status): n for status, n in counts.items()}
+
+
+def region_ids() -> dict[str, int]:
+    """Every region this service holds, as ONS code → id."""
+    return dict(Region.objects.values_list("code", "pk"))
 
 
 def content_type_ids(keys: set) -> dict:

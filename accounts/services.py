@@ -242,3 +242,15 @@ def organisation_from_transfer(
         is_active=is_active,
         closed_on=closed_on,
     ).pk
+
+
+@transaction.atomic
+def people_named_in_transfer(*, emails: set[str]) -> dict[str, int]:
+    """The accounts of the people a predecessor's transfer bundle names by email (who opened a case, who recorded a
+    review), as email → id: each one this service holds, and for any other an account made now that cannot sign
+    in until someone invites them (no usable password, inactive). Audited with the load as a whole, as
+    ``region_from_transfer`` says."""
+    found = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    for email in sorted(emails - set(found)):
+        found[email] = User.objects.create_user(email, password=None, is_active=False).pk
+    return found

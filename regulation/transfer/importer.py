@@ -27,8 +27,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import archives
+from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
-from accounts.models import Region, User
 from accounts.services import ServiceError
 from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
@@ -173,7 +173,7 @@ class _Load:
     def __init__(self, directory: Path, files: dict, report: Report, progress):
         self.directory, self.files, self.report, self.progress = directory, files, report, progress
         self.users: dict[str, int] = {}
-        self.regions = dict(Region.objects.values_list("code", "pk"))
+        self.regions = accounts_selectors.region_ids()
         self.ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
         self.entries: dict[str, int] = {}  # registration number → entry id
         self.resolved: dict[tuple[str, str], dict] = {}
@@ -251,11 +251,8 @@ class _Load:
 
     def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]], row: int) -> None:
         if emails:
-            wanted = set(emails)
-            self.users.update(User.objects.filter(email__in=wanted).values_list("email", "pk"))
-            for email in sorted(wanted - set(self.users)):
-                # Named in the predecessor's history; can sign in only once invited (no usable password, inactive).
-                self.users[email] = User.objects.create_user(email, password=None, is_active=False).pk
+            # Named in the predecessor's history: matched, or made as accounts that can sign in only once invited.
+            self.users.update(accounts_services.people_named_in_transfer(emails=set(emails)))
         for column, found, key in keys:
             found.update(column.resolve({key}))
             if key not in found:

@@ -1,14 +1,19 @@
-"""A predecessor's regions and organisations, taken in through accounts' own services when a regulator's transfer
-bundle loads (regulation.transfer.importer): a region by its ONS code, a local authority by its DfE number and name,
-anything else added, never merged by name."""
+"""A predecessor's regions, organisations and people, taken in through accounts' own services when a regulator's
+transfer bundle loads (regulation.transfer.importer): a region by its ONS code, a local authority by its DfE number
+and name, anything else added, never merged by name; a person by email, or made as an account that cannot sign in."""
 
 import datetime
 
 import pytest
 
-from accounts.models import AuditEvent, Organisation, Region
-from accounts.services import TransferClash, organisation_from_transfer, region_from_transfer
-from tests.factories import LocalAuthorityFactory, OrganisationFactory, RegionFactory
+from accounts.models import AuditEvent, Organisation, Region, Role, User
+from accounts.services import (
+    TransferClash,
+    organisation_from_transfer,
+    people_named_in_transfer,
+    region_from_transfer,
+)
+from tests.factories import LocalAuthorityFactory, OrganisationFactory, RegionFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +79,12 @@ def test_any_other_organisation_is_added_never_merged_by_name():
     )
     # Recorded with the load as a whole (transfer_imported), not one by one: the audit log comes back as it went.
     assert not AuditEvent.objects.exists()
+
+
+def test_people_are_matched_by_email_or_made_as_accounts_that_cannot_sign_in_until_invited():
+    held = make_user(Role.REGULATOR_STAFF, email="ruth@regulator.example")
+    found = people_named_in_transfer(emails={"ruth@regulator.example", "kim@former.example"})
+    assert found["ruth@regulator.example"] == held.pk
+    kim = User.objects.get(pk=found["kim@former.example"])
+    assert kim.email == "kim@former.example" and not kim.is_active and not kim.has_usable_password()
+    assert people_named_in_transfer(emails={"kim@former.example"}) == {"kim@former.example": kim.pk}
