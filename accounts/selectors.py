@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import AuditEvent, Job, Notification, Organisation, User
+from .models import AuditEvent, Job, Notification, Organisation, Region, User
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -74,3 +74,116 @@ def notifications_waiting_by_status() -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = row["n"]
     return {str(status): n for status, n in counts.items()}
+
+
+def region_ids() -> dict[str, int]:
+    """Every region this service holds, as ONS code → id."""
+    return dict(Region.objects.values_list("code", "pk"))
+
+
+def content_type_ids(keys: set) -> dict:
+    """``app_label.model`` → this service's content type id, for the kinds of record ``keys`` names that it has
+    (a transfer bundle names the record a message or an audit event is about by its kind and id)."""
+    wanted = {tuple(key.split(".", 1)): key for key in keys if "." in key}
+    found = {}
+    for pk, app_label, model in ContentType.objects.values_list("pk", "app_label", "model"):
+        key = wanted.get((app_label, model))
+        if key is not None:
+            found[key] = pk
+    return found
+
+
+def _record_type():
+    """A content type as ``app_label.model`` (null where there is none)."""
+    from django.db.models import Case, F, Value, When
+    from django.db.models.functions import Concat
+
+    return Case(
+        When(content_type__isnull=True, then=None),
+        default=Concat(F("content_type__app_label"), Value("."), F("content_type__model")),
+        output_field=models.CharField(),
+    )
+
+
+def transfer_datasets() -> list:
+    """The messages sent about records and the audit log, in a regulator's transfer bundle (found by
+    regulation.transfer; docs/transfer-format.md). A message still waiting to be sent is not in it: it is the
+    predecessor's to send, and a successor loading it would send it again."""
+    from regulation.transfer.format import DATETIME, JSON, TEXT, Dataset, column, id_column, user_column
+
+    C = column
+
+    def record_type(*, nullable: bool):
+        return C(
+            "record_type",
+            "record_type",
+            TEXT,
+            "The kind of record it is about, as app.model (such as regulation.registerentry).",
+            nullable=nullable,
+            field="content_type_id",
+            resolve=content_type_ids,
+        )
+
+    record_id = C(
+        "record_id",
+        "object_id",
+        TEXT,
+        "The record's id, as text: for a record in the bundle, its id there.",
+        field="object_id",
+    )
+    return [
+        Dataset(
+            "messages_sent",
+            "accounts.Notification",
+            "Each email sent about a record (or not sent because the person turned such reminders off): to whom, "
+            "what it said and when.",
+            (
+                id_column("message"),
+                C("key", "key", TEXT, "The event, record and recipient it was sent for: each is sent once."),
+                C("event", "event", TEXT, "What happened (the message's template)."),
+                user_column("recipient", "recipient__email", "The recipient's account, if they have one."),
+                C("email", "email", TEXT, "The address it was sent to."),
+                C("subject", "subject", TEXT, "Subject."),
+                C("body", "body", TEXT, "The text sent."),
+                record_type(nullable=True),
+                record_id,
+                C(
+                    "status",
+                    "status",
+                    TEXT,
+                    "Sent, or not sent because the person turned such reminders off.",
+                    choices=(Notification.Status.SENT.value, Notification.Status.TURNED_OFF.value),
+                ),
+                C("created_at", "created_at", DATETIME, "When it was written."),
+                C("handed_over_at", "handed_over_at", DATETIME, "When it was handed to the mail queue.", nullable=True),
+                C("sent_at", "sent_at", DATETIME, "When it was sent.", nullable=True),
+            ),
+            since_fields=("created_at", "sent_at"),
+            rows=lambda: Notification.objects.filter(
+                status__in=(Notification.Status.SENT, Notification.Status.TURNED_OFF)
+            ).annotate(record_type=_record_type()),
+        ),
+        Dataset(
+            "audit_events",
+            "accounts.AuditEvent",
+            "The audit log: who did what to which record, when, from what state to what, and why. The successor's "
+            "own events (before the load and since) follow the loaded ones.",
+            (
+                id_column("event"),
+                C("occurred_at", "occurred_at", DATETIME, "When."),
+                user_column("actor", "actor__email", "Who acted; empty when the service did it itself."),
+                C("actor_label", "actor_label", TEXT, "Who acted, as recorded at the time (system for the service)."),
+                C("action", "action", TEXT, "What was done."),
+                record_type(nullable=False),
+                record_id,
+                C("record_name", "object_repr", TEXT, "The record as named at the time.", field="object_repr"),
+                C("from_state", "from_state", TEXT, "State before."),
+                C("to_state", "to_state", TEXT, "State after."),
+                C("reason", "reason", TEXT, "Why."),
+                C("changes", "changes", JSON, "What changed, as recorded at the time."),
+            ),
+            since_fields=("occurred_at",),
+            rows=lambda: AuditEvent.objects.annotate(record_type=_record_type()),
+            shifted=True,
+        ),
+    ]

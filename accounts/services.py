@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import AuditEvent, Membership, Organisation, Role, User
+from .models import AuditEvent, Membership, Organisation, Region, Role, User
 
 
 class ServiceError(Exception):
@@ -190,3 +190,67 @@ def create_staff(*, email: str, first_name: str, last_name: str, organisation: s
         changes={"organisation": regulator.name, "role": Role.REGULATOR_STAFF},
     )
     return user
+
+
+class TransferClash(ServiceError):
+    """A predecessor's organisation that this service cannot take as it is (``organisation_from_transfer``)."""
+
+
+@transaction.atomic
+def region_from_transfer(*, code: str, name: str) -> int:
+    """A predecessor's region (from a regulator's transfer bundle) as this service's: a region is the same region
+    wherever its ONS code is, so the one held is kept as it is, and any other added. Returns its id here.
+    Not audited one by one: the load as a whole is (``transfer_imported``, with the rows loaded), and the audit
+    log a bundle carries must come back as it went (docs/transfer-format.md)."""
+    existing = Region.objects.filter(code=code).values_list("pk", flat=True).first()
+    if existing is not None:
+        return existing
+    return Region.objects.create(code=code, name=name).pk
+
+
+@transaction.atomic
+def organisation_from_transfer(
+    *,
+    name: str,
+    kind: str,
+    employer_type: str,
+    la_number: str | None,
+    region_id: int | None,
+    town: str,
+    is_active: bool,
+    closed_on: datetime.date | None,
+) -> int:
+    """A predecessor's organisation (from a regulator's transfer bundle) under an id of this service's, returned.
+    A local authority this service already holds (the same DfE number) is that one, kept as it is, so long as it
+    has the same name (``TransferClash`` otherwise); any other organisation is added, never merged with one of this
+    service's by name. Audited with the load as a whole, as ``region_from_transfer`` says."""
+    if la_number:
+        existing = Organisation.objects.filter(la_number=la_number).first()
+        if existing is not None:
+            if existing.name != name:
+                raise TransferClash(
+                    f"local authority {la_number} is “{name}” in the bundle but “{existing.name}” here."
+                )
+            return existing.pk
+    return Organisation.objects.create(
+        name=name,
+        kind=kind,
+        employer_type=employer_type,
+        la_number=la_number,
+        region_id=region_id,
+        town=town,
+        is_active=is_active,
+        closed_on=closed_on,
+    ).pk
+
+
+@transaction.atomic
+def people_named_in_transfer(*, emails: set[str]) -> dict[str, int]:
+    """The accounts of the people a predecessor's transfer bundle names by email (who opened a case, who recorded a
+    review), as email → id: each one this service holds, and for any other an account made now that cannot sign
+    in until someone invites them (no usable password, inactive). Audited with the load as a whole, as
+    ``region_from_transfer`` says."""
+    found = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    for email in sorted(emails - set(found)):
+        found[email] = User.objects.create_user(email, password=None, is_active=False).pk
+    return found

@@ -133,12 +133,16 @@ def probe_app(tmp_path, settings):
         del sys.modules[name]
 
 
+def probe_migrations() -> list[tuple[str, str]]:
+    """The probe's own new migration: the service's real ones after the baseline are linted by the test above."""
+    return [key for key in new_migrations({**BASELINE, "lintprobe": "0001_initial"}) if key[0] == "lintprobe"]
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("change", sorted(BAD))
 def test_a_locking_or_breaking_migration_is_refused(probe_app, tmp_path, change):
     probe_app(BAD[change])
-    # The probe's own migration only: the project's migrations after the baseline are the other test's concern.
-    found = [m for m in new_migrations({**BASELINE, "lintprobe": "0001_initial"}) if m[0] == "lintprobe"]
+    found = probe_migrations()
     assert found == [("lintprobe", "0002_change")]
     assert lint(found, tmp_path).has_errors
 
@@ -147,7 +151,6 @@ def test_a_locking_or_breaking_migration_is_refused(probe_app, tmp_path, change)
 @pytest.mark.parametrize("change", sorted(GOOD))
 def test_an_additive_migration_passes(probe_app, tmp_path, change):
     probe_app(GOOD[change])
-    # The probe's own migration only: the project's migrations after the baseline are the other test's concern.
-    found = [m for m in new_migrations({**BASELINE, "lintprobe": "0001_initial"}) if m[0] == "lintprobe"]
+    found = probe_migrations()
     assert found == [("lintprobe", "0002_change")]
     assert not lint(found, tmp_path).has_errors

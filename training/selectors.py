@@ -32,10 +32,13 @@ from .models import (
     Enrolment,
     Evidence,
     FundingClaim,
+    FundingClaimLine,
+    LearningAgreement,
     Moderation,
     Pause,
     Programme,
     ProtectedTime,
+    Reminder,
     Review,
     ReviewWindowException,
     SupervisionSession,
@@ -451,6 +454,7 @@ def transfer_datasets() -> list:
             rows=lambda: Enrolment.objects.all(),
         ),
         *_enrolment_records(),
+        *_agreements_and_funding(),
     ]
 
 
@@ -625,5 +629,143 @@ def _enrolment_records() -> list:
                 C("added_at", "added_at", DATETIME, "When."),
             ),
             since_fields=("added_at",),
+        ),
+    ]
+
+
+def _agreements_and_funding() -> list:
+    """The rest of what a successor needs to carry an enrolment on: its learning agreement, its caseload month by
+    month, the recorded decisions to hold a review outside its window (who, when, why), the employers' funding
+    claims with the milestones each paid, and the reminders already sent (so none is sent twice)."""
+    from regulation.transfer.format import (
+        DATE,
+        DATETIME,
+        DECIMAL,
+        INTEGER,
+        TEXT,
+        Dataset,
+        column,
+        id_column,
+        user_column,
+    )
+
+    C = column
+
+    def enrolment():
+        return C(
+            "enrolment_id",
+            "enrolment_id",
+            INTEGER,
+            "The enrolment (early_career_enrolments.csv).",
+            refers_to="early_career_enrolments",
+        )
+
+    return [
+        Dataset(
+            "early_career_learning_agreements",
+            "training.LearningAgreement",
+            "Each enrolment's learning agreement: the development needs, the support the employer will give and the "
+            "workload agreed.",
+            (
+                id_column("agreement"),
+                enrolment(),
+                C("agreed_on", "agreed_on", DATE, "When it was agreed."),
+                C("development_needs", "development_needs", TEXT, "Development needs."),
+                C("support", "support", TEXT, "Support the employer will give."),
+                C("workload", "workload", TEXT, "Workload and protected time."),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "agreed_on"),
+            rows=lambda: LearningAgreement.objects.all(),
+        ),
+        Dataset(
+            "early_career_caseload",
+            "training.CaseloadMonth",
+            "Cases held, month by month, beside an experienced full-time worker's caseload in the same team.",
+            (
+                id_column("record"),
+                enrolment(),
+                C("month", "month", DATE, "The month (its first day)."),
+                C("cases", "cases", INTEGER, "Cases held."),
+                C(
+                    "experienced_caseload",
+                    "experienced_caseload",
+                    INTEGER,
+                    "Cases an experienced full-time worker in the same team holds.",
+                ),
+                user_column("recorded_by", "recorded_by__email", "Who recorded it.", nullable=False),
+                C("recorded_at", "recorded_at", DATETIME, "When."),
+            ),
+            since_fields=("recorded_at", "month"),
+            rows=lambda: CaseloadMonth.objects.all(),
+        ),
+        Dataset(
+            "early_career_review_window_exceptions",
+            "training.ReviewWindowException",
+            "Each recorded decision that a review may be held outside its window: which review, why, who and when.",
+            (
+                id_column("exception"),
+                enrolment(),
+                C("point", "point", TEXT, "The review point's key in the programme."),
+                C("reason", "reason", TEXT, "Why."),
+                user_column("granted_by", "granted_by__email", "Who granted it.", nullable=False),
+                C("granted_at", "granted_at", DATETIME, "When."),
+            ),
+            since_fields=("granted_at",),
+            rows=lambda: ReviewWindowException.objects.all(),
+        ),
+        Dataset(
+            "early_career_funding_claims",
+            "training.FundingClaim",
+            "Each funding claim an employer made for a period, and its total.",
+            (
+                id_column("claim"),
+                C("employer_id", "employer_id", INTEGER, "Employer (organisations.csv).", refers_to="organisations"),
+                C("period_start", "period_start", DATE, "First day of the period claimed for."),
+                C("period_end", "period_end", DATE, "Last day."),
+                C("total", "total", DECIMAL, "Total claimed in pounds, such as 2000.00."),
+                user_column("created_by", "created_by__email", "Who made the claim.", nullable=False),
+                C("created_at", "created_at", DATETIME, "When."),
+            ),
+            since_fields=("created_at",),
+            rows=lambda: FundingClaim.objects.all(),
+        ),
+        Dataset(
+            "early_career_funding_claim_lines",
+            "training.FundingClaimLine",
+            "Each milestone a funding claim paid for an enrolment (each is paid once, whichever claim holds it).",
+            (
+                id_column("line"),
+                C(
+                    "claim_id",
+                    "claim_id",
+                    INTEGER,
+                    "The claim (early_career_funding_claims.csv).",
+                    refers_to="early_career_funding_claims",
+                ),
+                enrolment(),
+                C("milestone", "milestone", TEXT, "The milestone's key in the programme."),
+                C("milestone_label", "milestone_label", TEXT, "The milestone as named when it was claimed."),
+                C("reached_on", "reached_on", DATE, "When it was reached."),
+                C("amount", "amount", DECIMAL, "Amount in pounds, such as 1000.00."),
+            ),
+            since_fields=("claim__created_at", "reached_on"),
+            rows=lambda: FundingClaimLine.objects.all(),
+        ),
+        Dataset(
+            "early_career_reminders",
+            "training.Reminder",
+            "Each reminder sent about an enrolment (a review or supervision falling due), so none is sent twice.",
+            (
+                id_column("reminder"),
+                enrolment(),
+                C("kind", "kind", TEXT, "What it was about."),
+                C("due_on", "due_on", DATE, "When that falls due."),
+                C("sent_to", "sent_to", TEXT, "The addresses it was sent to, separated by commas."),
+                C("sent_at", "sent_at", DATETIME, "When it was sent."),
+            ),
+            since_fields=("sent_at",),
+            rows=lambda: Reminder.objects.all(),
         ),
     ]

@@ -69,6 +69,7 @@ def reader(column, read: Callable) -> Callable:
         DATETIME_TEXT,
         ENTRY_REF,
         INTEGER,
+        JSON,
         OBJECT,
         REGION_REF,
         TEXT,
@@ -87,7 +88,7 @@ def reader(column, read: Callable) -> Callable:
             return value
         if isinstance(found, datetime.date):
             return found.isoformat()
-        return text(value if column.type == OBJECT else found)
+        return text(value if column.type in (OBJECT, JSON) else found)
 
     type_ = column.type
     if type_ == INTEGER:

@@ -22,9 +22,11 @@ from dataclasses import field as _field
 from django.db.models import BigIntegerField, F, Q
 
 # 2: accreditation and early-career datasets; 3: observed practice and accreditations; 4: CSV text cells that a
-# spreadsheet would run as a formula are escaped (``csv_cell``), and courses' oversight and early-career records
-SCHEMA_VERSION = "4"
-KNOWN_SCHEMA_VERSIONS = frozenset({"4"})
+# spreadsheet would run as a formula are escaped (``csv_cell``), and courses' oversight and early-career records;
+# 5: early-career learning agreements, caseload, review window exceptions, funding claims and reminders, courses'
+# per-standard reviews and inspection exemptions, the messages sent and the audit log
+SCHEMA_VERSION = "5"
+KNOWN_SCHEMA_VERSIONS = frozenset({"5"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")
@@ -32,6 +34,7 @@ FORMATS = ("csv", "jsonl")
 # Column types: how a value is written (CSV text and JSON value) and read back.
 TEXT, INTEGER, DATE, DATETIME, BOOLEAN, DECIMAL = "text", "integer", "date", "datetime", "boolean", "decimal"
 OBJECT = "object"  # a JSON object of texts (such as a review's judgement by standard), written as canonical JSON
+JSON = "json"  # any JSON value (an audit event's changes), written as canonical JSON: keys sorted, no spaces
 # References: written as a readable key, resolved to an id on import.
 ENTRY_REF, USER_REF, REGION_REF = "registration_number", "user_email", "region_code"
 
@@ -70,6 +73,11 @@ class Dataset:
     extra: dict = field(default_factory=dict)
     # The owning app's queryset of every row (its selector); the register's own datasets use the model's manager.
     rows: Callable | None = field(default=None, compare=False)
+    # A table the successor already writes to before it loads anything (the audit log: creating its first staff
+    # account is recorded): the bundle's rows load after the successor's own, each under its bundle id plus one
+    # shift (the highest id held before the load), remembered as one ``TransferredId`` row; an export writes them
+    # with their bundle ids again, and the successor's own rows as the highest bundle id loaded plus their own.
+    shifted: bool = False
 
     @property
     def model(self):
@@ -117,7 +125,7 @@ class Dataset:
             start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), datetime.UTC)
             changed = Q()
             for name in self.since_fields:
-                is_datetime = self.model._meta.get_field(name).get_internal_type() == "DateTimeField"
+                is_datetime = _field_at(self.model, name).get_internal_type() == "DateTimeField"
                 changed |= Q(**{f"{name}__gte": start if is_datetime else since})
             for label, fk, name in self.since_related:
                 related = apps.get_model(label)
@@ -126,7 +134,10 @@ class Dataset:
         sources = []
         for c in self.columns:
             target = self.refers_to(c)
-            if target in offsets:
+            if target == self.name and self.shifted and target in offsets:
+                qs = qs.annotate(bundle_id=_shifted_bundle_id(self.name, offsets[self.name]))
+                sources.append("bundle_id")
+            elif target in offsets:
                 alias = f"bundle_{c.name}"
                 qs = qs.annotate(**{alias: _bundle_id(target, "pk" if c.name == "id" else c.source, offsets[target])})
                 sources.append(alias)
@@ -178,6 +189,35 @@ def _bundle_id(dataset: str, ref: str, offset: int):
 
     loaded = TransferredId.objects.filter(dataset=dataset, local_id=OuterRef(ref)).values("bundle_id")[:1]
     return Coalesce(Subquery(loaded), F(ref) + offset, output_field=BigIntegerField())
+
+
+def _shifted_bundle_id(dataset: str, top: int):
+    """For a ``Dataset.shifted`` dataset, the id a row has in a bundle: a loaded row's id less the shift it was
+    loaded with (its ``TransferredId`` row: the highest bundle id loaded, and that id here), and a row of the
+    successor's own (before the load or since), the highest bundle id loaded plus its own (never a loaded row's)."""
+    from django.db.models import Case, Subquery, When
+
+    from regulation.models import TransferredId
+
+    shift = Subquery(
+        TransferredId.objects.filter(dataset=dataset)
+        .annotate(shift=F("local_id") - F("bundle_id"))
+        .values("shift")[:1],
+        output_field=BigIntegerField(),
+    )
+    return Case(
+        When(Q(pk__gt=shift) & Q(pk__lte=shift + top), then=F("pk") - shift),
+        default=F("pk") + top,
+        output_field=BigIntegerField(),
+    )
+
+
+def _field_at(model, path: str):
+    """The model field at the end of an ORM path (``claim__created_at``)."""
+    *through, name = path.split("__")
+    for step in through:
+        model = model._meta.get_field(step).related_model
+    return model._meta.get_field(name)
 
 
 def _choices(label: str, attr: str) -> tuple[str, ...]:
@@ -663,6 +703,46 @@ def _course_oversight(CR: str) -> tuple[Dataset, ...]:
             ),
             since_fields=("created_at", "submitted_at", "outcome_at"),
         ),
+        Dataset(
+            "course_standard_reviews",
+            f"{CR}.StandardReview",
+            "The regulator's review of an approval against each standard: the outcome, the reasons, who and when.",
+            (
+                _id("review"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("standard", "standard", TEXT, "The standard.", choices=_choices(f"{CR}.StandardReview", "standard")),
+                C("outcome", "outcome", TEXT, "The outcome.", choices=_choices(f"{CR}.StandardReview", "outcome")),
+                C("reasons", "reasons", TEXT, "Why."),
+                _user("reviewed_by", "reviewed_by__email", "Who reviewed it.", nullable=False),
+                C("reviewed_at", "reviewed_at", DATETIME, "When."),
+            ),
+            since_fields=("reviewed_at",),
+        ),
+        Dataset(
+            "course_inspection_exemptions",
+            f"{CR}.InspectionExemption",
+            "A recorded decision that an approval may be decided without an inspection: why, who and when.",
+            (
+                _id("exemption"),
+                C(
+                    "application_id",
+                    "application_id",
+                    INTEGER,
+                    "The approval (course_approvals.csv).",
+                    refers_to="course_approvals",
+                ),
+                C("reason", "reason", TEXT, "Why no inspection is needed."),
+                _user("granted_by", "granted_by__email", "Who granted it.", nullable=False),
+                C("granted_at", "granted_at", DATETIME, "When."),
+            ),
+            since_fields=("granted_at",),
+        ),
     )
 
 
@@ -682,8 +762,15 @@ def object_text(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def json_text(value) -> str:
+    """Any JSON value as the bundle writes it (an audit event's changes): objects' members sorted by key, no
+    spaces, text as it is. One way only, as ``object_text``."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
 _CONVERTERS = {
     OBJECT: object_text,
+    JSON: json_text,
     DATETIME: _utc,
     DATE: datetime.date.isoformat,
     DECIMAL: str,
@@ -773,6 +860,11 @@ def parse(column: Column, value, *, empty_text: bool = False):
             if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
                 raise BadValue(f"{column.name} must be a JSON object of texts, not {value!r}")
             if object_text(found) != value:
+                raise BadValue(f"{column.name} is not written the one way (keys sorted, no spaces): {value!r}")
+            return found
+        if column.type == JSON:
+            found = json.loads(value)
+            if json_text(found) != value:
                 raise BadValue(f"{column.name} is not written the one way (keys sorted, no spaces): {value!r}")
             return found
     except (ValueError, decimal.InvalidOperation, RecursionError) as exc:
@@ -868,7 +960,7 @@ def csv_writer(column: Column) -> Callable:
         return lambda value: "" if value is None else "'" + value if value[:1] in first else value
     if column.type == INTEGER:
         return lambda value: "" if value is None else str(value)
-    if column.type in (DATE, DATETIME, OBJECT, DECIMAL):
+    if column.type in (DATE, DATETIME, OBJECT, JSON, DECIMAL):
         return lambda value: "" if value is None else value
     return lambda value: csv_cell(column, json_to_csv(value))
 
@@ -882,6 +974,7 @@ TYPE_MEANINGS = {
     BOOLEAN: ("boolean", "`true` or `false` (JSON booleans; the same words in CSV)."),
     DECIMAL: ("decimal", "Decimal number as text, such as 0.50."),
     OBJECT: ("object", "JSON object of texts, written as JSON text with its keys sorted and no spaces."),
+    JSON: ("JSON", "Any JSON value, written as JSON text with its objects' keys sorted and no spaces."),
     ENTRY_REF: ("registration number", "SW followed by digits; refers to `register.registration_number`."),
     USER_REF: ("email", "Email address of the person who acted (the successor matches people by email)."),
     REGION_REF: ("region code", "ONS region code; refers to `regions.code`."),

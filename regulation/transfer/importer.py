@@ -27,7 +27,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import archives
-from accounts.models import Organisation, Region, User
+from accounts import selectors as accounts_selectors
+from accounts import services as accounts_services
 from accounts.services import ServiceError
 from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
@@ -116,7 +117,7 @@ def _not_empty_target() -> list[str]:
     may be there), and only once."""
     held = []
     for ds in datasets():
-        if ds.name in MAPPED:
+        if ds.name in MAPPED or ds.shifted:
             continue
         rows = (ds.rows() if ds.rows else ds.model._default_manager.all()).count()
         if rows:
@@ -172,18 +173,21 @@ class _Load:
     def __init__(self, directory: Path, files: dict, report: Report, progress):
         self.directory, self.files, self.report, self.progress = directory, files, report, progress
         self.users: dict[str, int] = {}
-        self.regions = dict(Region.objects.values_list("code", "pk"))
+        self.regions = accounts_selectors.region_ids()
         self.ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
         self.entries: dict[str, int] = {}  # registration number → entry id
         self.resolved: dict[tuple[str, str], dict] = {}
-        self.unknown: dict[tuple[str, str], set] = {}
+        self.unknown: dict[tuple[str, str], dict] = {}  # a key this service does not hold → the row naming it
         self.keys: dict[str, set] = {}
         self.numbers: set[str] = set()
+        self.shifts: dict[str, int] = {}  # for a ``Dataset.shifted`` dataset: what is added to each bundle id
         self.now = timezone.now()
 
     def run(self) -> dict[str, int]:
         loaded: dict[str, int] = {}
         for ds in datasets():
+            if ds.shifted:
+                self.shifts[ds.name] = _highest_id(ds.model)
             by_copy = ds.name not in MAPPED and use_copy() and _copyable(ds)
             readers = [self._copy_reader(ds, c) for c in ds.columns] if by_copy else None
             rows = Rows(
@@ -197,9 +201,14 @@ class _Load:
             else:
                 self._insert(ds, sound)
             for (name, column), keys in self.unknown.items():
-                if name == ds.name and keys:
-                    listed = ", ".join(map(str, sorted(keys)))
-                    self.report.problems.append(f"{name}.jsonl: {column} {listed} is not known to this service.")
+                if name == ds.name:
+                    for key, row in sorted(keys.items(), key=lambda item: item[1]):
+                        self.report.problems.append(
+                            f"{name}.jsonl row {row}: {column} {key} is not known to this service."
+                        )
+            if ds.shifted and rows.ids and not self.report.problems:
+                top = max(rows.ids)
+                TransferredId.objects.create(dataset=ds.name, bundle_id=top, local_id=top + self.shifts[ds.name])
             self.keys[ds.name] = rows.ids
             loaded[ds.name] = rows.count
             if self.progress:
@@ -217,7 +226,7 @@ class _Load:
         unknown = [self.unknown[(ds.name, c.name)] for _, c, _ in keyed]
         return self._sound_rows(ds, rows, users, keyed, unknown)
 
-    def _sound_rows(self, ds: Dataset, rows: Rows, users: list[int], keyed: list, unknown: list[set]):
+    def _sound_rows(self, ds: Dataset, rows: Rows, users: list[int], keyed: list, unknown: list[dict]):
         problems, known = self.report.problems, self.users
         if not users and not keyed:  # nothing to look up (most datasets)
             for row in rows:
@@ -231,30 +240,30 @@ class _Load:
             keys = [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
             if emails or keys:
                 yield copy_in.PAUSE
-                self._look_up(ds, emails, keys)
+                self._look_up(ds, emails, keys, rows.count)
                 if any(unknown):
                     continue
             yield raw, values
 
     def _resolved(self, ds: Dataset, column: Column) -> dict:
-        self.unknown.setdefault((ds.name, column.name), set())
+        self.unknown.setdefault((ds.name, column.name), {})
         return self.resolved.setdefault((ds.name, column.name), {})
 
-    def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]]) -> None:
+    def _look_up(self, ds: Dataset, emails: list[str], keys: list[tuple[Column, dict, object]], row: int) -> None:
         if emails:
-            wanted = set(emails)
-            self.users.update(User.objects.filter(email__in=wanted).values_list("email", "pk"))
-            for email in sorted(wanted - set(self.users)):
-                # Named in the predecessor's history; can sign in only once invited (no usable password, inactive).
-                self.users[email] = User.objects.create_user(email, password=None, is_active=False).pk
+            # Named in the predecessor's history: matched, or made as accounts that can sign in only once invited.
+            self.users.update(accounts_services.people_named_in_transfer(emails=set(emails)))
         for column, found, key in keys:
             found.update(column.resolve({key}))
             if key not in found:
-                self.unknown[(ds.name, column.name)].add(key)
+                self.unknown[(ds.name, column.name)].setdefault(key, row)
 
     def _reference(self, ds: Dataset, column: Column) -> Callable | None:
         """How a column's value becomes the value stored here, or None if it is stored as it is."""
         target = ds.refers_to(column)
+        if column.name == "id" and ds.shifted:
+            shift = self.shifts[ds.name]
+            return lambda value: value + shift
         if column.name != "id" and target in self.ids:
             mapped = self.ids[target]
             return lambda value: None if value is None else mapped[value]
@@ -393,6 +402,13 @@ def _copyable(ds: Dataset) -> bool:
     return True
 
 
+def _highest_id(model) -> int:
+    """The highest id a table holds (0 if none): a shifted dataset's rows load above it."""
+    from django.db.models import Max
+
+    return model._default_manager.order_by().aggregate(top=Max("pk"))["top"] or 0
+
+
 def _serial(number: str) -> int:
     serial = int(number[2:]) - NUMBER_BASE
     if serial < 1:
@@ -410,28 +426,16 @@ def _insert(model, batch: list, numbers: list) -> None:
 
 def _region(values: dict) -> int:
     """A region is the same region wherever its ONS code is: the successor's own is kept, any other added."""
-    existing = Region.objects.filter(code=values["code"]).values_list("pk", flat=True).first()
-    if existing is not None:
-        return existing
-    return Region.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
+    return accounts_services.region_from_transfer(code=values["code"], name=values["name"])
 
 
 def _organisation(values: dict) -> int:
-    """The bundle's organisation, under an id of this service's. A local authority the successor already holds
-    (the same DfE number) is that one, kept as it is, so long as it has the same name; any other organisation is
-    added, never merged with one of the successor's by name."""
-    if values["la_number"]:
-        existing = Organisation.objects.filter(la_number=values["la_number"]).first()
-        if existing is not None:
-            if existing.name != values["name"]:
-                raise TransferRefused(
-                    [
-                        f"organisations.jsonl: local authority {values['la_number']} is “{values['name']}” in the "
-                        f"bundle but “{existing.name}” here."
-                    ]
-                )
-            return existing.pk
-    return Organisation.objects.create(**{k: v for k, v in values.items() if k != "id"}).pk
+    """The bundle's organisation, under an id of this service's (``accounts.services.organisation_from_transfer``:
+    a local authority held already is matched by its DfE number and name, any other organisation added)."""
+    try:
+        return accounts_services.organisation_from_transfer(**{k: v for k, v in values.items() if k != "id"})
+    except accounts_services.TransferClash as exc:
+        raise TransferRefused([f"organisations.jsonl: {exc}"]) from exc
 
 
 def _reset_sequences() -> None:

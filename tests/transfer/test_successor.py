@@ -81,16 +81,23 @@ def _rows(path, name):
 
 
 def assert_same_but_own_rows(original, again, own_organisations):
-    """Every data file identical, but the organisations: the predecessor's rows, then the successor's own."""
+    """Every data file identical, but the organisations and the audit log: the predecessor's rows, then the
+    successor's own (its regulator; making its first staff account, checking and loading the bundle)."""
     before, after = files_of(original), files_of(again)
     del before[MANIFEST], after[MANIFEST]
-    for name in ("organisations.csv", "organisations.jsonl"):
+    for name in ("organisations.csv", "organisations.jsonl", "audit_events.csv", "audit_events.jsonl"):
         loaded, own = before.pop(name), after.pop(name)
         assert own.startswith(loaded), name
     assert after == before
     top = max(row["id"] for row in _rows(original, "organisations"))
     extra = _rows(again, "organisations")[len(_rows(original, "organisations")) :]
     assert [(row["id"], row["name"]) for row in extra] == [(top + o.pk, o.name) for o in own_organisations]
+
+    top = max(row["id"] for row in _rows(original, "audit_events"))
+    extra = _rows(again, "audit_events")[len(_rows(original, "audit_events")) :]
+    actions = {event.pk: event.action for event in AuditEvent.objects.all()}
+    assert [actions[row["id"] - top] for row in extra] == [row["action"] for row in extra]
+    assert {"staff_created", "transfer_imported"} <= {row["action"] for row in extra}
 
 
 def test_a_fresh_service_makes_its_first_staff_account_and_loads_the_full_demo_by_command(
