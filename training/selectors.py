@@ -384,6 +384,13 @@ def programme_ids(codes: set[str]) -> dict[str, int]:
     return dict(Programme.objects.filter(code__in=codes).values_list("code", "pk"))
 
 
+def _store_loaded_schedules() -> None:
+    """Loaded enrolments have no stored schedule dates (derived values are not in a bundle): derive them."""
+    from .services import store_outdated_schedules
+
+    store_outdated_schedules()
+
+
 def transfer_datasets() -> list:
     """Early-career enrolments, their outcomes and their records in a regulator transfer bundle (found by
     regulation.transfer).
@@ -452,6 +459,7 @@ def transfer_datasets() -> list:
             ),
             since_fields=("created_at", "start_date", "outcome_on"),
             rows=lambda: Enrolment.objects.all(),
+            after_load=_store_loaded_schedules,
         ),
         *_enrolment_records(),
         *_agreements_and_funding(),

@@ -73,6 +73,9 @@ class Dataset:
     extra: dict = field(default_factory=dict)
     # The owning app's queryset of every row (its selector); the register's own datasets use the model's manager.
     rows: Callable | None = field(default=None, compare=False)
+    # Called once every dataset is loaded, in the load's transaction: the owning app derives what the bundle leaves
+    # out because it is derived (such as early career's stored schedule dates).
+    after_load: Callable | None = field(default=None, compare=False)
     # A table the successor already writes to before it loads anything (the audit log: creating its first staff
     # account is recorded): the bundle's rows load after the successor's own, each under its bundle id plus one
     # shift (the highest id held before the load), remembered as one ``TransferredId`` row; an export writes them

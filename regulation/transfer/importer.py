@@ -157,6 +157,9 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
             raise TransferRefused(problems, fault="service")
         loaded = _Load(directory, manifest["files"], report, progress).run()
         _reset_sequences()
+        for ds in datasets():
+            if ds.after_load is not None:
+                ds.after_load()
     return loaded
 
 

@@ -897,6 +897,13 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert loaded["accreditation_candidates"] == 1 and loaded["early_career_enrolments"] == 1
     assert loaded["accreditations"] == 1 and loaded["observation_domain_scores"] == 4
     assert files_of(bundle(tmp_path / "again")) == files_of(original)
+    # The schedule dates an enrolment keeps are derived, so not in the bundle: the load derives them.
+    from training import schedule, services
+    from training.models import Enrolment
+
+    assert not Enrolment.objects.exclude(schedule_version=schedule.RULES_VERSION).exists()
+    assert Enrolment.objects.exclude(supervision_due_on=None).count() == 1
+    assert services.store_schedules(Enrolment.objects.all()) == 0  # already what the records say
 
 
 def test_a_draft_scoresheet_with_no_recommendation_yet_travels_and_comes_back(pathways, tmp_path):
