@@ -51,9 +51,13 @@ class SessionExpiryMiddleware:
         SESSION_SAVE_EVERY_REQUEST) writes to the primary database on every page view, even pages served from a
         standby. So a session ends between SESSION_COOKIE_AGE less a minute and SESSION_COOKIE_AGE after the
         last request."""
-        now = int(time.time())
-        if now - request.session.get(_SLID_AT, 0) >= SESSION_SLIDE_SECONDS:
-            request.session[_SLID_AT] = now  # marks the session modified: saved with a fresh expiry
+        if int(time.time()) - request.session.get(_SLID_AT, 0) >= SESSION_SLIDE_SECONDS:
+            start_idle_clock(request.session)  # marks the session modified: saved with a fresh expiry
+
+
+def start_idle_clock(session) -> None:
+    """Note that the session's idle expiry has just been set (it is, whenever the session is saved)."""
+    session[_SLID_AT] = int(time.time())
 
 
 def requires_mfa_setup(user) -> bool:

@@ -2,14 +2,23 @@
 
 from allauth.account.signals import password_changed, password_reset, user_logged_in
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from .middleware import start_idle_clock
 from .services import record_event
 
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     record_event(user, "signed_in", by=user)
+
+
+@receiver(auth_signals.user_logged_in)
+def _idle_clock_starts(sender, request, user, **kwargs):
+    # Signing in saves the session, so its idle expiry starts now: the first page after it need not move it again.
+    if request is not None and hasattr(request, "session"):
+        start_idle_clock(request.session)
 
 
 @receiver(password_changed)

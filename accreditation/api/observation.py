@@ -100,6 +100,7 @@ class AssessorScoresheetsView(APIView):
     required_perm = "accreditation.view_assessor_work"
 
     @extend_schema(
+        operation_id="v1_accreditation_scoresheets_list",
         parameters=[
             OpenApiParameter("to_score_page", int, description="Page of scoresheets still to score (25 a page)"),
             OpenApiParameter("page", int, description="Page of submitted scoresheets (25 a page)"),
