@@ -1,6 +1,6 @@
 """The pathway's records in a regulator transfer bundle: candidates with their stage, status and endorsement
-decision, knowledge assessment results, observed practice (sessions, bookings, observations, scoresheets and
-their scores), and the accreditations confirmed (and any revoked). ``regulation.transfer`` finds
+decision, knowledge assessment results, practice mappings, observed practice (sessions, bookings, observations,
+scoresheets and their scores), and the accreditations confirmed (and any revoked). ``regulation.transfer`` finds
 ``transfer_datasets`` here; adding a dataset is one more ``Dataset`` in the list below (parents before the rows
 that refer to them: that is the order they load in), a new schema version, then regenerating
 docs/transfer-format.md (its drift test says so)."""
@@ -128,6 +128,21 @@ def transfer_datasets() -> list[Dataset]:
             ),
             since_fields=("started_at", "submitted_at"),
             rows=attempts_for_transfer,
+        ),
+        Dataset(
+            "accreditation_practice_mappings",
+            "accreditation.PracticeMapping",
+            "The candidate's statements of how their practice meets each domain of the standard, written by the "
+            "worker and their manager: part of the candidate's record, as it stood when last saved.",
+            (
+                id_column("mapping"),
+                _refers("candidate_id", "accreditation_candidates", "The candidacy (accreditation_candidates.csv)."),
+                C("domain_key", "domain_key", TEXT, "The domain of the statement (its key)."),
+                C("statement", "statement", TEXT, "How the worker's practice meets the domain."),
+                user_column("updated_by", "updated_by__email", "Who last saved it.", nullable=False),
+                C("updated_at", "updated_at", DATETIME, "When it was last saved."),
+            ),
+            since_fields=("updated_at",),
         ),
         *_observed_practice(),
         Dataset(

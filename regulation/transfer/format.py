@@ -24,9 +24,10 @@ from django.db.models import BigIntegerField, F, Q
 # 2: accreditation and early-career datasets; 3: observed practice and accreditations; 4: CSV text cells that a
 # spreadsheet would run as a formula are escaped (``csv_cell``), and courses' oversight and early-career records;
 # 5: early-career learning agreements, caseload, review window exceptions, funding claims and reminders, courses'
-# per-standard reviews and inspection exemptions, the messages sent and the audit log
-SCHEMA_VERSION = "5"
-KNOWN_SCHEMA_VERSIONS = frozenset({"5"})
+# per-standard reviews and inspection exemptions, the messages sent and the audit log; 6: register renewals and the
+# renewal reminders sent, and the accreditation pathway's practice mappings
+SCHEMA_VERSION = "6"
+KNOWN_SCHEMA_VERSIONS = frozenset({"6"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")
@@ -496,6 +497,58 @@ def _build() -> tuple[Dataset, ...]:
                 C("added_at", "added_at", DATETIME, "When recorded."),
             ),
             since_fields=("added_at", "starts_on", "ends_on", "revoked_at"),
+        ),
+        Dataset(
+            "renewals",
+            f"{R}.Renewal",
+            "Each renewal of a registration: the year renewed from, whether it was late, and the CPD the person "
+            "declared for that year (the count of records and of those discussed with a peer, as renewal checked "
+            "them; the CPD records themselves are not transferred).",
+            (
+                _id("renewal"),
+                _entry(),
+                C("year_end", "year_end", DATE, "30 November ending the registration year renewed from."),
+                C("renewed_at", "renewed_at", DATETIME, "When it was renewed."),
+                _user("renewed_by", "renewed_by__email", "Who renewed it; empty when recorded by the system."),
+                C("late", "late", BOOLEAN, "Whether it was renewed in the grace period after the year ended."),
+                C("cpd_count", "cpd_count", INTEGER, "CPD records declared for the year."),
+                C(
+                    "peer_reflection_count",
+                    "peer_reflection_count",
+                    INTEGER,
+                    "Of those, records discussed with a peer.",
+                ),
+            ),
+            since_fields=("renewed_at",),
+        ),
+        Dataset(
+            "renewal_reminders",
+            f"{R}.RenewalReminder",
+            "Each renewal reminder sent to a social worker, one per kind per registration year (so a successor "
+            "does not send the same reminder again).",
+            (
+                _id("reminder"),
+                _entry(),
+                C("year_end", "year_end", DATE, "30 November ending the registration year it was about."),
+                C("kind", "kind", TEXT, "Which reminder.", choices=_choices(f"{R}.RenewalReminder", "kind")),
+                C("sent_at", "sent_at", DATETIME, "When it was sent."),
+            ),
+            since_fields=("sent_at",),
+        ),
+        Dataset(
+            "direct_work_logs",
+            f"{R}.DirectWorkLog",
+            "Each day of direct work a social worker logged: the hours counted against the hours expected in a "
+            "registration year, which they, their employer and regulator staff see.",
+            (
+                _id("log"),
+                _entry(),
+                C("worked_on", "worked_on", DATE, "The day of the work."),
+                C("hours", "hours", DECIMAL, "Hours of direct work that day, such as 7.50."),
+                C("description", "description", TEXT, "What the work was."),
+                C("created_at", "created_at", DATETIME, "When it was logged."),
+            ),
+            since_fields=("created_at",),
         ),
         Dataset(
             "courses",

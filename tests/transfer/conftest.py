@@ -16,7 +16,8 @@ CREATED = datetime.datetime(2027, 3, 2, 12, 0, tzinfo=datetime.UTC)
 @pytest.fixture
 def populated(db, time_machine):
     """A small register with every kind of record a transfer carries: statuses, a case through its stages with
-    an interim order, conditions and an outcome, annotations, and courses approved, closed and proposed."""
+    an interim order, conditions and an outcome, annotations, renewals, a renewal reminder, direct work logged,
+    and courses approved, closed and proposed."""
     from accounts.models import Organisation
     from tests.factories import LocalAuthorityFactory, OrganisationFactory, RegionFactory
 
@@ -60,6 +61,37 @@ def populated(db, time_machine):
         entry=entries[2], by=regulator, kind="amhp", starts_on=AS_AT, note='=HYPERLINK("http://x.example","Approved")'
     )
     services.remove_voluntarily(entry=entries[3], by=entries[3].user, reason="-retired, +moved abroad")
+    # Renewals (one by the person, one with nobody recorded), a renewal reminder sent and direct work logged:
+    # written as the services leave them, with the awkward text a person may type.
+    from decimal import Decimal
+
+    from regulation.models import DirectWorkLog, Renewal, RenewalReminder
+
+    Renewal.objects.create(
+        entry=entries[1],
+        year_end=datetime.date(2026, 11, 30),
+        renewed_at=CREATED - datetime.timedelta(days=120),
+        renewed_by=entries[1].user,
+        late=True,
+        cpd_count=3,
+        peer_reflection_count=1,
+    )
+    Renewal.objects.create(
+        entry=entries[2], year_end=datetime.date(2026, 11, 30), renewed_at=CREATED, renewed_by=None, cpd_count=2
+    )
+    RenewalReminder.objects.create(
+        entry=entries[0], year_end=datetime.date(2027, 11, 30), kind="window_open", sent_at=CREATED
+    )
+    DirectWorkLog.objects.create(
+        entry=entries[1],
+        worked_on=AS_AT,
+        hours=Decimal("7.50"),
+        description='-Home visit, "urgent"\nfollow-up 🙂',
+        created_at=CREATED,
+    )
+    DirectWorkLog.objects.create(
+        entry=entries[1], worked_on=AS_AT, hours=Decimal("0.25"), description="Call", created_at=CREATED
+    )
     university = OrganisationFactory(
         name="University of Leeds", kind=Organisation.Kind.EDUCATION_PROVIDER, region=region
     )

@@ -56,7 +56,7 @@ def rewrite(path: Path, name: str, change) -> None:
 def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp_path):
     out = bundle(tmp_path / "b")
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["schema_version"] == "5"
+    assert manifest["schema_version"] == "6"
     assert manifest["as_at"] == "2027-03-02" and manifest["created_at"] == "2027-03-02T12:00:00Z"
     assert manifest["kind"] == "full" and manifest["since"] is None
     for name in (
@@ -69,6 +69,9 @@ def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp
         "education_providers",
         "courses",
         "course_approvals",
+        "renewals",
+        "renewal_reminders",
+        "direct_work_logs",
     ):
         assert {f"{name}.csv", f"{name}.jsonl"} <= set(manifest["files"])
     assert set(manifest["files"]) | {MANIFEST} == {p.name for p in out.iterdir()}
@@ -79,6 +82,16 @@ def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp
             assert lines == info["rows"]
     assert manifest["files"]["register.csv"]["rows"] == RegisterEntry.objects.count() == 4
     assert manifest["files"]["registration_history.jsonl"]["rows"] == StatusChange.objects.count()
+    for name, rows in (("renewals", 2), ("renewal_reminders", 1), ("direct_work_logs", 2)):
+        assert manifest["files"][f"{name}.csv"]["rows"] == rows, name
+    renewals = [json.loads(line) for line in (out / "renewals.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["late"], r["cpd_count"], r["renewed_by"] is None) for r in renewals] == [
+        (True, 3, False),
+        (False, 2, True),
+    ]
+    logs = [json.loads(line) for line in (out / "direct_work_logs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [log["hours"] for log in logs] == ["7.50", "0.25"]
+    assert (out / "direct_work_logs.csv").read_text(encoding="utf-8").splitlines()[1].count("'-Home visit") == 1
     first = json.loads((out / "register.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert first["first_name"] == "Zoë" and first["last_name"] == "Brontë-Smith"
     assert "surname_key" not in first and "name_key" not in first  # derived, recomputed on import
@@ -453,8 +466,8 @@ def _reseed():
 
 @pytest.fixture
 def pathways(populated):
-    """A candidate through accreditation with a marked attempt, an observation second-marked and moderated, and an
-    accreditation confirmed then revoked; and an early-career enrolment."""
+    """A candidate through accreditation with practice mappings, a marked attempt, an observation second-marked and
+    moderated, and an accreditation confirmed then revoked; and an early-career enrolment."""
     from accounts.models import Organisation, Role
     from accreditation.models import (
         Accreditation,
@@ -464,6 +477,7 @@ def pathways(populated):
         Candidate,
         DomainScore,
         Observation,
+        PracticeMapping,
         Scoresheet,
         StandardVersion,
     )
@@ -488,6 +502,10 @@ def pathways(populated):
         endorsement_decided_at=CREATED,
         knowledge_passed_at=CREATED + datetime.timedelta(days=3),
     )
+    for key, statement in (("relation", 'Builds trust,\n"over time"'), ("risk", "=Weighs risk with the family")):
+        PracticeMapping.objects.create(
+            candidate=candidate, domain_key=key, statement=statement, updated_by=entry.user, updated_at=CREATED
+        )
     Attempt.objects.create(
         candidate=candidate,
         number=1,
@@ -860,6 +878,7 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
         ("practice_observations", 1),
         ("observation_scoresheets", 2),
         ("observation_domain_scores", 4),
+        ("accreditation_practice_mappings", 2),
         ("early_career_learning_agreements", 1),
         ("early_career_caseload", 2),
         ("early_career_review_window_exceptions", 1),
@@ -896,6 +915,8 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     loaded = import_bundle(original)
     assert loaded["accreditation_candidates"] == 1 and loaded["early_career_enrolments"] == 1
     assert loaded["accreditations"] == 1 and loaded["observation_domain_scores"] == 4
+    assert loaded["accreditation_practice_mappings"] == 2 and loaded["renewals"] == 2
+    assert loaded["renewal_reminders"] == 1 and loaded["direct_work_logs"] == 2
     assert files_of(bundle(tmp_path / "again")) == files_of(original)
     # The schedule dates an enrolment keeps are derived, so not in the bundle: the load derives them.
     from training import schedule, services
@@ -973,7 +994,7 @@ def _with_value(path: Path, name: str, column: str, value) -> None:
     (path / MANIFEST).write_text(json.dumps(manifest))
 
 
-# Each schema 5 dataset's references: (dataset, column, a value the bundle does not hold, the problem named).
+# Each schema 5 and 6 dataset's references: (dataset, column, a value the bundle does not hold, the problem named).
 BAD_REFERENCES = [
     *(
         (name, "enrolment_id", 999, f"{name}.jsonl row 1: enrolment_id 999 is not in early_career_enrolments.jsonl.")
@@ -1001,6 +1022,21 @@ BAD_REFERENCES = [
         (name, "application_id", 999, f"{name}.jsonl row 1: application_id 999 is not in course_approvals.jsonl.")
         for name in ("course_standard_reviews", "course_inspection_exemptions")
     ),
+    *(
+        (
+            name,
+            "registration_number",
+            "SW999999",
+            f"{name}.jsonl row 1: registration number SW999999 is not in register.jsonl.",
+        )
+        for name in ("renewals", "renewal_reminders", "direct_work_logs")
+    ),
+    (
+        "accreditation_practice_mappings",
+        "candidate_id",
+        999,
+        "accreditation_practice_mappings.jsonl row 1: candidate_id 999 is not in accreditation_candidates.jsonl.",
+    ),
     # A kind of record this service does not have: found only on loading, where the kinds are looked up.
     *(
         (
@@ -1017,7 +1053,7 @@ BAD_REFERENCES = [
 @pytest.mark.parametrize(
     ("name", "column", "value", "expected"), BAD_REFERENCES, ids=[f"{n}.{c}" for n, c, _, _ in BAD_REFERENCES]
 )
-def test_a_bad_reference_in_a_schema_5_dataset_is_refused_naming_file_row_and_column_and_nothing_changes(
+def test_a_bad_reference_in_a_schema_5_or_6_dataset_is_refused_naming_file_row_and_column_and_nothing_changes(
     pathways, tmp_path, name, column, value, expected
 ):
     from accounts.models import AuditEvent, Notification, Organisation, User
