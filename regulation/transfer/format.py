@@ -25,9 +25,10 @@ from django.db.models import BigIntegerField, F, Q
 # spreadsheet would run as a formula are escaped (``csv_cell``), and courses' oversight and early-career records;
 # 5: early-career learning agreements, caseload, review window exceptions, funding claims and reminders, courses'
 # per-standard reviews and inspection exemptions, the messages sent and the audit log; 6: register renewals and the
-# renewal reminders sent, and the accreditation pathway's practice mappings
-SCHEMA_VERSION = "6"
-KNOWN_SCHEMA_VERSIONS = frozenset({"6"})
+# renewal reminders sent, and the accreditation pathway's practice mappings; 7: CPD records, employment histories,
+# applications to register and their documents
+SCHEMA_VERSION = "7"
+KNOWN_SCHEMA_VERSIONS = frozenset({"7"})
 PRODUCER = "Social work workforce accreditation service"
 MANIFEST = "manifest.json"
 FORMATS = ("csv", "jsonl")
@@ -170,6 +171,10 @@ REFERENCES = {
     ("course_approvals", "course_id"): "courses",
     ("course_status_history", "course_id"): "courses",
     ("course_status_history", "application_id"): "course_approvals",
+    ("employments", "employer_id"): "organisations",
+    ("register_applications", "employer_id"): "organisations",
+    ("register_applications", "course_id"): "courses",
+    ("register_application_documents", "application_id"): "register_applications",
 }
 
 
@@ -503,7 +508,7 @@ def _build() -> tuple[Dataset, ...]:
             f"{R}.Renewal",
             "Each renewal of a registration: the year renewed from, whether it was late, and the CPD the person "
             "declared for that year (the count of records and of those discussed with a peer, as renewal checked "
-            "them; the CPD records themselves are not transferred).",
+            "them; the records themselves are in cpd_records).",
             (
                 _id("renewal"),
                 _entry(),
@@ -549,6 +554,49 @@ def _build() -> tuple[Dataset, ...]:
                 C("created_at", "created_at", DATETIME, "When it was logged."),
             ),
             since_fields=("created_at",),
+        ),
+        Dataset(
+            "cpd_records",
+            f"{R}.CPDRecord",
+            "Each CPD record a social worker kept: renewal counts those in the registration year, so without them a "
+            "successor would refuse renewals until people entered their CPD again. A record the person deleted is "
+            "here too, marked by deleted_at, as the predecessor kept it: counted nowhere.",
+            (
+                _id("CPD record"),
+                _entry(),
+                C("title", "title", TEXT, "What the activity was."),
+                C("activity_date", "activity_date", DATE, "The date of the activity."),
+                C("learning", "learning", TEXT, "What the person learned."),
+                C("impact", "impact", TEXT, "The impact on their practice."),
+                C("discussed_with_peer", "discussed_with_peer", BOOLEAN, "Whether it was discussed with a peer."),
+                C("peer_name", "peer_name", TEXT, "Who it was discussed with; empty if nobody."),
+                C("created_at", "created_at", DATETIME, "When it was recorded."),
+                C("deleted_at", "deleted_at", DATETIME, "When the person deleted it; empty if not.", nullable=True),
+            ),
+            since_fields=("created_at", "deleted_at"),
+            # Every record, the deleted too (the model's default manager leaves those out).
+            rows=_every_cpd_record,
+        ),
+        Dataset(
+            "employments",
+            f"{R}.Employment",
+            "Each job a social worker recorded, current and ended: the register's current employer, the employer's "
+            "confirmation and the assessors' conflicts of interest are read from them.",
+            (
+                _id("employment"),
+                _entry(),
+                C("employer_id", "employer_id", INTEGER, "The employer (organisations.csv)."),
+                C("role_title", "role_title", TEXT, "The role."),
+                C("started_on", "started_on", DATE, "Start date."),
+                C("ended_on", "ended_on", DATE, "End date; empty while it continues.", nullable=True),
+                C("fte", "fte", DECIMAL, "Full-time equivalent, such as 0.60."),
+                C("contract", "contract", TEXT, "Kind of contract.", choices=_choices(f"{R}.Employment", "contract")),
+                C("confirmed_at", "confirmed_at", DATETIME, "When the employer confirmed it.", nullable=True),
+                _user("confirmed_by", "confirmed_by__email", "Who at the employer confirmed it."),
+                C("end_reason", "end_reason", TEXT, "Why it ended."),
+                C("created_at", "created_at", DATETIME, "When it was recorded."),
+            ),
+            since_fields=("created_at", "confirmed_at", "started_on", "ended_on"),
         ),
         Dataset(
             "courses",
@@ -620,8 +668,108 @@ def _build() -> tuple[Dataset, ...]:
             ),
             since_fields=("changed_at",),
         ),
+        Dataset(
+            "register_applications",
+            f"{R}.Application",
+            "Each application to register or to return to the register, being decided and decided: the details "
+            "applied with, the declarations, the course matched and the decision. The applicant may have no "
+            "register entry yet.",
+            (
+                _id("application"),
+                _user("applicant", "applicant__email", "The applicant's account.", nullable=False),
+                C("first_name", "first_name", TEXT, "First name applied with."),
+                C("last_name", "last_name", TEXT, "Last name applied with."),
+                C("date_of_birth", "date_of_birth", DATE, "Date of birth."),
+                C("email", "email", TEXT, "Email address applied with."),
+                C("address", "address", TEXT, "Postal address."),
+                C("qualification", "qualification", TEXT, "Qualifying course as the applicant named it."),
+                C("qualified_on", "qualified_on", DATE, "Date of qualification."),
+                C("employer_id", "employer_id", INTEGER, "Employer (organisations.csv), if any.", nullable=True),
+                C("course_id", "course_id", INTEGER, "The approved course (courses.csv), if matched.", nullable=True),
+                C("course_not_listed", "course_not_listed", BOOLEAN, "Whether the course was not on the list."),
+                C("course_matched_at", "course_matched_at", DATETIME, "When staff matched the course.", nullable=True),
+                _user("course_matched_by", "course_matched_by__email", "Who matched it."),
+                C("course_match_reason", "course_match_reason", TEXT, "Why this course."),
+                C("status", "status", TEXT, "Status now.", choices=_choices(f"{R}.Application", "status")),
+                C("submitted_at", "submitted_at", DATETIME, "When it was sent."),
+                C("information_requested", "information_requested", TEXT, "More information asked for."),
+                C("applicant_response", "applicant_response", TEXT, "The applicant's answer."),
+                C("decided_at", "decided_at", DATETIME, "When decided; empty while being decided.", nullable=True),
+                _user("decided_by", "decided_by__email", "Who decided."),
+                C("decision_reason", "decision_reason", TEXT, "Reasons for the decision."),
+                C(
+                    "registration_number",
+                    "entry__registration_number",
+                    ENTRY_REF,
+                    "The register entry it made (register.csv); empty until approved.",
+                    nullable=True,
+                    field="entry_id",
+                ),
+                C(
+                    "restores_registration_number",
+                    "restores__registration_number",
+                    ENTRY_REF,
+                    "For a lapsed or removed person returning: the entry to restore (register.csv).",
+                    nullable=True,
+                    field="restores_id",
+                ),
+                C("statement", "statement", TEXT, "Why the person is applying to return."),
+                C(
+                    "health_declaration",
+                    "health_declaration",
+                    BOOLEAN,
+                    "Has a health condition that could affect safe practice; empty if not asked.",
+                    nullable=True,
+                ),
+                C(
+                    "character_declaration",
+                    "character_declaration",
+                    BOOLEAN,
+                    "Has anything in their conduct or character the regulator should know; empty if not asked.",
+                    nullable=True,
+                ),
+                C(
+                    "convictions_declaration",
+                    "convictions_declaration",
+                    BOOLEAN,
+                    "Has a conviction, caution or pending charge; empty if not asked.",
+                    nullable=True,
+                ),
+                C("declaration_details", "declaration_details", TEXT, "Details of what was declared."),
+                C("declared_at", "declared_at", DATETIME, "When the applicant confirmed it is true.", nullable=True),
+            ),
+            since_fields=("submitted_at", "course_matched_at", "decided_at", "declared_at"),
+        ),
+        Dataset(
+            "register_application_documents",
+            f"{R}.ApplicationDocument",
+            "The evidence sent with an application to register (a qualification certificate, proof of identity).",
+            (
+                _id("document"),
+                C("application_id", "application_id", INTEGER, "The application (register_applications.csv)."),
+                C("kind", "kind", TEXT, "What it is.", choices=_choices(f"{R}.ApplicationDocument", "kind")),
+                C(
+                    "document_stored_as",
+                    "file",
+                    TEXT,
+                    "Where the predecessor stored the document (the file is not in the bundle).",
+                    field="file",
+                ),
+                C("original_name", "original_name", TEXT, "The document's name as uploaded."),
+                C("content_type", "content_type", TEXT, "Its type, as found from its content."),
+                C("size", "size", INTEGER, "Its size in bytes."),
+                C("uploaded_at", "uploaded_at", DATETIME, "When it was uploaded."),
+            ),
+            since_fields=("uploaded_at",),
+        ),
         *_course_oversight(CR),
     )
+
+
+def _every_cpd_record():
+    from regulation.models import CPDRecord
+
+    return CPDRecord.all_objects.all()
 
 
 def _stored(name: str, source: str, what: str) -> Column:

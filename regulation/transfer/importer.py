@@ -277,7 +277,10 @@ class _Load:
             found = self._resolved(ds, column)
             return lambda value: None if value is None else found[value]
         if column.type == ENTRY_REF:
-            return self.entries.__getitem__
+            entries = self.entries
+            if not column.nullable:
+                return entries.__getitem__
+            return lambda value: None if value is None else entries[value]
         if column.type == REGION_REF:
             regions = self.regions
 

@@ -272,24 +272,33 @@ class Rows:
             for c in ds.columns
             if c.name != "id" and ds.refers_to(c)
         ]
-        entry = any(c.type == ENTRY_REF for c in ds.columns)
-        return (checks, entry) if checks or entry else None
+        entries = _entry_columns(ds)
+        return (checks, entries) if checks or entries else None
 
     def _references_sound(self, checks, record: dict, count: int) -> bool:
-        columns, entry = checks
+        columns, entries = checks
         sound = True
         for column, target, keys in columns:
             value = record[column]
             if value is not None and value not in keys:
                 self._problem(f"{self.ds.name}.jsonl row {count}: {column} {value} is not in {target}.jsonl.")
                 sound = False
-        if entry and record["registration_number"] not in self.numbers:
-            self._problem(
-                f"{self.ds.name}.jsonl row {count}: registration number "
-                f"{record['registration_number']} is not in register.jsonl."
-            )
-            sound = False
+        for column in entries:
+            value = record[column]
+            if value is not None and value not in self.numbers:
+                self._problem(f"{self.ds.name}.jsonl row {count}: {_unknown_number(column, value)}")
+                sound = False
         return sound
+
+
+def _entry_columns(ds) -> list[str]:
+    """The columns holding a registration number (an application's entry may be empty until it is approved)."""
+    return [c.name for c in ds.columns if c.type == ENTRY_REF]
+
+
+def _unknown_number(column: str, value: str) -> str:
+    what = "registration number" if column == "registration_number" else column
+    return f"{what} {value} is not in register.jsonl."
 
 
 def _difference(csv_row: list[str], expected: list[str], ds: Dataset) -> str:
@@ -307,8 +316,8 @@ def _difference(csv_row: list[str], expected: list[str], ds: Dataset) -> str:
 def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], report: Report) -> None:
     for ds in datasets():
         checks = [(c.name, ds.refers_to(c)) for c in ds.columns if c.name != "id" and ds.refers_to(c)]
-        refers_to_entry = any(c.type == ENTRY_REF for c in ds.columns)
-        if not checks and not refers_to_entry:
+        entries = _entry_columns(ds)
+        if not checks and not entries:
             continue
         found = 0
         with open(directory / f"{ds.name}.jsonl", encoding="utf-8") as handle:
@@ -321,11 +330,10 @@ def _check_references(directory: Path, keys: dict[str, set], numbers: set[str], 
                             f"{ds.name}.jsonl row {row_number}: {column} {value} is not in {target}.jsonl."
                         )
                         found += 1
-                if refers_to_entry and record["registration_number"] not in numbers:
-                    report.problems.append(
-                        f"{ds.name}.jsonl row {row_number}: registration number "
-                        f"{record['registration_number']} is not in register.jsonl."
-                    )
-                    found += 1
+                for column in entries:
+                    value = record[column]
+                    if value is not None and value not in numbers:
+                        report.problems.append(f"{ds.name}.jsonl row {row_number}: {_unknown_number(column, value)}")
+                        found += 1
                 if found >= MAX_PROBLEMS_PER_FILE:
                     break

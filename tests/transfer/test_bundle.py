@@ -56,7 +56,7 @@ def rewrite(path: Path, name: str, change) -> None:
 def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp_path):
     out = bundle(tmp_path / "b")
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["schema_version"] == "6"
+    assert manifest["schema_version"] == "7"
     assert manifest["as_at"] == "2027-03-02" and manifest["created_at"] == "2027-03-02T12:00:00Z"
     assert manifest["kind"] == "full" and manifest["since"] is None
     for name in (
@@ -72,6 +72,10 @@ def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp
         "renewals",
         "renewal_reminders",
         "direct_work_logs",
+        "cpd_records",
+        "employments",
+        "register_applications",
+        "register_application_documents",
     ):
         assert {f"{name}.csv", f"{name}.jsonl"} <= set(manifest["files"])
     assert set(manifest["files"]) | {MANIFEST} == {p.name for p in out.iterdir()}
@@ -82,8 +86,38 @@ def test_every_dataset_as_csv_and_jsonl_with_counts_and_checksums(populated, tmp
             assert lines == info["rows"]
     assert manifest["files"]["register.csv"]["rows"] == RegisterEntry.objects.count() == 4
     assert manifest["files"]["registration_history.jsonl"]["rows"] == StatusChange.objects.count()
-    for name, rows in (("renewals", 2), ("renewal_reminders", 1), ("direct_work_logs", 2)):
+    for name, rows in (
+        ("renewals", 2),
+        ("renewal_reminders", 1),
+        ("direct_work_logs", 2),
+        ("cpd_records", 2),  # the deleted one too, marked
+        ("employments", 2),
+        ("register_applications", 6),  # the four approved, one being decided, one refused
+        ("register_application_documents", 1),
+    ):
         assert manifest["files"][f"{name}.csv"]["rows"] == rows, name
+    cpd = [json.loads(line) for line in (out / "cpd_records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["title"], r["deleted_at"] is None) for r in cpd] == [("=SUM(A1:A2) workshop", True), ("Reading", False)]
+    assert (out / "cpd_records.csv").read_text(encoding="utf-8").splitlines()[1].count("'=SUM(A1:A2)") == 1
+    jobs = [json.loads(line) for line in (out / "employments.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(j["fte"], j["ended_on"], j["confirmed_by"]) for j in jobs] == [
+        ("0.60", "2026-12-31", None),
+        ("1.00", None, "ruth@regulator.example"),
+    ]
+    applications = [
+        json.loads(line) for line in (out / "register_applications.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [a["status"] for a in applications] == ["approved"] * 4 + ["more_information", "refused"]
+    assert all(a["registration_number"] for a in applications[:4])
+    waiting, refused = applications[4:]
+    assert refused["registration_number"] is None and refused["restores_registration_number"] == (
+        populated["entries"][3].registration_number
+    )
+    assert waiting["applicant"] == "new@applicant.example" and waiting["registration_number"] is None
+    assert waiting["decided_at"] is None and waiting["convictions_declaration"] is True
+    document = json.loads((out / "register_application_documents.jsonl").read_text(encoding="utf-8"))
+    assert document["application_id"] == waiting["id"]
+    assert document["document_stored_as"] == "register/applications/2027/03/certificate.pdf"
     renewals = [json.loads(line) for line in (out / "renewals.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["late"], r["cpd_count"], r["renewed_by"] is None) for r in renewals] == [
         (True, 3, False),
@@ -917,6 +951,8 @@ def test_accreditation_and_early_career_records_travel_and_come_back_identical(p
     assert loaded["accreditations"] == 1 and loaded["observation_domain_scores"] == 4
     assert loaded["accreditation_practice_mappings"] == 2 and loaded["renewals"] == 2
     assert loaded["renewal_reminders"] == 1 and loaded["direct_work_logs"] == 2
+    assert loaded["cpd_records"] == 2 and loaded["employments"] == 2
+    assert loaded["register_applications"] == 6 and loaded["register_application_documents"] == 1
     assert files_of(bundle(tmp_path / "again")) == files_of(original)
     # The schedule dates an enrolment keeps are derived, so not in the bundle: the load derives them.
     from training import schedule, services
@@ -994,7 +1030,7 @@ def _with_value(path: Path, name: str, column: str, value) -> None:
     (path / MANIFEST).write_text(json.dumps(manifest))
 
 
-# Each schema 5 and 6 dataset's references: (dataset, column, a value the bundle does not hold, the problem named).
+# Each schema 5, 6 and 7 dataset's references: (dataset, column, a value the bundle does not hold, the problem named).
 BAD_REFERENCES = [
     *(
         (name, "enrolment_id", 999, f"{name}.jsonl row 1: enrolment_id 999 is not in early_career_enrolments.jsonl.")
@@ -1031,6 +1067,37 @@ BAD_REFERENCES = [
         )
         for name in ("renewals", "renewal_reminders", "direct_work_logs")
     ),
+    *(
+        (
+            name,
+            "registration_number",
+            "SW999999",
+            f"{name}.jsonl row 1: registration number SW999999 is not in register.jsonl.",
+        )
+        for name in ("cpd_records", "employments", "register_applications")
+    ),
+    (
+        "register_applications",
+        "restores_registration_number",
+        "SW999999",
+        "register_applications.jsonl row 1: restores_registration_number SW999999 is not in register.jsonl.",
+    ),
+    *(
+        (name, "employer_id", 999, f"{name}.jsonl row 1: employer_id 999 is not in organisations.jsonl.")
+        for name in ("employments", "register_applications")
+    ),
+    (
+        "register_applications",
+        "course_id",
+        999,
+        "register_applications.jsonl row 1: course_id 999 is not in courses.jsonl.",
+    ),
+    (
+        "register_application_documents",
+        "application_id",
+        999,
+        "register_application_documents.jsonl row 1: application_id 999 is not in register_applications.jsonl.",
+    ),
     (
         "accreditation_practice_mappings",
         "candidate_id",
@@ -1053,7 +1120,7 @@ BAD_REFERENCES = [
 @pytest.mark.parametrize(
     ("name", "column", "value", "expected"), BAD_REFERENCES, ids=[f"{n}.{c}" for n, c, _, _ in BAD_REFERENCES]
 )
-def test_a_bad_reference_in_a_schema_5_or_6_dataset_is_refused_naming_file_row_and_column_and_nothing_changes(
+def test_a_bad_reference_in_a_schema_5_6_or_7_dataset_is_refused_naming_file_row_and_column_and_nothing_changes(
     pathways, tmp_path, name, column, value, expected
 ):
     from accounts.models import AuditEvent, Notification, Organisation, User
