@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -51,6 +52,10 @@ class SessionExpiryMiddleware:
         SESSION_SAVE_EVERY_REQUEST) writes to the primary database on every page view, even pages served from a
         standby. So a session ends between SESSION_COOKIE_AGE less a minute and SESSION_COOKIE_AGE after the
         last request."""
+        if SESSION_KEY not in request.session:
+            # Signed in some other way (an API token): there is no browser session to keep alive, and writing the
+            # marker would make Django store a new, empty session for every such request.
+            return
         if int(time.time()) - request.session.get(_SLID_AT, 0) >= SESSION_SLIDE_SECONDS:
             start_idle_clock(request.session)  # marks the session modified: saved with a fresh expiry
 

@@ -107,7 +107,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # What falls due when, derived from the records above by schedule.stored_schedule() and written by every service
     # that changes them, so a cohort of thousands is counted and filtered in SQL ("overdue on day D" is a
-    # comparison with D). Never edited by hand; a change of the rules re-derives them in a migration.
+    # comparison with D). Never edited by hand. Raising schedule.RULES_VERSION re-derives them all at the next
+    # migrate (training.apps): raise it with any change to the rules or to a programme's schedule.
     required_review_due_on = models.DateField(
         null=True, blank=True, editable=False, help_text="The earliest due date of a required review not yet held."
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import API_PERMISSIONS
 
 from .. import selectors, services
-from ..models import AssessmentSession, Booking, Candidate, Observation
+from ..models import AssessmentSession, Booking, Candidate, Observation, Scoresheet
 from ..selectors import observation as obs_selectors
 from ..serializers.observation import (
     BookingSerializer,
@@ -91,53 +92,18 @@ class CheckInView(APIView):
         return Response(ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=TAGS, responses=ScoresheetSerializer(many=True))
-class AssessorScoresheetsView(APIView):
-    """The assessor's own scoresheets: a page of those still to score (drafts first) and a page of those submitted
-    (newest first), each with its count (never another assessor's, never a conflicted candidate's)."""
+@extend_schema(tags=TAGS)
+class AssessorScoresheetsView(ListAPIView):
+    """The assessor's own scoresheets, paged like every list here: those still to score first (drafts first), then
+    those submitted, newest first (never another assessor's, never a conflicted candidate's)."""
 
     permission_classes = [*API_PERMISSIONS, HasPerm]
     required_perm = "accreditation.view_assessor_work"
+    serializer_class = ScoresheetSerializer
+    queryset = Scoresheet.objects.none()  # for the schema; get_queryset reads the signed-in assessor's
 
-    @extend_schema(
-        operation_id="v1_accreditation_scoresheets_list",
-        parameters=[
-            OpenApiParameter("to_score_page", int, description="Page of scoresheets still to score (25 a page)"),
-            OpenApiParameter("page", int, description="Page of submitted scoresheets (25 a page)"),
-        ],
-        responses=inline_serializer(
-            "AssessorScoresheets",
-            {
-                "to_score": ScoresheetSerializer(many=True),
-                "to_score_count": serializers.IntegerField(),
-                "submitted": ScoresheetSerializer(many=True),
-                "submitted_count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-            },
-        ),
-    )
-    def get(self, request):
-        work = obs_selectors.assessor_work(
-            request.user,
-            to_score_page=request.query_params.get("to_score_page", 1),
-            submitted_page=request.query_params.get("page", 1),
-        )
-        page = work["submitted"]
-
-        def link(number):
-            return request.build_absolute_uri(f"{request.path}?page={number}")
-
-        return Response(
-            {
-                "to_score": ScoresheetSerializer(work["to_score"].object_list, many=True).data,
-                "to_score_count": work["to_score"].paginator.count,
-                "submitted": ScoresheetSerializer(page.object_list, many=True).data,
-                "submitted_count": page.paginator.count,
-                "next": link(page.next_page_number()) if page.has_next() else None,
-                "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            }
-        )
+    def get_queryset(self):
+        return obs_selectors.assessor_scoresheets(self.request.user)
 
 
 @extend_schema(tags=TAGS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,33 +115,70 @@ SUBMITTED_PER_PAGE = 25
 TO_SCORE_PER_PAGE = 25
 
 
-def assessor_submitted(user) -> QuerySet[Scoresheet]:
+def _conflicted_of_assessor(user) -> set[int]:
+    """The candidates, among all whose scoresheets the assessor holds, that the assessor now has a conflict with
+    (it can arise after a sheet was assigned): read as ids, so lists can leave them out before they are paged."""
+    candidates = (
+        Candidate.objects.filter(observations__scoresheets__assessor=user)
+        .only("id", "user_id", "organisation_id", "started_by_id", "endorsement_decided_by_id")
+        .distinct()
+    )
+    return conflicted_candidate_ids(user, candidates)
+
+
+def assessor_submitted(user, *, conflicted: set[int] | None = None) -> QuerySet[Scoresheet]:
     """The assessor's submitted scoresheets, newest first: a list that only grows, so it is read a page at a time."""
-    return _sheet_qs().filter(assessor=user, status=Scoresheet.Status.SUBMITTED).order_by("-submitted_at", "-pk")
-
-
-def assessor_to_score(user) -> QuerySet[Scoresheet]:
-    """The assessor's scoresheets not yet submitted, drafts in progress first, then the most recently touched."""
+    conflicted = _conflicted_of_assessor(user) if conflicted is None else conflicted
     return (
+        _sheet_qs()
+        .filter(assessor=user, status=Scoresheet.Status.SUBMITTED)
+        .exclude(observation__candidate_id__in=conflicted)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def _with_progress(sheets: QuerySet[Scoresheet]) -> QuerySet[Scoresheet]:
+    return sheets.annotate(
+        scored=Count("scores", filter=Q(scores__score__isnull=False)), domains=Count("scores")
+    ).annotate(
+        is_draft=Case(
+            When(Q(scored__gt=0) | Q(reflection_mark__isnull=False) | ~Q(summary=""), then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
+
+
+def assessor_to_score(user, *, conflicted: set[int] | None = None) -> QuerySet[Scoresheet]:
+    """The assessor's scoresheets not yet submitted, drafts in progress first, then the most recently touched."""
+    conflicted = _conflicted_of_assessor(user) if conflicted is None else conflicted
+    return _with_progress(
         _sheet_qs()
         .filter(assessor=user)
         .exclude(status=Scoresheet.Status.SUBMITTED)
-        .annotate(scored=Count("scores", filter=Q(scores__score__isnull=False)), domains=Count("scores"))
-        .annotate(
-            is_draft=Case(
-                When(Q(scored__gt=0) | Q(reflection_mark__isnull=False) | ~Q(summary=""), then=True),
-                default=False,
-                output_field=BooleanField(),
-            )
+        .exclude(observation__candidate_id__in=conflicted)
+    ).order_by("-is_draft", "-updated_at", "-pk")
+
+
+def assessor_scoresheets(user) -> QuerySet[Scoresheet]:
+    """Every scoresheet of the assessor's, for the API's one paged list: those still to score first (drafts first),
+    then those submitted, newest first. Never a conflicted candidate's."""
+    return (
+        _with_progress(
+            _sheet_qs().filter(assessor=user).exclude(observation__candidate_id__in=_conflicted_of_assessor(user))
         )
-        .order_by("-is_draft", "-updated_at", "-pk")
+        .annotate(
+            done=Case(When(status=Scoresheet.Status.SUBMITTED, then=True), default=False, output_field=BooleanField())
+        )
+        .order_by("done", "-is_draft", F("submitted_at").desc(nulls_last=True), "-updated_at", "-pk")
     )
 
 
 def assessor_work(user, *, to_score_page: str | int = 1, submitted_page: str | int | None = None) -> dict:
     """An assessor's sessions from today, candidates to check in, a page of the scoresheets still to score (drafts
     first) with how many there are, and (given ``submitted_page``) a page of those submitted. A candidate the
-    assessor has a conflict of interest with is never listed. A fixed number of queries, however many they have."""
+    assessor has a conflict of interest with is never listed, nor counted. A fixed number of queries, however
+    many sheets they have (the conflict check reads the ids of their candidates)."""
     today = timezone.localdate()
     sessions = list(
         AssessmentSession.objects.filter(assessor=user, date__gte=today)
@@ -155,21 +192,17 @@ def assessor_work(user, *, to_score_page: str | int = 1, submitted_page: str | i
         )
         .order_by(*AssessmentSession.in_time_order())
     )
-    to_score = Paginator(assessor_to_score(user), TO_SCORE_PER_PAGE).get_page(to_score_page)
+    conflicted = _conflicted_of_assessor(user) | conflicted_candidate_ids(
+        user, {b.candidate for s in sessions for b in s.places}
+    )
+    to_score = Paginator(assessor_to_score(user, conflicted=conflicted), TO_SCORE_PER_PAGE).get_page(to_score_page)
     submitted = None
     if submitted_page is not None:
-        submitted = Paginator(assessor_submitted(user), SUBMITTED_PER_PAGE).get_page(submitted_page)
-    candidates = (
-        {b.candidate for s in sessions for b in s.places}
-        | {s.observation.candidate for s in to_score}
-        | {s.observation.candidate for s in (submitted or [])}
-    )
-    conflicted = conflicted_candidate_ids(user, candidates)
+        submitted = Paginator(assessor_submitted(user, conflicted=conflicted), SUBMITTED_PER_PAGE).get_page(
+            submitted_page
+        )
     for s in sessions:
         s.places = [b for b in s.places if b.candidate_id not in conflicted]
-    to_score.object_list = [s for s in to_score.object_list if s.observation.candidate_id not in conflicted]
-    if submitted is not None:
-        submitted.object_list = [s for s in submitted.object_list if s.observation.candidate_id not in conflicted]
     to_check_in = [b for s in sessions if s.date == today for b in s.places if b.status == Booking.Status.BOOKED]
     return {
         "sessions": sessions,

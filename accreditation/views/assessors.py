@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -19,15 +21,17 @@ from ._common import _perm, _require
 
 @_perm("accreditation.view_assessor_work")
 def home(request):
+    work = obs_selectors.assessor_work(
+        request.user, to_score_page=request.GET.get("to_score_page", 1), submitted_page=request.GET.get("page", 1)
+    )
     return render(
         request,
         "accreditation/observation/assessor_home.html",
         {
-            **obs_selectors.assessor_work(
-                request.user,
-                to_score_page=request.GET.get("to_score_page", 1),
-                submitted_page=request.GET.get("page", 1),
-            ),
+            **work,
+            # Each list's pager keeps the other list on the page it is on.
+            "to_score_query": urlencode({"page": work["submitted"].number}),
+            "submitted_query": urlencode({"to_score_page": work["to_score"].number}),
             "page_title": "Your assessments",
         },
     )

@@ -252,11 +252,26 @@ def test_scores_submitted_are_listed_a_page_at_a_time_newest_first(
     assert f"/accreditation/assessor/scoresheets/{draft.pk}/" in first  # still to score: always listed
     second = client.get("/accreditation/assessor/?page=2").content.decode()
     assert "page 2 of 2" in second and f"/accreditation/assessor/scoresheets/{newest.pk}/" not in second
+    both = client.get("/accreditation/assessor/?page=2&to_score_page=1").content.decode()
+    assert 'href="?page=1&amp;to_score_page=1"' in both  # the submitted pager keeps the other list's page
     api = client.get("/api/v1/accreditation/scoresheets/").json()
-    assert api["submitted_count"] == 3 and len(api["submitted"]) == 2 and api["next"].endswith("?page=2")
-    assert [s["id"] for s in api["to_score"]] == [draft.pk] and api["to_score_count"] == 1
-    last = client.get("/api/v1/accreditation/scoresheets/?page=2").json()
-    assert len(last["submitted"]) == 1 and last["next"] is None and last["previous"].endswith("?page=1")
+    assert api["count"] == 4 and api["next"] is None  # paged like every list of the API
+    ids = [s["id"] for s in api["results"]]
+    assert ids[:2] == [draft.pk, newest.pk]  # still to score first, then submitted, newest first
+    assert client.get("/api/v1/accreditation/scoresheets/?page=9").status_code == 404
+
+
+def test_an_api_token_call_leaves_no_session_behind(client, alex):
+    """Sliding the idle expiry is for browser sessions: a token call must not make Django store a session."""
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=alex)
+    before = Session.objects.count()
+    for _ in range(3):
+        response = client.get("/api/v1/accreditation/scoresheets/", HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert Session.objects.count() == before
 
 
 def test_regulator_pipeline_pages_cost_a_fixed_number_of_queries(

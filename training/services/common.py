@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -48,31 +49,39 @@ def store_schedule(enrolment: Enrolment) -> None:
 
 
 def store_schedules(enrolments: QuerySet[Enrolment], *, batch_size: int = 1000) -> int:
-    """The same for many (after migrate, a bulk load, generated data): in batches, one UPDATE per batch. Returns
-    how many changed."""
+    """The same for many (after migrate, a bulk load, generated data, the daily check): a batch at a time, each
+    batch's rows locked, their records read and the changed ones written in one transaction, so a service
+    recording something on one of them meanwhile is never overwritten with dates from before it. Returns how many
+    changed."""
     fields = [*schedule.StoredSchedule.__dataclass_fields__, "schedule_version"]
-    records = enrolments.select_related("programme").prefetch_related(
-        "supervision_sessions", "reviews", "pauses", "protected_time", "caseload_months"
-    )
-    changed, batch = 0, []
-    for enrolment in records.order_by("pk").iterator(chunk_size=batch_size):
-        stored = schedule.stored_schedule(
-            enrolment,
-            sessions=list(enrolment.supervision_sessions.all()),
-            reviews=list(enrolment.reviews.all()),
-            pauses=list(enrolment.pauses.all()),
-            protected_rows=list(enrolment.protected_time.all()),
-            months=list(enrolment.caseload_months.all()),
-        ).as_fields() | {"schedule_version": schedule.RULES_VERSION}
-        if any(getattr(enrolment, name) != value for name, value in stored.items()):
-            for name, value in stored.items():
-                setattr(enrolment, name, value)
-            batch.append(enrolment)
-        if len(batch) >= batch_size:
-            changed += Enrolment.objects.db_manager(enrolments.db).bulk_update(batch, fields)
-            batch = []
-    if batch:
-        changed += Enrolment.objects.db_manager(enrolments.db).bulk_update(batch, fields)
+    ids = list(enrolments.order_by("pk").values_list("pk", flat=True))
+    manager = Enrolment.objects.db_manager(enrolments.db)
+    changed = 0
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic(using=enrolments.db):
+            batch = list(
+                manager.select_for_update(of=("self",))
+                .filter(pk__in=ids[start : start + batch_size])
+                .select_related("programme")
+                .prefetch_related("supervision_sessions", "reviews", "pauses", "protected_time", "caseload_months")
+                .order_by("pk")
+            )
+            stale = []
+            for enrolment in batch:
+                stored = schedule.stored_schedule(
+                    enrolment,
+                    sessions=list(enrolment.supervision_sessions.all()),
+                    reviews=list(enrolment.reviews.all()),
+                    pauses=list(enrolment.pauses.all()),
+                    protected_rows=list(enrolment.protected_time.all()),
+                    months=list(enrolment.caseload_months.all()),
+                ).as_fields() | {"schedule_version": schedule.RULES_VERSION}
+                if any(getattr(enrolment, name) != value for name, value in stored.items()):
+                    for name, value in stored.items():
+                        setattr(enrolment, name, value)
+                    stale.append(enrolment)
+            if stale:
+                changed += manager.bulk_update(stale, fields)
     return changed
 
 
