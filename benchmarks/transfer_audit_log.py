@@ -18,15 +18,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from _django import setup
+
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     sys.exit("Set DATABASE_URL to an empty, migrated PostgreSQL database of your own.")
-
-import django  # noqa: E402
-
-django.setup()
+setup("transfer_audit_log")
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 

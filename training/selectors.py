@@ -466,6 +466,19 @@ def transfer_datasets() -> list:
     ]
 
 
+def _enrolment_reference():
+    """The column by which each early-career record names its enrolment (every dataset after the enrolments')."""
+    from regulation.transfer.format import INTEGER, column
+
+    return column(
+        "enrolment_id",
+        "enrolment_id",
+        INTEGER,
+        "The enrolment (early_career_enrolments.csv).",
+        refers_to="early_career_enrolments",
+    )
+
+
 def _enrolment_records() -> list:
     """What happens within an enrolment that a successor needs to carry it on: pauses, reviews and their
     moderation, supervision, protected time and the evidence recorded (its documents' metadata; the files are
@@ -486,14 +499,7 @@ def _enrolment_records() -> list:
 
     C = column
 
-    def enrolment():
-        return C(
-            "enrolment_id",
-            "enrolment_id",
-            INTEGER,
-            "The enrolment (early_career_enrolments.csv).",
-            refers_to="early_career_enrolments",
-        )
+    enrolment = _enrolment_reference
 
     return [
         Dataset(
@@ -659,14 +665,7 @@ def _agreements_and_funding() -> list:
 
     C = column
 
-    def enrolment():
-        return C(
-            "enrolment_id",
-            "enrolment_id",
-            INTEGER,
-            "The enrolment (early_career_enrolments.csv).",
-            refers_to="early_career_enrolments",
-        )
+    enrolment = _enrolment_reference
 
     return [
         Dataset(

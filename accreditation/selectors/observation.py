@@ -115,20 +115,20 @@ SUBMITTED_PER_PAGE = 25
 TO_SCORE_PER_PAGE = 25
 
 
-def _conflicted_of_assessor(user) -> set[int]:
-    """The candidates, among all whose scoresheets the assessor holds, that the assessor now has a conflict with
-    (it can arise after a sheet was assigned): read as ids, so lists can leave them out before they are paged."""
+def _conflicted_of_assessor(user, also=()) -> set[int]:
+    """The candidates, among all whose scoresheets the assessor holds (and ``also``), that the assessor now has a
+    conflict with (it can arise after a sheet was assigned): read as ids, so lists can leave them out before they
+    are paged. One conflict check, however many candidates."""
     candidates = (
         Candidate.objects.filter(observations__scoresheets__assessor=user)
         .only("id", "user_id", "organisation_id", "started_by_id", "endorsement_decided_by_id")
         .distinct()
     )
-    return conflicted_candidate_ids(user, candidates)
+    return conflicted_candidate_ids(user, [*candidates, *also])
 
 
-def assessor_submitted(user, *, conflicted: set[int] | None = None) -> QuerySet[Scoresheet]:
+def assessor_submitted(user, *, conflicted: set[int]) -> QuerySet[Scoresheet]:
     """The assessor's submitted scoresheets, newest first: a list that only grows, so it is read a page at a time."""
-    conflicted = _conflicted_of_assessor(user) if conflicted is None else conflicted
     return (
         _sheet_qs()
         .filter(assessor=user, status=Scoresheet.Status.SUBMITTED)
@@ -149,9 +149,8 @@ def _with_progress(sheets: QuerySet[Scoresheet]) -> QuerySet[Scoresheet]:
     )
 
 
-def assessor_to_score(user, *, conflicted: set[int] | None = None) -> QuerySet[Scoresheet]:
+def assessor_to_score(user, *, conflicted: set[int]) -> QuerySet[Scoresheet]:
     """The assessor's scoresheets not yet submitted, drafts in progress first, then the most recently touched."""
-    conflicted = _conflicted_of_assessor(user) if conflicted is None else conflicted
     return _with_progress(
         _sheet_qs()
         .filter(assessor=user)
@@ -192,9 +191,7 @@ def assessor_work(user, *, to_score_page: str | int = 1, submitted_page: str | i
         )
         .order_by(*AssessmentSession.in_time_order())
     )
-    conflicted = _conflicted_of_assessor(user) | conflicted_candidate_ids(
-        user, {b.candidate for s in sessions for b in s.places}
-    )
+    conflicted = _conflicted_of_assessor(user, also={b.candidate for s in sessions for b in s.places})
     to_score = Paginator(assessor_to_score(user, conflicted=conflicted), TO_SCORE_PER_PAGE).get_page(to_score_page)
     submitted = None
     if submitted_page is not None:
