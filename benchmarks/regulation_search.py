@@ -1,9 +1,20 @@
-"""Public and staff register search at 1,000 and 100,000 entries, beside a plain indexed SELECT.
+"""Public and staff register search at two sizes (default 1,000 and 100,000 entries), beside a trivial view and a
+plain indexed SELECT from the same run.
 
-Run: .venv/bin/python benchmarks/regulation_search.py [--large 100000]
-Uses its own SQLite file under var/ unless DATABASE_URL is set (then that database gets the generated rows).
-Prints each search's median time, its ratio to the baseline (an indexed lookup by registration number on the
-same table, from the same run), and the queries each request costs; the query count must not grow with size.
+Run: .venv/bin/python benchmarks/regulation_search.py [--small 1000] [--large 100000]
+Uses its own SQLite file under var/ unless DATABASE_URL is set (then that database gets the generated rows, added to
+whatever entries it already has). Prints each search's median time, its ratio to the trivial view (`/healthz/live`
+through the same test client: Django's request and response, no data) and to an indexed lookup by registration
+number, beside a page with no data of its own (`/accessibility/`: the layout alone), and the queries each request
+costs; the query count must not grow with size.
+
+On PostgreSQL it then runs VACUUM ANALYZE (as autovacuum does in production after bulk inserts) and prints, for
+names early and late in the alphabet, common and rare, with accents and apostrophes, the database's own time (EXPLAIN
+ANALYZE) for every search query the first page and the 40th page need, in three designs: the current one (two index
+ranges read in index order and counted to at most 1,000, ``selectors.SearchResults``), and the two before it,
+rebuilt here for comparison: ordered by the indexed columns (the planner walks the surname index discarding rows)
+and ordered by an expression (every match fetched, counted and sorted). Then the plan of the current design's query
+for the commonest surname.
 """
 
 import argparse
@@ -44,7 +55,11 @@ def measure(size, staff_client):
         "public search 'oneill'": lambda: public.get("/register/check/", {"q": "oneill"}),
     }
     base = timed(baseline)
+    trivial = timed(lambda: public.get("/healthz/live"))
+    layout = timed(lambda: public.get("/accessibility/"))
     print(f"\n{size:>7,} entries  baseline (indexed SELECT by number): {base * 1000:.2f} ms")
+    print(f"{'':>16}trivial view (/healthz/live, same client): {trivial * 1000:.2f} ms")
+    print(f"{'':>16}a page with no data (/accessibility/: the layout alone): {layout * 1000:.2f} ms")
     counts = {}
     for name, fn in searches.items():
         fn()  # warm
@@ -53,17 +68,22 @@ def measure(size, staff_client):
         assert response.status_code == 200, (name, response.status_code)
         counts[name] = len(ctx.captured_queries)
         seconds = timed(fn)
-        print(f"  {name:<28} {seconds * 1000:8.2f} ms  {seconds / base:7.1f}× baseline  {counts[name]} queries")
-    print("  query plans (must use an index, never scan the table):")
+        print(
+            f"  {name:<28} {seconds * 1000:8.2f} ms  {seconds / trivial:6.1f}× trivial view"
+            f"  {seconds / layout:5.1f}× layout  {seconds / base:7.1f}× SELECT  {counts[name]} queries"
+        )
+    print("  query plans (each part of a name search must read an index, never scan the table):")
     from regulation.selectors import public_search
 
     for typed in ("bronte", "oneill"):
-        sql, params = public_search(query=typed).values("id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-            cursor.execute(prefix + sql, params)
-            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-        uses_index = ("INDEX" in plan.upper()) and ("SCAN regulation_registerentry" not in plan)
+        uses_index = True
+        for part in public_search(query=typed).parts:
+            sql, params = part[:25].query.sql_with_params()
+            with connection.cursor() as cursor:
+                prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+                cursor.execute(prefix + sql, params)
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            uses_index &= ("INDEX" in plan.upper()) and ("SCAN regulation_registerentry" not in plan)
         print(f"    {typed!r}: {'index' if uses_index else 'NO INDEX'}: {plan[:200]}")
         counts[f"plan {typed}"] = uses_index
     if connection.vendor == "postgresql":
@@ -71,42 +91,77 @@ def measure(size, staff_client):
     return counts
 
 
+NAMES = ("adams", "bronte", "okafor", "smith", "zhang", "zoë", "o’neill", "sam")
+
+
 def planner_figures():
-    """After ANALYZE (as autovacuum does in production), the real query with its ORDER BY and LIMIT: ordered by the
-    indexed columns (the old way), the planner may walk the whole name index discarding rows; ordered by the
-    expression (``selectors.BY_NAME``), it fetches the matches and sorts them. Each figure is the database's own
-    execution time (EXPLAIN ANALYZE), the median of five."""
+    """The database's own time (EXPLAIN ANALYZE, median of five) for all the search queries of the first and the 40th
+    page, after ANALYZE, in the current design and the two before it."""
     import statistics
 
-    from regulation.selectors import public_search
+    from django.db.models import Q
+    from django.db.models.functions import Lower
+
+    from regulation.models import normalise_name
+    from regulation.selectors import MAX_SHOWN, public_search
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE regulation_registerentry")
-    print("  after ANALYZE, database time for the first page (median of 5 EXPLAIN ANALYZE):")
+        cursor.execute("VACUUM ANALYZE regulation_registerentry")
 
-    def execution_ms(qs) -> tuple[float, int]:
-        sql, params = qs.query.sql_with_params()
-        times, discarded = [], 0
-        for _ in range(5):
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql, params)
-                rows = [r[0] for r in cursor.fetchall()]
-            times.append(float(next(r for r in rows if "Execution Time" in r).split(":")[1].split()[0]))
-            discarded = sum(int(r.split(":")[1]) for r in rows if "Rows Removed by Filter" in r)
-        return statistics.median(times), discarded
+    def explain(qs, analyze=True) -> tuple[float, list[str]]:
+        sql, params = qs if isinstance(qs, tuple) else qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT TEXT) " + sql, params)
+            rows = [r[0] for r in cursor.fetchall()]
+        ms = float(next(r for r in rows if "Execution Time" in r).split(":")[1].split()[0]) if analyze else 0.0
+        return ms, rows
+
+    def count(qs) -> tuple[str, tuple]:
+        """A count as Django runs it for a sliced (or any) queryset: COUNT(*) over the rows as a subquery."""
+        sql, params = qs.values("id").query.sql_with_params()
+        return f"SELECT COUNT(*) FROM ({sql}) AS counted", params
+
+    def ms(queries) -> float:
+        return statistics.median(sum(explain(q)[0] for q in queries) for _ in range(5))
 
     number = RegisterEntry.objects.order_by("-id").values_list("registration_number", flat=True).first()
-    base, _ = execution_ms(RegisterEntry.objects.filter(registration_number=number).values("id"))
+    base = ms([RegisterEntry.objects.filter(registration_number=number).values("id")])
+    print("  after VACUUM ANALYZE, database time for every search query a page needs (EXPLAIN ANALYZE, median of 5):")
     print(f"    baseline (indexed SELECT by number): {base:.2f} ms")
-    for typed in ("adams", "bronte", "okafor", "smith", "zhang", "zoë", "o’neill"):
-        now = public_search(query=typed)[:25]
-        old = public_search(query=typed).order_by("surname_key", "name_key", "id")[:25]
-        old_ms, old_discarded = execution_ms(old)
-        now_ms, now_discarded = execution_ms(now)
-        print(
-            f"    {typed!r:<10} by columns {old_ms:7.2f} ms ({old_discarded:>6} rows discarded)"
-            f"   by expression {now_ms:7.2f} ms ({now_discarded} discarded)   {now_ms / old_ms:5.2f}× the old way"
-        )
+    print(f"    {'name':<10} {'page':>4} {'now':>9} {'by expression':>15} {'by columns':>12}   now × baseline")
+    worst = 0.0
+    for typed in NAMES:
+        key = normalise_name(typed)
+        matches = RegisterEntry.objects.filter(Q(surname_key__startswith=key) | Q(name_key__startswith=key))
+        by_expression = matches.order_by(Lower("surname_key"), Lower("name_key"), "id")
+        by_columns = matches.order_by("surname_key", "name_key", "id")
+        for page in (1, 40):
+            start, stop = (page - 1) * 25, page * 25
+            results = public_search(query=typed)
+            sizes = results.sizes()
+            now_queries = [
+                count(part[: MAX_SHOWN + 1 - sum(sizes[:i])])
+                for i, part in enumerate(results.parts)
+                if sum(sizes[:i]) <= MAX_SHOWN
+            ]
+            offset = 0
+            for part, size in zip(results.parts, sizes, strict=True):
+                if start < offset + size and stop > offset:
+                    now_queries.append(part[max(start - offset, 0) : min(stop, offset + size) - offset])
+                offset += size
+            now = ms(now_queries)
+            worst = max(worst, now / base)
+            old_expression = ms([count(matches), by_expression[start:stop]])
+            old_columns = ms([count(matches), by_columns[start:stop]])
+            print(
+                f"    {typed!r:<10} {page:>4} {now:7.2f} ms {old_expression:12.2f} ms {old_columns:9.2f} ms"
+                f"   {now / base:8.1f}×"
+            )
+    print(f"    the current design's slowest page: {worst:.1f}× the indexed SELECT")
+    _, plan = explain(public_search(query="smith").parts[0][:25])
+    print("  the current design's first page for 'smith' (EXPLAIN ANALYZE):")
+    for row in plan:
+        print(f"      {row}")
 
 
 def main():

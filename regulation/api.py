@@ -91,9 +91,15 @@ class PublicSearchView(generics.GenericAPIView):
         results = selectors.public_search(query=form.cleaned_data["q"], town=form.cleaned_data["town"])
         page = self.paginate_queryset(results)
         response = self.get_paginated_response(PublicEntrySerializer([public_row(e) for e in page], many=True).data)
+        searched = searched_for(form.cleaned_data["q"], form.cleaned_data["town"])
         if not response.data["count"]:
-            searched = searched_for(form.cleaned_data["q"], form.cleaned_data["town"])
             response.data["message"] = f"No one on the register matches {searched}."
+        elif getattr(results, "more_than_shown", False):
+            shown = f"{selectors.MAX_SHOWN:,}"
+            response.data["message"] = (
+                f"More than {shown} people match {searched}. These are the first {shown}, surnames first. To find "
+                "someone, add their first name or the town where they work, or search by registration number."
+            )
         return response
 
 

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -82,45 +82,103 @@ def public_prefetches(today: datetime.date) -> list[Prefetch]:
     ]
 
 
-def _prefix(field: str, key: str) -> Q:
-    """Starts-with as an index range. SQLite's LIKE is case-insensitive and skips the index, so it gets an
-    explicit range; PostgreSQL's LIKE uses the pattern index Django builds for indexed CharFields."""
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": key, f"{field}__lt": key + "\U0010ffff"})
-    return Q(**{f"{field}__startswith": key})
+# --- Searching the register by name ---------------------------------------------------------------------------------
+# A name search reads two indexes in their own order and stops after the page: people whose surname starts with what
+# was typed (by surname, then full name), then people whose full name does, e.g. a first name (by full name). Each
+# part is a range on an index whose order is the order shown (the keys in byte order, COLLATE "C" on PostgreSQL,
+# migration 0012), so the planner has nothing to choose: a page costs the rows before it and the page itself, for
+# "zhang" as for "zoë", at 100,000 entries as at 1,000,000. Counting stops at MAX_SHOWN: a name that matches more
+# people than anyone would page through says so and asks for a first name or a town instead.
+# (Ordered by the plain columns, PostgreSQL once ANALYZEd walked the whole surname index discarding rows: 96,410
+# for "zhang" at 100,000 entries; ordered by an expression, it fetched and sorted every match: 36,000 rows and
+# 90–300 ms for a common surname at 1,000,000. benchmarks/regulation_search.py measures all three.)
+MAX_SHOWN = 1_000
+KEY_END = "\U0010ffff"  # after every character, so [key, key + KEY_END) is "starts with key"
 
 
-def _name_filter(query: str) -> Q:
+def _in_key_order(field: str):
+    """The key as the search indexes sort it: byte order. SQLite's default (BINARY) already is."""
+    return Collate(field, "C") if connection.vendor == "postgresql" else F(field)
+
+
+def _by_key(entries: QuerySet[RegisterEntry]) -> QuerySet[RegisterEntry]:
+    return entries.alias(surname_order=_in_key_order("surname_key"), name_order=_in_key_order("name_key"))
+
+
+def in_name_order(entries: QuerySet[RegisterEntry]) -> QuerySet[RegisterEntry]:
+    """By surname, then full name, then id: the order of the surname search index."""
+    return _by_key(entries).order_by("surname_order", "name_order", "id")
+
+
+class SearchResults:
+    """What a search found, as the paginator (Django's, and DRF's through it) reads it: ``count()`` and slices.
+
+    The parts are ordered querysets shown one after the other, each read by index range with LIMIT and OFFSET; the
+    count is of at most ``MAX_SHOWN`` + 1 rows of each, so no page reads more than MAX_SHOWN + 1 index entries."""
+
+    def __init__(self, *parts: QuerySet[RegisterEntry]):
+        self.parts = parts
+        self._sizes: list[int] | None = None
+
+    def sizes(self) -> list[int]:
+        if self._sizes is None:
+            self._sizes = []
+            for part in self.parts:
+                seen = sum(self._sizes)
+                self._sizes.append(0 if seen > MAX_SHOWN else part.values("id")[: MAX_SHOWN + 1 - seen].count())
+        return self._sizes
+
+    @property
+    def more_than_shown(self) -> bool:
+        """More people match than are shown: the count says "more than MAX_SHOWN"."""
+        return sum(self.sizes()) > MAX_SHOWN
+
+    def count(self) -> int:
+        return min(sum(self.sizes()), MAX_SHOWN)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        """Everything shown: at most MAX_SHOWN entries."""
+        return iter(self[:])
+
+    def __getitem__(self, index: slice) -> list[RegisterEntry]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("search results are read a page (a slice) at a time")
+        start, stop = index.start or 0, min(index.stop if index.stop is not None else MAX_SHOWN, MAX_SHOWN)
+        rows: list[RegisterEntry] = []
+        offset = 0
+        for part, size in zip(self.parts, self.sizes(), strict=True):
+            if start < offset + size and stop > offset:
+                rows.extend(part[max(start - offset, 0) : min(stop, offset + size) - offset])
+            offset += size
+        return rows
+
+
+def _name_parts(entries: QuerySet[RegisterEntry], query: str) -> SearchResults:
     key = normalise_name(query)
-    return _prefix("surname_key", key) | _prefix("name_key", key)
+    entries = _by_key(entries)
+    surname_matches = Q(surname_order__gte=key, surname_order__lt=key + KEY_END)
+    return SearchResults(
+        entries.filter(surname_matches).order_by("surname_order", "name_order", "id"),
+        entries.filter(name_order__gte=key, name_order__lt=key + KEY_END)
+        .exclude(surname_matches)
+        .order_by("name_order", "id"),
+    )
 
 
-# A name search is ordered by an expression, not by the indexed columns. Ordered by the columns, PostgreSQL's planner
-# (once ANALYZE has given it statistics, as autovacuum does) answers "… ORDER BY surname_key LIMIT 25" by walking the
-# whole surname index in order and discarding every row that does not match: 96,410 rows and 46 ms for "zhang" at
-# 100,000 entries. Ordered by the expression, it can only fetch the matches through the two prefix indexes and sort
-# them, which costs the same for every name (benchmarks/regulation_search.py measures both). The keys are already
-# case-folded, so the order is the same.
-BY_NAME = (Lower("surname_key"), Lower("name_key"), "id")
-
-
-def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]:
+def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry] | SearchResults:
     """The public register: by number (exact), name (starting with) or employer town (exact).
 
     Every public record is here (including lapsed and removed, as the law requires of removals); callers
-    show only the public fields. Ordered by the name index, so a page is a bounded index scan.
+    show only the public fields. A name search is read in index order a page at a time (``SearchResults``).
     """
     query = (query or "").strip()
     town = (town or "").strip()
     entries = RegisterEntry.objects.all()
     if not query and not town:
         return entries.none()
-    number = normalise_number(query)
-    if NUMBER_RE.match(number):
-        entries = entries.filter(registration_number=number)
-    elif query:
-        entries = entries.filter(_name_filter(query))
-    order = BY_NAME if query else ("surname_key", "name_key", "id")
     if town:
         # Councils loaded from the published statistics have no town; their name is the place (e.g. "Leeds").
         entries = entries.filter(
@@ -129,7 +187,7 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
                 current_employer__town="", current_employer__kind="local_authority", current_employer__name__iexact=town
             )
         )
-    return (
+    entries = (
         entries.select_related("current_employer")
         .only(
             "registration_number",
@@ -144,8 +202,13 @@ def public_search(*, query: str = "", town: str = "") -> QuerySet[RegisterEntry]
             "current_employer__kind",
         )
         .prefetch_related(*public_prefetches(timezone.localdate()))
-        .order_by(*order)
     )
+    number = normalise_number(query)
+    if NUMBER_RE.match(number):
+        return entries.filter(registration_number=number)
+    if query:
+        return _name_parts(entries, query)
+    return SearchResults(in_name_order(entries))
 
 
 def bulk_lookup(numbers: list[str]) -> list[tuple[str, RegisterEntry | None]]:
@@ -191,21 +254,24 @@ def with_status_today(entries: QuerySet[RegisterEntry], status: str = "") -> Que
     return entries.filter(status_now=status) if status else entries
 
 
-def staff_search(*, query: str = "", status: str = "") -> QuerySet[RegisterEntry]:
-    entries = RegisterEntry.objects.select_related("current_employer").prefetch_related(
-        *public_prefetches(timezone.localdate())
+def staff_search(*, query: str = "", status: str = "") -> QuerySet[RegisterEntry] | SearchResults:
+    """Staff's search: by number or email (exact) or name (starting with), or every entry; each with today's
+    status, filtered to one status when given."""
+    entries = with_status_today(
+        RegisterEntry.objects.select_related("current_employer").prefetch_related(
+            *public_prefetches(timezone.localdate())
+        ),
+        status,
     )
     query = (query or "").strip()
+    number = normalise_number(query)
+    if query and NUMBER_RE.match(number):
+        return entries.filter(registration_number=number)
+    if "@" in query:
+        return in_name_order(entries.filter(email__iexact=query))
     if query:
-        number = normalise_number(query)
-        if NUMBER_RE.match(number):
-            entries = entries.filter(registration_number=number)
-        elif "@" in query:
-            entries = entries.filter(email__iexact=query)
-        else:
-            entries = entries.filter(_name_filter(query))
-            return with_status_today(entries, status).order_by(*BY_NAME)
-    return with_status_today(entries, status).order_by("surname_key", "name_key", "id")
+        return _name_parts(entries, query)
+    return SearchResults(in_name_order(entries))
 
 
 def entry_for_staff(pk: int) -> RegisterEntry:

@@ -63,11 +63,13 @@ def candidate_detail(pk: int) -> Candidate:
     return _candidate_qs().select_related("endorsement_decided_by").get(pk=pk)
 
 
-def with_standing(candidates: list[Candidate]) -> list[Candidate]:
-    """Attach the register standing and any pause reason (suspension, removal, lapse) to each candidate."""
+def with_standing(candidates: list[Candidate], standing: dict[int, dict] | None = None) -> list[Candidate]:
+    """Attach the register standing and any pause reason (suspension, removal, lapse) to each candidate; ``standing``
+    is ``register.practice_standing`` of their people when the caller has it already."""
     from ..services.pathway import pause_reason
 
-    standing = register.practice_standing({c.user_id for c in candidates})
+    if standing is None:
+        standing = register.practice_standing({c.user_id for c in candidates})
     for c in candidates:
         c.standing = standing.get(c.user_id)
         c.paused = pause_reason(c.standing) if c.is_active else ""
@@ -134,9 +136,10 @@ STAGE_LABELS = {
 
 def pathway_for(user) -> list[dict]:
     """For each level: the person's latest candidacy and the four stages as done / current / not yet open."""
-    candidates = with_standing(list(_candidate_qs().filter(user=user).order_by("-started_at")))
+    standings = register.practice_standing([user.pk])
+    candidates = with_standing(list(_candidate_qs().filter(user=user).order_by("-started_at")), standings)
     settings = settings_by_level()
-    standing = register.practice_standing([user.pk]).get(user.pk)
+    standing = standings.get(user.pk)
     latest: dict[str, Candidate] = {}
     history: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
