@@ -3,6 +3,9 @@
 import copy
 
 from django import forms, template
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -52,6 +55,23 @@ def govuk_widget(bound_field):
         widget = copy.copy(widget)
         widget.attrs = {k: v for k, v in widget.attrs.items() if k != "placeholder"}
     return bound_field.as_widget(widget=widget, attrs=attrs)
+
+
+@register.filter
+def select_options(widget) -> str:
+    """A select's options as Django's own templates write them (select.html, select_option.html), written here in
+    one pass: a template include per option cost about 0.1 ms, so a list of 150 councils took 15–25 ms to draw."""
+    groups = []
+    for group_name, options, _index in widget["optgroups"]:
+        rendered = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
+        )
+        groups.append(
+            format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered) if group_name else rendered
+        )
+    return mark_safe("".join(groups))  # nosec B308 B703 # every part above was escaped by format_html
 
 
 @register.filter

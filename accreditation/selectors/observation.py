@@ -472,8 +472,9 @@ def observation_by_candidate(candidate_ids) -> dict[int, str]:
     return status
 
 
-def upcoming_sessions() -> list[AssessmentSession]:
-    return list(
+def upcoming_sessions() -> QuerySet[AssessmentSession]:
+    """Sessions from today on, soonest first, with the places taken: a queryset, read a page at a time."""
+    return (
         AssessmentSession.objects.filter(date__gte=timezone.localdate())
         .select_related("venue", "assessor")
         .annotate(taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_BOOKING)))

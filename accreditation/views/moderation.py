@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -141,7 +142,7 @@ def sessions(request):
         if session:
             messages.success(request, f"Session added: {session}.")
             return redirect("accreditation:sessions")
-    upcoming = obs_selectors.upcoming_sessions()
+    upcoming = Paginator(obs_selectors.upcoming_sessions(), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accreditation/observation/sessions.html",
