@@ -158,20 +158,24 @@ class Enrolment(models.Model):
     def extension_days(self) -> int:
         return (self.end_date - self.planned_end_date).days
 
-    def point_due_on(self, point: dict, pauses=None) -> datetime.date:
+    def point_due_on(self, point: dict, pauses=None, held_on: datetime.date | None = None) -> datetime.date:
         """A review point falls due after its months of work, stretched for part-time, and moved by each pause that
-        starts before it is due (a pause after it moves only what is still to come). ``pauses``: prefetched."""
+        starts before it is due (a pause after it moves only what is still to come). A review already held (on
+        ``held_on``) is not moved by a pause that started after it: sick leave from the week after an early 3-month
+        review leaves that review where it was, inside its window. ``pauses``: prefetched."""
         due = due_date(self.start_date, point["month"], self.fte)
         for pause in sorted(self.pauses.all() if pauses is None else pauses, key=lambda p: p.starts_on):
-            if pause.starts_on <= due:
+            if pause.starts_on <= due and (held_on is None or pause.starts_on <= held_on):
                 due += datetime.timedelta(days=pause.days)
         return due
 
-    def review_window(self, point: dict, pauses=None) -> tuple[datetime.date, datetime.date]:
+    def review_window(
+        self, point: dict, pauses=None, held_on: datetime.date | None = None
+    ) -> tuple[datetime.date, datetime.date]:
         """The days a review point may be held on without a recorded exception: from four weeks before it is due to
-        eight weeks after (``TRAINING_REVIEW_WINDOW_DAYS``)."""
+        eight weeks after (``TRAINING_REVIEW_WINDOW_DAYS``); for a review held on ``held_on``, as it stood then."""
         before, after = settings.TRAINING_REVIEW_WINDOW_DAYS
-        due = self.point_due_on(point, pauses)
+        due = self.point_due_on(point, pauses, held_on)
         return due - datetime.timedelta(days=before), due + datetime.timedelta(days=after)
 
 

@@ -64,8 +64,8 @@ def review_points(enrolment: Enrolment, reviews, today: datetime.date) -> list[P
     current = {r.point: r for r in reviews if r.returned_at is None}
     points = []
     for point in enrolment.programme.review_points:
-        due = enrolment.point_due_on(point)
         review = current.get(point["key"])
+        due = enrolment.point_due_on(point, held_on=review.held_on if review is not None else None)
         if review is not None:
             state = "done"
         elif not enrolment.is_open:

@@ -117,6 +117,23 @@ def test_a_pause_moves_only_what_is_still_to_come(enrolled, team, time_machine):
     assert states["3_months"] == "done"
 
 
+def test_a_pause_after_an_early_review_leaves_that_review_inside_its_window(enrolled, team, time_machine):
+    """Found by the rules' state machine: sick leave from the week after an early 3-month review moved that review's
+    due date, so a review held inside its window was then outside it."""
+    time_machine.move_to(at(datetime.date(2027, 11, 16)), tick=False)
+    review(enrolled, "3_months", datetime.date(2027, 11, 16))  # early, inside its window (8 November on)
+    time_machine.move_to(at(datetime.date(2027, 11, 20)), tick=False)
+    _pause(enrolled, team["coordinator"], datetime.date(2027, 11, 20), datetime.date(2027, 12, 14))
+    enrolled.refresh_from_db()
+    held = enrolled.reviews.get(point="3_months").held_on
+    opens, closes = enrolled.review_window(_point(enrolled, "3_months"), held_on=held)
+    assert opens <= held <= closes and enrolled.point_due_on(_point(enrolled, "3_months"), held_on=held) == THREE
+    # Still to come, the 6-month review moves by the 25 days paused.
+    assert enrolled.point_due_on(_point(enrolled, "6_months")) == SIX + datetime.timedelta(days=25)
+    states = {p.key: (p.state, p.due_on) for p in schedule.review_points(enrolled, enrolled.reviews.all(), THREE)}
+    assert states["3_months"] == ("done", THREE)
+
+
 def test_funding_counts_only_what_has_happened_and_the_total_checked(team, time_machine):
     from .conftest import enrol
 

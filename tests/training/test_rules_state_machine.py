@@ -195,7 +195,7 @@ class EarlyCareerRules(RuleBasedStateMachine):
             spec = e.programme.review_point(review.point)
             if spec.get("final"):
                 continue
-            opens, closes = e.review_window(spec, pauses)
+            opens, closes = e.review_window(spec, pauses, held_on=review.held_on)  # as it stood when held
             assert opens <= review.held_on <= closes or review.point in excepted, f"{review.point} out of window"
 
     @invariant()
