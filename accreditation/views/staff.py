@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -132,6 +134,7 @@ def bank(request):
     page = Paginator(selectors.bank(level=data.get("level", ""), status=data.get("status", "")), 50).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.with_use_counts(list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -253,8 +256,17 @@ def statistics(request):
             STATS_HEADER,
             [[r["item_id"], r["stem"], r["responses"], r["facility"], r["discrimination"]] for r in stats["items"]],
         )
+    forms = Paginator(selectors.marked_forms(level=level), 50).get_page(request.GET.get("page"))
+    forms.rows = selectors.forms_with_facility(forms.object_list, stats["facility"])
     return render(
         request,
         "accreditation/statistics.html",
-        {"stats": stats, "level": level, "levels": Level.choices, "page_title": "Item statistics"},
+        {
+            "stats": stats,
+            "forms": forms,
+            "query": urlencode({"level": level}) if level else "",
+            "level": level,
+            "levels": Level.choices,
+            "page_title": "Item statistics",
+        },
     )
