@@ -1,10 +1,11 @@
 """Render Django form fields as GOV.UK Design System components."""
 
 import copy
+import html
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -57,21 +58,42 @@ def govuk_widget(bound_field):
     return bound_field.as_widget(widget=widget, attrs=attrs)
 
 
+def _escaped(value, *, localised: bool = True) -> str:
+    """As the template would write it: safe strings as they are, anything else escaped (Django's escape is
+    ``html.escape``; called directly here, it is some fifty times cheaper than format_html per value). A label is
+    localised as ``{{ label }}`` does; a value is written as ``|stringformat:'s'`` does."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    if not isinstance(value, str):
+        value = str(localize(value)) if localised else str(value)
+    return html.escape(value)
+
+
+def _option_attrs(attrs: dict) -> str:
+    if not attrs:
+        return ""
+    if attrs == {"selected": True}:
+        return " selected"
+    return flatatt(attrs)
+
+
 @register.filter
 def select_options(widget) -> str:
     """A select's options as Django's own templates write them (select.html, select_option.html), written here in
-    one pass: a template include per option cost about 0.1 ms, so a list of 150 councils took 15–25 ms to draw."""
-    groups = []
+    one pass: a template include per option cost about 0.1 ms, so a list of the 2,000 colleagues who could supervise
+    someone at a large council took over 200 ms to draw."""
+    parts = []
     for group_name, options, _index in widget["optgroups"]:
-        rendered = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_escaped(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{_escaped(option["value"], localised=False)}"{_option_attrs(option["attrs"])}>'
+            f"{_escaped(option['label'])}</option>"
+            for option in options
         )
-        groups.append(
-            format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered) if group_name else rendered
-        )
-    return mark_safe("".join(groups))  # nosec B308 B703 # every part above was escaped by format_html
+        if group_name:
+            parts.append("\n  </optgroup>")
+    return mark_safe("".join(parts))  # nosec B308 B703 # every value and label above was escaped
 
 
 @register.filter
