@@ -245,10 +245,10 @@ class _Load:
                     yield row
             return
         for raw, values in rows:
-            if problems or any(unknown):
+            if problems or (keyed and any(unknown)):
                 continue
             emails = [raw[i] for i in users if raw[i] and raw[i] not in known]
-            keys = [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
+            keys = keyed and [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
             if emails or keys:
                 yield copy_in.PAUSE
                 self._look_up(ds, emails, keys, rows.count)
