@@ -190,7 +190,8 @@ class Rows:
         loads, unsafe, line_max = safe_json.loads, safe_json.UnsafeJSON, LINE_MAX_BYTES
         parser = self.lines
         if parser is not None:
-            match, integers, booleans, null = parser.match, parser.integers, parser.booleans, parser.null
+            match, null, nullable = parser.match, parser.null, parser.nullable
+            integers, booleans = parser.integers, parser.booleans
         with (
             open(self.directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
             open(self.directory / csv_name, encoding="utf-8", newline="") as csv_file,
@@ -210,11 +211,13 @@ class Rows:
                     # Every text matched is its own CSV cell (no comma, quote or formula), so the CSV row must
                     # be exactly the cells joined: compared as one text, not parsed. Anything else is parsed and
                     # compared cell by cell below, as every row is without a parser.
-                    expected_line = ",".join([g or "" for g in groups]) + "\r\n"
+                    matched, expected = list(groups), list(groups)
+                    for i in nullable:
+                        if matched[i] is None:
+                            matched[i], expected[i] = null, ""
                     csv_line = read_csv_line()
-                    if csv_line == expected_line:
-                        raw = list(groups)
-                        values = [null if g is None else g for g in groups]
+                    if csv_line == ",".join(expected) + "\r\n":
+                        raw, values = list(groups), matched
                         for i in integers:
                             if raw[i] is not None:
                                 raw[i] = int(raw[i])
