@@ -247,6 +247,13 @@ class _Load:
         for raw, values in rows:
             if problems or (keyed and any(unknown)):
                 continue
+            if not keyed:  # most rows name people already met: given without building the lists below
+                for i in users:
+                    if raw[i] and raw[i] not in known:
+                        break
+                else:
+                    yield raw, values
+                    continue
             emails = [raw[i] for i in users if raw[i] and raw[i] not in known]
             keys = keyed and [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
             if emails or keys:
@@ -358,7 +365,15 @@ class _Load:
         return copy_in.reader(column, read)
 
     def _copy(self, ds: Dataset, rows) -> None:
-        references = [(i, f) for i, c in enumerate(ds.columns) if (f := self._reference(ds, c)) is not None]
+        references, known = [], []  # (column, translation); (column, the COPY text of each value, kept)
+        for i, c in enumerate(ds.columns):
+            translate = self._reference(ds, c)
+            if translate is None:
+                continue
+            if c.type == USER_REF or c.resolve or (c.name != "id" and ds.refers_to(c) in self.ids):
+                known.append((i, _CopyTexts(translate).__getitem__))  # people, organisations, keys: few
+            else:
+                references.append((i, translate))
         fields = [c.target for c in ds.columns]
         register = ds.name == "register"
         numbers: list[str] = []
@@ -378,6 +393,8 @@ class _Load:
                     yield row
                     continue
                 raw, cells = row  # the values as COPY's text already, but for references
+                for i, text_of in known:
+                    cells[i] = text_of(raw[i])
                 for i, translate in references:
                     cells[i] = null if (local := translate(raw[i])) is None else str(local)
                 if register:
@@ -407,6 +424,21 @@ class _Load:
                 raise TransferRefused(
                     [f"{ds.name}.jsonl{where}: this service's database cannot store it ({exc.message})."]
                 ) from exc
+
+
+class _CopyTexts(dict):
+    """COPY's text of each value's translation here (``NULL`` for none), kept once made: a person, an organisation
+    or a key recurs row after row, and a lookup in this dictionary is cheaper than translating it again. Only
+    for values that are few (not registration numbers, as many as the register's entries)."""
+
+    def __init__(self, translate: Callable):
+        super().__init__()
+        self.translate = translate
+
+    def __missing__(self, value) -> str:
+        local = self.translate(value)
+        text = self[value] = copy_in.NULL if local is None else str(local)
+        return text
 
 
 class _NameKeys:
