@@ -193,8 +193,16 @@ class _Load:
                 self.shifts[ds.name] = _highest_id(ds.model)
             by_copy = ds.name not in MAPPED and use_copy() and _copyable(ds)
             readers = [self._copy_reader(ds, c) for c in ds.columns] if by_copy else None
+            lines = copy_in.line_parser(ds, empty_text=ds.holds_empty_text) if by_copy else None
             rows = Rows(
-                self.directory, ds, self.files, self.report, self.numbers, references=self.keys, readers=readers
+                self.directory,
+                ds,
+                self.files,
+                self.report,
+                self.numbers,
+                references=self.keys,
+                readers=readers,
+                lines=lines,
             )
             sound = self._sound(ds, rows)
             if ds.name in MAPPED:
@@ -237,10 +245,17 @@ class _Load:
                     yield row
             return
         for raw, values in rows:
-            if problems or any(unknown):
+            if problems or (keyed and any(unknown)):
                 continue
+            if not keyed:  # most rows name people already met: given without building the lists below
+                for i in users:
+                    if raw[i] and raw[i] not in known:
+                        break
+                else:
+                    yield raw, values
+                    continue
             emails = [raw[i] for i in users if raw[i] and raw[i] not in known]
-            keys = [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
+            keys = keyed and [(c, found, raw[i]) for i, c, found in keyed if raw[i] is not None and raw[i] not in found]
             if emails or keys:
                 yield copy_in.PAUSE
                 self._look_up(ds, emails, keys, rows.count)
@@ -350,7 +365,15 @@ class _Load:
         return copy_in.reader(column, read)
 
     def _copy(self, ds: Dataset, rows) -> None:
-        references = [(i, f) for i, c in enumerate(ds.columns) if (f := self._reference(ds, c)) is not None]
+        references, known = [], []  # (column, translation); (column, the COPY text of each value, kept)
+        for i, c in enumerate(ds.columns):
+            translate = self._reference(ds, c)
+            if translate is None:
+                continue
+            if c.type == USER_REF or c.resolve or (c.name != "id" and ds.refers_to(c) in self.ids):
+                known.append((i, _CopyTexts(translate).__getitem__))  # people, organisations, keys: few
+            else:
+                references.append((i, translate))
         fields = [c.target for c in ds.columns]
         register = ds.name == "register"
         numbers: list[str] = []
@@ -362,6 +385,7 @@ class _Load:
             fields += ["surname_key", "name_key"]
         table = copy_in.Table(ds.model, fields, now=self.now)
         null, text, entries = copy_in.NULL, copy_in.text, self.entries
+        name_keys = _NameKeys()
 
         def lines():
             for row in rows:
@@ -369,6 +393,8 @@ class _Load:
                     yield row
                     continue
                 raw, cells = row  # the values as COPY's text already, but for references
+                for i, text_of in known:
+                    cells[i] = text_of(raw[i])
                 for i, translate in references:
                     cells[i] = null if (local := translate(raw[i])) is None else str(local)
                 if register:
@@ -377,8 +403,9 @@ class _Load:
                     numbers.append(f"{serial}\t{cells[allocated]}")
                     cells[allocated] = str(serial)
                     entries[number] = raw[id_at]
-                    cells.append(text(normalise_name(raw[last])))
-                    cells.append(text(normalise_name(f"{raw[first]} {raw[last]}")))
+                    surname_key, whole_key = name_keys(raw[first], raw[last])
+                    cells.append(text(surname_key))
+                    cells.append(text(whole_key))
                 yield "\t".join(cells)
 
         with connection.cursor() as cursor:
@@ -397,6 +424,47 @@ class _Load:
                 raise TransferRefused(
                     [f"{ds.name}.jsonl{where}: this service's database cannot store it ({exc.message})."]
                 ) from exc
+
+
+class _CopyTexts(dict):
+    """COPY's text of each value's translation here (``NULL`` for none), kept once made: a person, an organisation
+    or a key recurs row after row, and a lookup in this dictionary is cheaper than translating it again. Only
+    for values that are few (not registration numbers, as many as the register's entries)."""
+
+    def __init__(self, translate: Callable):
+        super().__init__()
+        self.translate = translate
+
+    def __missing__(self, value) -> str:
+        local = self.translate(value)
+        text = self[value] = copy_in.NULL if local is None else str(local)
+        return text
+
+
+class _NameKeys:
+    """An entry's search keys, as ``RegisterEntry.save`` derives them: ``(surname_key, name_key)`` from its first
+    and last names. Names recur through a register (a few thousand first names among a hundred thousand
+    entries), so each name's ``normalise_name`` is remembered (at most ``KEEP`` at once, so memory stays bounded)
+    and the whole name's key is made from its parts': ``normalise_name`` works character by character and then
+    joins the words with single spaces, so the key of "first last" is the two keys joined by a space (or the
+    one that is not empty). Deriving both keys anew for every entry cost the load a tenth of its Python time."""
+
+    KEEP = 50_000
+
+    def __init__(self):
+        self.known: dict[str, str] = {}
+
+    def __call__(self, first: str, last: str) -> tuple[str, str]:
+        forename, surname = self.key(first), self.key(last)
+        return surname, f"{forename} {surname}" if forename and surname else forename or surname
+
+    def key(self, name: str) -> str:
+        key = self.known.get(name)
+        if key is None:
+            if len(self.known) >= self.KEEP:
+                self.known.clear()
+            key = self.known[name] = normalise_name(name)
+        return key
 
 
 def _copyable(ds: Dataset) -> bool:

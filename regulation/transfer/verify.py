@@ -145,9 +145,14 @@ class Rows:
         numbers: set[str],
         references: dict[str, set] | None = None,
         readers: list | None = None,
+        lines=None,
     ):
         self.directory, self.ds, self.files, self.report, self.numbers = directory, ds, files, report, numbers
         self.references = references
+        # ``copy_in.LineParser`` (a loader by COPY gives it, with ``readers`` that give COPY's text): a line
+        # written the exporter's one way is taken whole, its CSV row compared as text; any other line is read
+        # value by value as without it.
+        self.lines = lines
         # How each column's values are read (``format.reader`` unless a loader gives its own, equally strict).
         self.readers = readers or [reader(c, empty_text=ds.holds_empty_text(c)) for c in ds.columns]
         self.ids: set = set()
@@ -183,63 +188,92 @@ class Rows:
         checks = self._reference_checks()
         too_many = MAX_PROBLEMS_PER_FILE
         loads, unsafe, line_max = safe_json.loads, safe_json.UnsafeJSON, LINE_MAX_BYTES
+        parser = self.lines
+        if parser is not None:
+            match, null, nullable = parser.match, parser.null, parser.nullable
+            integers, booleans = parser.integers, parser.booleans
         with (
             open(self.directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
             open(self.directory / csv_name, encoding="utf-8", newline="") as csv_file,
         ):
-            reader_ = csv.reader(csv_file)
+            csv_lines = _PhysicalLines(csv_file)
+            reader_ = csv.reader(csv_lines)
             header = next(reader_, None)
             if header != names:
                 self._problem(f"{csv_name}: the header row should be {','.join(names)}.")
                 return self._stop()
+            read_csv_line = csv_file.readline
             for count, line in enumerate(_lines(jsonl), start=1):
                 self.count = count
-                csv_row = next(reader_, None)
-                try:
-                    record = loads(line, max_bytes=line_max)
-                except unsafe:
-                    self._problem(f"{jsonl_name} row {count}: not valid JSON.")
-                    if self.found >= too_many:
-                        break
-                    continue
-                if type(record) is not dict or list(record) != names:
-                    self._problem(f"{jsonl_name} row {count}: the fields should be exactly {', '.join(names)}.")
-                    if self.found >= too_many:
-                        break
-                    continue
-                raw = list(record.values())
-                try:
-                    values = [read(value) for read, value in zip(readers, raw, strict=True)]
-                except BadValue:
-                    values = None
-                    for read, value in zip(readers, raw, strict=True):
-                        try:
-                            read(value)
-                        except BadValue as exc:
-                            self._problem(f"{jsonl_name} row {count}: {exc}.")
-                            if self.found >= too_many:
-                                return self._stop()
-                if csv_row is None:
-                    self._problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before row {count}).")
-                    return self._stop()
+                values = None
+                if parser is not None and len(line) <= line_max and (found := match(line)) is not None:
+                    groups = found.groups()
+                    # Every text matched is its own CSV cell (no comma, quote or formula), so the CSV row must
+                    # be exactly the cells joined: compared as one text, not parsed. Anything else is parsed and
+                    # compared cell by cell below, as every row is without a parser.
+                    matched, expected = list(groups), list(groups)
+                    for i in nullable:
+                        if matched[i] is None:
+                            matched[i], expected[i] = null, ""
+                    csv_line = read_csv_line()
+                    if csv_line == ",".join(expected) + "\r\n":
+                        raw, values = list(groups), matched
+                        for i in integers:
+                            if raw[i] is not None:
+                                raw[i] = int(raw[i])
+                        for i in booleans:
+                            if raw[i] is not None:
+                                raw[i] = raw[i] == "true"
+                                values[i] = "t" if raw[i] else "f"
+                    else:
+                        csv_lines.back = csv_line
                 if values is None:
-                    expected = [csv_cell(c, json_to_csv(v)) for c, v in zip(ds.columns, raw, strict=True)]
-                else:
-                    # A text that a spreadsheet would not run is its own cell (most are): no call made for it.
-                    expected = [
-                        value if type(value) is str and value[:1] not in first else cell(value)
-                        for cell, value in zip(cells, raw, strict=True)
-                    ]
-                if csv_row != expected:
-                    values = None
-                    self._problem(
-                        f"{csv_name} row {count} does not match {jsonl_name} row {count}: "
-                        f"{_difference(csv_row, expected, ds)}."
-                    )
-                    if self.found >= too_many:
+                    csv_row = next(reader_, None)
+                    try:
+                        record = loads(line, max_bytes=line_max)
+                    except unsafe:
+                        self._problem(f"{jsonl_name} row {count}: not valid JSON.")
+                        if self.found >= too_many:
+                            break
+                        continue
+                    if type(record) is not dict or list(record) != names:
+                        self._problem(f"{jsonl_name} row {count}: the fields should be exactly {', '.join(names)}.")
+                        if self.found >= too_many:
+                            break
+                        continue
+                    raw = list(record.values())
+                    try:
+                        values = [read(value) for read, value in zip(readers, raw, strict=True)]
+                    except BadValue:
+                        values = None
+                        for read, value in zip(readers, raw, strict=True):
+                            try:
+                                read(value)
+                            except BadValue as exc:
+                                self._problem(f"{jsonl_name} row {count}: {exc}.")
+                                if self.found >= too_many:
+                                    return self._stop()
+                    if csv_row is None:
+                        self._problem(f"{csv_name} has fewer rows than {jsonl_name} (ends before row {count}).")
                         return self._stop()
-                if values is None:
-                    continue
+                    if values is None:
+                        expected = [csv_cell(c, json_to_csv(v)) for c, v in zip(ds.columns, raw, strict=True)]
+                    else:
+                        # A text that a spreadsheet would not run is its own cell (most are): no call made for it.
+                        expected = [
+                            value if type(value) is str and value[:1] not in first else cell(value)
+                            for cell, value in zip(cells, raw, strict=True)
+                        ]
+                    if csv_row != expected:
+                        values = None
+                        self._problem(
+                            f"{csv_name} row {count} does not match {jsonl_name} row {count}: "
+                            f"{_difference(csv_row, expected, ds)}."
+                        )
+                        if self.found >= too_many:
+                            return self._stop()
+                    if values is None:
+                        continue
                 id_ = raw[at_id]
                 if id_ in ids:
                     self._problem(f"{jsonl_name} row {count}: id {id_} appears twice.")
@@ -253,7 +287,7 @@ class Rows:
                         if self.found >= too_many:
                             return self._stop()
                     numbers.add(number)
-                if checks and not self._references_sound(checks, record, count):
+                if checks and not self._references_sound(checks, raw, count):
                     if self.found >= too_many:
                         return self._stop()
                     continue
@@ -268,27 +302,47 @@ class Rows:
             return None
         ds = self.ds
         checks = [
-            (c.name, ds.refers_to(c), self.references[ds.refers_to(c)])
-            for c in ds.columns
+            (i, c.name, ds.refers_to(c), self.references[ds.refers_to(c)])
+            for i, c in enumerate(ds.columns)
             if c.name != "id" and ds.refers_to(c)
         ]
-        entries = _entry_columns(ds)
+        entries = [(ds.column_names.index(name), name) for name in _entry_columns(ds)]
         return (checks, entries) if checks or entries else None
 
-    def _references_sound(self, checks, record: dict, count: int) -> bool:
+    def _references_sound(self, checks, raw: list, count: int) -> bool:
+        """``raw``: the row's values in column order."""
         columns, entries = checks
         sound = True
-        for column, target, keys in columns:
-            value = record[column]
+        for at, column, target, keys in columns:
+            value = raw[at]
             if value is not None and value not in keys:
                 self._problem(f"{self.ds.name}.jsonl row {count}: {column} {value} is not in {target}.jsonl.")
                 sound = False
-        for column in entries:
-            value = record[column]
+        for at, column in entries:
+            value = raw[at]
             if value is not None and value not in self.numbers:
                 self._problem(f"{self.ds.name}.jsonl row {count}: {_unknown_number(column, value)}")
                 sound = False
         return sound
+
+
+class _PhysicalLines:
+    """A CSV file's lines for ``csv.reader`` (as iterating the file gives them), the one read last by the caller
+    (``back``) given again first."""
+
+    def __init__(self, handle):
+        self.handle, self.back = handle, None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line, self.back = self.back, None
+        if not line:
+            line = self.handle.readline()
+            if not line:
+                raise StopIteration
+        return line
 
 
 def _entry_columns(ds) -> list[str]:

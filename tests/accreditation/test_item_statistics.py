@@ -77,7 +77,7 @@ def test_forms_are_paged_with_the_mean_facility_of_their_items(client, regulator
     facility = selectors.item_statistics()["facility"]
     last = Attempt.objects.order_by("-id").first()
     mean = round(sum(facility[i] for i in last.items.values_list("item_id", flat=True)) / len(marked_forms), 2)
-    assert f"<td class=\"govuk-table__cell\">{last.pk}</td>" in second
+    assert f'<td class="govuk-table__cell">{last.pk}</td>' in second
     assert f"{last.score} of {last.max_score}" in second and str(mean) in second
 
 
