@@ -71,7 +71,7 @@ class RegisterEntry(models.Model):
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
     surname_key = models.CharField(max_length=150, db_index=True, editable=False)
-    name_key = models.CharField(max_length=301, db_index=True, editable=False)
+    name_key = models.CharField(max_length=301, editable=False)  # searched through its own index (migration 0012)
     date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
     qualification = models.CharField(max_length=255)
