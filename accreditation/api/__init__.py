@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -412,11 +413,15 @@ class PipelineView(APIView):
 
 @extend_schema(
     tags=TAGS,
-    parameters=[OpenApiParameter("level", str, enum=Level.values, required=False)],
+    parameters=[
+        OpenApiParameter("level", str, enum=Level.values, required=False),
+        OpenApiParameter("page", int, required=False, description="The page of forms"),
+    ],
     responses=StatisticsSerializer,
 )
 class StatisticsView(APIView):
-    """Facility and discrimination per item, and per form (regulator staff)."""
+    """Facility and discrimination per item, and one page of forms (``?page=``) with the mean facility of the items
+    each drew (regulator staff)."""
 
     permission_classes = [*API_PERMISSIONS, HasPerm]
     required_perm = "accreditation.view_statistics"
@@ -425,4 +430,8 @@ class StatisticsView(APIView):
         level = request.query_params.get("level", "")
         if level and level not in Level.values:
             raise ValidationError({"level": "Not a level."})
-        return Response(StatisticsSerializer(selectors.item_statistics(level=level)).data)
+        stats = selectors.item_statistics(level=level)
+        pager = PageNumberPagination()
+        page = pager.paginate_queryset(selectors.marked_forms(level=level), request, view=self)
+        forms = pager.get_paginated_response(selectors.forms_with_facility(page, stats["facility"])).data
+        return Response(StatisticsSerializer({"items": stats["items"], "forms": forms}).data)

@@ -266,12 +266,21 @@ class FormStatSerializer(serializers.Serializer):
     attempt_id = serializers.IntegerField()
     score = serializers.IntegerField()
     max_score = serializers.IntegerField()
-    mean_facility = serializers.FloatField()
+    mean_facility = serializers.FloatField(allow_null=True)
+
+
+class FormStatPageSerializer(serializers.Serializer):
+    """One page of forms (``?page=``), paged as every list in the API is."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FormStatSerializer(many=True)
 
 
 class StatisticsSerializer(serializers.Serializer):
     items = ItemStatSerializer(many=True)
-    forms = FormStatSerializer(many=True)
+    forms = FormStatPageSerializer()
 
 
 class PipelineRowSerializer(serializers.Serializer):

@@ -99,3 +99,15 @@ def test_the_bank_counts_each_items_uses_for_the_page_only(client, regulator, ma
     row = page[page.index(f'href="/accreditation/staff/bank/{item_id}/"') :]
     row = row[: row.index("</tr>")]
     assert row.endswith(f'<td class="govuk-table__cell govuk-table__cell--numeric">{uses}</td>')
+
+
+def test_the_api_gives_the_same_figures_and_pages_the_forms(client, regulator, marked_forms):
+    client.force_login(regulator)
+    first = client.get("/api/v1/accreditation/statistics/").json()
+    assert {r["item_id"]: (r["facility"], r["discrimination"]) for r in first["items"]} == _expected()
+    assert first["forms"]["count"] == 65 and len(first["forms"]["results"]) == 50 and first["forms"]["next"]
+    second = client.get(first["forms"]["next"]).json()
+    assert len(second["forms"]["results"]) == 15 and second["forms"]["next"] is None
+    assert [f["attempt_id"] for f in first["forms"]["results"] + second["forms"]["results"]] == list(
+        Attempt.objects.filter(status=Attempt.Status.MARKED).order_by("id").values_list("id", flat=True)
+    )
