@@ -375,21 +375,27 @@ def case_detail(pk: int) -> FitnessToPractiseCase:
     )
 
 
-def employed_staff(user) -> list[Employment]:
-    """Current employments at the organisations where this person is a line manager or workforce lead, each
-    with ``hours_this_year`` counted in that person's own registration year (``years.counting_period``)."""
+def employed_staff(user) -> QuerySet[Employment]:
+    """Current employments at the organisations where this person is a line manager or workforce lead, in name
+    order: a queryset, read a page at a time (``with_hours_this_year`` then fills in a page)."""
     today = timezone.localdate()
     prefetches = [
         Prefetch(f"entry__{p.prefetch_through}", queryset=p.queryset, to_attr=p.to_attr)
         for p in public_prefetches(today)
     ]
-    staff = list(
+    return (
         Employment.objects.filter(employer_id__in=employer_org_ids(user))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("entry", "employer")
         .prefetch_related(*prefetches)
         .order_by("entry__surname_key", "entry__name_key", "id")
     )
+
+
+def with_hours_this_year(staff) -> list[Employment]:
+    """Each employment with ``hours_this_year``, counted in that person's own registration year
+    (``years.counting_period``): one query for the whole page."""
+    staff = list(staff)
     periods = {e.entry_id: years.counting_period(e.entry.registered_on, e.entry.registered_until) for e in staff}
     hours: dict[int, Decimal] = {}
     if periods:

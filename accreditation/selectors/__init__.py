@@ -125,7 +125,11 @@ def nominees_waiting_for_endorsement(user) -> int:
 def eligible_staff(user) -> list[dict]:
     """People the register shows working for the manager's organisations, with their standing (a fixed few queries)."""
     managed = {m.organisation_id for m in user.active_memberships if m.role == "line_manager"}
-    rows = [e for e in register.employed_staff(user) if e.employer_id in managed and e.entry.user_id]
+    rows = [
+        e
+        for e in register.employed_staff(user).filter(employer_id__in=managed, entry__user__isnull=False)
+        if e.entry.user_id
+    ]
     standing = register.practice_standing({e.entry.user_id for e in rows})
     return [
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,11 +17,12 @@ from ._common import _perm
 
 @_perm("regulation.view_employed_staff")
 def employer_staff(request):
-    staff = selectors.employed_staff(request.user)
+    page = Paginator(selectors.employed_staff(request.user), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_hours_this_year(page.object_list)
     return render(
         request,
         "regulation/employer_staff.html",
-        {"staff": staff, "hours_expected": years.direct_work_hours_expected(), "page_title": "Your registered staff"},
+        {"page": page, "hours_expected": years.direct_work_hours_expected(), "page_title": "Your registered staff"},
     )
 
 

@@ -229,6 +229,30 @@ def test_employer_sees_hours_and_confirms(client, entry, worker, leeds):
     assert "1 to confirm" not in client.get("/").content.decode()
 
 
+def test_employers_staff_are_read_a_page_at_a_time(client, leeds, regulator, django_assert_max_num_queries):
+    """At national scale a council's list ran to 610 people on one page."""
+    from decimal import Decimal
+
+    for n in range(53):
+        person = make_user(Role.SOCIAL_WORKER, first_name=f"P{n:02d}", last_name="Okafor")
+        services.add_employment(
+            entry=register(person, regulator),
+            by=person,
+            employer=leeds,
+            role_title="SW",
+            started_on=datetime.date(2026, 1, 5),
+            fte=Decimal("1"),
+            contract="permanent",
+        )
+    client.force_login(make_user(Role.LINE_MANAGER, organisation=leeds))
+    client.get("/register/staff/")
+    with django_assert_max_num_queries(20):
+        first = client.get("/register/staff/").content.decode()
+    assert "53 social workers" in first and "Page </span>1 of 2" in first and first.count("<tr") == 51
+    second = client.get("/register/staff/?page=2").content.decode()
+    assert second.count("<tr") == 4 and "P52 Okafor" in second and "P00 Okafor" not in second
+
+
 def test_regulator_pages_show_history_and_case_age(client, sanctioned, regulator):
     client.force_login(regulator)
     body = client.get(f"/register/entries/{sanctioned.pk}/").content.decode()
