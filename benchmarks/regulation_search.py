@@ -125,7 +125,17 @@ def _planner_figures():
     from django.db.models.functions import Lower
 
     from regulation.models import normalise_name
-    from regulation.selectors import MAX_SHOWN, public_search
+    from regulation.selectors import SearchResults, public_search
+
+    def page_queries(typed: str, start: int, stop: int) -> list[tuple[str, None]]:
+        """The SQL the search itself runs for one page (its counts, then the page's rows), captured as it runs,
+        without the prefetches of what is in force: the earlier designs are measured without them too."""
+        results = public_search(query=typed)
+        bare = SearchResults(*(part.prefetch_related(None) for part in results.parts))
+        with CaptureQueriesContext(connection) as ctx:
+            bare.count()
+            list(bare[start:stop])
+        return [(q["sql"], None) for q in ctx.captured_queries]
 
     def explain(qs, analyze=True) -> tuple[float, list[str]]:
         sql, params = qs if isinstance(qs, tuple) else qs.query.sql_with_params()
@@ -156,18 +166,7 @@ def _planner_figures():
         by_columns = matches.order_by("surname_key", "name_key", "id")
         for page in (1, 40):
             start, stop = (page - 1) * 25, page * 25
-            results = public_search(query=typed)
-            sizes = results.sizes()
-            now_queries = [
-                count(part[: MAX_SHOWN + 1 - sum(sizes[:i])])
-                for i, part in enumerate(results.parts)
-                if sum(sizes[:i]) <= MAX_SHOWN
-            ]
-            offset = 0
-            for part, size in zip(results.parts, sizes, strict=True):
-                if start < offset + size and stop > offset:
-                    now_queries.append(part[max(start - offset, 0) : min(stop, offset + size) - offset])
-                offset += size
+            now_queries = page_queries(typed, start, stop)
             now = ms(now_queries)
             worst = max(worst, now / base)
             old_expression = ms([count(matches), by_expression[start:stop]])

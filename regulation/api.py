@@ -50,7 +50,7 @@ from .serializers import (
     RegisterEntrySerializer,
     StageSerializer,
 )
-from .views import public_row, searched_for
+from .views import more_than_shown, public_row, searched_for
 
 PUBLIC_THROTTLES = [AnonRateThrottle, UserRateThrottle]
 
@@ -94,12 +94,8 @@ class PublicSearchView(generics.GenericAPIView):
         searched = searched_for(form.cleaned_data["q"], form.cleaned_data["town"])
         if not response.data["count"]:
             response.data["message"] = f"No one on the register matches {searched}."
-        elif getattr(results, "more_than_shown", False):
-            shown = f"{selectors.MAX_SHOWN:,}"
-            response.data["message"] = (
-                f"More than {shown} people match {searched}. These are the first {shown}, surnames first. To find "
-                "someone, add their first name or the town where they work, or search by registration number."
-            )
+        elif message := more_than_shown(results, searched):
+            response.data["message"] = message
         return response
 
 

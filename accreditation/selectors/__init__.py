@@ -125,11 +125,7 @@ def nominees_waiting_for_endorsement(user) -> int:
 def eligible_staff(user) -> list[dict]:
     """People the register shows working for the manager's organisations, with their standing (a fixed few queries)."""
     managed = {m.organisation_id for m in user.active_memberships if m.role == "line_manager"}
-    rows = [
-        e
-        for e in register.employed_staff(user).filter(employer_id__in=managed, entry__user__isnull=False)
-        if e.entry.user_id
-    ]
+    rows = list(register.employed_staff(user).filter(employer_id__in=managed, entry__user__isnull=False))
     standing = register.practice_standing({e.entry.user_id for e in rows})
     return [
         {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -258,13 +256,15 @@ def statistics(request):
         )
     forms = Paginator(selectors.marked_forms(level=level), 50).get_page(request.GET.get("page"))
     forms.rows = selectors.forms_with_facility(forms.object_list, stats["facility"])
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "accreditation/statistics.html",
         {
             "stats": stats,
             "forms": forms,
-            "query": urlencode({"level": level}) if level else "",
+            "query": params.urlencode(),
             "level": level,
             "levels": Level.choices,
             "page_title": "Item statistics",

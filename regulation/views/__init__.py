@@ -1,7 +1,7 @@
 """The register's pages, by who uses them: the public, social workers, employers, regulator staff and fitness to
 practise. Thin pages: parse the form, call one service or selector, render."""
 
-from ._common import public_row, searched_for
+from ._common import more_than_shown, public_row, searched_for
 from .cases import case_add, case_detail, cases, order_revoke
 from .employers import employer_staff, employment_confirm, employment_end
 from .public import bulk_lookup, check_register
@@ -60,6 +60,7 @@ __all__ = [
     "employment_end",
     "entries",
     "entry_detail",
+    "more_than_shown",
     "my_application",
     "my_registration",
     "order_revoke",

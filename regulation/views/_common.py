@@ -78,6 +78,18 @@ def searched_for(query: str = "", town: str = "") -> str:
     return " ".join(parts) or "your search"
 
 
+def more_than_shown(results, searched: str, *, staff: bool = False) -> str:
+    """What the page and the API say when a search matches more people than it shows, or "" when it does not."""
+    if not getattr(results, "more_than_shown", False):
+        return ""
+    shown = f"{results.count():,}"
+    narrow = "their first name" if staff else "their first name or the town where they work"
+    return (
+        f"More than {shown} people match {searched}. These are the first {shown}, surnames first. "
+        f"To find someone, add {narrow}, or search by registration number."
+    )
+
+
 def _staff_form_page(
     request, *, entry_pk, form, call, success, title, template="regulation/staff_form.html", extra=None
 ):

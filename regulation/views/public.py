@@ -10,7 +10,7 @@ from accounts.exports import streaming_csv_response
 from accounts.forms import posted
 
 from .. import forms, selectors
-from ._common import PAGE_SIZE, public_row, searched_for
+from ._common import PAGE_SIZE, more_than_shown, public_row, searched_for
 
 
 def check_register(request):
@@ -18,18 +18,27 @@ def check_register(request):
     page = None
     query = ""
     searched = ""
+    capped = ""
     if request.GET and form.is_valid():
         searched = searched_for(form.cleaned_data["q"], form.cleaned_data["town"])
         results = selectors.public_search(query=form.cleaned_data["q"], town=form.cleaned_data["town"])
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         page.rows = [public_row(e) for e in page.object_list]
+        capped = more_than_shown(results, searched)
         query = request.GET.copy()
         query.pop("page", None)
         query = query.urlencode()
     return render(
         request,
         "regulation/check.html",
-        {"form": form, "page": page, "query": query, "searched": searched, "page_title": "Check the register"},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "searched": searched,
+            "more_than_shown": capped,
+            "page_title": "Check the register",
+        },
     )
 
 

@@ -12,7 +12,7 @@ from accounts.forms import call_or_show_refusal, posted
 
 from .. import forms, selectors, services
 from ..models import Annotation, Application, Condition
-from ._common import PAGE_SIZE, _perm, _staff_form_page, searched_for
+from ._common import PAGE_SIZE, _perm, _staff_form_page, more_than_shown, searched_for
 
 
 @_perm("regulation.review_applications")
@@ -55,18 +55,26 @@ def application_review(request, pk):
 @_perm("regulation.search_register")
 def entries(request):
     form = forms.StaffSearchForm(request.GET or None)
-    page, query, searched = None, "", ""
+    page, query, searched, capped = None, "", "", ""
     if form.is_valid():
         searched = searched_for(form.cleaned_data["q"])
         results = selectors.staff_search(query=form.cleaned_data["q"], status=form.cleaned_data["status"])
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        capped = more_than_shown(results, searched, staff=True)
         params = request.GET.copy()
         params.pop("page", None)
         query = params.urlencode()
     return render(
         request,
         "regulation/entries.html",
-        {"form": form, "page": page, "query": query, "searched": searched, "page_title": "Search the register"},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "searched": searched,
+            "more_than_shown": capped,
+            "page_title": "Search the register",
+        },
     )
 
 
