@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import archives
@@ -32,7 +32,7 @@ from accounts import services as accounts_services
 from accounts.services import ServiceError
 from regulation.models import NUMBER_BASE, RegisterEntry, RegistrationNumber, TransferredId, normalise_name
 
-from . import copy_in
+from . import copy_in, empty_tables
 from .format import (
     ENTRY_REF,
     MANIFEST,
@@ -152,15 +152,48 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
     if manifest.get("kind") != "full":
         raise TransferRefused(["Only a full bundle can be loaded; this one holds changes since a date."])
     with transaction.atomic():
+        filled = _filled_by_copy()
+        if filled:
+            empty_tables.serialise_loads(RegisterEntry._meta.db_table)
         problems = _not_empty_target()
         if problems:
             raise TransferRefused(problems, fault="service")
+        aside = empty_tables.set_aside(filled) if filled else None
         loaded = _Load(directory, manifest["files"], report, progress).run()
+        if aside is not None:
+            _put_back(aside)
         _reset_sequences()
         for ds in datasets():
             if ds.after_load is not None:
                 ds.after_load()
     return loaded
+
+
+def _filled_by_copy() -> list[str]:
+    """The tables a load fills with COPY (none but on PostgreSQL): every dataset's but the mapped ones (regions,
+    organisations: the successor's own are there) and the shifted ones (loaded beside the successor's own rows),
+    and the registration numbers the register's rows bring."""
+    if not use_copy():
+        return []
+    tables = [
+        ds.model._meta.db_table for ds in datasets() if ds.name not in MAPPED and not ds.shifted and _copyable(ds)
+    ]
+    return sorted({*tables, RegistrationNumber._meta.db_table})
+
+
+def _put_back(aside: empty_tables.SetAside) -> None:
+    """``empty_tables.put_back``; a key it finds broken (a reference the checks before it let through) refuses the
+    bundle with the database's own words, nothing kept."""
+    try:
+        with transaction.atomic():
+            empty_tables.put_back(aside)
+    except IntegrityError as exc:
+        diag = getattr(exc, "diag", None)
+        message = (getattr(diag, "message_primary", None) or str(exc)).strip()
+        detail = (getattr(diag, "message_detail", None) or "").strip()
+        raise TransferRefused(
+            [f"This service's database refused the bundle's references ({message}{': ' + detail if detail else ''})."]
+        ) from exc
 
 
 def use_copy() -> bool:

@@ -1,0 +1,235 @@
+"""A load into empty tables builds their indexes and checks their keys once the rows are in (``empty_tables``):
+the schema afterwards is exactly what it was, a refused load leaves it as it was, a reference the checks before
+let through is still refused, and two loads started at once give one loaded register and one clear refusal."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from regulation.models import RegisterEntry, Renewal
+from regulation.transfer import empty_tables, importer
+from regulation.transfer.importer import TransferRefused, import_bundle
+
+from .test_bundle import bundle, empty_the_database
+from .test_copy_load import _change_row, _needs_postgresql
+
+pytestmark = pytest.mark.django_db
+
+_SCHEMA = """
+SELECT 'index', c.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), i.indisvalid::text
+FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+WHERE c.relnamespace = 'public'::regnamespace
+UNION ALL
+SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated::text
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+ORDER BY 1, 2, 3
+"""
+
+
+def _schema(using="default") -> list[tuple]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(_SCHEMA)
+        return cursor.fetchall()
+
+
+def _noting_what_is_set_aside(monkeypatch) -> list:
+    noted, real = [], empty_tables.set_aside
+
+    def noting(tables):
+        aside = real(tables)
+        noted.append(aside)
+        return aside
+
+    monkeypatch.setattr(empty_tables, "set_aside", noting)
+    return noted
+
+
+def test_a_load_puts_back_every_index_and_key_it_set_aside(populated, tmp_path, monkeypatch):
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    empty_the_database()
+    before = _schema()
+    noted = _noting_what_is_set_aside(monkeypatch)
+
+    loaded = import_bundle(original)
+
+    assert loaded["register"] == RegisterEntry.objects.count() == len(populated["entries"])
+    (aside,) = noted
+    index_names = {name for name, _ in aside.indexes}
+    key_names = {name for _, name, _ in aside.keys}
+    # The register's search indexes and the renewals' key to the register were among them, and are back.
+    assert {"regulation_entry_surname_search", "regulation_entry_fullname_search"} <= index_names
+    renewal_keys = [d for table, _, d in aside.keys if table == "regulation_renewal"]
+    assert any("REFERENCES regulation_registerentry" in d for d in renewal_keys)
+    after = _schema()
+    assert after == before
+    assert {row[2] for row in after} >= index_names | key_names
+    # A key to the service's own tables (its people) was never set aside.
+    assert not any("REFERENCES accounts_user" in definition for _, _, definition in aside.keys)
+    # The keys put back are checked at commit again, as Django declares them.
+    assert all(definition.endswith("DEFERRABLE INITIALLY DEFERRED") for _, _, definition in aside.keys)
+    # The search reads its own index again.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM regulation_registerentry WHERE surname_key COLLATE \"C\" >= 'b'"
+            ' ORDER BY surname_key COLLATE "C", name_key COLLATE "C", id LIMIT 25'
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "regulation_entry_surname_search" in plan
+
+
+def test_a_refused_load_leaves_every_index_and_key_as_it_was(populated, tmp_path, monkeypatch):
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    _change_row(original, "renewals", 1, registration_number="SW999999")  # found wrong after the register has gone in
+    empty_the_database()
+    before = _schema()
+    noted = _noting_what_is_set_aside(monkeypatch)
+
+    with pytest.raises(TransferRefused) as refused:
+        import_bundle(original)
+
+    assert any("renewals.jsonl row 1" in problem for problem in refused.value.problems)
+    assert noted and noted[0].indexes  # they had been set aside
+    assert _schema() == before
+    assert not RegisterEntry.objects.exists()
+
+
+def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(populated):
+    _needs_postgresql()
+    entry = populated["entries"][0]
+    empty_the_database()
+    tables = [RegisterEntry._meta.db_table, Renewal._meta.db_table]
+    before = _schema()
+    with pytest.raises(TransferRefused) as refused, transaction.atomic():
+        aside = empty_tables.set_aside(tables)
+        assert aside.keys and aside.indexes
+        with connection.cursor() as cursor:  # a renewal of an entry that is not there
+            cursor.execute(
+                "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
+                " peer_reflection_count) VALUES (%s, '2027-11-30', now(), false, 2, 1)",
+                [entry.pk + 1000],
+            )
+        importer._put_back(aside)
+    (problem,) = refused.value.problems
+    assert problem.startswith("This service's database refused the bundle's references (")
+    assert "regulation_renewal" in problem and "is not present" in problem
+    assert _schema() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_loads_started_at_once_load_one_register_and_refuse_the_other(populated, tmp_path, monkeypatch):
+    """The second load waits for the first (``serialise_loads``) and then finds the register filled."""
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    empty_the_database()
+    first_holds_the_lock, second_is_waiting = threading.Event(), threading.Event()
+    real_serialise = empty_tables.serialise_loads
+
+    def serialise(table):
+        real_serialise(table)
+        if threading.current_thread().name == "first":
+            first_holds_the_lock.set()
+            assert second_is_waiting.wait(30), "the second load never waited for the first"
+
+    monkeypatch.setattr(empty_tables, "serialise_loads", serialise)
+    outcomes: dict[str, object] = {}
+
+    def load(name):
+        try:
+            with transaction.atomic():
+                outcomes[name] = import_bundle(original)
+        except TransferRefused as exc:
+            outcomes[name] = exc
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=load, args=("first",), name="first")
+    first.start()
+    assert first_holds_the_lock.wait(30)
+    second = threading.Thread(target=load, args=("second",), name="second")
+    second.start()
+    with connection.cursor() as cursor:  # the second load waits for the lock the first holds
+        for _ in range(300):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
+                [RegisterEntry._meta.db_table],
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.1)
+        else:
+            pytest.fail("the second load did not wait for the first")
+    second_is_waiting.set()
+    first.join(60)
+    second.join(60)
+
+    assert isinstance(outcomes["first"], dict) and outcomes["first"]["register"] == len(populated["entries"])
+    refused = outcomes["second"]
+    assert isinstance(refused, TransferRefused) and refused.fault == "service"
+    assert "This service already holds records of its own" in refused.problems[0]
+    assert RegisterEntry.objects.count() == len(populated["entries"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_person_waiting_sees_the_load_page_while_the_load_holds_its_tables(
+    populated, tmp_path, monkeypatch, client
+):
+    from accounts.models import Job
+    from regulation.transfer.loading import IMPORT_KIND, LOAD
+
+    from .test_loading import successor_regulator
+
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    empty_the_database()
+    regulator = successor_regulator()
+    job = Job.objects.create(
+        kind=IMPORT_KIND, title="Load b.zip", created_by=regulator, params={"stage": LOAD, "filename": "b.zip"}
+    )
+    job.progress, job.message = 40, "Loading register"
+    job.save()
+    tables_set_aside, done_looking = threading.Event(), threading.Event()
+    real_run = importer._Load.run
+
+    def pausing(load):
+        tables_set_aside.set()  # the indexes are gone and the tables locked until this load commits
+        assert done_looking.wait(30)
+        return real_run(load)
+
+    monkeypatch.setattr(importer._Load, "run", pausing)
+    outcome = []
+
+    def load():
+        try:
+            with transaction.atomic():
+                outcome.append(import_bundle(original))
+        finally:
+            connection.close()
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        assert tables_set_aside.wait(30)
+        client.force_login(regulator)
+        with connection.cursor() as cursor:  # a page that waited on the load's locks fails here, not hangs
+            cursor.execute("SET lock_timeout = '3s'")
+        page = client.get(f"/register/transfer/load/{job.pk}/")
+        status = client.get(f"/register/transfer/load/{job.pk}/", HTTP_ACCEPT="application/json")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted"
+                " AND relation = %s::regclass",
+                [RegisterEntry._meta.db_table],
+            )
+            register_locked = cursor.fetchone()[0]
+            cursor.execute("RESET lock_timeout")
+    finally:
+        done_looking.set()
+        loader.join(60)
+    assert register_locked == 1  # the load did hold the register while the page was served
+    assert page.status_code == 200 and "Loading register" in page.content.decode()
+    assert status.status_code == 200 and status.json()["progress"] == 40
+    assert outcome and outcome[0]["register"] == len(populated["entries"])
