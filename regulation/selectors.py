@@ -491,20 +491,22 @@ def current_employer_ids(user) -> set[int]:
 def employer_ids_since(user, since: datetime.date) -> set[int]:
     """The organisations the register shows this person working for at any time on or after ``since`` (for the
     accreditation pathway's conflict-of-interest check on assessors)."""
-    return employer_ids_since_by_user([user.pk], since).get(user.pk, set())
-
-
-def employer_ids_since_by_user(user_ids, since: datetime.date) -> dict[int, set[int]]:
-    """``employer_ids_since`` for many people at once (one query): the candidates an assessor's lists hold."""
-    employers: dict[int, set[int]] = {}
-    rows = (
-        Employment.objects.filter(entry__user_id__in=list(user_ids))
+    return set(
+        Employment.objects.filter(entry__user_id=user.pk)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
-        .values_list("entry__user_id", "employer_id")
+        .values_list("employer_id", flat=True)
     )
-    for user_id, employer_id in rows:
-        employers.setdefault(user_id, set()).add(employer_id)
-    return employers
+
+
+def people_employed_since(organisation_ids, since: datetime.date) -> QuerySet:
+    """The user ids of the people the register shows working for any of these organisations at any time on or
+    after ``since``: a query (for another app's conflict-of-interest check to use as a subquery), read by the
+    employer's index, so its cost is the organisations' staff, not the register's."""
+    return (
+        Employment.objects.filter(employer_id__in=list(organisation_ids), entry__user_id__isnull=False)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+        .values("entry__user_id")
+    )
 
 
 # --- For other apps (early career, accreditation): reads by person or number, never a join across apps --------

@@ -74,7 +74,8 @@ PRACTICE_ROLES = ("social_worker", "line_manager", "workforce_lead", "assessor")
 
 
 def involvement(user) -> set[str]:
-    """Whether the person is a participant and/or a supervisor or assessor: one query, kept for the request.
+    """Whether the person is a participant and/or a supervisor or assessor: up to three short queries (each stops
+    at the first enrolment found, however many a supervisor holds), kept for the request.
 
     Only people who practise can be either: anyone with a practice role, or with no role at all (a social worker
     who registered through the service and was enrolled by their employer), never regulator staff or course leads
@@ -84,17 +85,17 @@ def involvement(user) -> set[str]:
     if "_training_involvement" not in user.__dict__:
         found: set[str] = set()
         if not user.roles or any(role in PRACTICE_ROLES for role in user.roles):
-            from django.db.models import Q
-
             from .models import Enrolment
 
-            for participant, supervisor, assessor in Enrolment.objects.filter(
-                Q(participant_id=user.pk) | Q(supervisor_id=user.pk) | Q(assessor_id=user.pk)
-            ).values_list("participant_id", "supervisor_id", "assessor_id"):
-                if participant == user.pk:
-                    found.add("participant")
-                if user.pk in (supervisor, assessor):
-                    found.add("team")
+            if Enrolment.objects.filter(participant_id=user.pk).exists():
+                found.add("participant")
+            # Asked one column at a time: each is read by its own index, where "supervisor or assessor" with a
+            # limit of one is read by scanning every enrolment for someone who is neither.
+            if (
+                Enrolment.objects.filter(supervisor_id=user.pk).exists()
+                or Enrolment.objects.filter(assessor_id=user.pk).exists()
+            ):
+                found.add("team")
         user.__dict__["_training_involvement"] = found
     return user.__dict__["_training_involvement"]
 

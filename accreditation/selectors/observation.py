@@ -118,13 +118,10 @@ TO_SCORE_PER_PAGE = 25
 def _conflicted_of_assessor(user, also=()) -> set[int]:
     """The candidates, among all whose scoresheets the assessor holds (and ``also``), that the assessor now has a
     conflict with (it can arise after a sheet was assigned): read as ids, so lists can leave them out before they
-    are paged. One conflict check, however many candidates."""
-    candidates = (
-        Candidate.objects.filter(observations__scoresheets__assessor=user)
-        .only("id", "user_id", "organisation_id", "started_by_id", "endorsement_decided_by_id")
-        .distinct()
-    )
-    return conflicted_candidate_ids(user, [*candidates, *also])
+    are paged. One conflict check in SQL, however many candidates."""
+    held = Q(observations__scoresheets__assessor=user)
+    also_ids = {c.pk for c in also}
+    return conflicted_candidate_ids(user, Candidate.objects.filter(held | Q(pk__in=also_ids) if also_ids else held))
 
 
 def assessor_submitted(user, *, conflicted: set[int]) -> QuerySet[Scoresheet]:

@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
@@ -66,21 +66,22 @@ def conflicted_organisation_ids(assessor: User) -> set[int]:
 
 def conflicted_candidate_ids(assessor: User, candidates) -> set[int]:
     """The one conflict-of-interest rule, for every place an assessor is chosen, offered a candidate, or acts: of
-    ``candidates``, those the assessor must not assess. A conflict is any organisation in common (the one that
-    nominated the candidate, or any the register shows the candidate working for within the window, against every
-    organisation the assessor belongs to, manages in or worked for within it), or a tie of management (the assessor
-    nominated the candidate or decided their endorsement), or the candidate being the assessor. Three queries."""
-    candidates = list(candidates)
-    if not candidates:
-        return set()
+    ``candidates`` (Candidate objects, or a query of them), those the assessor must not assess. A conflict is any
+    organisation in common (the one that nominated the candidate, or any the register shows the candidate working
+    for within the window, against every organisation the assessor belongs to, manages in or worked for within
+    it), or a tie of management (the assessor nominated the candidate or decided their endorsement), or the
+    candidate being the assessor. Three queries, answered in SQL: however many candidates an assessor holds, their
+    employment histories are never read, only those of the people the assessor's own organisations employ."""
+    if not isinstance(candidates, QuerySet):
+        ids = {c.pk for c in candidates}
+        if not ids:
+            return set()
+        candidates = Candidate.objects.filter(pk__in=ids)
+    tie = Q(user_id=assessor.pk) | Q(started_by_id=assessor.pk) | Q(endorsement_decided_by_id=assessor.pk)
     theirs = conflicted_organisation_ids(assessor)
-    employers = register.employer_ids_since_by_user({c.user_id for c in candidates}, _conflict_since())
-    return {
-        c.pk
-        for c in candidates
-        if assessor.pk in (c.user_id, c.started_by_id, c.endorsement_decided_by_id)
-        or ({c.organisation_id} | employers.get(c.user_id, set())) & theirs
-    }
+    if theirs:
+        tie |= Q(organisation_id__in=theirs) | Q(user_id__in=register.people_employed_since(theirs, _conflict_since()))
+    return set(candidates.filter(tie).order_by().values_list("pk", flat=True).distinct())
 
 
 def has_conflict(assessor: User, candidate: Candidate) -> bool:

@@ -231,6 +231,48 @@ def test_assessor_list_and_saving_cost_a_fixed_number_of_queries(
         client.post(f"/accreditation/assessor/scoresheets/{sheet.pk}/", _complete(sheet))
 
 
+def test_the_assessors_list_leaves_out_a_candidate_who_worked_for_their_organisation_within_the_window(
+    client, sheet, alex, regulator, leeds, manager, settings
+):
+    """The conflict check is answered in SQL from the people the assessor's organisations employ: a candidate the
+    register shows working there until 100 days ago is neither listed nor counted; one who left before the window
+    is listed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Membership
+    from accreditation.selectors import observation as obs_selectors
+    from regulation.models import Employment
+    from tests.factories import LocalAuthorityFactory
+
+    settings.ACCREDITATION_MODERATION_SAMPLE_PERCENT = 0
+    today = timezone.localdate()
+    bradford = LocalAuthorityFactory(name="Bradford")  # where the assessor worked until 50 days ago
+    Membership.objects.create(
+        user=alex,
+        organisation=bradford,
+        role="social_worker",
+        started_on=today - datetime.timedelta(days=3000),
+        ended_on=today - datetime.timedelta(days=50),
+    )
+    alex.__dict__.pop("active_memberships", None)
+    recent, long_ago = _more_candidates(2, leeds, manager, regulator)
+    for c, ended_days_ago in ((recent, 100), (long_ago, 365 * 3)):
+        observed(c, regulator, alex)
+        employment = employ(c.user.register_entry, bradford)
+        Employment.objects.filter(pk=employment.pk).update(
+            started_on=today - datetime.timedelta(days=2000), ended_on=today - datetime.timedelta(days=ended_days_ago)
+        )
+    work = obs_selectors.assessor_work(alex)
+    listed = {s.observation.candidate_id for s in work["to_score"]}
+    assert listed == {sheet.observation.candidate_id, long_ago.pk}
+    assert work["to_score"].paginator.count == 2
+    client.force_login(alex)
+    page = client.get("/accreditation/assessor/").content.decode()
+    assert long_ago.user.get_full_name() in page and recent.user.get_full_name() not in page
+
+
 def test_scores_submitted_are_listed_a_page_at_a_time_newest_first(
     client, sheet, alex, regulator, leeds, manager, settings, monkeypatch
 ):
