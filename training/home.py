@@ -69,7 +69,7 @@ def cohort_section(user):
     coordinator = training_rules.is_coordinator(user)
     if not coordinator and not training_rules.has_team_role(user):
         return None
-    mine = selectors.cohort(user, include_finished=False, mine_only=not coordinator)
+    mine = selectors.cohort(user, include_finished=False, mine_only=not coordinator, schedule_only=True)
     summary = selectors.cohort_summary(mine)
     tasks = []
     for r in selectors.cohort_rows(mine.filter(is_overdue=True)[:3]):

@@ -74,8 +74,8 @@ PRACTICE_ROLES = ("social_worker", "line_manager", "workforce_lead", "assessor")
 
 
 def involvement(user) -> set[str]:
-    """Whether the person is a participant and/or a supervisor or assessor: up to three short queries (each stops
-    at the first enrolment found, however many a supervisor holds), kept for the request.
+    """Whether the person is a participant and/or a supervisor or assessor: three short queries (each stops at the
+    first enrolment found, however many a supervisor holds), kept for the request.
 
     Only people who practise can be either: anyone with a practice role, or with no role at all (a social worker
     who registered through the service and was enrolled by their employer), never regulator staff or course leads
@@ -89,12 +89,12 @@ def involvement(user) -> set[str]:
 
             if Enrolment.objects.filter(participant_id=user.pk).exists():
                 found.add("participant")
-            # Asked one column at a time: each is read by its own index, where "supervisor or assessor" with a
-            # limit of one is read by scanning every enrolment for someone who is neither.
-            if (
-                Enrolment.objects.filter(supervisor_id=user.pk).exists()
-                or Enrolment.objects.filter(assessor_id=user.pk).exists()
-            ):
+            # Asked one column at a time, each read by its own index ("supervisor or assessor" with a limit of one
+            # was planned as a scan of every enrolment), and both always asked, so the queries a page makes do not
+            # depend on the answer.
+            supervises = Enrolment.objects.filter(supervisor_id=user.pk).exists()
+            assesses = Enrolment.objects.filter(assessor_id=user.pk).exists()
+            if supervises or assesses:
                 found.add("team")
         user.__dict__["_training_involvement"] = found
     return user.__dict__["_training_involvement"]

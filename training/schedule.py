@@ -60,12 +60,13 @@ def paused_on(pauses, day: datetime.date):
     return next((p for p in pauses if p.in_force_on(day)), None)
 
 
-def review_points(enrolment: Enrolment, reviews, today: datetime.date) -> list[PointStatus]:
+def review_points(enrolment: Enrolment, reviews, today: datetime.date, pauses=None) -> list[PointStatus]:
+    """``pauses``: the enrolment's, if already read (else its prefetched or stored ones)."""
     current = {r.point: r for r in reviews if r.returned_at is None}
     points = []
     for point in enrolment.programme.review_points:
         review = current.get(point["key"])
-        due = enrolment.point_due_on(point, held_on=review.held_on if review is not None else None)
+        due = enrolment.point_due_on(point, pauses, held_on=review.held_on if review is not None else None)
         if review is not None:
             state = "done"
         elif not enrolment.is_open:

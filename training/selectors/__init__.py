@@ -62,15 +62,53 @@ def visible_enrolments(user) -> QuerySet[Enrolment]:
     )
 
 
-def _with_records(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+# What cohort_rows() (the schedule) reads of each record: a list of a cohort reads only these, not the themes,
+# judgements and evidence a record's own page shows (a page of 50 enrolments holds some 3,000 records).
+_SCHEDULE_FIELDS = {
+    SupervisionSession: ("id", "enrolment_id", "held_on"),
+    Review: ("id", "enrolment_id", "point", "held_on", "returned_at"),
+    Pause: ("id", "enrolment_id", "starts_on", "ends_on"),
+    CaseloadMonth: ("id", "enrolment_id", "month", "cases", "experienced_caseload"),
+    ProtectedTime: ("id", "enrolment_id", "hours"),
+}
+
+
+_RECORDS = (  # relation, model, order
+    ("supervision_sessions", SupervisionSession, ("-held_on", "-id")),
+    ("reviews", Review, ("held_on", "id")),
+    ("pauses", Pause, ("starts_on",)),
+    ("caseload_months", CaseloadMonth, ("month",)),
+    ("protected_time", ProtectedTime, ("-week_starting", "-id")),
+)
+_SCHEDULE_PREFIX = "schedule_"
+
+
+def _with_records(qs: QuerySet[Enrolment], *, schedule_only: bool = False) -> QuerySet[Enrolment]:
+    """The enrolments with their people and records. ``schedule_only``: only the fields the schedule reads, as
+    plain lists (``schedule_<relation>``): Django makes no queryset per enrolment and relation for them, which for
+    a page of 50 was some 300 querysets built and thrown away."""
+    if schedule_only:
+        lists = [
+            Prefetch(
+                name,
+                queryset=model.objects.order_by(*order).only(*_SCHEDULE_FIELDS[model]),
+                to_attr=_SCHEDULE_PREFIX + name,
+            )
+            for name, model, order in _RECORDS
+        ]
+    else:
+        lists = [Prefetch(name, queryset=model.objects.order_by(*order)) for name, model, order in _RECORDS]
     return qs.select_related("programme", "employer", "supervisor", "assessor", "line_manager").prefetch_related(
-        Prefetch("supervision_sessions", queryset=SupervisionSession.objects.order_by("-held_on", "-id")),
-        Prefetch("reviews", queryset=Review.objects.order_by("held_on", "id")),
-        Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
-        Prefetch("caseload_months", queryset=CaseloadMonth.objects.order_by("month")),
-        Prefetch("protected_time", queryset=ProtectedTime.objects.order_by("-week_starting", "-id")),
-        Prefetch("window_exceptions", queryset=ReviewWindowException.objects.select_related("granted_by")),
+        *lists, Prefetch("window_exceptions", queryset=ReviewWindowException.objects.select_related("granted_by"))
     )
+
+
+def _schedule_records(e: Enrolment) -> dict[str, list]:
+    """The records the schedule reads, by relation: the lists a ``schedule_only`` query gave, or else the
+    prefetched relations."""
+    if hasattr(e, _SCHEDULE_PREFIX + "pauses"):
+        return {name: getattr(e, _SCHEDULE_PREFIX + name) for name, _, _ in _RECORDS}
+    return {name: list(getattr(e, name).all()) for name, _, _ in _RECORDS}
 
 
 def with_due_flags(qs: QuerySet[Enrolment], today: datetime.date) -> QuerySet[Enrolment]:
@@ -113,10 +151,12 @@ def cohort(
     show: str = "",
     mine_only: bool = False,
     today: datetime.date | None = None,
+    schedule_only: bool = False,
 ) -> QuerySet[Enrolment]:
     """The enrolments the person sees, with their records prefetched for cohort_rows() and their state on ``today``
     (with_due_flags). ``show`` narrows to one state (COHORT_VIEWS); ``mine_only`` to those the person supervises or
-    assesses."""
+    assesses; ``schedule_only`` reads of each record only what cohort_rows() needs (a list, not the API's
+    records)."""
     qs = visible_enrolments(user)
     if employer_id:
         qs = qs.filter(employer_id=employer_id)
@@ -131,7 +171,9 @@ def cohort(
     qs = with_due_flags(qs, today or timezone.localdate())
     if show in _COHORT_VIEW_FILTERS:
         qs = qs.filter(_COHORT_VIEW_FILTERS[show])
-    return _with_records(qs).order_by("programme__available_from", "cohort", "participant_name", "id")
+    return _with_records(qs, schedule_only=schedule_only).order_by(
+        "programme__available_from", "cohort", "participant_name", "id"
+    )
 
 
 def cohort_summary(enrolments: QuerySet[Enrolment]) -> dict:
@@ -177,18 +219,18 @@ def iter_cohort_rows(enrolments, today: datetime.date | None = None):
     """One CohortRow per enrolment as it comes (a download streams a whole cohort through this)."""
     today = today or timezone.localdate()
     for e in enrolments:
-        sessions = list(e.supervision_sessions.all())
-        pauses = list(e.pauses.all())
-        points = schedule.review_points(e, e.reviews.all(), today)
-        sup = schedule.supervision(e, sessions, pauses, today)
-        caseload = schedule.caseload(e, e.caseload_months.all())
+        records = _schedule_records(e)
+        pauses = records["pauses"]
+        points = schedule.review_points(e, records["reviews"], today, pauses)
+        sup = schedule.supervision(e, records["supervision_sessions"], pauses, today)
+        caseload = schedule.caseload(e, records["caseload_months"])
         row = CohortRow(
             enrolment=e,
             points=points,
             supervision=sup,
             paused=schedule.paused_on(pauses, today),
             caseload_above=sum(1 for c in caseload if c.above),
-            protected=schedule.protected_time(e, e.protected_time.all(), pauses, today),
+            protected=schedule.protected_time(e, records["protected_time"], pauses, today),
             next_point=next((p for p in points if p.state in ("overdue", "due_soon", "upcoming")), None),
         )
         if e.is_open:

@@ -85,7 +85,7 @@ def cohort(request):
     show = request.GET.get("show", "")
     if show not in selectors.COHORT_VIEWS:
         show = ""
-    enrolments = selectors.cohort(request.user, status=status, show=show)
+    enrolments = selectors.cohort(request.user, status=status, show=show, schedule_only=True)
     if request.GET.get("format") == "csv":
         rows = selectors.iter_cohort_rows(enrolments.iterator(chunk_size=CSV_CHUNK))
         return streaming_csv_response("early-career-cohort.csv", COHORT_HEADER, _cohort_csv_rows(rows))
