@@ -162,6 +162,7 @@ def transfer_datasets() -> list:
             rows=lambda: Notification.objects.filter(
                 status__in=(Notification.Status.SENT, Notification.Status.TURNED_OFF)
             ).annotate(record_type=_record_type()),
+            busy=True,
         ),
         Dataset(
             "audit_events",

@@ -195,15 +195,17 @@ def _load(base, cookies, pages, clients, seconds, seed) -> tuple[list[float], li
 
 
 def mixed_load(base, cookies, clients, seconds, seed) -> None:
-    """The same clients first load only the trivial view (the baseline: what the server and these clients manage
-    with no work in the pages), then the role pages; throughput and latency of each, and the ratio."""
+    """The same clients load only /healthz/live (no work at all), then only the trivial view (/healthz: the
+    baseline, what the server and these clients manage with no page work), then the role pages; throughput and
+    latency of each, and the pages' throughput as a share of each baseline's."""
     pages = [(email, path) for email, paths in ROLE_PAGES.items() for path in paths]
     live, _, live_took = _load(base, cookies, [(None, TRIVIAL)], clients, seconds, seed)
     trivial, _, trivial_took = _load(base, cookies, [(None, BASELINE)], clients, seconds, seed)
     page_samples, errors, took = _load(base, cookies, pages, clients, seconds, seed)
     rate, trivial_rate, live_rate = len(page_samples) / took, len(trivial) / trivial_took, len(live) / live_took
     print(
-        f"\n2. Mixed load: {clients} concurrent clients for {seconds} s over {len(pages)} pages, then the trivial view"
+        f"\n2. Mixed load: {clients} concurrent clients for {seconds} s each on /healthz/live, on the trivial view, "
+        f"then over {len(pages)} pages"
     )
     print(
         f"   pages:   {len(page_samples):6d} requests ({rate:6.1f}/s)  "

@@ -110,6 +110,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # more than the whole /verify page: 9.9 ms against 3.7 ms with one kept, issue #34). Elsewhere each request opens
 # its own, which suits SQLite and the tests' live servers.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+# New objects between the garbage collector's young collections in a web process (config/server.py); Python's
+# default is 700. At least 1: 0 would turn automatic collection off.
+try:
+    GC_GEN0_THRESHOLD = env.int("GC_GEN0_THRESHOLD", default=20000)
+except ValueError:
+    GC_GEN0_THRESHOLD = 0
+if GC_GEN0_THRESHOLD < 1:
+    raise ImproperlyConfigured("GC_GEN0_THRESHOLD must be a whole number of at least 1 (Python's default is 700).")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker are two processes on one file: WAL lets them read while the other writes, and

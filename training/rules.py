@@ -73,9 +73,26 @@ def awaiting_external(user, obj):
 PRACTICE_ROLES = ("social_worker", "line_manager", "workforce_lead", "assessor")
 
 
+def _any(*querysets) -> list[bool]:
+    """Whether each query finds a row, in one statement (``SELECT EXISTS (…), EXISTS (…)``), each read by its own
+    index: asked as one query with OR and a limit of one, "supervisor or assessor" was planned as a scan of every
+    enrolment for someone who is neither."""
+    from django.db import connections, router
+
+    parts, params = [], []
+    for qs in querysets:
+        sql, qs_params = qs.order_by().values("pk")[:1].query.sql_with_params()
+        parts.append(f"EXISTS ({sql})")
+        params.extend(qs_params)
+    with connections[router.db_for_read(querysets[0].model)].cursor() as cursor:
+        # Each part is the ORM's own SQL with its parameters kept apart: nothing is composed from input.
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(v) for v in cursor.fetchone()]
+
+
 def involvement(user) -> set[str]:
-    """Whether the person is a participant and/or a supervisor or assessor: three short queries (each stops at the
-    first enrolment found, however many a supervisor holds), kept for the request.
+    """Whether the person is a participant and/or a supervisor or assessor: one query (each part stops at the first
+    enrolment found, however many a supervisor holds), kept for the request.
 
     Only people who practise can be either: anyone with a practice role, or with no role at all (a social worker
     who registered through the service and was enrolled by their employer), never regulator staff or course leads
@@ -87,14 +104,14 @@ def involvement(user) -> set[str]:
         if not user.roles or any(role in PRACTICE_ROLES for role in user.roles):
             from .models import Enrolment
 
-            if Enrolment.objects.filter(participant_id=user.pk).exists():
+            participant, supervisor, assessor = _any(
+                Enrolment.objects.filter(participant_id=user.pk),
+                Enrolment.objects.filter(supervisor_id=user.pk),
+                Enrolment.objects.filter(assessor_id=user.pk),
+            )
+            if participant:
                 found.add("participant")
-            # Asked one column at a time, each read by its own index ("supervisor or assessor" with a limit of one
-            # was planned as a scan of every enrolment), and both always asked, so the queries a page makes do not
-            # depend on the answer.
-            supervises = Enrolment.objects.filter(supervisor_id=user.pk).exists()
-            assesses = Enrolment.objects.filter(assessor_id=user.pk).exists()
-            if supervises or assesses:
+            if supervisor or assessor:
                 found.add("team")
         user.__dict__["_training_involvement"] = found
     return user.__dict__["_training_involvement"]

@@ -60,7 +60,7 @@ def paused_on(pauses, day: datetime.date):
     return next((p for p in pauses if p.in_force_on(day)), None)
 
 
-def review_points(enrolment: Enrolment, reviews, today: datetime.date, pauses=None) -> list[PointStatus]:
+def review_points(enrolment: Enrolment, reviews, today: datetime.date, *, pauses=None) -> list[PointStatus]:
     """``pauses``: the enrolment's, if already read (else its prefetched or stored ones)."""
     current = {r.point: r for r in reviews if r.returned_at is None}
     points = []

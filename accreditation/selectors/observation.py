@@ -119,7 +119,9 @@ def _conflicted_of_assessor(user, also=()) -> set[int]:
     """The candidates, among all whose scoresheets the assessor holds (and ``also``), that the assessor now has a
     conflict with (it can arise after a sheet was assigned): read as ids, so lists can leave them out before they
     are paged. One conflict check in SQL, however many candidates."""
-    held = Q(observations__scoresheets__assessor=user)
+    # Each part a subquery of its own, read by its own index (candidates through the assessor's scoresheets, and
+    # those named): joined into one OR, the planner would join every candidate to every scoresheet first.
+    held = Q(pk__in=Scoresheet.objects.filter(assessor=user).values("observation__candidate_id"))
     also_ids = {c.pk for c in also}
     return conflicted_candidate_ids(user, Candidate.objects.filter(held | Q(pk__in=also_ids) if also_ids else held))
 

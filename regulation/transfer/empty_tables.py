@@ -15,8 +15,15 @@ What is set aside, and only on tables that are empty when the load starts:
 
 Everything is put back, under its own name and definition (``pg_get_indexdef``, ``pg_get_constraintdef``),
 before the transaction commits; if the load fails the transaction is rolled back and the schema with it
-(PostgreSQL's DDL is transactional). Dropping an index locks its table (ACCESS EXCLUSIVE) until commit, so
-pages that read these tables wait for the load to end: they are empty until then in any case.
+(PostgreSQL's DDL is transactional). What those definitions do not carry is not used here and would not come
+back: an index's tablespace, per-column statistics targets and comments.
+
+Locks: ``lock_for_load`` takes every table the load fills at once (ACCESS EXCLUSIVE, in one statement, in a fixed
+order, waiting at most ``LOCK_WAIT``), before anything is read, so no page can hold one of them while the load
+waits for another. They are held until commit: pages that read these tables (the register, accreditation and
+early-career records, all empty until the load commits) wait for the load to end. Tables the service itself keeps
+busy (``Dataset.busy``: the outbox) are not among them, nor are its people and organisations, so its staff, the
+progress page, sending messages and /metrics carry on.
 """
 
 from __future__ import annotations
@@ -26,25 +33,39 @@ from dataclasses import dataclass, field
 from django.db import connection
 from psycopg2 import sql as pgsql
 
+LOCK_WAIT = "30s"  # longer, and the service is busy with these tables: the load is refused, to be tried again
+
 
 @dataclass
 class SetAside:
-    """What ``set_aside`` removed: (name, definition) of each index, (table, name, definition) of each key."""
+    """What ``set_aside`` removed: (name, definition) of each index, (table, name, definition) of each key, and the
+    deferrable keys declared on the tables (whose queued checks run before an index is built)."""
 
     indexes: list[tuple[str, str]] = field(default_factory=list)
     keys: list[tuple[str, str, str]] = field(default_factory=list)
+    deferrable: list[str] = field(default_factory=list)
 
 
-def serialise_loads(table: str) -> None:
-    """Take the lock every load takes first (SHARE ROW EXCLUSIVE on ``table``: it lets the service read, and no
-    other load or writer in): a second load started meanwhile waits for this one to end, and then finds the
-    register filled and is refused, rather than both loading."""
+def lock_for_load(tables: list[str], *, exclusive: bool) -> None:
+    """Lock the tables a load fills, in one statement and a fixed order, before the load reads anything. A second
+    load started meanwhile waits for this one to end, then finds the register filled and is refused, rather than
+    both loading. ``exclusive``: ACCESS EXCLUSIVE, as setting indexes aside needs; otherwise SHARE ROW EXCLUSIVE
+    (the service may read them, no other load or writer may write). Raises ``LockNotAvailable`` (a
+    ``DatabaseError``) after ``LOCK_WAIT``."""
+    mode = "ACCESS EXCLUSIVE" if exclusive else "SHARE ROW EXCLUSIVE"
     with connection.cursor() as cursor:
-        cursor.execute(pgsql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(pgsql.Identifier(table)))
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+        cursor.execute(
+            pgsql.SQL("LOCK TABLE {} IN {} MODE").format(
+                pgsql.SQL(", ").join(pgsql.Identifier(t) for t in sorted(tables)), pgsql.SQL(mode)
+            )
+        )
+        cursor.execute("SET LOCAL lock_timeout = 0")
 
 
 def set_aside(tables: list[str]) -> SetAside:
-    """Drop the indexes and foreign keys described above from those of ``tables`` that are empty now."""
+    """Drop the indexes and foreign keys described above from those of ``tables`` that are empty now (locked by
+    ``lock_for_load``)."""
     aside = SetAside()
     with connection.cursor() as cursor:
         empty = []
@@ -54,9 +75,6 @@ def set_aside(tables: list[str]) -> SetAside:
                 empty.append(table)
         if not empty:
             return aside
-        # PostgreSQL alters no table with reference checks still queued on it (a caller's earlier writes): they
-        # run now rather than at commit, and the keys are deferred again below, as Django declares them.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
             " WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique"
@@ -72,22 +90,29 @@ def set_aside(tables: list[str]) -> SetAside:
             [empty, empty],
         )
         aside.keys = cursor.fetchall()
+        aside.deferrable = _deferrable_on(cursor, empty)
+        # PostgreSQL alters no table with reference checks still queued on it (a caller's earlier writes): those on
+        # these tables run now rather than at commit, and are deferred again below, as Django declares them. The
+        # caller's other constraints are left as they were.
+        _check_now(cursor, aside.deferrable)
         for table, name, _ in aside.keys:
             cursor.execute(
                 pgsql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(pgsql.SQL(table), pgsql.Identifier(name))
             )
         for name, _ in aside.indexes:
             cursor.execute(pgsql.SQL("DROP INDEX {}").format(pgsql.Identifier(name)))
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        dropped = {name for _, name, _ in aside.keys}
+        _defer(cursor, [n for n in aside.deferrable if n not in dropped])
     return aside
 
 
 def put_back(aside: SetAside) -> None:
     """Build the indexes again and add the keys again, each checked over every row at once. The checks still
-    queued (keys to the service's own tables) run first: PostgreSQL builds no index on a table with checks
-    pending. The keys are then deferred again until commit, as Django declares them."""
+    queued on these tables (keys to the service's own tables) run first: PostgreSQL builds no index on a table
+    with checks pending. The keys are then deferred again until commit, as Django declares them."""
+    dropped = {name for _, name, _ in aside.keys}
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _check_now(cursor, [n for n in aside.deferrable if n not in dropped])
         # Definitions read from the catalogue moments ago, in this transaction: not input.
         for _, definition in aside.indexes:
             cursor.execute(definition)
@@ -97,4 +122,34 @@ def put_back(aside: SetAside) -> None:
                     pgsql.SQL(table), pgsql.Identifier(name), pgsql.SQL(definition)
                 )
             )
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _defer(cursor, aside.deferrable)
+
+
+def defer_checks_on(tables: list[str]) -> None:
+    """Check the keys declared on these tables at commit, as Django declares them, whatever the caller set: the
+    register's entries go in before their numbers. The caller's other constraints are left as they were."""
+    with connection.cursor() as cursor:
+        _defer(cursor, _deferrable_on(cursor, tables))
+
+
+def _deferrable_on(cursor, tables: list[str]) -> list[str]:
+    cursor.execute(
+        "SELECT DISTINCT conname FROM pg_constraint WHERE condeferrable AND conrelid = ANY(%s::regclass[])"
+        " ORDER BY conname",
+        [tables],
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def _check_now(cursor, names: list[str]) -> None:
+    if names:
+        cursor.execute(
+            pgsql.SQL("SET CONSTRAINTS {} IMMEDIATE").format(pgsql.SQL(", ").join(map(pgsql.Identifier, names)))
+        )
+
+
+def _defer(cursor, names: list[str]) -> None:
+    if names:
+        cursor.execute(
+            pgsql.SQL("SET CONSTRAINTS {} DEFERRED").format(pgsql.SQL(", ").join(map(pgsql.Identifier, names)))
+        )

@@ -83,6 +83,10 @@ class Dataset:
     # shift (the highest id held before the load), remembered as one ``TransferredId`` row; an export writes them
     # with their bundle ids again, and the successor's own rows as the highest bundle id loaded plus their own.
     shifted: bool = False
+    # A table the service itself keeps writing to and reading from while it runs (the outbox of messages, which
+    # every notification and /metrics read): a load fills it row by row, never locking it for the whole load as
+    # filling an empty table the fast way does (``empty_tables``).
+    busy: bool = False
 
     @property
     def model(self):

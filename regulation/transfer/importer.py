@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from accounts import archives
@@ -153,8 +153,8 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
         raise TransferRefused(["Only a full bundle can be loaded; this one holds changes since a date."])
     with transaction.atomic():
         filled = _filled_by_copy()
-        if filled:
-            empty_tables.serialise_loads(RegisterEntry._meta.db_table)
+        if connection.vendor == "postgresql":
+            _lock_for_load(filled)
         problems = _not_empty_target()
         if problems:
             raise TransferRefused(problems, fault="service")
@@ -170,15 +170,37 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
 
 
 def _filled_by_copy() -> list[str]:
-    """The tables a load fills with COPY (none but on PostgreSQL): every dataset's but the mapped ones (regions,
-    organisations: the successor's own are there) and the shifted ones (loaded beside the successor's own rows),
-    and the registration numbers the register's rows bring."""
+    """The tables a load fills with COPY into empty tables (none but on PostgreSQL): every dataset's but the mapped
+    ones (regions, organisations: the successor's own are there), the shifted ones (loaded beside the successor's
+    own rows) and the busy ones (``Dataset.busy``), and the registration numbers the register's rows bring."""
     if not use_copy():
         return []
     tables = [
-        ds.model._meta.db_table for ds in datasets() if ds.name not in MAPPED and not ds.shifted and _copyable(ds)
+        ds.model._meta.db_table
+        for ds in datasets()
+        if ds.name not in MAPPED and not ds.shifted and not ds.busy and _copyable(ds)
     ]
     return sorted({*tables, RegistrationNumber._meta.db_table})
+
+
+def _lock_for_load(filled: list[str]) -> None:
+    """``empty_tables.lock_for_load``: every table filled with COPY, or (loaded the portable way) the register
+    alone, which serialises loads. A service too busy with them for ``LOCK_WAIT`` refuses the load, nothing
+    changed."""
+    try:
+        with transaction.atomic():
+            if filled:
+                empty_tables.lock_for_load(filled, exclusive=True)
+            else:
+                empty_tables.lock_for_load([RegisterEntry._meta.db_table], exclusive=False)
+    except OperationalError as exc:
+        raise TransferRefused(
+            [
+                f"The service was too busy with its register to start the load (it waited {empty_tables.LOCK_WAIT}). "
+                "Nothing was loaded; try again when fewer people are using it."
+            ],
+            fault="service",
+        ) from exc
 
 
 def _put_back(aside: empty_tables.SetAside) -> None:
@@ -188,7 +210,7 @@ def _put_back(aside: empty_tables.SetAside) -> None:
         with transaction.atomic():
             empty_tables.put_back(aside)
     except IntegrityError as exc:
-        diag = getattr(exc, "diag", None)
+        diag = getattr(exc.__cause__, "diag", None)  # psycopg2's error, under Django's
         message = (getattr(diag, "message_primary", None) or str(exc)).strip()
         detail = (getattr(diag, "message_detail", None) or "").strip()
         raise TransferRefused(
@@ -445,7 +467,7 @@ class _Load:
             if register:
                 # The entries go in before their numbers (read from the same rows): their references are checked
                 # at the end of the transaction, as Django makes them, even where a caller asked for them at once.
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                empty_tables.defer_checks_on([ds.model._meta.db_table])
             on_rows = (lambda n: self.progress(ds.name, n)) if self.progress else None
             try:
                 copy_in.copy(cursor.cursor, table, lines(), batch=BATCH, on_rows=on_rows)

@@ -235,8 +235,8 @@ def test_the_assessors_list_leaves_out_a_candidate_who_worked_for_their_organisa
     client, sheet, alex, regulator, leeds, manager, settings
 ):
     """The conflict check is answered in SQL from the people the assessor's organisations employ: a candidate the
-    register shows working there until 100 days ago is neither listed nor counted; one who left before the window
-    is listed."""
+    register shows working there until 100 days ago is neither listed nor counted, nor shown among the places of the
+    assessor's coming sessions; one who left before the window is listed."""
     import datetime
 
     from django.utils import timezone
@@ -257,9 +257,12 @@ def test_the_assessors_list_leaves_out_a_candidate_who_worked_for_their_organisa
         ended_on=today - datetime.timedelta(days=50),
     )
     alex.__dict__.pop("active_memberships", None)
-    recent, long_ago = _more_candidates(2, leeds, manager, regulator)
-    for c, ended_days_ago in ((recent, 100), (long_ago, 365 * 3)):
-        observed(c, regulator, alex)
+    recent, long_ago, booked = _more_candidates(3, leeds, manager, regulator)
+    coming = session(regulator, alex, days=9)
+    services.book_session(candidate=booked, session=coming, by=booked.user)  # before the conflict is known
+    for c, ended_days_ago in ((recent, 100), (long_ago, 365 * 3), (booked, 100)):
+        if c is not booked:
+            observed(c, regulator, alex)
         employment = employ(c.user.register_entry, bradford)
         Employment.objects.filter(pk=employment.pk).update(
             started_on=today - datetime.timedelta(days=2000), ended_on=today - datetime.timedelta(days=ended_days_ago)
@@ -268,6 +271,9 @@ def test_the_assessors_list_leaves_out_a_candidate_who_worked_for_their_organisa
     listed = {s.observation.candidate_id for s in work["to_score"]}
     assert listed == {sheet.observation.candidate_id, long_ago.pk}
     assert work["to_score"].paginator.count == 2
+    # A candidate booked into the assessor's coming session, found in conflict since, is not among its places.
+    (listed_session,) = [s for s in work["sessions"] if s.pk == coming.pk]
+    assert listed_session.places == []
     client.force_login(alex)
     page = client.get("/accreditation/assessor/").content.decode()
     assert long_ago.user.get_full_name() in page and recent.user.get_full_name() not in page

@@ -67,8 +67,6 @@ def test_a_load_puts_back_every_index_and_key_it_set_aside(populated, tmp_path, 
     assert {row[2] for row in after} >= index_names | key_names
     # A key to the service's own tables (its people) was never set aside.
     assert not any("REFERENCES accounts_user" in definition for _, _, definition in aside.keys)
-    # The keys put back are checked at commit again, as Django declares them.
-    assert all(definition.endswith("DEFERRABLE INITIALLY DEFERRED") for _, _, definition in aside.keys)
     # The search reads its own index again.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -114,27 +112,76 @@ def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(popula
             )
         importer._put_back(aside)
     (problem,) = refused.value.problems
-    assert problem.startswith("This service's database refused the bundle's references (")
-    assert "regulation_renewal" in problem and "is not present" in problem
+    assert problem.startswith("This service's database refused the bundle's references (insert or update on table")
+    assert f': Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry".).' in problem
+    assert "DETAIL" not in problem and "\n" not in problem
     assert _schema() == before
+
+
+def test_after_a_load_its_keys_are_checked_at_commit_again_and_the_callers_others_are_as_they_were(populated, tmp_path):
+    """Django declares every key deferred to commit; the load leaves those of its tables so, and a key elsewhere
+    that the caller had made immediate stays immediate."""
+    from django.db import IntegrityError
+
+    from accounts.models import Organisation
+
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    empty_the_database()  # makes every key immediate for the rest of this test's transaction
+    import_bundle(original)
+    entry = RegisterEntry.objects.first()
+    with connection.cursor() as cursor:
+        # A renewal of an entry that is not there is refused only at commit (or when checked), as before the load.
+        cursor.execute(
+            "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count, peer_reflection_count)"
+            " VALUES (%s, '2031-11-30', now(), false, 2, 1)",
+            [entry.pk + 1000],
+        )
+        with pytest.raises(IntegrityError), transaction.atomic():
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DELETE FROM regulation_renewal WHERE entry_id = %s", [entry.pk + 1000])
+        # A membership (not a table the load filled) of nobody is refused at once: the caller made it so.
+        with pytest.raises(IntegrityError, match="violates foreign key constraint"), transaction.atomic():
+            cursor.execute(
+                "INSERT INTO accounts_membership (user_id, organisation_id, role, started_on, created_at)"
+                " VALUES (987654, %s, 'social_worker', '2026-01-01', now())",
+                [Organisation.objects.values_list("pk", flat=True).first()],
+            )
+
+
+def test_a_loaded_table_that_is_not_empty_keeps_its_indexes_and_the_keys_into_it(populated):
+    _needs_postgresql()
+    empty_the_database()
+    populated_again = RegisterEntry._meta.db_table  # the register holds an entry; the renewals hold none
+    from tests.factories import make_user
+    from tests.regulation.conftest import register
+
+    register(make_user("social_worker", email="kept@example.com"), make_user("regulator_staff", email="r@example.com"))
+    assert RegisterEntry.objects.exists() and not Renewal.objects.exists()
+    with transaction.atomic():
+        aside = empty_tables.set_aside([populated_again, Renewal._meta.db_table])
+        tables_of = {definition.split(" ON ")[1].split(" ")[0] for _, definition in aside.indexes}
+        assert tables_of == {"public.regulation_renewal"}  # the renewals' own, none of the register's
+        assert aside.keys == []  # the renewals' key to the register stays: the register was not empty
+        empty_tables.put_back(aside)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_loads_started_at_once_load_one_register_and_refuse_the_other(populated, tmp_path, monkeypatch):
-    """The second load waits for the first (``serialise_loads``) and then finds the register filled."""
+    """The second load waits for the first (``lock_for_load``) and then finds the register filled."""
     _needs_postgresql()
     original = bundle(tmp_path / "b")
     empty_the_database()
     first_holds_the_lock, second_is_waiting = threading.Event(), threading.Event()
-    real_serialise = empty_tables.serialise_loads
+    real_lock = empty_tables.lock_for_load
 
-    def serialise(table):
-        real_serialise(table)
+    def lock(tables, **kwargs):
+        real_lock(tables, **kwargs)
         if threading.current_thread().name == "first":
             first_holds_the_lock.set()
             assert second_is_waiting.wait(30), "the second load never waited for the first"
 
-    monkeypatch.setattr(empty_tables, "serialise_loads", serialise)
+    monkeypatch.setattr(empty_tables, "lock_for_load", lock)
     outcomes: dict[str, object] = {}
 
     def load(name):
@@ -153,10 +200,7 @@ def test_two_loads_started_at_once_load_one_register_and_refuse_the_other(popula
     second.start()
     with connection.cursor() as cursor:  # the second load waits for the lock the first holds
         for _ in range(300):
-            cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                [RegisterEntry._meta.db_table],
-            )
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'relation'")
             if cursor.fetchone()[0]:
                 break
             threading.Event().wait(0.1)
@@ -177,7 +221,7 @@ def test_two_loads_started_at_once_load_one_register_and_refuse_the_other(popula
 def test_the_person_waiting_sees_the_load_page_while_the_load_holds_its_tables(
     populated, tmp_path, monkeypatch, client
 ):
-    from accounts.models import Job
+    from accounts.models import Job, Notification
     from regulation.transfer.loading import IMPORT_KIND, LOAD
 
     from .test_loading import successor_regulator
@@ -218,6 +262,15 @@ def test_the_person_waiting_sees_the_load_page_while_the_load_holds_its_tables(
             cursor.execute("SET lock_timeout = '3s'")
         page = client.get(f"/register/transfer/load/{job.pk}/")
         status = client.get(f"/register/transfer/load/{job.pk}/", HTTP_ACCEPT="application/json")
+        # The service's own work goes on: a message is queued in the outbox, which the load does not lock.
+        notification = Notification.objects.create(
+            key="transfer-test",
+            event="transfer_test",
+            recipient=regulator,
+            email=regulator.email,
+            subject="Still working",
+            body="The outbox is not locked.",
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted"
@@ -232,4 +285,5 @@ def test_the_person_waiting_sees_the_load_page_while_the_load_holds_its_tables(
     assert register_locked == 1  # the load did hold the register while the page was served
     assert page.status_code == 200 and "Loading register" in page.content.decode()
     assert status.status_code == 200 and status.json()["progress"] == 40
+    assert Notification.objects.filter(pk=notification.pk).exists()
     assert outcome and outcome[0]["register"] == len(populated["entries"])

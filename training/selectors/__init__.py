@@ -98,9 +98,8 @@ def _with_records(qs: QuerySet[Enrolment], *, schedule_only: bool = False) -> Qu
         ]
     else:
         lists = [Prefetch(name, queryset=model.objects.order_by(*order)) for name, model, order in _RECORDS]
-    return qs.select_related("programme", "employer", "supervisor", "assessor", "line_manager").prefetch_related(
-        *lists, Prefetch("window_exceptions", queryset=ReviewWindowException.objects.select_related("granted_by"))
-    )
+        lists.append(Prefetch("window_exceptions", queryset=ReviewWindowException.objects.select_related("granted_by")))
+    return qs.select_related("programme", "employer", "supervisor", "assessor", "line_manager").prefetch_related(*lists)
 
 
 def _schedule_records(e: Enrolment) -> dict[str, list]:
@@ -221,7 +220,7 @@ def iter_cohort_rows(enrolments, today: datetime.date | None = None):
     for e in enrolments:
         records = _schedule_records(e)
         pauses = records["pauses"]
-        points = schedule.review_points(e, records["reviews"], today, pauses)
+        points = schedule.review_points(e, records["reviews"], today, pauses=pauses)
         sup = schedule.supervision(e, records["supervision_sessions"], pauses, today)
         caseload = schedule.caseload(e, records["caseload_months"])
         row = CohortRow(
