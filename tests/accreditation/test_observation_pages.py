@@ -1,6 +1,8 @@
 """Practice observation pages: booking, scoring in the browser (with and without JavaScript), locking, refusals,
 moderation, calibration, and the query bounds the issue sets."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,12 +17,12 @@ from .observation_helpers import NO_SAMPLE, SAMPLE, assessor, at_observation, fi
 pytestmark = pytest.mark.django_db
 
 
-def _more_candidates(n, leeds, manager, regulator):
+def _more_candidates(n, leeds, manager, regulator, *, first: int = 0):
     from tests.factories import make_user
     from tests.regulation.conftest import register
 
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         user = make_user("social_worker", organisation=leeds, email=f"extra{i}@example.com")
         employ(register(user, regulator), leeds)
         c = services.nominate(manager=manager, user=user, level="practitioner", organisation=leeds)
@@ -307,6 +309,13 @@ def test_scores_submitted_are_listed_a_page_at_a_time_newest_first(
     ids = [s["id"] for s in api["results"]]
     assert ids[:2] == [draft.pk, newest.pk]  # still to score first, then submitted, newest first
     assert client.get("/api/v1/accreditation/scoresheets/?page=9").status_code == 404
+    # Both lists paged on one page: each pager is a landmark of its own name (WCAG: landmarks are told apart).
+    monkeypatch.setattr(obs_selectors, "TO_SCORE_PER_PAGE", 1)
+    (another,) = _more_candidates(1, leeds, manager, regulator, first=3)
+    observed(another, regulator, alex)
+    two = client.get("/accreditation/assessor/").content.decode()
+    labels = re.findall(r'<nav class="govuk-pagination" aria-label="([^"]+)"', two)
+    assert labels == ["Pages of candidates to score", "Pages of scores you have submitted"]
 
 
 def test_an_api_token_call_leaves_no_session_behind(client, alex):
