@@ -15,7 +15,7 @@ from regulation.transfer.format import MANIFEST, datasets
 from regulation.transfer.importer import TransferRefused, import_bundle
 from regulation.transfer.verify import verify_bundle
 
-from .conftest import AS_AT, CREATED
+from .conftest import AS_AT, CREATED, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -1158,6 +1158,7 @@ def _needs_postgresql():
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_several_connections_write_the_same_bytes_as_the_portable_writer(populated, tmp_path, monkeypatch, settings):
     import threading
 
@@ -1197,6 +1198,7 @@ def test_several_connections_write_the_same_bytes_as_the_portable_writer(populat
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_every_file_shows_the_moment_the_export_began_whatever_is_committed_meanwhile(populated, tmp_path, monkeypatch):
     import threading
 
@@ -1234,6 +1236,7 @@ def test_every_file_shows_the_moment_the_export_began_whatever_is_committed_mean
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_a_connection_that_fails_stops_the_others_and_publishes_nothing(populated, tmp_path, monkeypatch):
     import threading
 
@@ -1258,6 +1261,7 @@ def test_a_connection_that_fails_stops_the_others_and_publishes_nothing(populate
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_files_are_made_durable_beside_the_connections_and_a_failure_there_publishes_nothing(
     populated, tmp_path, monkeypatch
 ):
@@ -1301,6 +1305,7 @@ def test_files_are_made_durable_beside_the_connections_and_a_failure_there_publi
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_files_are_made_durable_while_they_are_written_and_a_failure_then_is_not_lost(populated, tmp_path, monkeypatch):
     import errno
     import os
@@ -1332,6 +1337,7 @@ def test_files_are_made_durable_while_they_are_written_and_a_failure_then_is_not
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_a_leader_that_cannot_start_and_a_cancel_that_is_refused_still_end_the_export_with_the_first_error(
     populated, tmp_path, monkeypatch
 ):
@@ -1408,6 +1414,7 @@ def test_a_leader_that_cannot_start_and_a_cancel_that_is_refused_still_end_the_e
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_a_server_that_ends_idle_transactions_does_not_end_the_export(populated, tmp_path):
     """Managed PostgreSQL often ends sessions idle in a transaction; the leader is idle for the whole export."""
     import time

@@ -12,7 +12,7 @@ from regulation.models import Annotation, RegisterEntry, RegistrationNumber, Sta
 from regulation.transfer import importer
 from regulation.transfer.importer import TransferRefused, import_bundle
 
-from .conftest import AS_AT
+from .conftest import AS_AT, postgresql_only
 from .test_bundle import AWKWARD, bundle, empty_the_database, files_of, rewrite
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,7 @@ def _nothing_loaded(users_before: int) -> None:
     assert User.objects.count() == users_before
 
 
+@postgresql_only
 def test_copy_loads_what_the_portable_load_loads(populated, tmp_path, monkeypatch):
     _needs_postgresql()
     regulator, entry = populated["regulator"], populated["entries"][2]
@@ -112,6 +113,7 @@ def test_a_bad_row_midway_leaves_nothing_loaded(populated, tmp_path, monkeypatch
     _nothing_loaded(users_before)
 
 
+@postgresql_only
 def test_a_row_the_database_refuses_midway_is_named_and_nothing_is_loaded(populated, tmp_path, monkeypatch):
     _needs_postgresql()
     monkeypatch.setattr(importer, "BATCH", 1)

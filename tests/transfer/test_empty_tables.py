@@ -14,7 +14,11 @@ from regulation.transfer.importer import TransferRefused, import_bundle
 from .test_bundle import bundle, empty_the_database
 from .test_copy_load import _change_row, _needs_postgresql
 
-pytestmark = pytest.mark.django_db
+# Skipped before any fixture is built (the bundle takes seconds to make): all of this is PostgreSQL's.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and DDL in a transaction: PostgreSQL's (CI)"),
+]
 
 _SCHEMA = """
 SELECT 'index', c.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), i.indisvalid::text
