@@ -488,12 +488,17 @@ def current_employer_ids(user) -> set[int]:
     )
 
 
+def _employed_on_or_after(since: datetime.date) -> Q:
+    """An employment that had not ended before ``since``: the conflict-of-interest window's rule."""
+    return Q(ended_on__isnull=True) | Q(ended_on__gte=since)
+
+
 def employer_ids_since(user, since: datetime.date) -> set[int]:
     """The organisations the register shows this person working for at any time on or after ``since`` (for the
     accreditation pathway's conflict-of-interest check on assessors)."""
     return set(
         Employment.objects.filter(entry__user_id=user.pk)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+        .filter(_employed_on_or_after(since))
         .values_list("employer_id", flat=True)
     )
 
@@ -504,7 +509,7 @@ def people_employed_since(organisation_ids, since: datetime.date) -> QuerySet:
     employer's index, so its cost is the organisations' staff, not the register's."""
     return (
         Employment.objects.filter(employer_id__in=list(organisation_ids), entry__user_id__isnull=False)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+        .filter(_employed_on_or_after(since))
         .values("entry__user_id")
     )
 
