@@ -60,7 +60,7 @@ def lock_for_load(tables: list[str], *, exclusive: bool) -> None:
                 pgsql.SQL(", ").join(pgsql.Identifier(t) for t in sorted(tables)), pgsql.SQL(mode)
             )
         )
-        cursor.execute("SET LOCAL lock_timeout = 0")
+        cursor.execute("SET LOCAL lock_timeout TO DEFAULT")  # the session's own setting again, for the load
 
 
 def set_aside(tables: list[str]) -> SetAside:
