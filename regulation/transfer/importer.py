@@ -158,7 +158,7 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
         problems = _not_empty_target()
         if problems:
             raise TransferRefused(problems, fault="service")
-        aside = empty_tables.set_aside(filled) if filled else None
+        aside = empty_tables.set_aside(filled, rows=_rows_by_table(manifest["files"])) if filled else None
         loaded = _Load(directory, manifest["files"], report, progress).run()
         if aside is not None:
             _put_back(aside)
@@ -181,6 +181,20 @@ def _filled_by_copy() -> list[str]:
         if ds.name not in MAPPED and not ds.shifted and not ds.busy and _copyable(ds)
     ]
     return sorted({*tables, RegistrationNumber._meta.db_table})
+
+
+def _rows_by_table(files: dict) -> dict[str, int]:
+    """How many rows the bundle gives each table, by its manifest (the files' rows are checked against it as they
+    are read): a dataset's own, and the register's for the registration numbers its entries bring."""
+    rows: dict[str, int] = {}
+    for ds in datasets():
+        said = files[f"{ds.name}.jsonl"].get("rows")
+        count = said if type(said) is int and said > 0 else 0
+        table = ds.model._meta.db_table
+        rows[table] = rows.get(table, 0) + count
+        if ds.name == "register":
+            rows[RegistrationNumber._meta.db_table] = count
+    return rows
 
 
 def _lock_for_load(filled: list[str]) -> None:

@@ -198,7 +198,11 @@ class Rows:
         ):
             csv_lines = _PhysicalLines(csv_file)
             reader_ = csv.reader(csv_lines)
-            header = next(reader_, None)
+            try:
+                header = next(reader_, None)
+            except csv.Error as exc:
+                self._problem(f"{csv_name}: the header row cannot be read as CSV ({exc}).")
+                return self._stop()
             if header != names:
                 self._problem(f"{csv_name}: the header row should be {','.join(names)}.")
                 return self._stop()
@@ -228,7 +232,11 @@ class Rows:
                     else:
                         csv_lines.back = csv_line
                 if values is None:
-                    csv_row = next(reader_, None)
+                    try:
+                        csv_row = next(reader_, None)
+                    except csv.Error as exc:  # a cell longer than csv reads, say: the rows after it cannot be paired
+                        self._problem(f"{csv_name} row {count} cannot be read as CSV ({exc}).")
+                        return self._stop()
                     try:
                         record = loads(line, max_bytes=line_max)
                     except unsafe:
@@ -294,7 +302,11 @@ class Rows:
                 if self.found:  # nothing more is given once the file is known to be wrong
                     continue
                 yield raw, values
-            if next(reader_, None) is not None:
+            try:
+                more = next(reader_, None) is not None
+            except csv.Error:
+                more = True
+            if more:
                 self._problem(f"{csv_name} has more rows than {jsonl_name}.")
 
     def _reference_checks(self):

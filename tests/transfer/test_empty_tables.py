@@ -37,11 +37,14 @@ def _schema(using="default") -> list[tuple]:
         return cursor.fetchall()
 
 
-def _noting_what_is_set_aside(monkeypatch) -> list:
+def _noting_what_is_set_aside(monkeypatch, *, from_rows: int = 1) -> list:
+    """What each load sets aside; ``from_rows``: ``SET_ASIDE_FROM_ROWS`` for the test (the test bundle is small,
+    so by default every table it fills is treated as large)."""
     noted, real = [], empty_tables.set_aside
+    monkeypatch.setattr(empty_tables, "SET_ASIDE_FROM_ROWS", from_rows)
 
-    def noting(tables):
-        aside = real(tables)
+    def noting(tables, **kwargs):
+        aside = real(tables, **kwargs)
         noted.append(aside)
         return aside
 
@@ -97,6 +100,57 @@ def test_a_refused_load_leaves_every_index_and_key_as_it_was(populated, tmp_path
     assert noted and noted[0].indexes  # they had been set aside
     assert _schema() == before
     assert not RegisterEntry.objects.exists()
+
+
+def test_only_tables_given_many_rows_have_their_indexes_and_keys_set_aside(populated, tmp_path, monkeypatch):
+    """A table given fewer than ``SET_ASIDE_FROM_ROWS`` rows keeps its indexes and keys (making them again costs
+    more than keeping them up to date for a few rows); one given more has its own set aside, and they are back
+    after the load."""
+    import json
+
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    empty_the_database()
+    before = _schema()
+    rows = importer._rows_by_table(json.loads((original / "manifest.json").read_text())["files"])
+    threshold = rows[Renewal._meta.db_table] + 1  # the renewals are small, the register larger
+    assert rows[RegisterEntry._meta.db_table] >= threshold
+    noted = _noting_what_is_set_aside(monkeypatch, from_rows=threshold)
+
+    import_bundle(original)
+
+    (aside,) = noted
+    tables_of = {definition.split(" ON public.")[1].split(" ")[0] for _, definition in aside.indexes}
+    assert RegisterEntry._meta.db_table in tables_of and Renewal._meta.db_table not in tables_of
+    assert all(rows[table] >= threshold for table in tables_of)
+    keyed = {table for table, _, _ in aside.keys}
+    assert keyed and all(rows[table] >= threshold for table in keyed)
+    assert Renewal._meta.db_table not in keyed  # its key to the register stays, checked at commit
+    assert _schema() == before
+
+
+def test_a_reference_broken_in_a_table_that_kept_its_keys_is_refused_before_commit(populated, tmp_path, monkeypatch):
+    """A small table keeps its keys, checked at commit; the load checks them before it ends, so a broken one is
+    refused in the database's words like a key put back, rather than failing the caller's commit."""
+    _needs_postgresql()
+    entry = populated["entries"][0]
+    empty_the_database()
+    before = _schema()
+    monkeypatch.setattr(empty_tables, "SET_ASIDE_FROM_ROWS", 10**9)  # nothing set aside
+    tables = [RegisterEntry._meta.db_table, Renewal._meta.db_table]
+    with pytest.raises(TransferRefused) as refused, transaction.atomic():
+        aside = empty_tables.set_aside(tables, rows={t: 1 for t in tables})
+        assert not aside.keys and not aside.indexes
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
+                " peer_reflection_count) VALUES (%s, '2027-11-30', now(), false, 2, 1)",
+                [entry.pk + 1000],
+            )
+        importer._put_back(aside)
+    (problem,) = refused.value.problems
+    assert f': Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry".).' in problem
+    assert _schema() == before
 
 
 def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(populated):
