@@ -33,6 +33,10 @@ MAX_PROBLEMS_PER_FILE = 20
 # A bundle's manifest and each of its JSON lines are a few kilobytes; none is read beyond these.
 MANIFEST_MAX_BYTES = 1024 * 1024
 LINE_MAX_BYTES = 1024 * 1024
+# A sound row's CSV cell is no longer than its JSON line, which may be up to LINE_MAX_BYTES: csv's own limit (128 KiB
+# a cell, for the whole process) would refuse a long text (a case's concern) that the exporter wrote. Raised, never
+# lowered, so another reader in the process keeps at least what it had.
+csv.field_size_limit(max(csv.field_size_limit(), LINE_MAX_BYTES))
 
 
 @dataclass
@@ -97,6 +101,8 @@ def check_files(directory: Path, report: Report) -> dict | None:
             path = directory / name
             if entry is None:
                 report.problems.append(f"{MANIFEST} does not list {name}.")
+            elif not isinstance(entry, dict):
+                report.problems.append(f"{MANIFEST}: the entry for {name} is not an object (rows, sha256).")
             elif not path.is_file():
                 report.problems.append(f"{name} is missing.")
             elif sha256_of(path) != entry.get("sha256"):

@@ -167,6 +167,19 @@ def test_round_trip_into_an_empty_database_gives_identical_files(populated, tmp_
     assert RegistrationNumber.objects.create().pk > highest
 
 
+def test_a_long_text_travels_and_comes_back_identical(populated, tmp_path):
+    """A case's concern of 200,000 characters, with commas (so its CSV cell is quoted and read by csv, beyond csv's
+    default limit of 131,072 a cell): the bundle is sound, loads and exports byte for byte again."""
+    concern = "Concern raised by the employer, then by a colleague. " * 4_000
+    FitnessToPractiseCase.objects.update(concern=concern)
+    original = bundle(tmp_path / "original")
+    assert verify_bundle(original).ok
+    empty_the_database()
+    import_bundle(original)
+    assert list(FitnessToPractiseCase.objects.values_list("concern", flat=True)) == [concern]
+    assert files_of(bundle(tmp_path / "again")) == files_of(original)
+
+
 def test_changes_since_a_date(populated, tmp_path, time_machine):
     later = datetime.date(2027, 6, 1)
     time_machine.move_to(datetime.datetime(2027, 6, 1, 9, tzinfo=datetime.UTC), tick=False)
@@ -282,9 +295,19 @@ def _csv_disagrees(path):
 
 
 def _csv_cell_too_long(path):
-    """A cell longer than Python's csv reads (128 KiB): named, not a crash."""
-    rewrite(path, "courses.csv", lambda lines: [lines[0], lines[1].replace("Leeds campus", "L" * 200_000), *lines[2:]])
-    return "courses.csv row 1 cannot be read as CSV (field larger than field limit (131072))."
+    """A CSV cell longer than any sound row's (a JSON line's limit): named, not a crash."""
+    from regulation.transfer.verify import LINE_MAX_BYTES
+
+    long = "L" * (LINE_MAX_BYTES + 10)
+    rewrite(path, "courses.csv", lambda lines: [lines[0], lines[1].replace("Leeds campus", long), *lines[2:]])
+    return f"courses.csv row 1 cannot be read as CSV (field larger than field limit ({LINE_MAX_BYTES}))."
+
+
+def _manifest_entry_not_an_object(path):
+    manifest = json.loads((path / MANIFEST).read_text())
+    manifest["files"]["register.jsonl"] = 5
+    (path / MANIFEST).write_text(json.dumps(manifest))
+    return f"{MANIFEST}: the entry for register.jsonl is not an object (rows, sha256)."
 
 
 def _dangling_reference(path):
@@ -314,6 +337,7 @@ REFUSALS = [
     _duplicate_number,
     _csv_disagrees,
     _csv_cell_too_long,
+    _manifest_entry_not_an_object,
     _dangling_reference,
 ]
 

@@ -129,6 +129,26 @@ def test_only_tables_given_many_rows_have_their_indexes_and_keys_set_aside(popul
     assert _schema() == before
 
 
+def test_a_large_tables_keys_to_a_small_loaded_table_are_set_aside_and_put_back(populated):
+    """The register is given many rows, its numbers' table (filled too, empty now) few: the register's key to it
+    is set aside with the register's indexes; the small table keeps its own."""
+    from regulation.models import RegistrationNumber
+
+    _needs_postgresql()
+    empty_the_database()
+    before = _schema()
+    register, numbers = RegisterEntry._meta.db_table, RegistrationNumber._meta.db_table
+    with transaction.atomic():
+        aside = empty_tables.set_aside([register, numbers], rows={register: 10**6, numbers: 1})
+        assert {(table, "REFERENCES regulation_registrationnumber" in d) for table, _, d in aside.keys} >= {
+            (register, True)
+        }
+        assert all(table == register for table, _, _ in aside.keys)
+        assert all(f" ON public.{register} " in definition for _, definition in aside.indexes)
+        empty_tables.put_back(aside)
+    assert _schema() == before
+
+
 def test_a_reference_broken_in_a_table_that_kept_its_keys_is_refused_before_commit(populated, tmp_path, monkeypatch):
     """A small table keeps its keys, checked at commit; the load checks them before it ends, so a broken one is
     refused in the database's words like a key put back, rather than failing the caller's commit."""
