@@ -13,6 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import Organisation, User
+from accounts.pagination import IdsFirstPagination
 from accounts.services import ServiceError
 
 from . import evidence_files, funding, journey, selectors, services
@@ -84,6 +85,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = EnrolmentSerializer
     queryset = Enrolment.objects.none()
+    pagination_class = IdsFirstPagination
 
     def get_queryset(self):
         return selectors.cohort(self.request.user)

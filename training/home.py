@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts import rules as account_rules
 from accounts.home import DUE, NONE, OVERDUE, HomeSection, Task, register_home_section, register_nav
+from accounts.pagination import first_rows
 
 from . import rules as training_rules
 
@@ -72,7 +73,7 @@ def cohort_section(user):
     mine = selectors.cohort(user, include_finished=False, mine_only=not coordinator, schedule_only=True)
     summary = selectors.cohort_summary(mine)
     tasks = []
-    for r in selectors.cohort_rows(mine.filter(is_overdue=True)[:3]):
+    for r in selectors.cohort_rows(first_rows(mine.filter(is_overdue=True), 3)):
         tasks.append(
             Task(
                 r.enrolment.participant_name,

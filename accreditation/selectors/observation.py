@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
+
+from accounts.pagination import IdsFirstPaginator
 
 from ..models import (
     AssessmentSession,
@@ -191,10 +192,12 @@ def assessor_work(user, *, to_score_page: str | int = 1, submitted_page: str | i
         .order_by(*AssessmentSession.in_time_order())
     )
     conflicted = _conflicted_of_assessor(user, also={b.candidate for s in sessions for b in s.places})
-    to_score = Paginator(assessor_to_score(user, conflicted=conflicted), TO_SCORE_PER_PAGE).get_page(to_score_page)
+    to_score = IdsFirstPaginator(assessor_to_score(user, conflicted=conflicted), TO_SCORE_PER_PAGE).get_page(
+        to_score_page
+    )
     submitted = None
     if submitted_page is not None:
-        submitted = Paginator(assessor_submitted(user, conflicted=conflicted), SUBMITTED_PER_PAGE).get_page(
+        submitted = IdsFirstPaginator(assessor_submitted(user, conflicted=conflicted), SUBMITTED_PER_PAGE).get_page(
             submitted_page
         )
     for s in sessions:

@@ -7,12 +7,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from accounts.exports import streaming_csv_response
 from accounts.forms import call_or_show_refusal, posted
 from accounts.models import Organisation
+from accounts.pagination import IdsFirstPaginator
 
 from .. import forms, selectors, services
 from ..models import Enrolment, due_date
@@ -89,7 +89,7 @@ def cohort(request):
     if request.GET.get("format") == "csv":
         rows = selectors.iter_cohort_rows(enrolments.iterator(chunk_size=CSV_CHUNK))
         return streaming_csv_response("early-career-cohort.csv", COHORT_HEADER, _cohort_csv_rows(rows))
-    page = Paginator(enrolments, COHORT_PER_PAGE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(enrolments, COHORT_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = selectors.cohort_rows(page.object_list)
     query = urlencode({k: v for k, v in (("status", status), ("show", show)) if v})
     return render(
