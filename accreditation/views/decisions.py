@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.forms import call_or_show_refusal, posted
+from accounts.pagination import IdsFirstPaginator
 from accounts.services import ServiceError
 
 from .. import forms
@@ -29,7 +30,7 @@ DECISIONS_PER_PAGE = 50
 @_perm("accreditation.confirm_decision")
 def decisions(request):
     # One page at a time: the whole backlog (hundreds at national scale) cost its rows' standing and rendering.
-    page = Paginator(selectors.decisions_queue(), DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(selectors.decisions_queue(), DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accreditation/certification/decisions.html",
