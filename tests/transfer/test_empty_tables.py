@@ -37,6 +37,15 @@ def _schema(using="default") -> list[tuple]:
         return cursor.fetchall()
 
 
+def _renew_an_entry_that_is_not_there(entry_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
+            " peer_reflection_count) VALUES (%s, '2027-11-30', now(), false, 2, 1)",
+            [entry_id],
+        )
+
+
 def _noting_what_is_set_aside(monkeypatch, *, from_rows: int = 1) -> list:
     """What each load sets aside; ``from_rows``: ``SET_ASIDE_FROM_ROWS`` for the test (the test bundle is small,
     so by default every table it fills is treated as large)."""
@@ -161,12 +170,7 @@ def test_a_reference_broken_in_a_table_that_kept_its_keys_is_refused_before_comm
     with pytest.raises(TransferRefused) as refused, transaction.atomic():
         aside = empty_tables.set_aside(tables, rows={t: 1 for t in tables})
         assert not aside.keys and not aside.indexes
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
-                " peer_reflection_count) VALUES (%s, '2027-11-30', now(), false, 2, 1)",
-                [entry.pk + 1000],
-            )
+        _renew_an_entry_that_is_not_there(entry.pk + 1000)
         importer._put_back(aside)
     (problem,) = refused.value.problems
     assert f': Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry".).' in problem
@@ -182,12 +186,7 @@ def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(popula
     with pytest.raises(TransferRefused) as refused, transaction.atomic():
         aside = empty_tables.set_aside(tables)
         assert aside.keys and aside.indexes
-        with connection.cursor() as cursor:  # a renewal of an entry that is not there
-            cursor.execute(
-                "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
-                " peer_reflection_count) VALUES (%s, '2027-11-30', now(), false, 2, 1)",
-                [entry.pk + 1000],
-            )
+        _renew_an_entry_that_is_not_there(entry.pk + 1000)
         importer._put_back(aside)
     (problem,) = refused.value.problems
     assert problem.startswith("This service's database refused the bundle's references (insert or update on table")
