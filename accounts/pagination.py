@@ -29,16 +29,12 @@ def first_rows(queryset: QuerySet, limit: int) -> list:
 
 
 class IdsFirstPaginator(Paginator):
-    """``Paginator`` over a queryset whose page is found by its ids first (see above); counts as Django's does."""
+    """``Paginator`` over a queryset whose page is found by its ids first (see above); counts and slices as Django's
+    does, through its hook for making a page."""
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(in_order_of(self.object_list, ids), number, self)
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list.values_list("pk", flat=True))  # the page's slice of the list, its ids alone
+        return super()._get_page(in_order_of(self.object_list, ids), number, paginator)
 
 
 class IdsFirstPagination(PageNumberPagination):
