@@ -219,15 +219,17 @@ def upload_message(counts: dict[str, int]) -> str:
     return "Your file has been checked. " + ("; ".join(parts) or "Nothing has changed") + "."
 
 
-def _report_context(request):
-    unit = _unit_for(request, selectors.units_for(request.user))
-    return unit, selectors.unit_report(unit)
+def _report_context(request) -> tuple[ReportingUnit, selectors.UnitReport, list[ReportingUnit]]:
+    """The unit asked for, its report, and every unit the person reports for (read once: the page lists them)."""
+    units = selectors.units_for(request.user)
+    unit = _unit_for(request, units)
+    return unit, selectors.unit_report(unit), units
 
 
 @login_required
 @permission_required("workforce.view_own_report", raise_exception=True)
 def report(request):
-    unit, data = _report_context(request)
+    unit, data, units = _report_context(request)
     latest = data.own.get(data.latest_year)
     ranks = [
         (rate.label, display(latest.rates.get(name)) if latest else "x", [r.by_rate.get(name) for r in data.rankings])
@@ -249,7 +251,7 @@ def report(request):
             ],
             "attribution": ATTRIBUTION,
             "symbols": SYMBOLS,
-            "units": selectors.units_for(request.user),
+            "units": units,
         },
     )
 
@@ -257,7 +259,7 @@ def report(request):
 @login_required
 @permission_required("workforce.view_own_report", raise_exception=True)
 def report_download(request, kind):
-    _unit, data = _report_context(request)
+    _unit, data, _units = _report_context(request)
     if kind == "csv":
         response = HttpResponse(unit_report_csv(data), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{report_filename(data, "csv")}"'
@@ -288,7 +290,7 @@ def report_pdf(request):
 @login_required
 @permission_required("workforce.view_own_report", raise_exception=True)
 def forecast(request):
-    unit, data = _report_context(request)
+    unit, data, _units = _report_context(request)
     base, defaults, sources, problem = forecasting.baseline_and_defaults(data)
     form = ForecastForm(request.GET or None, initial=vars(defaults) if defaults else None)
     years = []
