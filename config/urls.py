@@ -1,8 +1,13 @@
 from django.urls import include, path
+from django.utils.module_loading import autodiscover_modules
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from accounts.admin import admin_site
+
+# The project's admin site is its own (SimpleAdminConfig discovers nothing): each app's admin module registers
+# its models with it when imported.
+autodiscover_modules("admin", register_to=admin_site)
 
 router = accounts_api.IdRootRouter()
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")

@@ -1,5 +1,7 @@
 """Regulator staff can read every register record in the admin; changes go through the pages and services."""
 
+from django.contrib import admin
+
 from accounts.admin import NoDeleteAdmin, admin_site
 
 from .models import (
@@ -25,7 +27,7 @@ class ReadOnlyRegisterAdmin(NoDeleteAdmin):
         return False
 
 
-@admin_site.register(RegisterEntry)
+@admin.register(RegisterEntry, site=admin_site)
 class RegisterEntryAdmin(ReadOnlyRegisterAdmin):
     list_display = ["registration_number", "first_name", "last_name", "status", "registered_until"]
     list_filter = ["status"]

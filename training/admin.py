@@ -1,28 +1,38 @@
 """Regulator staff read early-career records in the admin; programmes (data, not code) can be added there."""
 
+from django.contrib import admin
+
 from accounts.admin import NoDeleteAdmin, admin_site
 
 from .models import Enrolment, FundingClaim, Programme
 
 
-@admin_site.register(Programme)
+@admin.register(Programme, site=admin_site)
 class ProgrammeAdmin(NoDeleteAdmin):
     list_display = ["name", "code", "length_months", "available_from", "is_active"]
 
 
-@admin_site.register(Enrolment)
-class EnrolmentAdmin(NoDeleteAdmin):
+class ReadOnlyTrainingAdmin(NoDeleteAdmin):
+    """Enrolments and claims are made and changed through the service (its rules, schedule and audit trail); the
+    admin only shows them, whatever else the person may do on the pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Enrolment, site=admin_site)
+class EnrolmentAdmin(ReadOnlyTrainingAdmin):
     list_display = ["participant_name", "programme", "employer", "start_date", "end_date", "status"]
     list_filter = ["programme", "status"]
     search_fields = ["participant_name", "registration_number"]
+    list_select_related = ["programme", "employer"]
+    show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-
-@admin_site.register(FundingClaim)
-class FundingClaimAdmin(NoDeleteAdmin):
+@admin.register(FundingClaim, site=admin_site)
+class FundingClaimAdmin(ReadOnlyTrainingAdmin):
     list_display = ["pk", "employer", "period_start", "period_end", "total"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ["employer"]
