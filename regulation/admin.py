@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from accounts.admin import NoDeleteAdmin, admin_site
+from accounts.pagination import IdsFirstPaginator
 
 from .models import (
     Annotation,
@@ -18,7 +19,10 @@ from .models import (
 
 
 class ReadOnlyRegisterAdmin(NoDeleteAdmin):
-    """Statuses, orders and decisions have guards and history; the admin shows them but never edits around them."""
+    """Statuses, orders and decisions have guards and history; the admin shows them but never edits around them.
+    Lists of the whole register's records are paged by their ids first (``IdsFirstPaginator``)."""
+
+    paginator = IdsFirstPaginator
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from accounts.admin import NoDeleteAdmin, admin_site
+from accounts.pagination import IdsFirstPaginator
 
 from .models import Enrolment, FundingClaim, Programme
 
@@ -14,7 +15,9 @@ class ProgrammeAdmin(NoDeleteAdmin):
 
 class ReadOnlyTrainingAdmin(NoDeleteAdmin):
     """Enrolments and claims are made and changed through the service (its rules, schedule and audit trail); the
-    admin only shows them, whatever else the person may do on the pages."""
+    admin only shows them, whatever else the person may do on the pages. Paged by their ids first."""
+
+    paginator = IdsFirstPaginator
 
     def has_add_permission(self, request):
         return False
