@@ -55,6 +55,7 @@ rules.add_perm("regulation.search_register", is_regulator_staff)
 rules.add_perm("regulation.review_applications", is_regulator_staff)
 rules.add_perm("regulation.manage_ftp", is_regulator_staff)
 
+rules.add_perm("regulation", is_regulator_staff)  # its models in the administration's index
 rules.add_perm("regulation.view_registerentry", owns_entry_record | employs_practitioner | is_regulator_staff)
 rules.add_perm("regulation.change_registerentry", is_regulator_staff)
 rules.add_perm("regulation.add_cpdrecord", owns_entry_record)

@@ -131,6 +131,7 @@ def is_any_participant(user):
 can_view = is_participant | is_supervisor_of | is_assessor_of | is_coordinator_of | is_regulator_staff
 runs_programme = is_supervisor_of | is_coordinator_of
 
+rules.add_perm("training", is_regulator_staff)  # its models in the administration's index
 rules.add_perm("training.view_programme", is_signed_in)
 rules.add_perm("training.view_enrolment", can_view)
 rules.add_perm("training.add_enrolment", is_coordinator)

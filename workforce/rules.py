@@ -24,6 +24,7 @@ def is_own_version(user, version):
     return version is not None and is_own_return(user, version.workforce_return)
 
 
+rules.add_perm("workforce", is_regulator_staff)  # its models in the administration's index
 rules.add_perm("workforce.view_own_report", is_workforce_lead)
 rules.add_perm("workforce.send_return", is_workforce_lead)
 rules.add_perm("workforce.view_all_authorities", is_regulator_staff)

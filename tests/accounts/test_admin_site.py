@@ -53,6 +53,24 @@ def test_regulator_staff_read_every_record_and_change_only_what_is_allowed(clien
             assert model.objects.filter(pk=record.pk).exists(), label
 
 
+def test_the_index_lists_every_app_and_model_for_regulator_staff(client):
+    """The administration's front page and each app's page link to every model (an app is listed only for those
+    holding the permission named after it)."""
+    staff = make_user(Role.REGULATOR_STAFF)
+    client.force_login(staff)
+    index = client.get("/admin/").content.decode()
+    assert "have permission to view or edit anything" not in index
+    for app in ("accounts", *APPS):
+        # Jobs are each their owner's: listed for nobody as a whole.
+        models = [m for m in _registered(app) if staff.has_perm(f"{app}.view_{m._meta.model_name}")]
+        assert app == "accounts" or models == _registered(app), app
+        app_page = client.get(f"/admin/{app}/")
+        assert app_page.status_code == 200, app
+        for model in models:
+            listing = f'href="/admin/{app}/{model._meta.model_name}/"'
+            assert listing in index and listing in app_page.content.decode(), model._meta.label
+
+
 def test_people_other_than_regulator_staff_are_kept_out(client):
     call_command("seed_demo", "--demo", "--quiet-users", stdout=io.StringIO())
     coordinator = make_user(Role.LINE_MANAGER)
