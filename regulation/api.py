@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +15,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api import API_PERMISSIONS
+from accounts.pagination import IdsFirstPagination
 from accounts.services import ServiceError
 
 from . import selectors, services
@@ -121,7 +123,11 @@ class PublicBulkLookupView(APIView):
 
 
 def _visible_entries(user):
-    entries = RegisterEntry.objects.select_related("current_employer").prefetch_related("status_changes__changed_by")
+    # The conditions and orders in force today come with the page: each entry's status today without a query of
+    # its own (108 queries for a page of 50 before).
+    entries = RegisterEntry.objects.select_related("current_employer").prefetch_related(
+        *selectors.public_prefetches(timezone.localdate())[:2], "status_changes__changed_by"
+    )
     if user.has_perm("regulation.search_register"):
         return entries
     orgs = employer_org_ids(user)
@@ -145,15 +151,19 @@ class RegisterEntryFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["register"])
 class RegisterEntryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Entries the caller may see: their own, their staff's, or (regulator staff) all of them."""
+    """Entries the caller may see: their own, their staff's, or (regulator staff) all of them; in name order
+    (surname, then full name), as the staff search lists them."""
 
     queryset = RegisterEntry.objects.none()
     serializer_class = RegisterEntrySerializer
     permission_classes = API_PERMISSIONS
     filterset_class = RegisterEntryFilter
+    # The order of the surname search index, a page's ids found first: the whole register was sorted with its
+    # joins to give 50 entries.
+    pagination_class = IdsFirstPagination
 
     def get_queryset(self):
-        return _visible_entries(self.request.user).order_by("surname_key", "name_key", "id")
+        return selectors.in_name_order(_visible_entries(self.request.user))
 
 
 class _EntryScoped(generics.GenericAPIView):

@@ -197,3 +197,16 @@ def test_a_worker_child_grown_by_pdf_making_is_replaced_after_its_task():
     from config.celery import app
 
     assert app.conf.worker_max_memory_per_child == 400_000
+
+
+@pytest.mark.django_db
+def test_the_services_postgresql_connections_do_without_jit_compiling():
+    """A query over the whole register can pass jit_above_cost while finding a few rows, and the compiling then cost
+    more than the query (issue #34): the service's connections turn JIT off, whatever else the URL sets."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -114,3 +114,36 @@ def test_other_apps_read_the_status_of_today(register_of_every_kind, time_machin
     expired = register_of_every_kind["expired"]
     standing = selectors.practice_standing([expired.user_id])[expired.user_id]
     assert standing["status"] == EntryStatus.REGISTERED and standing["practising"]
+
+
+def test_the_api_list_costs_the_same_queries_whatever_the_entries_hold(
+    client, register_of_every_kind, regulator, time_machine
+):
+    """Each entry's status today comes with the page (its conditions and orders in force prefetched), in the staff
+    search's name order: a list of entries with orders and conditions costs no query per entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(SPRING + datetime.timedelta(days=11), tick=False)
+    client.force_login(regulator)
+
+    def queries() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as ctx:
+            rows = client.get("/api/v1/register/entries/").json()["results"]
+        # The list's own queries: signing in (a session read from the cache or the database) is not its cost.
+        return len([q for q in ctx.captured_queries if "regulation_" in q["sql"]]), rows
+
+    register(make_user(Role.SOCIAL_WORKER, first_name="First", last_name="Okafor"), regulator)
+    few, rows = queries()
+    assert len(rows) == RegisterEntry.objects.count() >= 6
+    for n in range(20):
+        register(make_user(Role.SOCIAL_WORKER, first_name=f"P{n}", last_name="Okafor"), regulator)
+    many, rows = queries()
+    assert len(rows) == RegisterEntry.objects.count() and many == few
+    by_number = {e.registration_number: e.status_today for e in RegisterEntry.objects.all()}
+    assert all(row["status"] == by_number[row["registration_number"]] for row in rows)
+    names = [
+        (selectors.normalise_name(r["last_name"]), selectors.normalise_name(f"{r['first_name']} {r['last_name']}"))
+        for r in rows
+    ]
+    assert names == sorted(names)
