@@ -16,6 +16,8 @@ ROLE_PAGES: dict[str | None, list[str]] = {
     "regulator@example.com": [
         "/",
         "/register/entries/?q=smith",
+        "/register/entries/?status=suspended",
+        "/api/v1/register/entries/",
         "/register/cases/",
         "/register/applications/",
         "/accreditation/staff/",
