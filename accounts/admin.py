@@ -44,7 +44,7 @@ class RegulatorAdminSite(admin.AdminSite):
         return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):  # a table's unlabelled columns fail axe's empty-table-header
     model = Membership
     extra = 0
     fields = ["organisation", "role", "started_on", "ended_on"]
@@ -94,7 +94,7 @@ class UserAdmin(NoDeleteAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
 
 
-class OrganisationCodeInline(admin.TabularInline):
+class OrganisationCodeInline(admin.StackedInline):  # as MembershipInline
     model = OrganisationCode
     extra = 0
 
