@@ -63,9 +63,6 @@ def start_server(port: int, var_dir: str) -> subprocess.Popen:
         "DATABASE_CONN_MAX_AGE": "60",  # as in production
         "VAR_DIR": var_dir,
         "LOG_LEVEL": "WARNING",
-        # A web node's shared cache, which production requires (sessions are read from it): BENCH_CACHE_URL to
-        # choose another.
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/6"),
     }
     server = subprocess.Popen(  # nosec B603 # fixed arguments, our own virtualenv's gunicorn
         [

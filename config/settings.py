@@ -178,12 +178,6 @@ LOGOUT_REDIRECT_URL = "home"
 # accounts.middleware.SessionExpiryMiddleware rather than a database write on every request), and always at browser
 # close.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60)
-# Every signed-in page read its session from the database first (a query and its ORM work on each page, issue #34).
-# With a shared cache (Redis) a session is read from there and written through to the database (Django's
-# cached_db), so signing out, or the cache being emptied, behaves as before. A cache each process keeps to itself
-# (the embedded default) could go on answering for a session another process had ended: there, the database only.
-_cache_is_shared = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if _cache_is_shared else 'db'}"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -87,9 +87,6 @@ def test_sessions_expire_after_inactivity_and_at_browser_close(client, settings,
     """The idle expiry slides with use, written at most once a minute (not a database write per page view)."""
     from django.contrib.sessions.models import Session
 
-    # The database's record of the expiry, read under a moved clock: a shared cache's own expiry (Redis keeps real
-    # time) is tested in test_session_store.
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     assert settings.SESSION_COOKIE_AGE <= 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     start = datetime.datetime(2027, 1, 4, 9, 0, tzinfo=datetime.UTC)
