@@ -72,7 +72,6 @@ rules.add_perm("accounts.access_admin", is_regulator_staff)
 # An app's models are listed in the administration for whoever holds the permission named after the app (django-rules
 # answers Django's has_module_perms so): without it, the administration's index offered regulator staff nothing.
 rules.add_perm("accounts", is_regulator_staff)
-rules.add_perm("authtoken", is_regulator_staff)
 rules.add_perm("accounts.view_user", is_self | is_regulator_staff)
 rules.add_perm("accounts.change_user", is_regulator_staff)
 rules.add_perm("accounts.view_organisation", is_regulator_staff | is_member_of)

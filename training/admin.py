@@ -1,4 +1,6 @@
-"""Regulator staff read early-career records in the admin; programmes (data, not code) can be added there."""
+"""Regulator staff read early-career records in the admin. Nothing is added or changed here: a programme's schedule
+and milestones are stored in each enrolment's schedule and read by funding claims, so a change must go through a
+service that checks it and works the schedules out again."""
 
 from django.contrib import admin
 
@@ -8,14 +10,9 @@ from accounts.pagination import IdsFirstPaginator
 from .models import Enrolment, FundingClaim, Programme
 
 
-@admin.register(Programme, site=admin_site)
-class ProgrammeAdmin(NoDeleteAdmin):
-    list_display = ["name", "code", "length_months", "available_from", "is_active"]
-
-
 class ReadOnlyTrainingAdmin(NoDeleteAdmin):
-    """Enrolments and claims are made and changed through the service (its rules, schedule and audit trail); the
-    admin only shows them, whatever else the person may do on the pages. Paged by their ids first."""
+    """Programmes, enrolments and claims are made and changed through the service (its rules, schedules and audit
+    trail); the admin only shows them, whatever else the person may do on the pages. Paged by their ids first."""
 
     paginator = IdsFirstPaginator
 
@@ -24,6 +21,11 @@ class ReadOnlyTrainingAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Programme, site=admin_site)
+class ProgrammeAdmin(ReadOnlyTrainingAdmin):
+    list_display = ["name", "code", "length_months", "available_from", "is_active"]
 
 
 @admin.register(Enrolment, site=admin_site)

@@ -13,8 +13,8 @@ from tests.factories import LocalAuthorityFactory, MembershipFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
-# What regulator staff may do in the admin besides reading: programmes are reference data, audited when changed.
-EDITABLE = {"training.Programme": {"add", "change"}}
+# What regulator staff may do in these apps' admin besides reading: nothing (the services keep the rules).
+EDITABLE: dict[str, set[str]] = {}
 APPS = ("regulation", "training", "workforce")
 
 

@@ -2,6 +2,7 @@
 the nightly task last recorded; the filter is one SQL query, the same rule as ``RegisterEntry.status_today``."""
 
 import datetime
+from datetime import timedelta
 
 import pytest
 
@@ -54,6 +55,24 @@ def register_of_every_kind(regulator, time_machine):
         reason="Risk",
     )
     services.remove_voluntarily(entry=person("left"), by=regulator, reason="Retired")
+    # Removal decided to start in three days: on the day it is in force, before the nightly task records it.
+    removing = person("removing")
+    case = services.open_case(entry=removing, by=regulator, concern="c", source="s", received_on=SPRING.date())
+    services.record_outcome(
+        case=case, by=regulator, outcome="removal", reason="Struck off", starts_on=SPRING.date() + timedelta(days=3)
+    )
+    removed = person("removed")  # removed today: recorded at once
+    case = services.open_case(entry=removed, by=regulator, concern="c", source="s", received_on=SPRING.date())
+    services.record_outcome(case=case, by=regulator, outcome="removal", reason="Struck off")
+    # Conditions for years: still "with conditions" until the registration lapses, then lapsed.
+    lasting = person("lasting")
+    services.add_condition(
+        entry=lasting,
+        by=regulator,
+        text="Supervision",
+        starts_on=lasting.registered_on,
+        ends_on=lasting.registered_on + timedelta(days=3 * 365),
+    )
     return made
 
 
@@ -76,6 +95,10 @@ def test_status_filter_matches_status_today(register_of_every_kind, time_machine
     for status in EntryStatus.values:
         found = {e.pk for e in selectors.staff_search(status=status)}
         assert found == _expected(status), status
+    if day > SPRING + timedelta(days=3):  # every fact that decides a status holds for someone on this day
+        by_first_name = {e.first_name: e.status_today for e in RegisterEntry.objects.all()}
+        assert by_first_name["Removing"] == by_first_name["Removed"] == EntryStatus.REMOVED
+        assert RegisterEntry.objects.get(first_name="Removing").status != EntryStatus.REMOVED  # not yet recorded
 
 
 def test_filter_uses_the_status_of_today_not_the_stored_one(register_of_every_kind, time_machine):
