@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import TokenProxy
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from .models import AuditEvent, Job, Membership, Organisation, OrganisationCode, Region, User
+from .pagination import IdsFirstPaginator
 from .services import record_event
 
 
@@ -77,6 +78,19 @@ class NoDeleteAdmin(ObjectPermissionsModelAdmin):
                     by=request.user,
                     changes={"record": str(instance)},
                 )
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Records the services keep (their rules, history and audit trail): the admin shows them and never adds or
+    changes one, whatever else the person may do on the pages. Long lists are paged by their ids first."""
+
+    paginator = IdsFirstPaginator
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class UserAdmin(NoDeleteAdmin, DjangoUserAdmin):

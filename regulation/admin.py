@@ -1,9 +1,9 @@
-"""Regulator staff can read every register record in the admin; changes go through the pages and services."""
+"""Regulator staff can read every register record in the admin; statuses, orders and decisions have guards and
+history, so changes go through the pages and services."""
 
 from django.contrib import admin
 
-from accounts.admin import NoDeleteAdmin, admin_site
-from accounts.pagination import IdsFirstPaginator
+from accounts.admin import ReadOnlyAdmin, admin_site
 
 from .models import (
     Annotation,
@@ -18,21 +18,8 @@ from .models import (
 )
 
 
-class ReadOnlyRegisterAdmin(NoDeleteAdmin):
-    """Statuses, orders and decisions have guards and history; the admin shows them but never edits around them.
-    Lists of the whole register's records are paged by their ids first (``IdsFirstPaginator``)."""
-
-    paginator = IdsFirstPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RegisterEntry, site=admin_site)
-class RegisterEntryAdmin(ReadOnlyRegisterAdmin):
+class RegisterEntryAdmin(ReadOnlyAdmin):
     list_display = ["registration_number", "first_name", "last_name", "status", "registered_until"]
     list_filter = ["status"]
     search_fields = ["registration_number", "surname_key", "email"]
@@ -51,7 +38,5 @@ for model, columns in [
 ]:
     admin_site.register(
         model,
-        type(
-            f"{model.__name__}Admin", (ReadOnlyRegisterAdmin,), {"list_display": columns, "list_select_related": True}
-        ),
+        type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": columns, "list_select_related": True}),
     )

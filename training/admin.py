@@ -4,32 +4,18 @@ service that checks it and works the schedules out again."""
 
 from django.contrib import admin
 
-from accounts.admin import NoDeleteAdmin, admin_site
-from accounts.pagination import IdsFirstPaginator
+from accounts.admin import ReadOnlyAdmin, admin_site
 
 from .models import Enrolment, FundingClaim, Programme
 
 
-class ReadOnlyTrainingAdmin(NoDeleteAdmin):
-    """Programmes, enrolments and claims are made and changed through the service (its rules, schedules and audit
-    trail); the admin only shows them, whatever else the person may do on the pages. Paged by their ids first."""
-
-    paginator = IdsFirstPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Programme, site=admin_site)
-class ProgrammeAdmin(ReadOnlyTrainingAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "length_months", "available_from", "is_active"]
 
 
 @admin.register(Enrolment, site=admin_site)
-class EnrolmentAdmin(ReadOnlyTrainingAdmin):
+class EnrolmentAdmin(ReadOnlyAdmin):
     list_display = ["participant_name", "programme", "employer", "start_date", "end_date", "status"]
     list_filter = ["programme", "status"]
     search_fields = ["participant_name", "registration_number"]
@@ -38,6 +24,6 @@ class EnrolmentAdmin(ReadOnlyTrainingAdmin):
 
 
 @admin.register(FundingClaim, site=admin_site)
-class FundingClaimAdmin(ReadOnlyTrainingAdmin):
+class FundingClaimAdmin(ReadOnlyAdmin):
     list_display = ["pk", "employer", "period_start", "period_end", "total"]
     list_select_related = ["employer"]
