@@ -22,12 +22,16 @@ import datetime
 import decimal
 import json
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterator
 
 from psycopg2 import Error as DatabaseError
 from psycopg2 import sql as pgsql
 
 NULL = "\\N"
+# What ``read_ahead`` holds at most: a few seconds' worth of a large dataset's lines, a few tens of megabytes.
+READ_AHEAD_CHARACTERS = 32 * 1024 * 1024
 PAUSE = object()  # an item of the lines: end the COPY under way before the next line is asked for
 _END = object()
 _LINE = re.compile(r"\bline (\d+)\b")
@@ -183,10 +187,21 @@ class Refused(Exception):
         super().__init__(message)
 
 
-def copy(cursor, table: Table, lines: Iterator, *, batch: int, on_rows: Callable[[int], None] | None = None) -> int:
+def copy(
+    cursor,
+    table: Table,
+    lines: Iterator,
+    *,
+    batch: int,
+    on_rows: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> int:
     """COPY the lines (each without its line end; ``PAUSE`` between two of them ends the statement under way)
     into the table; returns how many. ``on_rows(n)``: called with the lines handed over so far, every ``batch``
-    lines. An exception raised while a line is made is raised here, once the statement under way has ended."""
+    lines. An exception raised while a line is made is raised here, once the statement under way has ended.
+    ``meanwhile``: statements to run on this connection first, while the first lines are made (``read_ahead``)."""
+    if meanwhile is not None:
+        lines = read_ahead(lines, meanwhile)
     statement = table.statement.as_string(cursor)
     sent = 0
     item = next(lines, _END)
@@ -203,6 +218,48 @@ def copy(cursor, table: Table, lines: Iterator, *, batch: int, on_rows: Callable
             raise feed.failure
         sent, item = feed.sent, feed.following
     return sent
+
+
+def read_ahead(lines: Iterator, meanwhile: Callable[[], None], *, limit: int = READ_AHEAD_CHARACTERS) -> Iterator:
+    """``lines``, the first of them made in a second thread while ``meanwhile`` runs in this one. ``meanwhile``
+    waits on the database (building a finished table's indexes), which leaves this process idle for that while:
+    the lines made meanwhile are held (at most ``limit`` characters) and given first, and the rest are made as
+    they are asked for. The second thread stops at a ``PAUSE``: the item after one looks the database up, which
+    only this thread may do (its connection holds the load's transaction). Its exception, if any, is raised where
+    its line would have been given."""
+    ahead: list = []
+    failure: list[BaseException] = []
+    enough = threading.Event()
+
+    def make() -> None:
+        size = 0
+        try:
+            while size < limit and not enough.is_set():
+                item = next(lines, _END)
+                ahead.append(item)
+                if item is _END or item is PAUSE:
+                    return
+                size += len(item)
+        except BaseException as exc:  # given to this thread, below
+            failure.append(exc)
+
+    maker = threading.Thread(target=make, name="transfer-read-ahead", daemon=True)
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(0.0001)
+    maker.start()
+    try:
+        meanwhile()
+    finally:
+        enough.set()
+        maker.join()
+        sys.setswitchinterval(switching)
+    for item in ahead:
+        if item is _END:
+            return
+        yield item
+    if failure:
+        raise failure[0]
+    yield from lines
 
 
 def _refused(exc: DatabaseError, sent: int) -> Refused:
@@ -265,19 +322,20 @@ _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{6}"
 
 
 class LineParser:
-    """One dataset's JSON lines as its exporter writes them (``line_parser``): ``match(line)`` matches a whole
-    line, its members in column order and compact, each value in the one form the exporter writes and ``reader``
-    accepts, with one group per column holding its JSON text, which is its COPY text as well (None for null),
-    but for ``booleans`` (``true``, COPY's ``t``). A value of another form (escapes, a comma, an unusual date)
-    does not match: that line is read the usual way, value by value, and refused or accepted as before.
-    ``integers`` and ``booleans`` are the columns whose groups are read into Python for the row's raw values;
-    ``nullable`` those whose group may be None."""
+    """One dataset's JSON lines as its exporter writes them (``line_parser``), each with its CSV row:
+    ``pair(json_line + csv_line)`` matches a whole JSON line, its members in column order and compact, each value
+    in the one form the exporter writes and ``reader`` accepts, followed by the CSV line that says the same (the
+    values' texts joined by commas, nothing for null, CRLF), with one group per column holding its JSON text,
+    which is its COPY text as well (None for null), but for ``booleans`` (``true``, COPY's ``t``). A value of
+    another form (escapes, a comma, an unusual date) does not match, nor does a CSV line saying anything else:
+    that line is read the usual way, value by value, and refused or accepted as before.
+    ``integers`` and ``booleans`` are the columns whose groups are read into Python for the row's raw values."""
 
     null = NULL
 
-    def __init__(self, pattern: str, integers: list[int], booleans: list[int], nullable: list[int]):
-        self.match = re.compile(pattern).fullmatch
-        self.integers, self.booleans, self.nullable = integers, booleans, nullable
+    def __init__(self, pattern: str, integers: list[int], booleans: list[int]):
+        self.pair = re.compile(pattern).fullmatch
+        self.integers, self.booleans = integers, booleans
 
 
 def line_parser(ds, *, empty_text: Callable) -> LineParser | None:
@@ -318,5 +376,6 @@ def line_parser(ds, *, empty_text: Callable) -> LineParser | None:
             value = f"(?:null|{value})"
         opening = "{" if i == 0 else ","
         parts.append(re.escape(f'{opening}"{column.name}":') + value)
-    nullable = [i for i, column in enumerate(ds.columns) if column.nullable]
-    return LineParser("".join(parts) + r"\}\n", integers, booleans, nullable)
+    # The CSV line: each column's text again (a back-reference to its group), or nothing where it was null.
+    cells = [f"(?({i})(?:\\{i}))" if column.nullable else f"(?:\\{i})" for i, column in enumerate(ds.columns, start=1)]
+    return LineParser("".join(parts) + r"\}\n" + ",".join(cells) + r"\r\n", integers, booleans)

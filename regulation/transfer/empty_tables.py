@@ -19,8 +19,10 @@ PostgreSQL does while this process reads the next ones (measured at 100,000 entr
 in 190 statements, some 170 of them for tables given few or no rows; now 0.8 to 1.1 s in 23).
 
 Everything is put back, under its own name and definition (``pg_get_indexdef``, ``pg_get_constraintdef``),
-before the transaction commits; if the load fails the transaction is rolled back and the schema with it
-(PostgreSQL's DDL is transactional). What those definitions do not carry is not used here and would not come
+before the transaction commits: a table's indexes as soon as the load has given it its last row
+(``put_back_ready``, while the load reads its next large dataset in a second thread: ``copy_in.read_ahead``), a
+key once both its tables are finished, and the rest at the end (``put_back``); if the load fails the transaction
+is rolled back and the schema with it (PostgreSQL's DDL is transactional). What those definitions do not carry is not used here and would not come
 back: an index's tablespace, per-column statistics targets and comments.
 
 Locks: ``lock_for_load`` takes every table the load fills at once (ACCESS EXCLUSIVE, in one statement, in a fixed
@@ -45,11 +47,19 @@ SET_ASIDE_FROM_ROWS = 5_000  # rows a table is given, at least, for its indexes 
 @dataclass
 class SetAside:
     """What ``set_aside`` removed: (name, definition) of each index, (table, name, definition) of each key, and the
-    deferrable keys declared on the tables (whose queued checks run before an index is built)."""
+    deferrable keys declared on the tables (whose queued checks run before an index is built).
+
+    ``index_tables``: each index's table; ``key_targets``: the table each key refers to; ``kept``: each table's
+    deferrable keys that were not set aside, with the table each refers to (their checks are queued as rows
+    arrive); ``done``: the indexes and keys put back already (``put_back_ready``), by name."""
 
     indexes: list[tuple[str, str]] = field(default_factory=list)
     keys: list[tuple[str, str, str]] = field(default_factory=list)
     deferrable: list[str] = field(default_factory=list)
+    index_tables: dict[str, str] = field(default_factory=dict)
+    key_targets: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
 
 
 def lock_for_load(tables: list[str], *, exclusive: bool) -> None:
@@ -85,21 +95,36 @@ def set_aside(tables: list[str], *, rows: dict[str, int] | None = None) -> SetAs
             return aside
         large = [t for t in empty if rows is None or rows.get(t, 0) >= SET_ASIDE_FROM_ROWS]
         cursor.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid), t.relname FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid"
             " WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
             " ORDER BY c.relname",
             [large],
         )
-        aside.indexes = cursor.fetchall()
+        for name, definition, table in cursor.fetchall():
+            aside.indexes.append((name, definition))
+            aside.index_tables[name] = table
         cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), confrelid::regclass::text"
+            " FROM pg_constraint"
             " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) AND confrelid = ANY(%s::regclass[])"
             " ORDER BY conrelid::regclass::text, conname",
             [large, empty],
         )
-        aside.keys = cursor.fetchall()
+        for table, name, definition, target in cursor.fetchall():
+            aside.keys.append((table, name, definition))
+            aside.key_targets[name] = target
         aside.deferrable = _deferrable_on(cursor, empty)
+        dropped = {name for _, name, _ in aside.keys}
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, confrelid::regclass::text FROM pg_constraint"
+            " WHERE contype = 'f' AND condeferrable AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
+            [empty],
+        )
+        for table, name, target in cursor.fetchall():
+            if name not in dropped:
+                aside.kept.setdefault(table, []).append((name, target))
         # PostgreSQL alters no table with reference checks still queued on it (a caller's earlier writes): those on
         # these tables run now rather than at commit, and are deferred again below, as Django declares them. The
         # caller's other constraints are left as they were.
@@ -110,30 +135,66 @@ def set_aside(tables: list[str], *, rows: dict[str, int] | None = None) -> SetAs
             )
         for name, _ in aside.indexes:
             cursor.execute(pgsql.SQL("DROP INDEX {}").format(pgsql.Identifier(name)))
-        dropped = {name for _, name, _ in aside.keys}
         _defer(cursor, [n for n in aside.deferrable if n not in dropped])
     return aside
 
 
+def put_back_ready(aside: SetAside, unfinished: set[str]) -> None:
+    """Put back now, midway through a load, what ``put_back`` would put back at its end for the tables the load
+    gives no more rows (``unfinished``: the tables, by name, that it still fills), so PostgreSQL builds them
+    while the load reads on (``copy_in.copy``'s ``meanwhile``): a table's indexes once its own queued checks have
+    run, which waits for every table its kept keys refer to, and a key set aside once both its tables are
+    finished. ``put_back`` does the rest."""
+    # Only tables with indexes or keys set aside: a smaller one's queued checks cost less run with the rest.
+    large = {*aside.index_tables.values(), *(t for t, _, _ in aside.keys)}
+    ready = {
+        table
+        for table in large
+        if table not in unfinished and not any(target in unfinished for _, target in aside.kept.get(table, ()))
+    }
+    checks = [name for table in sorted(ready) for name, _ in aside.kept.get(table, ()) if name not in aside.done]
+    with connection.cursor() as cursor:
+        _check_now(cursor, checks)
+        _defer(cursor, checks)  # these tables are given no more rows: nothing more is queued on their keys
+        aside.done.update(checks)
+        for name, definition in aside.indexes:
+            if name not in aside.done and aside.index_tables[name] in ready:
+                cursor.execute(definition)
+                aside.done.add(name)
+        involved = large | set(aside.kept) | unfinished
+        for table, name, definition in aside.keys:
+            target = aside.key_targets[name]  # finished too, with no checks of its own still queued
+            if name not in aside.done and table in ready and (target in ready or target not in involved):
+                _add_key(cursor, table, name, definition)
+                aside.done.add(name)
+
+
 def put_back(aside: SetAside) -> None:
-    """Build the indexes again and add the keys again, each checked over every row at once. The checks still
-    queued on the loaded tables run first (keys to the service's own tables, and every key of a table given too few
-    rows to have its keys set aside): PostgreSQL builds no index on a table with checks pending, and a broken
-    reference is refused here, in the load, rather than at the caller's commit. The keys are then deferred again
-    until commit, as Django declares them."""
+    """Build the indexes again and add the keys again, each checked over every row at once (those that
+    ``put_back_ready`` put back already apart). The checks still queued on the loaded tables run first (keys to
+    the service's own tables, and every key of a table given too few rows to have its keys set aside):
+    PostgreSQL builds no index on a table with checks pending, and a broken reference is refused here, in the
+    load, rather than at the caller's commit. The keys are then deferred again until commit, as Django declares
+    them."""
     dropped = {name for _, name, _ in aside.keys}
     with connection.cursor() as cursor:
-        _check_now(cursor, [n for n in aside.deferrable if n not in dropped])
+        _check_now(cursor, [n for n in aside.deferrable if n not in dropped and n not in aside.done])
         # Definitions read from the catalogue moments ago, in this transaction: not input.
-        for _, definition in aside.indexes:
-            cursor.execute(definition)
+        for name, definition in aside.indexes:
+            if name not in aside.done:
+                cursor.execute(definition)
         for table, name, definition in aside.keys:
-            cursor.execute(
-                pgsql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                    pgsql.SQL(table), pgsql.Identifier(name), pgsql.SQL(definition)
-                )
-            )
+            if name not in aside.done:
+                _add_key(cursor, table, name, definition)
         _defer(cursor, aside.deferrable)
+
+
+def _add_key(cursor, table: str, name: str, definition: str) -> None:
+    cursor.execute(
+        pgsql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+            pgsql.SQL(table), pgsql.Identifier(name), pgsql.SQL(definition)
+        )
+    )
 
 
 def defer_checks_on(tables: list[str]) -> None:

@@ -394,6 +394,29 @@ def _build() -> tuple[Dataset, ...]:
             since_related=((f"{R}.StatusChange", "entry_id", "changed_at"),),
         ),
         Dataset(
+            "renewals",
+            f"{R}.Renewal",
+            "Each renewal of a registration: the year renewed from, whether it was late, and the CPD the person "
+            "declared for that year (the count of records and of those discussed with a peer, as renewal checked "
+            "them; the records themselves are in cpd_records).",
+            (
+                _id("renewal"),
+                _entry(),
+                C("year_end", "year_end", DATE, "30 November ending the registration year renewed from."),
+                C("renewed_at", "renewed_at", DATETIME, "When it was renewed."),
+                _user("renewed_by", "renewed_by__email", "Who renewed it; empty when recorded by the system."),
+                C("late", "late", BOOLEAN, "Whether it was renewed in the grace period after the year ended."),
+                C("cpd_count", "cpd_count", INTEGER, "CPD records declared for the year."),
+                C(
+                    "peer_reflection_count",
+                    "peer_reflection_count",
+                    INTEGER,
+                    "Of those, records discussed with a peer.",
+                ),
+            ),
+            since_fields=("renewed_at",),
+        ),
+        Dataset(
             "ftp_cases",
             f"{R}.FitnessToPractiseCase",
             "Fitness-to-practise cases, open and closed (stage says which).",
@@ -506,29 +529,6 @@ def _build() -> tuple[Dataset, ...]:
                 C("added_at", "added_at", DATETIME, "When recorded."),
             ),
             since_fields=("added_at", "starts_on", "ends_on", "revoked_at"),
-        ),
-        Dataset(
-            "renewals",
-            f"{R}.Renewal",
-            "Each renewal of a registration: the year renewed from, whether it was late, and the CPD the person "
-            "declared for that year (the count of records and of those discussed with a peer, as renewal checked "
-            "them; the records themselves are in cpd_records).",
-            (
-                _id("renewal"),
-                _entry(),
-                C("year_end", "year_end", DATE, "30 November ending the registration year renewed from."),
-                C("renewed_at", "renewed_at", DATETIME, "When it was renewed."),
-                _user("renewed_by", "renewed_by__email", "Who renewed it; empty when recorded by the system."),
-                C("late", "late", BOOLEAN, "Whether it was renewed in the grace period after the year ended."),
-                C("cpd_count", "cpd_count", INTEGER, "CPD records declared for the year."),
-                C(
-                    "peer_reflection_count",
-                    "peer_reflection_count",
-                    INTEGER,
-                    "Of those, records discussed with a peer.",
-                ),
-            ),
-            since_fields=("renewed_at",),
         ),
         Dataset(
             "renewal_reminders",

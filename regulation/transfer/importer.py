@@ -44,7 +44,7 @@ from .format import (
     datasets,
     reader,
 )
-from .verify import Report, Rows, check_files
+from .verify import Checksums, Report, Rows, check_files
 
 BATCH = 1000  # rows inserted at a time by the ORM, and between reports of progress
 COPY = True  # on PostgreSQL, load with COPY (``copy_in``); False loads the portable way there too (tests compare)
@@ -141,16 +141,32 @@ def _not_empty_target() -> list[str]:
 
 
 def import_bundle(directory, *, progress=None) -> dict[str, int]:
-    """Check the bundle and load it, all or nothing: the manifest and every file's checksum first, then each
+    """Check the bundle and load it, all or nothing: the manifest and its list of files first, then each
     dataset's rows checked and loaded in one reading (``verify.Rows``), so a problem found on the way ends the load
-    with every problem in that file named and nothing kept (the transaction is rolled back)."""
+    with every problem in that file named and nothing kept (the transaction is rolled back). Every file's checksum
+    is checked meanwhile (``verify.Checksums``); a wrong one refuses the bundle on its own, as if found first."""
     directory = Path(directory)
     report = Report()
-    manifest = check_files(directory, report)
+    manifest = check_files(directory, report, checksums=False)
     if manifest is None:
         raise TransferRefused(report.problems)
     if manifest.get("kind") != "full":
         raise TransferRefused(["Only a full bundle can be loaded; this one holds changes since a date."])
+    # The files' checksums are worked out while the rows are read and loaded, and held before anything else: a
+    # file whose checksum is wrong refuses the bundle (naming that file, whatever else was found) before the
+    # load can be kept.
+    checksums = Checksums(directory, manifest["files"])
+    try:
+        return _import(directory, manifest, report, checksums, progress)
+    except TransferRefused:
+        if wrong := checksums.problems():
+            raise TransferRefused(wrong) from None
+        raise
+    finally:
+        checksums.problems()  # the second thread has ended, whatever happened
+
+
+def _import(directory: Path, manifest: dict, report: Report, checksums: Checksums, progress) -> dict[str, int]:
     with transaction.atomic():
         filled = _filled_by_copy()
         if connection.vendor == "postgresql":
@@ -159,7 +175,9 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
         if problems:
             raise TransferRefused(problems, fault="service")
         aside = empty_tables.set_aside(filled, rows=_rows_by_table(manifest["files"])) if filled else None
-        loaded = _Load(directory, manifest["files"], report, progress).run()
+        loaded = _Load(directory, manifest["files"], report, progress, aside).run()
+        if wrong := checksums.problems():
+            raise TransferRefused(wrong)
         if aside is not None:
             _put_back(aside)
         _reset_sequences()
@@ -217,12 +235,16 @@ def _lock_for_load(filled: list[str]) -> None:
         ) from exc
 
 
-def _put_back(aside: empty_tables.SetAside) -> None:
-    """``empty_tables.put_back``; a key it finds broken (a reference the checks before it let through) refuses the
-    bundle with the database's own words, nothing kept."""
+def _put_back(aside: empty_tables.SetAside, *, unfinished: set[str] | None = None) -> None:
+    """``empty_tables.put_back`` (or, given the tables the load still fills, ``put_back_ready``); a key it finds
+    broken (a reference the checks before it let through) refuses the bundle with the database's own words,
+    nothing kept."""
     try:
         with transaction.atomic():
-            empty_tables.put_back(aside)
+            if unfinished is None:
+                empty_tables.put_back(aside)
+            else:
+                empty_tables.put_back_ready(aside, unfinished)
     except IntegrityError as exc:
         diag = getattr(exc.__cause__, "diag", None)  # psycopg2's error, under Django's
         message = (getattr(diag, "message_primary", None) or str(exc)).strip()
@@ -242,8 +264,12 @@ class _Load:
     an organisation to its id here, a person by email, a registration number to its entry, another app's key
     through that app), then inserted by COPY (PostgreSQL) or by the ORM in batches (``BATCH`` rows)."""
 
-    def __init__(self, directory: Path, files: dict, report: Report, progress):
+    def __init__(self, directory: Path, files: dict, report: Report, progress, aside=None):
         self.directory, self.files, self.report, self.progress = directory, files, report, progress
+        # What ``empty_tables.set_aside`` took off the tables filled with COPY, put back table by table as the
+        # load finishes with each (``_copy``), and the rest at the end; and the tables still to be filled.
+        self.aside: empty_tables.SetAside | None = aside
+        self.unfinished: set[str] = set()
         self.users: dict[str, int] = {}
         self.regions = accounts_selectors.region_ids()
         self.ids: dict[str, dict[int, int]] = {name: {} for name in MAPPED}  # bundle id → id here
@@ -257,7 +283,9 @@ class _Load:
 
     def run(self) -> dict[str, int]:
         loaded: dict[str, int] = {}
-        for ds in datasets():
+        order = datasets()
+        for at, ds in enumerate(order):
+            self.unfinished = {table for later in order[at:] for table in _tables_filled(later)}
             if ds.shifted:
                 self.shifts[ds.name] = _highest_id(ds.model)
             by_copy = ds.name not in MAPPED and use_copy() and _copyable(ds)
@@ -484,7 +512,7 @@ class _Load:
                 empty_tables.defer_checks_on([ds.model._meta.db_table])
             on_rows = (lambda n: self.progress(ds.name, n)) if self.progress else None
             try:
-                copy_in.copy(cursor.cursor, table, lines(), batch=BATCH, on_rows=on_rows)
+                copy_in.copy(cursor.cursor, table, lines(), batch=BATCH, on_rows=on_rows, meanwhile=self._meanwhile(ds))
                 if numbers:
                     numbered = copy_in.Table(RegistrationNumber, ["id", "allocated_at"], now=self.now)
                     copy_in.copy(cursor.cursor, numbered, iter(numbers), batch=len(numbers))
@@ -493,6 +521,26 @@ class _Load:
                 raise TransferRefused(
                     [f"{ds.name}.jsonl{where}: this service's database cannot store it ({exc.message})."]
                 ) from exc
+
+    def _put_back_finished(self) -> None:
+        """What was set aside on the tables this load gives no more rows, put back while this dataset's first
+        lines are read (``copy_in.read_ahead``); nothing once the bundle is known to be refused."""
+        if self.aside is not None and not self.report.problems:
+            _put_back(self.aside, unfinished=self.unfinished)
+
+    def _meanwhile(self, ds: Dataset) -> Callable[[], None] | None:
+        """``_put_back_finished`` while a dataset of many rows is read (a few would leave the database working
+        alone), else nothing: what was finished waits for the next one, or the end."""
+        rows = self.files[f"{ds.name}.jsonl"].get("rows")
+        return self._put_back_finished if type(rows) is int and rows >= empty_tables.SET_ASIDE_FROM_ROWS else None
+
+
+def _tables_filled(ds: Dataset) -> set[str]:
+    """The tables a dataset's rows go into: its model's, and the registration numbers' for the register's."""
+    tables = {ds.model._meta.db_table}
+    if ds.name == "register":
+        tables.add(RegistrationNumber._meta.db_table)
+    return tables
 
 
 class _CopyTexts(dict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +59,6 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _lines(handle):
-    """The file's lines, none read beyond ``LINE_MAX_BYTES`` (a longer one comes in pieces, each refused as JSON)."""
-    while line := handle.readline(LINE_MAX_BYTES + 1):
-        yield line
-
-
 def read_manifest(directory: Path, report: Report) -> dict | None:
     path = directory / MANIFEST
     if not path.is_file():
@@ -87,9 +82,10 @@ def read_manifest(directory: Path, report: Report) -> dict | None:
     return manifest
 
 
-def check_files(directory: Path, report: Report) -> dict | None:
+def check_files(directory: Path, report: Report, *, checksums: bool = True) -> dict | None:
     """The manifest, and every file it should list there with its checksum: the manifest if all is well, else None
-    with the problems in ``report``. Nothing is read row by row yet."""
+    with the problems in ``report``. Nothing is read row by row yet. ``checksums=False``: the files' checksums
+    are left to the caller (``Checksums``)."""
     manifest = read_manifest(directory, report)
     if manifest is None:
         return None
@@ -105,11 +101,44 @@ def check_files(directory: Path, report: Report) -> dict | None:
                 report.problems.append(f"{MANIFEST}: the entry for {name} is not an object (rows, sha256).")
             elif not path.is_file():
                 report.problems.append(f"{name} is missing.")
-            elif sha256_of(path) != entry.get("sha256"):
-                report.problems.append(f"{name}: wrong checksum (its SHA-256 is not the one in {MANIFEST}).")
+            elif checksums and sha256_of(path) != entry.get("sha256"):
+                report.problems.append(_wrong_checksum(name))
     for name in sorted(set(files) - {n for ds in datasets() for n in ds.files()}):
         report.problems.append(f"{MANIFEST} lists {name}, which is not part of schema version {SCHEMA_VERSION}.")
     return None if report.problems else manifest
+
+
+def _wrong_checksum(name: str) -> str:
+    return f"{name}: wrong checksum (its SHA-256 is not the one in {MANIFEST})."
+
+
+class Checksums:
+    """Every file's SHA-256 held against the manifest's (as ``check_files`` holds them), worked out in a second
+    thread while the caller reads the rows: hashlib lets go of the interpreter while it hashes, so the two go on
+    at once. ``problems()`` waits for it and names each file whose checksum is wrong; a caller that has read and
+    kept rows meanwhile must undo them if there is any (the importer's transaction)."""
+
+    def __init__(self, directory: Path, files: dict):
+        self._problems: list[str] = []
+        self._thread = threading.Thread(
+            target=self._check, args=(directory, files), name="transfer-checksums", daemon=True
+        )
+        self._thread.start()
+
+    def _check(self, directory: Path, files: dict) -> None:
+        for ds in datasets():
+            for name in ds.files():
+                try:
+                    wrong = sha256_of(directory / name) != files[name].get("sha256")
+                except OSError as exc:
+                    self._problems.append(f"{name} cannot be read ({exc.strerror or exc}).")
+                    continue
+                if wrong:
+                    self._problems.append(_wrong_checksum(name))
+
+    def problems(self) -> list[str]:
+        self._thread.join()
+        return self._problems
 
 
 def verify_bundle(directory) -> Report:
@@ -196,8 +225,7 @@ class Rows:
         loads, unsafe, line_max = safe_json.loads, safe_json.UnsafeJSON, LINE_MAX_BYTES
         parser = self.lines
         if parser is not None:
-            match, null, nullable = parser.match, parser.null, parser.nullable
-            integers, booleans = parser.integers, parser.booleans
+            pair, null, integers, booleans = parser.pair, parser.null, parser.integers, parser.booleans
         with (
             open(self.directory / jsonl_name, encoding="utf-8", newline="") as jsonl,
             open(self.directory / csv_name, encoding="utf-8", newline="") as csv_file,
@@ -212,22 +240,20 @@ class Rows:
             if header != names:
                 self._problem(f"{csv_name}: the header row should be {','.join(names)}.")
                 return self._stop()
-            read_csv_line = csv_file.readline
-            for count, line in enumerate(_lines(jsonl), start=1):
+            read_line, read_csv_line = jsonl.readline, csv_file.readline
+            count = 0
+            # No line is read beyond LINE_MAX_BYTES: a longer one comes in pieces, each refused as JSON.
+            while line := read_line(line_max + 1):
+                count += 1
                 self.count = count
                 values = None
-                if parser is not None and len(line) <= line_max and (found := match(line)) is not None:
-                    groups = found.groups()
-                    # Every text matched is its own CSV cell (no comma, quote or formula), so the CSV row must
-                    # be exactly the cells joined: compared as one text, not parsed. Anything else is parsed and
-                    # compared cell by cell below, as every row is without a parser.
-                    matched, expected = list(groups), list(groups)
-                    for i in nullable:
-                        if matched[i] is None:
-                            matched[i], expected[i] = null, ""
+                if parser is not None and len(line) <= line_max:
+                    # The JSON line and its CSV row in one match (``copy_in.LineParser``); anything else is read
+                    # value by value and the CSV row parsed and compared cell by cell below, as without a parser.
                     csv_line = read_csv_line()
-                    if csv_line == ",".join(expected) + "\r\n":
-                        raw, values = list(groups), matched
+                    found = pair(line + csv_line)
+                    if found is not None:
+                        raw, values = list(found.groups()), list(found.groups(null))
                         for i in integers:
                             if raw[i] is not None:
                                 raw[i] = int(raw[i])

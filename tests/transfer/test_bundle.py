@@ -359,6 +359,29 @@ def test_a_damaged_bundle_is_refused_with_the_exact_reason(populated, tmp_path, 
     assert not RegisterEntry.objects.exists() and not FitnessToPractiseCase.objects.exists()
 
 
+def test_rows_that_read_well_under_a_wrong_checksum_are_refused_for_the_checksum_alone(populated, tmp_path):
+    """The checksums are worked out while the rows load (``verify.Checksums``): a row changed in both its files,
+    so that it reads well and the two agree, is still refused, on its checksums alone, and nothing is kept."""
+    out = bundle(tmp_path / "b")
+    manifest = (out / MANIFEST).read_text()
+    for name in ("register.jsonl", "register.csv"):
+        text = (out / name).read_text(encoding="utf-8")
+        first = populated["entries"][0].first_name
+        assert first in text
+        (out / name).write_text(text.replace(first, "Changed", 1), encoding="utf-8", newline="")
+    (out / MANIFEST).write_text(manifest)  # the checksums written with the bundle, no longer the files'
+    empty_the_database()
+
+    with pytest.raises(TransferRefused) as refused:
+        import_bundle(out)
+
+    assert refused.value.problems == [
+        "register.csv: wrong checksum (its SHA-256 is not the one in manifest.json).",
+        "register.jsonl: wrong checksum (its SHA-256 is not the one in manifest.json).",
+    ]
+    assert not RegisterEntry.objects.exists() and not FitnessToPractiseCase.objects.exists()
+
+
 def test_a_failure_while_loading_leaves_the_database_unchanged(populated, tmp_path):
     out = bundle(tmp_path / "b")
     empty_the_database()

@@ -94,6 +94,38 @@ def test_a_load_puts_back_every_index_and_key_it_set_aside(populated, tmp_path, 
     assert "regulation_entry_surname_search" in plan
 
 
+def test_a_finished_tables_indexes_and_keys_are_put_back_while_the_next_large_dataset_is_read(
+    populated, tmp_path, monkeypatch
+):
+    """The register's indexes are built while the renewals (the next large dataset) are read, not at the end; a
+    key is added once both its tables are finished; the schema afterwards is exactly what it was."""
+    _needs_postgresql()
+    original = bundle(tmp_path / "b")
+    empty_the_database()
+    before = _schema()
+    noted = _noting_what_is_set_aside(monkeypatch)
+    calls, real = [], empty_tables.put_back_ready
+
+    def noting(aside, unfinished):
+        done = set(aside.done)
+        real(aside, unfinished)
+        calls.append((set(unfinished), aside.done - done))
+
+    monkeypatch.setattr(empty_tables, "put_back_ready", noting)
+
+    import_bundle(original)
+
+    (aside,) = noted
+    register, renewals = RegisterEntry._meta.db_table, Renewal._meta.db_table
+    (early,) = [(unfinished, done) for unfinished, done in calls if "regulation_entry_surname_search" in done]
+    assert renewals in early[0] and register not in early[0]  # midway: the renewals still to come
+    assert {name for name, table in aside.index_tables.items() if table == register} <= early[1]
+    renewal_key = next(n for t, n, d in aside.keys if t == renewals and "REFERENCES regulation_registerentry" in d)
+    (when,) = [unfinished for unfinished, done in calls if renewal_key in done]
+    assert renewals not in when and register not in when
+    assert _schema() == before
+
+
 def test_a_refused_load_leaves_every_index_and_key_as_it_was(populated, tmp_path, monkeypatch):
     _needs_postgresql()
     original = bundle(tmp_path / "b")

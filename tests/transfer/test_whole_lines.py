@@ -26,8 +26,8 @@ def _read(path, ds, *, whole: bool, matched: list | None = None):
     readers = [copy_in.reader(c, reader(c, empty_text=ds.holds_empty_text(c))) for c in ds.columns]
     lines = copy_in.line_parser(ds, empty_text=ds.holds_empty_text) if whole else None
     if lines is not None and matched is not None:
-        match = lines.match
-        lines.match = lambda line: matched.append(found) or found if (found := match(line)) else None
+        pair = lines.pair
+        lines.pair = lambda line: matched.append(found) or found if (found := pair(line)) else None
     rows = Rows(path, ds, files, report, set(), readers=readers, lines=lines)
     return [(list(raw), list(values)) for raw, values in rows], report.problems
 
