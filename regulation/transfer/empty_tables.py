@@ -22,8 +22,8 @@ Everything is put back, under its own name and definition (``pg_get_indexdef``, 
 before the transaction commits: a table's indexes as soon as the load has given it its last row
 (``put_back_ready``, while the load reads its next large dataset in a second thread: ``copy_in.read_ahead``), a
 key once both its tables are finished, and the rest at the end (``put_back``); if the load fails the transaction
-is rolled back and the schema with it (PostgreSQL's DDL is transactional). What those definitions do not carry is not used here and would not come
-back: an index's tablespace, per-column statistics targets and comments.
+is rolled back and the schema with it (PostgreSQL's DDL is transactional). What those definitions do not carry
+is not used here and would not come back: an index's tablespace, per-column statistics targets and comments.
 
 Locks: ``lock_for_load`` takes every table the load fills at once (ACCESS EXCLUSIVE, in one statement, in a fixed
 order, waiting at most ``LOCK_WAIT``), before anything is read, so no page can hold one of them while the load
