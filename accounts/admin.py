@@ -11,10 +11,10 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from .models import AuditEvent, Job, Membership, Organisation, OrganisationCode, Region, User
+from .api_tokens import revoke_api_token
+from .models import ApiToken, AuditEvent, Job, Membership, Organisation, OrganisationCode, Region, User
 from .pagination import IdsFirstPaginator
 from .services import record_event
 
@@ -148,10 +148,37 @@ class JobAdmin(NoDeleteAdmin):
         return False
 
 
+class ApiTokenAdmin(TokenAdmin):
+    """Who holds an API token and since when, never its key: whoever reads a key can act as its holder through the
+    API. Only its holder makes one (on their account page, ``api_tokens``); staff may revoke it here (a key
+    leaked, a system retired), which is recorded in the holder's history as revoked by them."""
+
+    list_display = ("user", "holder_email", "created")
+    fields = ("user", "holder_email", "created")
+    readonly_fields = ("user", "holder_email", "created")
+    search_help_text = "Email address"
+
+    @admin.display(description="Email address", ordering="user__email")
+    def holder_email(self, token) -> str:
+        return token.user.email
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        revoke_api_token(user=obj.user, by=request.user)
+
+
 admin_site = RegulatorAdminSite(name="admin")
 admin_site.register(User, UserAdmin)
 admin_site.register(Organisation, OrganisationAdmin)
 admin_site.register(Region, NoDeleteAdmin)
 admin_site.register(AuditEvent, AuditEventAdmin)
 admin_site.register(Job, JobAdmin)
-admin_site.register(TokenProxy, TokenAdmin)
+admin_site.register(ApiToken, ApiTokenAdmin)

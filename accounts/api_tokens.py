@@ -29,11 +29,12 @@ def create_api_token(*, user: User) -> Token:
 
 
 @transaction.atomic
-def revoke_api_token(*, user: User) -> bool:
+def revoke_api_token(*, user: User, by: User | None = None) -> bool:
+    """``by``: who revoked it, if not its holder (regulator staff, in the administration)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     revoked = Token.objects.filter(user=user).delete()[0] > 0
     if revoked:
-        record_event(user, "api_token_revoked", by=user)
+        record_event(user, "api_token_revoked", by=by or user)
     return revoked
 
 

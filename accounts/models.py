@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from rest_framework.authtoken.models import TokenProxy
 
 
 class Role(models.TextChoices):
@@ -379,3 +380,16 @@ class TurnedOffReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} turned off {self.event}"
+
+
+class ApiToken(TokenProxy):
+    """A person's API token as the administration shows it: named by its holder, never by its key (DRF's own
+    models are named by their key, which would put it in the admin's page titles and its log of changes)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
+
+    def __str__(self) -> str:
+        return f"API token of {self.user}"

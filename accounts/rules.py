@@ -88,6 +88,6 @@ rules.add_perm("accounts.view_history", can_see_record_history)
 rules.add_perm("accounts.view_history_reasons", can_see_history_reasons)
 rules.add_perm("accounts.view_region", is_signed_in)
 rules.add_perm("accounts.view_organisationcode", is_regulator_staff)
-rules.add_perm("authtoken.view_tokenproxy", is_regulator_staff)
-rules.add_perm("authtoken.add_tokenproxy", is_regulator_staff)
-rules.add_perm("authtoken.delete_tokenproxy", is_regulator_staff)  # revoking a system's API token
+# Who holds an API token, never its key, and revoking one (``admin.ApiTokenAdmin``); only its holder makes one.
+rules.add_perm("accounts.view_apitoken", is_regulator_staff)
+rules.add_perm("accounts.delete_apitoken", is_regulator_staff)

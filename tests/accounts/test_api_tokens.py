@@ -1,6 +1,7 @@
 """A signed-in person makes and revokes their own API token on their account page; the key works, then doesn't."""
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Role
@@ -41,3 +42,41 @@ def test_a_get_does_not_create_a_token(client):
     client.force_login(user)
     assert client.get("/account/api-token/").status_code == 405
     assert not Token.objects.exists()
+
+
+def test_regulator_staff_see_who_holds_a_token_never_its_key_and_can_revoke_it_on_the_record(client):
+    """A key read in the administration would let staff act as its holder through the API: the list, the record,
+    its delete page and a search show who holds one and since when, and none of them the key."""
+    holder = make_user(Role.SOCIAL_WORKER, email="holder@example.com")
+    key = Token.objects.create(user=holder).key
+    staff = make_user(Role.REGULATOR_STAFF)
+    client.force_login(staff)
+    base = "/admin/accounts/apitoken/"
+
+    assert "/admin/accounts/apitoken/" in client.get("/admin/").content.decode()  # so a leaked key can be revoked
+    for path in (base, f"{base}?q=holder", f"{base}{holder.pk}/change/", f"{base}{holder.pk}/delete/"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert key not in page.content.decode(), path
+    assert "holder@example.com" in client.get(base).content.decode()
+    assert client.get(f"{base}add/").status_code == 403  # nobody makes a token for someone else
+    assert 'name="_save"' not in client.get(f"{base}{holder.pk}/change/").content.decode()
+
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+    client.post(f"{base}{holder.pk}/delete/", {"post": "yes"})
+
+    assert not Token.objects.filter(user=holder).exists()
+    client.logout()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+    event = AuditEvent.objects.get(action="api_token_revoked")
+    assert (event.object_id, event.actor_id) == (str(holder.pk), staff.pk)
+
+
+def test_nobody_but_regulator_staff_sees_the_tokens_in_the_administration_and_drfs_own_admin_is_not_there(client):
+    holder = make_user(Role.SOCIAL_WORKER)
+    Token.objects.create(user=holder)
+    client.force_login(holder)
+    assert client.get("/admin/accounts/apitoken/").status_code == 403
+    client.force_login(make_user(Role.REGULATOR_STAFF))
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404  # it listed every key
