@@ -378,6 +378,11 @@ class Browser:
         if code and "2fa" in location:
             self.get(location)
             status, _, headers = self.post(location, {"code": code()})
+            if status != 302:
+                # A code is good for its own 30 seconds only (no tolerance): one made just before they ended
+                # arrives too late. The next code, once its 30 seconds have begun, is tried once.
+                time.sleep(30 - time.time() % 30 + 1)
+                status, _, headers = self.post(location, {"code": code()})
         if status != 302:
             raise RuntimeError(f"Signing in as {email} answered {status}, not a redirect.")
 
