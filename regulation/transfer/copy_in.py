@@ -13,7 +13,7 @@ ends the load with nothing kept; it is named by its row in the bundle's file.
 
 Most of a load's time in Python went on reading each value of each line on its own; ``line_parser`` reads a line
 the exporter wrote (the one way it writes each value) in one regular-expression match whose groups are already
-COPY's text, and ``verify.Rows`` then compares the CSV row as one text. Any other line is read value by value.
+COPY's text, together with its CSV row (``LineParser.pair``). Any other line is read value by value.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ from psycopg2 import sql as pgsql
 NULL = "\\N"
 # What ``read_ahead`` holds at most: a few seconds' worth of a large dataset's lines, a few tens of megabytes.
 READ_AHEAD_CHARACTERS = 32 * 1024 * 1024
+# How long (seconds) the second thread of ``read_ahead`` may keep the interpreter once this one wants it back: each
+# statement of ``meanwhile`` that returns waits that long at most before it can send the next (Python's own 5 ms
+# made the register's indexes take 0.8 s instead of 0.6 s while its renewals were read, at 100,000 entries).
+READ_AHEAD_SWITCH_SECONDS = 0.0001
 PAUSE = object()  # an item of the lines: end the COPY under way before the next line is asked for
 _END = object()
 _LINE = re.compile(r"\bline (\d+)\b")
@@ -223,10 +227,10 @@ def copy(
 def read_ahead(lines: Iterator, meanwhile: Callable[[], None], *, limit: int = READ_AHEAD_CHARACTERS) -> Iterator:
     """``lines``, the first of them made in a second thread while ``meanwhile`` runs in this one. ``meanwhile``
     waits on the database (building a finished table's indexes), which leaves this process idle for that while:
-    the lines made meanwhile are held (at most ``limit`` characters) and given first, and the rest are made as
-    they are asked for. The second thread stops at a ``PAUSE``: the item after one looks the database up, which
-    only this thread may do (its connection holds the load's transaction). Its exception, if any, is raised where
-    its line would have been given."""
+    the lines made meanwhile are held (up to the one that reaches ``limit`` characters) and given first, and the
+    rest are made as they are asked for. The second thread stops at a ``PAUSE``: the item after one looks the
+    database up, which only this thread may do (its connection holds the load's transaction). Its exception, if
+    any, is raised where its line would have been given."""
     ahead: list = []
     failure: list[BaseException] = []
     enough = threading.Event()
@@ -245,13 +249,16 @@ def read_ahead(lines: Iterator, meanwhile: Callable[[], None], *, limit: int = R
 
     maker = threading.Thread(target=make, name="transfer-read-ahead", daemon=True)
     switching = sys.getswitchinterval()
-    sys.setswitchinterval(0.0001)
-    maker.start()
     try:
-        meanwhile()
+        sys.setswitchinterval(READ_AHEAD_SWITCH_SECONDS)
+        try:
+            maker.start()
+            meanwhile()
+        finally:
+            enough.set()
+            if maker.is_alive():
+                maker.join()
     finally:
-        enough.set()
-        maker.join()
         sys.setswitchinterval(switching)
     for item in ahead:
         if item is _END:

@@ -49,14 +49,16 @@ class SetAside:
     """What ``set_aside`` removed: (name, definition) of each index, (table, name, definition) of each key, and the
     deferrable keys declared on the tables (whose queued checks run before an index is built).
 
-    ``index_tables``: each index's table; ``key_targets``: the table each key refers to; ``kept``: each table's
-    deferrable keys that were not set aside, with the table each refers to (their checks are queued as rows
-    arrive); ``done``: the indexes and keys put back already (``put_back_ready``), by name."""
+    ``index_tables``: each index's table; ``key_tables`` and ``key_targets``: each key's table and the table it
+    refers to; ``kept``: each table's deferrable keys that were not set aside, with the table each refers to
+    (their checks are queued as rows arrive); all by the name Django gives a table (``relname``). ``done``: the
+    indexes and keys put back already (``put_back_ready``), by name."""
 
     indexes: list[tuple[str, str]] = field(default_factory=list)
     keys: list[tuple[str, str, str]] = field(default_factory=list)
     deferrable: list[str] = field(default_factory=list)
     index_tables: dict[str, str] = field(default_factory=dict)
+    key_tables: dict[str, str] = field(default_factory=dict)
     key_targets: dict[str, str] = field(default_factory=dict)
     kept: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
@@ -106,19 +108,20 @@ def set_aside(tables: list[str], *, rows: dict[str, int] | None = None) -> SetAs
             aside.indexes.append((name, definition))
             aside.index_tables[name] = table
         cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), confrelid::regclass::text"
-            " FROM pg_constraint"
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(k.oid), t.relname, f.relname"
+            " FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid"
             " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) AND confrelid = ANY(%s::regclass[])"
             " ORDER BY conrelid::regclass::text, conname",
             [large, empty],
         )
-        for table, name, definition, target in cursor.fetchall():
+        for table, name, definition, relname, target in cursor.fetchall():
             aside.keys.append((table, name, definition))
-            aside.key_targets[name] = target
+            aside.key_tables[name], aside.key_targets[name] = relname, target
         aside.deferrable = _deferrable_on(cursor, empty)
         dropped = {name for _, name, _ in aside.keys}
         cursor.execute(
-            "SELECT conrelid::regclass::text, conname, confrelid::regclass::text FROM pg_constraint"
+            "SELECT t.relname, conname, f.relname FROM pg_constraint k"
+            " JOIN pg_class t ON t.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid"
             " WHERE contype = 'f' AND condeferrable AND conrelid = ANY(%s::regclass[]) ORDER BY conname",
             [empty],
         )
@@ -146,7 +149,7 @@ def put_back_ready(aside: SetAside, unfinished: set[str]) -> None:
     run, which waits for every table its kept keys refer to, and a key set aside once both its tables are
     finished. ``put_back`` does the rest."""
     # Only tables with indexes or keys set aside: a smaller one's queued checks cost less run with the rest.
-    large = {*aside.index_tables.values(), *(t for t, _, _ in aside.keys)}
+    large = {*aside.index_tables.values(), *aside.key_tables.values()}
     ready = {
         table
         for table in large
@@ -164,7 +167,11 @@ def put_back_ready(aside: SetAside, unfinished: set[str]) -> None:
         involved = large | set(aside.kept) | unfinished
         for table, name, definition in aside.keys:
             target = aside.key_targets[name]  # finished too, with no checks of its own still queued
-            if name not in aside.done and table in ready and (target in ready or target not in involved):
+            if (
+                name not in aside.done
+                and aside.key_tables[name] in ready
+                and (target in ready or target not in involved)
+            ):
                 _add_key(cursor, table, name, definition)
                 aside.done.add(name)
 

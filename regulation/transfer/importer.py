@@ -1,6 +1,7 @@
-"""Loading a predecessor's bundle in one transaction, all or nothing: its manifest and checksums first, then every
-dataset's rows checked (as ``verify_bundle`` checks them) and loaded in the same reading, on PostgreSQL with COPY
-(``copy_in``) and elsewhere with the ORM's bulk inserts. A problem found midway rolls the load back.
+"""Loading a predecessor's bundle in one transaction, all or nothing: its manifest first, then every dataset's rows
+checked (as ``verify_bundle`` checks them) and loaded in the same reading, on PostgreSQL with COPY (``copy_in``) and
+elsewhere with the ORM's bulk inserts, while the files' checksums are worked out beside them (``verify.Checksums``).
+A problem found midway rolls the load back.
 
 Registration numbers, statuses, dates and history are kept as they are in the bundle. So are identifiers, but
 for regions and organisations (``format.MAPPED``): the successor already holds its own, so each of the bundle's is
@@ -158,9 +159,9 @@ def import_bundle(directory, *, progress=None) -> dict[str, int]:
     checksums = Checksums(directory, manifest["files"])
     try:
         return _import(directory, manifest, report, checksums, progress)
-    except TransferRefused:
-        if wrong := checksums.problems():
-            raise TransferRefused(wrong) from None
+    except Exception as exc:
+        if wrong := checksums.problems():  # whatever a file with the wrong checksum made go wrong
+            raise TransferRefused(wrong) from exc
         raise
     finally:
         checksums.problems()  # the second thread has ended, whatever happened
@@ -175,7 +176,7 @@ def _import(directory: Path, manifest: dict, report: Report, checksums: Checksum
         if problems:
             raise TransferRefused(problems, fault="service")
         aside = empty_tables.set_aside(filled, rows=_rows_by_table(manifest["files"])) if filled else None
-        loaded = _Load(directory, manifest["files"], report, progress, aside).run()
+        loaded = _Load(directory, manifest["files"], report, progress, aside, checksums).run()
         if wrong := checksums.problems():
             raise TransferRefused(wrong)
         if aside is not None:
@@ -264,10 +265,12 @@ class _Load:
     an organisation to its id here, a person by email, a registration number to its entry, another app's key
     through that app), then inserted by COPY (PostgreSQL) or by the ORM in batches (``BATCH`` rows)."""
 
-    def __init__(self, directory: Path, files: dict, report: Report, progress, aside=None):
+    def __init__(self, directory: Path, files: dict, report: Report, progress, aside=None, checksums=None):
         self.directory, self.files, self.report, self.progress = directory, files, report, progress
-        # What ``empty_tables.set_aside`` took off the tables filled with COPY, put back table by table as the
-        # load finishes with each (``_copy``), and the rest at the end; and the tables still to be filled.
+        self.checksums: Checksums | None = checksums  # a wrong one found ends the load there
+        # What ``empty_tables.set_aside`` took off the tables filled with COPY, put back for the tables finished
+        # so far while the next large dataset is read (``_meanwhile``), the rest at the end; and the tables
+        # still to be filled (``put_back_ready``).
         self.aside: empty_tables.SetAside | None = aside
         self.unfinished: set[str] = set()
         self.users: dict[str, int] = {}
@@ -321,6 +324,8 @@ class _Load:
             loaded[ds.name] = rows.count
             if self.progress:
                 self.progress(ds.name, rows.count)
+            if self.checksums is not None and (wrong := self.checksums.found()):
+                raise TransferRefused(wrong)
         if self.report.problems:
             raise TransferRefused(self.report.problems)
         return loaded

@@ -120,24 +120,36 @@ class Checksums:
 
     def __init__(self, directory: Path, files: dict):
         self._problems: list[str] = []
+        self._names = [name for ds in datasets() for name in ds.files()]
+        self._checked = 0
         self._thread = threading.Thread(
             target=self._check, args=(directory, files), name="transfer-checksums", daemon=True
         )
         self._thread.start()
 
     def _check(self, directory: Path, files: dict) -> None:
-        for ds in datasets():
-            for name in ds.files():
+        try:
+            for name in self._names:
                 try:
                     wrong = sha256_of(directory / name) != files[name].get("sha256")
                 except OSError as exc:
                     self._problems.append(f"{name} cannot be read ({exc.strerror or exc}).")
-                    continue
-                if wrong:
-                    self._problems.append(_wrong_checksum(name))
+                else:
+                    if wrong:
+                        self._problems.append(_wrong_checksum(name))
+                self._checked += 1
+        except BaseException as exc:  # said by ``problems``: a file left unchecked is never taken as sound
+            self._problems.append(f"The files' checksums could not all be worked out ({exc}).")
+
+    def found(self) -> list[str]:
+        """The problems found so far, without waiting."""
+        return list(self._problems)
 
     def problems(self) -> list[str]:
+        """Every problem, once every file has been checked."""
         self._thread.join()
+        if self._checked < len(self._names) and not self._problems:
+            self._problems.append("The files' checksums could not all be worked out.")
         return self._problems
 
 
@@ -185,7 +197,7 @@ class Rows:
         self.directory, self.ds, self.files, self.report, self.numbers = directory, ds, files, report, numbers
         self.references = references
         # ``copy_in.LineParser`` (a loader by COPY gives it, with ``readers`` that give COPY's text): a line
-        # written the exporter's one way is taken whole, its CSV row compared as text; any other line is read
+        # written the exporter's one way is matched whole together with its CSV row; any other line is read
         # value by value as without it.
         self.lines = lines
         # How each column's values are read (``format.reader`` unless a loader gives its own, equally strict).

@@ -363,13 +363,11 @@ def test_rows_that_read_well_under_a_wrong_checksum_are_refused_for_the_checksum
     """The checksums are worked out while the rows load (``verify.Checksums``): a row changed in both its files,
     so that it reads well and the two agree, is still refused, on its checksums alone, and nothing is kept."""
     out = bundle(tmp_path / "b")
-    manifest = (out / MANIFEST).read_text()
-    for name in ("register.jsonl", "register.csv"):
+    first = populated["entries"][0].first_name
+    for name in ("register.jsonl", "register.csv"):  # the manifest keeps the checksums the exporter wrote
         text = (out / name).read_text(encoding="utf-8")
-        first = populated["entries"][0].first_name
         assert first in text
         (out / name).write_text(text.replace(first, "Changed", 1), encoding="utf-8", newline="")
-    (out / MANIFEST).write_text(manifest)  # the checksums written with the bundle, no longer the files'
     empty_the_database()
 
     with pytest.raises(TransferRefused) as refused:
@@ -380,6 +378,24 @@ def test_rows_that_read_well_under_a_wrong_checksum_are_refused_for_the_checksum
         "register.jsonl: wrong checksum (its SHA-256 is not the one in manifest.json).",
     ]
     assert not RegisterEntry.objects.exists() and not FitnessToPractiseCase.objects.exists()
+    # The rows themselves were sound: with the manifest saying the files' checksums, the same files load.
+    for name in ("register.jsonl", "register.csv"):
+        rewrite(out, name, lambda lines: lines)
+    import_bundle(out)
+    assert RegisterEntry.objects.filter(first_name="Changed").count() == 1
+
+
+def test_a_file_whose_checksum_cannot_be_worked_out_is_never_taken_as_sound(tmp_path):
+    from regulation.transfer.format import datasets
+    from regulation.transfer.verify import Checksums
+
+    names = [name for ds in datasets() for name in ds.files()]
+    for name in names[1:]:
+        (tmp_path / name).write_text("")
+    (tmp_path / names[0]).mkdir()  # there, but cannot be read as a file
+    empty = hashlib.sha256(b"").hexdigest()
+    problems = Checksums(tmp_path, {name: {"sha256": empty} for name in names}).problems()
+    assert problems == [f"{names[0]} cannot be read (Is a directory)."]
 
 
 def test_a_failure_while_loading_leaves_the_database_unchanged(populated, tmp_path):

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from regulation.models import RegisterEntry, Renewal
 from regulation.transfer import empty_tables, importer
@@ -112,8 +113,17 @@ def test_a_finished_tables_indexes_and_keys_are_put_back_while_the_next_large_da
         calls.append((set(unfinished), aside.done - done))
 
     monkeypatch.setattr(empty_tables, "put_back_ready", noting)
+    connected_in, connect = [], BaseDatabaseWrapper.connect
+
+    def noting_connections(wrapper):
+        connected_in.append(threading.current_thread().name)
+        return connect(wrapper)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "connect", noting_connections)
 
     import_bundle(original)
+
+    assert "transfer-read-ahead" not in connected_in  # its connection would be outside the load's transaction
 
     (aside,) = noted
     register, renewals = RegisterEntry._meta.db_table, Renewal._meta.db_table
@@ -123,6 +133,33 @@ def test_a_finished_tables_indexes_and_keys_are_put_back_while_the_next_large_da
     renewal_key = next(n for t, n, d in aside.keys if t == renewals and "REFERENCES regulation_registerentry" in d)
     (when,) = [unfinished for unfinished, done in calls if renewal_key in done]
     assert renewals not in when and register not in when
+    assert _schema() == before
+
+
+@pytest.mark.parametrize("broken", ["a key set aside", "a key kept"])
+def test_a_reference_broken_in_a_table_put_back_midway_refuses_the_bundle(populated, broken):
+    """``put_back_ready`` refuses as ``put_back`` does: the renewals and the register are finished (only the
+    status history is still to come), so the renewals' key to the register is added back, and the checks queued
+    on their key to the service's people run, there and then."""
+    _needs_postgresql()
+    entry = populated["entries"][0]
+    empty_the_database()
+    tables = [RegisterEntry._meta.db_table, Renewal._meta.db_table]
+    before = _schema()
+    with pytest.raises(TransferRefused) as refused, transaction.atomic():
+        aside = empty_tables.set_aside(tables)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
+                " peer_reflection_count, renewed_by_id) VALUES (%s, '2027-11-30', now(), false, 2, 1, %s)",
+                [entry.pk + 1000, 987654] if broken == "a key kept" else [entry.pk + 1000, None],
+            )
+        importer._put_back(aside, unfinished={"regulation_statuschange"})
+    (problem,) = refused.value.problems
+    if broken == "a key kept":
+        assert 'Key (renewed_by_id)=(987654) is not present in table "accounts_user"' in problem
+    else:
+        assert f'Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry"' in problem
     assert _schema() == before
 
 
