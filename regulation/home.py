@@ -161,15 +161,27 @@ def employer_section(user):
 def regulator_section(user):
     from django.db.models import Count, Q
 
-    from .models import Application, FitnessToPractiseCase
+    from .models import Application, FitnessToPractiseCase, RegisterEntry, TransferredId
 
     if not account_rules.is_regulator_staff(user):
         return None
     applications = Application.objects.filter(status__in=Application.OPEN).count()
     cases = FitnessToPractiseCase.objects.aggregate(open=Count("pk", filter=~Q(stage="closed")))["open"]
+    # A successor's first task: its register is empty until its predecessor's bundle is loaded.
+    first = []
+    if not RegisterEntry.objects.exists() and not TransferredId.objects.exists():
+        first.append(
+            Task(
+                "Load the register from a predecessor",
+                reverse("transfer:load"),
+                "The register is empty. If another regulator kept it before, upload the bundle they exported: "
+                "it is checked first, and loaded only when you confirm.",
+            )
+        )
     return HomeSection(
         "The register",
         [
+            *first,
             Task(
                 "Applications to register",
                 reverse("regulation:applications"),

@@ -1,7 +1,7 @@
 """Filling empty tables the way PostgreSQL's manual advises for a bulk load ("Populating a Database": remove
 indexes and foreign keys, load, then build them again), inside the load's own transaction.
 
-A bundle loads into tables that are empty (``importer._not_empty_target``). Kept in place, every index would be
+A bundle loads into tables that are empty (``importer.records_held_here``). Kept in place, every index would be
 brought up to date row by row and every foreign key checked by a trigger per row at commit: at 100,000 entries
 that was about 8 of the load's 11 seconds of PostgreSQL's time. Built once the rows are in, the same indexes take
 under a second and the same keys are checked by one join each.

@@ -112,35 +112,6 @@ def opened(path) -> Iterator[Path]:
         yield directory
 
 
-def _not_empty_target() -> list[str]:
-    """One sentence saying what this service already holds, if anything, that a bundle's rows could collide with:
-    a bundle loads into a service whose register and records are empty (its own regions, organisations and staff
-    may be there), and only once."""
-    held = []
-    for ds in datasets():
-        if ds.name in MAPPED or ds.shifted:
-            continue
-        rows = (ds.rows() if ds.rows else ds.model._default_manager.all()).count()
-        if rows:
-            meta = ds.model._meta
-            held.append(f"{rows:,} {meta.verbose_name if rows == 1 else meta.verbose_name_plural}")
-    earlier = TransferredId.objects.order_by("loaded_at").values_list("loaded_at", flat=True).first()
-    if not held and earlier is None:
-        return []
-    if held:
-        if len(held) > 4:
-            held = [*held[:3], f"{len(held) - 3} other kinds of record"]
-        listed = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
-        what = f"This service already holds records of its own ({listed})"
-    else:
-        what = f"A bundle was already loaded into this service on {earlier:%-d %B %Y}"
-    return [
-        f"{what}, and a bundle loads only into a service whose register, cases, courses, accreditation and "
-        "early-career records are empty (its own regions, organisations and staff accounts may be there). The "
-        "bundle itself may be sound; nothing was loaded."
-    ]
-
-
 def import_bundle(directory, *, progress=None) -> dict[str, int]:
     """Check the bundle and load it, all or nothing: the manifest and its list of files first, then each
     dataset's rows checked and loaded in one reading (``verify.Rows``), so a problem found on the way ends the load
@@ -172,7 +143,9 @@ def _import(directory: Path, manifest: dict, report: Report, checksums: Checksum
         filled = _filled_by_copy()
         if connection.vendor == "postgresql":
             _lock_for_load(filled)
-        problems = _not_empty_target()
+        from .selectors import records_held_here  # the transfer pages' selectors import this module
+
+        problems = records_held_here()
         if problems:
             raise TransferRefused(problems, fault="service")
         aside = empty_tables.set_aside(filled, rows=_rows_by_table(manifest["files"])) if filled else None

@@ -13,6 +13,7 @@ from accounts.services import record_event, require
 
 from .jobs import KIND, bundle_ready
 from .loading import CHECK, IMPORT_KIND, LOAD, sha256_of_upload, upload_name
+from .selectors import records_held_here
 
 
 @transaction.atomic
@@ -63,6 +64,9 @@ def start_import_load(*, checked: Job, by: User) -> Job:
     )
     if checked.params.get("load_job"):
         return Job.objects.get(pk=checked.params["load_job"])
+    # The load itself refuses then too (under its locks); saying so now spares a job that cannot succeed.
+    held = records_held_here()
+    require(not held, " ".join(held))
     job = start_job(
         kind=IMPORT_KIND,
         title=f"Load {checked.params['filename']}",

@@ -15,6 +15,7 @@ from accounts.services import ServiceError
 from . import selectors, services
 from .forms import ExportForm, ImportForm
 from .jobs import bundle_filename, bundle_name, bundle_ready, manifest_of
+from .loading import CHECK
 
 
 def _regulator(request):
@@ -139,6 +140,12 @@ def load_detail(request, pk):
             "rows": sorted((checked.get("rows") or {}).items()) if checked else [],
             "loaded": sorted((job.params.get("loaded") or {}).items()),
             "refusal": selectors.import_refusal(job) if job.status == job.Status.FAILED else {},
+            # A sound bundle that this service cannot take says so here, not after the load is asked for.
+            "held": (
+                selectors.records_held_here()
+                if job.params.get("stage") == CHECK and job.status == job.Status.SUCCEEDED
+                else []
+            ),
             "page_title": job.title,
         },
     )

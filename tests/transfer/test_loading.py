@@ -108,26 +108,6 @@ def test_a_damaged_bundle_is_refused_naming_the_problem_and_nothing_changes(
     assert not RegisterEntry.objects.exists()
 
 
-def test_a_bundle_is_loaded_only_into_an_empty_register(
-    populated, tmp_path, client, django_capture_on_commit_callbacks
-):
-    content = zipped_bundle(tmp_path)
-    client.force_login(populated["regulator"])
-    response = upload(client, django_capture_on_commit_callbacks, content)
-    check = Job.objects.get(kind="transfer_import")
-    assert check.status == Job.Status.SUCCEEDED  # sound, but this register is not empty
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/register/transfer/load/{check.pk}/confirm/")
-    page = client.get(response["Location"]).content.decode()
-    assert "This service cannot take the bundle: nothing was loaded" in page
-    assert page.count("This service already holds records of its own") == 1 and "4 register entries" in page
-    assert "corrected bundle" not in page and "create_staff" in page
-    assert RegisterEntry.objects.count() == 4
-    refused = AuditEvent.objects.get(action="transfer_import_refused")
-    assert refused.object_repr == "Load register-transfer.zip: refused, nothing loaded"
-    assert refused.action_label == "Transfer import refused" and refused.changes["stage"] == "load"
-
-
 def test_a_zip_with_other_files_and_a_file_that_is_not_a_zip_are_refused(
     successor, client, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -155,3 +135,30 @@ def test_a_bundle_over_the_upload_limit_gets_a_clear_answer_and_nothing_starts(s
     response = client.post("/register/transfer/load/", {"bundle": SimpleUploadedFile("big.zip", b"x" * 4096)})
     assert response.status_code == 413
     assert not Job.objects.exists()
+
+
+def test_a_bundle_is_loaded_only_into_an_empty_register_and_the_check_says_so_before_anyone_asks(
+    populated, tmp_path, client, django_capture_on_commit_callbacks
+):
+    """The predecessor checks its own bundle, say: the check finds it sound, and the page says at once that this
+    service cannot take it, with no button to load; asking anyway starts no load."""
+    content = zipped_bundle(tmp_path)
+    regulator = successor_regulator()
+    client.force_login(regulator)
+    upload(client, django_capture_on_commit_callbacks, content)
+    check = Job.objects.get(kind="transfer_import")
+
+    page = client.get(f"/register/transfer/load/{check.pk}/").content.decode()
+
+    assert "The bundle is sound" in page and "This service cannot take it" in page
+    assert "This service already holds records of its own (" in page and "4 register entries" in page
+    assert "Load this bundle" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/register/transfer/load/{check.pk}/confirm/", follow=True)
+    assert "This service already holds records of its own" in response.content.decode()
+    assert Job.objects.filter(kind="transfer_import").count() == 1
+
+
+def test_a_successors_home_page_offers_to_load_the_register_until_it_holds_one(successor, client):
+    home = client.get("/").content.decode()
+    assert "Load the register from a predecessor" in home and 'href="/register/transfer/load/"' in home
