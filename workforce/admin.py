@@ -1,22 +1,10 @@
-from django.contrib import admin
-from rules.contrib.admin import ObjectPermissionsModelAdmin
+"""Workforce returns and statistics: they change through the service (versions, audit); the admin only shows them."""
 
-from accounts.admin import admin_site
+from django.contrib import admin
+
+from accounts.admin import ReadOnlyAdmin, admin_site
 
 from .models import PublishedStatistic, ReportingUnit, ReturnVersion, StatisticalNeighbour, WorkforceReturn
-
-
-class ReadOnlyAdmin(ObjectPermissionsModelAdmin):
-    """Returns change through the service (versions, audit); the admin only shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportingUnit, site=admin_site)
