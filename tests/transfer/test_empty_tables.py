@@ -38,12 +38,12 @@ def _schema(using="default") -> list[tuple]:
         return cursor.fetchall()
 
 
-def _renew_an_entry_that_is_not_there(entry_id: int) -> None:
+def _renew_an_entry_that_is_not_there(entry_id: int, *, renewed_by: int | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
-            " peer_reflection_count) VALUES (%s, '2027-11-30', now(), false, 2, 1)",
-            [entry_id],
+            " peer_reflection_count, renewed_by_id) VALUES (%s, '2027-11-30', now(), false, 2, 1, %s)",
+            [entry_id, renewed_by],
         )
 
 
@@ -148,12 +148,7 @@ def test_a_reference_broken_in_a_table_put_back_midway_refuses_the_bundle(popula
     before = _schema()
     with pytest.raises(TransferRefused) as refused, transaction.atomic():
         aside = empty_tables.set_aside(tables)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO regulation_renewal (entry_id, year_end, renewed_at, late, cpd_count,"
-                " peer_reflection_count, renewed_by_id) VALUES (%s, '2027-11-30', now(), false, 2, 1, %s)",
-                [entry.pk + 1000, 987654] if broken == "a key kept" else [entry.pk + 1000, None],
-            )
+        _renew_an_entry_that_is_not_there(entry.pk + 1000, renewed_by=987654 if broken == "a key kept" else None)
         importer._put_back(aside, unfinished={"regulation_statuschange"})
     (problem,) = refused.value.problems
     if broken == "a key kept":
