@@ -182,10 +182,8 @@ def _rows_by_table(files: dict) -> dict[str, int]:
     for ds in datasets():
         said = files[f"{ds.name}.jsonl"].get("rows")
         count = said if type(said) is int else 0
-        table = ds.model._meta.db_table
-        rows[table] = rows.get(table, 0) + count
-        if ds.name == "register":
-            rows[RegistrationNumber._meta.db_table] = count
+        for table in _tables_filled(ds):
+            rows[table] = rows.get(table, 0) + count
     return rows
 
 

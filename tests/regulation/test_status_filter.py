@@ -26,23 +26,22 @@ def register_of_every_kind(regulator, time_machine):
         made[key] = register(make_user(Role.SOCIAL_WORKER, first_name=key.title(), last_name="Okafor"), regulator)
         return made[key]
 
+    def conditions_for(entry, days):
+        services.add_condition(
+            entry=entry,
+            by=regulator,
+            text="Supervision",
+            starts_on=entry.registered_on,
+            ends_on=entry.registered_on + timedelta(days=days),
+        )
+
+    def removal_of(entry, **starting):
+        case = services.open_case(entry=entry, by=regulator, concern="c", source="s", received_on=SPRING.date())
+        services.record_outcome(case=case, by=regulator, outcome="removal", reason="Struck off", **starting)
+
     person("plain")
-    expired = person("expired")
-    services.add_condition(
-        entry=expired,
-        by=regulator,
-        text="Weekly supervision",
-        starts_on=expired.registered_on,
-        ends_on=expired.registered_on + datetime.timedelta(days=10),
-    )
-    current = person("conditions")
-    services.add_condition(
-        entry=current,
-        by=regulator,
-        text="Supervision",
-        starts_on=current.registered_on,
-        ends_on=current.registered_on + datetime.timedelta(days=300),
-    )
+    conditions_for(person("expired"), 10)
+    conditions_for(person("conditions"), 300)
     suspended = person("suspended")
     case = services.open_case(entry=suspended, by=regulator, concern="c", source="s", received_on=SPRING.date())
     services.make_interim_order(
@@ -56,23 +55,10 @@ def register_of_every_kind(regulator, time_machine):
     )
     services.remove_voluntarily(entry=person("left"), by=regulator, reason="Retired")
     # Removal decided to start in three days: on the day it is in force, before the nightly task records it.
-    removing = person("removing")
-    case = services.open_case(entry=removing, by=regulator, concern="c", source="s", received_on=SPRING.date())
-    services.record_outcome(
-        case=case, by=regulator, outcome="removal", reason="Struck off", starts_on=SPRING.date() + timedelta(days=3)
-    )
-    removed = person("removed")  # removed today: recorded at once
-    case = services.open_case(entry=removed, by=regulator, concern="c", source="s", received_on=SPRING.date())
-    services.record_outcome(case=case, by=regulator, outcome="removal", reason="Struck off")
+    removal_of(person("removing"), starts_on=SPRING.date() + timedelta(days=3))
+    removal_of(person("removed"))  # removed today: recorded at once
     # Conditions for years: still "with conditions" until the registration lapses, then lapsed.
-    lasting = person("lasting")
-    services.add_condition(
-        entry=lasting,
-        by=regulator,
-        text="Supervision",
-        starts_on=lasting.registered_on,
-        ends_on=lasting.registered_on + timedelta(days=3 * 365),
-    )
+    conditions_for(person("lasting"), 3 * 365)
     return made
 
 

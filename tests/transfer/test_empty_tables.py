@@ -136,28 +136,6 @@ def test_a_finished_tables_indexes_and_keys_are_put_back_while_the_next_large_da
     assert _schema() == before
 
 
-@pytest.mark.parametrize("broken", ["a key set aside", "a key kept"])
-def test_a_reference_broken_in_a_table_put_back_midway_refuses_the_bundle(populated, broken):
-    """``put_back_ready`` refuses as ``put_back`` does: the renewals and the register are finished (only the
-    status history is still to come), so the renewals' key to the register is added back, and the checks queued
-    on their key to the service's people run, there and then."""
-    _needs_postgresql()
-    entry = populated["entries"][0]
-    empty_the_database()
-    tables = [RegisterEntry._meta.db_table, Renewal._meta.db_table]
-    before = _schema()
-    with pytest.raises(TransferRefused) as refused, transaction.atomic():
-        aside = empty_tables.set_aside(tables)
-        _renew_an_entry_that_is_not_there(entry.pk + 1000, renewed_by=987654 if broken == "a key kept" else None)
-        importer._put_back(aside, unfinished={"regulation_statuschange"})
-    (problem,) = refused.value.problems
-    if broken == "a key kept":
-        assert 'Key (renewed_by_id)=(987654) is not present in table "accounts_user"' in problem
-    else:
-        assert f'Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry"' in problem
-    assert _schema() == before
-
-
 def test_a_refused_load_leaves_every_index_and_key_as_it_was(populated, tmp_path, monkeypatch):
     _needs_postgresql()
     original = bundle(tmp_path / "b")
@@ -241,7 +219,13 @@ def test_a_reference_broken_in_a_table_that_kept_its_keys_is_refused_before_comm
     assert _schema() == before
 
 
-def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(populated):
+@pytest.mark.parametrize(
+    "when, broken", [("at the end", "a key set aside"), ("midway", "a key set aside"), ("midway", "a key kept")]
+)
+def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(populated, when, broken):
+    """At the end (``put_back``) or midway (``put_back_ready``: the renewals and the register are finished, only
+    the status history is still to come), the renewals' key to the register is added back, and the checks queued
+    on their key to the service's people run, there and then: a broken one refuses in the database's words."""
     _needs_postgresql()
     entry = populated["entries"][0]
     empty_the_database()
@@ -250,11 +234,14 @@ def test_a_reference_broken_when_the_keys_are_put_back_refuses_the_bundle(popula
     with pytest.raises(TransferRefused) as refused, transaction.atomic():
         aside = empty_tables.set_aside(tables)
         assert aside.keys and aside.indexes
-        _renew_an_entry_that_is_not_there(entry.pk + 1000)
-        importer._put_back(aside)
+        _renew_an_entry_that_is_not_there(entry.pk + 1000, renewed_by=987654 if broken == "a key kept" else None)
+        importer._put_back(aside, unfinished={"regulation_statuschange"} if when == "midway" else None)
     (problem,) = refused.value.problems
     assert problem.startswith("This service's database refused the bundle's references (insert or update on table")
-    assert f': Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry".).' in problem
+    if broken == "a key kept":
+        assert 'Key (renewed_by_id)=(987654) is not present in table "accounts_user"' in problem
+    else:
+        assert f': Key (entry_id)=({entry.pk + 1000}) is not present in table "regulation_registerentry".).' in problem
     assert "DETAIL" not in problem and "\n" not in problem
     assert _schema() == before
 
