@@ -11,8 +11,9 @@ Run (after generate_national_data, as `make bench` does):
    /healthz/live's; and the queries the page runs (counted in this process with the test client on the same
    database). Pages over 3× the trivial view (p50 or p95) are marked.
 2. Mixed load: ``--clients`` threads for ``--seconds`` loading only /healthz/live, then only the trivial view (the
-   baseline), then the same clients for as long loading the pages above in a seeded random order; requests a
-   second and p50/p95 of each, and the pages' throughput as a share of each baseline's.
+   baseline), then only the layout as each signed-in person (the ceiling for any signed-in page), then the pages
+   above in a seeded random order; requests a second and p50/p95 of each, and the pages' throughput as a share of
+   each.
 """
 
 import argparse
@@ -201,11 +202,16 @@ def mixed_load(base, cookies, clients, seconds, seed) -> None:
     pages = [(email, path) for email, paths in ROLE_PAGES.items() for path in paths]
     live, _, live_took = _load(base, cookies, [(None, TRIVIAL)], clients, seconds, seed)
     trivial, _, trivial_took = _load(base, cookies, [(None, BASELINE)], clients, seconds, seed)
+    # The layout alone as each signed-in person (session, account, two-factor check, navigation; no page data): the
+    # most any signed-in page could reach, so what share of the trivial view's rate is possible at all.
+    signed_in = [(email, LAYOUT) for email in ROLE_PAGES if email]
+    layout, _, layout_took = _load(base, cookies, signed_in, clients, seconds, seed)
     page_samples, errors, took = _load(base, cookies, pages, clients, seconds, seed)
     rate, trivial_rate, live_rate = len(page_samples) / took, len(trivial) / trivial_took, len(live) / live_took
+    layout_rate = len(layout) / layout_took
     print(
         f"\n2. Mixed load: {clients} concurrent clients for {seconds} s each on /healthz/live, on the trivial view, "
-        f"then over {len(pages)} pages"
+        f"on the signed-in layout, then over {len(pages)} pages"
     )
     print(
         f"   pages:   {len(page_samples):6d} requests ({rate:6.1f}/s)  "
@@ -219,6 +225,12 @@ def mixed_load(base, cookies, clients, seconds, seed) -> None:
     print(
         f"   no work: {len(live):6d} requests ({live_rate:6.1f}/s)  p50 {statistics.median(live) * 1000:8.1f}"
         f" ms  p95 {percentile(live, 95) * 1000:8.1f} ms  ({TRIVIAL} only; pages {rate / live_rate:5.2f}× its rate)"
+    )
+    print(
+        f"   layout:  {len(layout):6d} requests ({layout_rate:6.1f}/s)  p50 {statistics.median(layout) * 1000:8.1f}"
+        f" ms  p95 {percentile(layout, 95) * 1000:8.1f} ms  ({LAYOUT} signed in, no page data: "
+        f"{layout_rate / trivial_rate:5.2f}× trivial, the ceiling for a signed-in page; "
+        f"pages {rate / layout_rate:5.2f}× its rate)"
     )
     if errors:
         print(f"   {len(errors)} requests did not answer 200, e.g. {errors[:3]}")

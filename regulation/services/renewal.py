@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -141,9 +142,10 @@ def renewal_position(entry: RegisterEntry, today: datetime.date | None = None) -
     """What renewal needs from this person today: whether it is open, and what CPD still lacks."""
     today = today or _today()
     start, year_end = years.counting_period(entry.registered_on, entry.registered_until)
-    records = entry.cpd_records.filter(activity_date__gte=start, activity_date__lte=year_end)
-    cpd = records.count()
-    peer = records.filter(discussed_with_peer=True).count()
+    counts = entry.cpd_records.filter(activity_date__gte=start, activity_date__lte=year_end).aggregate(
+        cpd=Count("pk"), peer=Count("pk", filter=Q(discussed_with_peer=True))
+    )
+    cpd, peer = counts["cpd"], counts["peer"]
     opens = years.window_opens(year_end)
     grace_end = years.grace_ends(year_end)
     problems = []
