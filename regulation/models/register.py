@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -97,7 +98,11 @@ class RegisterEntry(models.Model):
                 condition=Q(registered_until__gte=F("registered_on")),
             ),
         ]
-        indexes = [models.Index(fields=["status", "registered_until"], name="entry_status_until")]
+        indexes = [
+            models.Index(fields=["status", "registered_until"], name="entry_status_until"),
+            # Staff find a person by email, in any case (``email__iexact``): without it, a scan of the whole register.
+            models.Index(Upper("email"), name="entry_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.registration_number} {self.full_name}"

@@ -123,6 +123,7 @@ class Command(BaseCommand):
                         RegisterEntry(
                             number_allocation=allocation,
                             registration_number=allocation.number,
+                            email=f"{allocation.number.lower()}@register.example.org",
                             first_name=first,
                             last_name=last,
                             surname_key=normalise_name(last),
