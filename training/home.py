@@ -73,7 +73,9 @@ def cohort_section(user):
     mine = selectors.cohort(user, include_finished=False, mine_only=not coordinator, schedule_only=True)
     summary = selectors.cohort_summary(mine)
     tasks = []
-    for r in selectors.cohort_rows(first_rows(mine.filter(is_overdue=True), 3)):
+    # The summary has counted them: with none overdue, there is nobody to look for.
+    overdue = selectors.cohort_rows(first_rows(mine.filter(is_overdue=True), 3)) if summary["overdue"] else []
+    for r in overdue:
         tasks.append(
             Task(
                 r.enrolment.participant_name,

@@ -331,6 +331,28 @@ def test_home_page_shows_next_task(client, enrolled, team):
     assert "Early career cohort" in html and "Enrol a newly qualified social worker" in html
 
 
+def test_home_page_reads_overdue_people_only_when_the_summary_counts_some(client, enrolled, team, time_machine):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    listing = 'SELECT "training_enrolment"."id" AS "pk" FROM "training_enrolment"'  # ids first, then their rows
+
+    def home():
+        client.force_login(team["supervisor"])
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        return html, sum(q["sql"].startswith(listing) for q in queries.captured_queries)
+
+    time_machine.move_to(at(START + datetime.timedelta(days=7)), tick=False)
+    on_time, listed = home()
+    assert "Early career cohort" in on_time and "Overdue:" not in on_time
+    assert listed == 0  # the summary counted nobody overdue: nobody is looked for
+    time_machine.move_to(at(START + datetime.timedelta(days=200)), tick=False)
+    late, listed = home()
+    assert "Overdue:" in late and "Sam Okafor" in late
+    assert listed == 1
+
+
 def test_participant_adds_evidence_and_sees_timeline(client, enrolled, team, time_machine):
     day = START + datetime.timedelta(days=20)
     time_machine.move_to(at(day), tick=False)
