@@ -65,35 +65,14 @@ def start_idle_clock(session) -> None:
     session[_SLID_AT] = int(time.time())
 
 
-# Set in a browser session when its person signs in with an authenticator app, or adds one, so that pages need not
-# ask the database. Their role forbids removing it (MFAAdapter); removing one anyway clears the mark (signals).
-TOTP_SET_UP = "totp_set_up"
-
-
-def _needs_mfa(user) -> bool:
-    return bool(user and user.is_authenticated and user.roles & set(settings.MFA_REQUIRED_ROLES))
-
-
-def _has_totp(user) -> bool:
+def requires_mfa_setup(user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    if not (user.roles & set(settings.MFA_REQUIRED_ROLES)):
+        return False
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def remember_totp(session, user) -> None:
-    """At sign-in (the session is saved then anyway): mark the session if its person has an authenticator app."""
-    if _needs_mfa(user) and _has_totp(user):
-        session[TOTP_SET_UP] = True
-
-
-def requires_mfa_setup(user, session=None) -> bool:
-    """Whether the person's role needs an authenticator app they have not added yet; a browser session marked by
-    ``remember_totp`` (or when one is added) answers without asking the database."""
-    if not _needs_mfa(user):
-        return False
-    if session is not None and session.get(TOTP_SET_UP):
-        return False
-    return not _has_totp(user)
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class RequireMultiFactorMiddleware:
@@ -105,7 +84,7 @@ class RequireMultiFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(self.ALLOWED_PREFIXES) and requires_mfa_setup(request.user, request.session):
+        if not request.path.startswith(self.ALLOWED_PREFIXES) and requires_mfa_setup(request.user):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 

@@ -5,7 +5,7 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
-from .middleware import TOTP_SET_UP, remember_totp, start_idle_clock
+from .middleware import start_idle_clock
 from .services import record_event
 
 
@@ -16,11 +16,9 @@ def _signed_in(sender, request, user, **kwargs):
 
 @receiver(auth_signals.user_logged_in)
 def _idle_clock_starts(sender, request, user, **kwargs):
-    # Signing in saves the session, so its idle expiry starts now (the first page after it need not move it again),
-    # and it notes whether its person has an authenticator app (no page need ask again).
+    # Signing in saves the session, so its idle expiry starts now: the first page after it need not move it again.
     if request is not None and hasattr(request, "session"):
         start_idle_clock(request.session)
-        remember_totp(request.session, user)
 
 
 @receiver(password_changed)
@@ -36,12 +34,8 @@ def _password_reset(sender, request, user, **kwargs):
 @receiver(authenticator_added)
 def _authenticator_added(sender, request, user, authenticator, **kwargs):
     record_event(user, "authenticator_added", by=user, to_state=authenticator.type)
-    if request is not None and hasattr(request, "session"):
-        remember_totp(request.session, user)
 
 
 @receiver(authenticator_removed)
 def _authenticator_removed(sender, request, user, authenticator, **kwargs):
     record_event(user, "authenticator_removed", by=user, from_state=authenticator.type)
-    if request is not None and hasattr(request, "session"):
-        request.session.pop(TOTP_SET_UP, None)

@@ -157,14 +157,6 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if PRODUCTION and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Each process would count sign-in failures on its own, so throttles would multiply with the workers.
     raise ImproperlyConfigured("CACHE_URL must name a shared cache (Redis) in production.")
-# Sessions are read from the shared cache and written to it and to the database, which stays their record (Django's
-# cached_db): one query fewer on every signed-in page. A cache in each process's own memory would go on serving a
-# session another process had changed or ended, so without a shared cache sessions are read from the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.db"
-    if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-    else "django.contrib.sessions.backends.cached_db"
-)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -31,6 +31,7 @@ from accounts.models import AuditEvent
 
 from . import years
 from .models import (
+    PRACTISING,
     Annotation,
     Application,
     CaseStage,
@@ -502,18 +503,20 @@ def practice_standing(user_ids) -> dict[int, dict]:
             Prefetch("status_changes", queryset=StatusChange.objects.order_by("-changed_at", "-id"), to_attr="history"),
         )
     )
-    return {
-        e.user_id: {
+    standing = {}
+    for e in entries:
+        status = e.status_on_day(today)  # the day whose orders and conditions were read
+        practising = status in PRACTISING
+        standing[e.user_id] = {
             "registration_number": e.registration_number,
             "name": e.full_name,
-            "status": e.status_today,
-            "status_label": e.get_status_today_display(),
-            "practising": e.is_practising,
-            "reason": e.history[0].reason if e.history and not e.is_practising else "",
+            "status": status,
+            "status_label": EntryStatus(status).label,
+            "practising": practising,
+            "reason": e.history[0].reason if e.history and not practising else "",
             "accredited": [ACCREDITATION_KINDS[a.kind] for a in e.accreditations_in_force],
         }
-        for e in entries
-    }
+    return standing
 
 
 def current_employer_ids(user) -> set[int]:

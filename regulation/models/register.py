@@ -148,9 +148,12 @@ class RegisterEntry(models.Model):
         """What every page and the API show: right on the day it changes, before the nightly task records it.
         Uses the prefetched ``orders_in_force``/``conditions_in_force`` when a selector loaded them."""
         cached = self.__dict__.get("_status_today") or self.__dict__.get("status_now")  # selectors.with_status_today
-        if cached is not None:
-            return cached
-        day = timezone.localdate()
+        if cached is None:
+            cached = self.__dict__["_status_today"] = self.status_on_day(timezone.localdate())
+        return cached
+
+    def status_on_day(self, day: datetime.date) -> str:
+        """``status_today`` on a given day (a selector that read the facts in force on ``day`` says which)."""
         orders = getattr(self, "orders_in_force", None)
         if orders is None:
             from .fitness import Order
@@ -162,7 +165,6 @@ class RegisterEntry(models.Model):
         status, _ = self.status_from_facts(day, orders=orders, conditions=conditions)
         if self.status == EntryStatus.REMOVED and status != EntryStatus.REMOVED:
             status = self.status  # a removal is lifted only by a decision (restoration, an appeal)
-        self.__dict__["_status_today"] = status
         return status
 
     def get_status_today_display(self) -> str:

@@ -125,17 +125,23 @@ def test_other_apps_read_the_status_of_today(register_of_every_kind, time_machin
     assert standing["status"] == EntryStatus.REGISTERED and standing["practising"]
 
 
-@pytest.mark.parametrize("days", [0, 3, 11, 400, 800])
+@pytest.mark.parametrize(
+    ("days", "nightly"), [(0, False), (3, False), (11, False), (400, False), (800, False), (800, True)]
+)
 def test_other_apps_read_the_status_the_register_shows_for_every_kind_of_entry(
-    register_of_every_kind, time_machine, days
+    register_of_every_kind, time_machine, days, nightly, django_assert_num_queries
 ):
     """``practice_standing`` works each status out from the orders and conditions it reads; the register's pages
-    from the SQL expression. Both give the same status, on the days the statuses change."""
+    from the SQL expression. Both give the same status, on the days the statuses change, and once the nightly task
+    has recorded the lapses (a decision, kept)."""
     time_machine.move_to(SPRING + datetime.timedelta(days=days), tick=False)
+    if nightly:
+        assert services.lapse_unrenewed() > 0
     entries = selectors.with_status_today(RegisterEntry.objects.filter(last_name="Okafor"))
     shown = {e.user_id: e.status_now for e in entries}
     assert len(shown) == len(register_of_every_kind)
-    standing = selectors.practice_standing(shown)
+    with django_assert_num_queries(5):  # entries, then their conditions, orders, accreditations and history
+        standing = selectors.practice_standing(shown)
     assert {user_id: s["status"] for user_id, s in standing.items()} == shown
     assert len(set(shown.values())) >= 3  # the days chosen give several kinds of status
 
