@@ -213,9 +213,15 @@ def main():
             print(f"(generated {size - have:,} entries in {time.perf_counter() - start:.1f} s)")
             have = size
         results[size] = measure(size, staff_client)
-    same = all(results[args.small][k] == results[args.large][k] for k in results[args.small])
-    print(f"\nQueries per request the same at {args.small:,} and {args.large:,} entries: {'yes' if same else 'NO'}")
-    return 0 if same else 1
+    # Fewer at the larger size is fine: a name search whose surnames fill the first page never reads its second part
+    # (at 1,000 entries too few people are called Okafor for that). More would be a cost growing with the register.
+    small, large = results[args.small], results[args.large]
+    grows = [k for k in small if (large[k] != small[k] if k.startswith("plan ") else large[k] > small[k])]
+    print(
+        f"\nNo request makes more queries at {args.large:,} entries than at {args.small:,}, nor plans differently: "
+        + ("yes" if not grows else f"NO ({', '.join(grows)})")
+    )
+    return 1 if grows else 0
 
 
 if __name__ == "__main__":
