@@ -197,15 +197,22 @@ def _load(base, cookies, pages, clients, seconds, seed) -> tuple[list[float], li
 
 def mixed_load(base, cookies, clients, seconds, seed) -> None:
     """The same clients load only /healthz/live (no work at all), then only the trivial view (/healthz: the
-    baseline, what the server and these clients manage with no page work), then the role pages; throughput and
-    latency of each, and the pages' throughput as a share of each baseline's."""
+    baseline, what the server and these clients manage with no page work), then the layout alone as each signed-in
+    person (the ceiling for a signed-in page), then the role pages; throughput and latency of each, and the pages'
+    throughput as a share of each baseline's."""
     pages = [(email, path) for email, paths in ROLE_PAGES.items() for path in paths]
     live, _, live_took = _load(base, cookies, [(None, TRIVIAL)], clients, seconds, seed)
     trivial, _, trivial_took = _load(base, cookies, [(None, BASELINE)], clients, seconds, seed)
     # The layout alone as each signed-in person (session, account, two-factor check, navigation; no page data): the
     # most any signed-in page could reach, so what share of the trivial view's rate is possible at all.
     signed_in = [(email, LAYOUT) for email in ROLE_PAGES if email]
-    layout, _, layout_took = _load(base, cookies, signed_in, clients, seconds, seed)
+    for email, path in signed_in:  # still signed in: a redirect to the sign-in page would be followed and count
+        with urllib.request.urlopen(  # nosec B310 # our own server over http
+            urllib.request.Request(base + path, headers={"Cookie": cookies[email]}), timeout=60
+        ) as response:
+            if not response.geturl().endswith(path) or b"Sign out" not in response.read():
+                sys.exit(f"{email} is not signed in on {path}: the layout's load would not be theirs")
+    layout, layout_errors, layout_took = _load(base, cookies, signed_in, clients, seconds, seed)
     page_samples, errors, took = _load(base, cookies, pages, clients, seconds, seed)
     rate, trivial_rate, live_rate = len(page_samples) / took, len(trivial) / trivial_took, len(live) / live_took
     layout_rate = len(layout) / layout_took
@@ -232,8 +239,8 @@ def mixed_load(base, cookies, clients, seconds, seed) -> None:
         f"{layout_rate / trivial_rate:5.2f}× trivial, the ceiling for a signed-in page; "
         f"pages {rate / layout_rate:5.2f}× its rate)"
     )
-    if errors:
-        print(f"   {len(errors)} requests did not answer 200, e.g. {errors[:3]}")
+    if errors or layout_errors:
+        print(f"   {len(errors) + len(layout_errors)} requests did not answer 200, e.g. {(errors + layout_errors)[:3]}")
 
 
 def main():

@@ -40,6 +40,7 @@ from regulation.models import RegisterEntry  # noqa: E402
 def measure(size, staff_client):
     public = Client()
     number, email = RegisterEntry.objects.order_by("-id").values_list("registration_number", "email").first()
+    assert email, "the register was generated before generate_register gave entries an email: generate it again"
 
     def baseline():
         list(RegisterEntry.objects.filter(registration_number=number).values_list("id", flat=True))
@@ -216,10 +217,10 @@ def main():
     # Fewer at the larger size is fine: a name search whose surnames fill the first page never reads its second part
     # (at 1,000 entries too few people are called Okafor for that). More would be a cost growing with the register.
     small, large = results[args.small], results[args.large]
-    grows = [k for k in small if (large[k] != small[k] if k.startswith("plan ") else large[k] > small[k])]
+    grows = [k for k in small if (not large[k] or not small[k] if k.startswith("plan ") else large[k] > small[k])]
     print(
-        f"\nNo request makes more queries at {args.large:,} entries than at {args.small:,}, nor plans differently: "
-        + ("yes" if not grows else f"NO ({', '.join(grows)})")
+        f"\nNo request makes more queries at {args.large:,} entries than at {args.small:,}, and every name search "
+        "reads its indexes at both: " + ("yes" if not grows else f"NO ({', '.join(grows)})")
     )
     return 1 if grows else 0
 

@@ -480,7 +480,7 @@ def practice_standing(user_ids) -> dict[int, dict]:
     so a paused pathway can say why; ``accredited`` lists the pathway levels whose annotation is in force.
     """
     today = timezone.localdate()
-    # Today's status comes from the orders and conditions prefetched here (``status_today``), not from the SQL
+    # Today's status comes from the orders and conditions prefetched here (``status_on_day``), not from the SQL
     # expression as well: building and compiling that expression cost more than the query itself (3.5 ms a call).
     entries = (
         RegisterEntry.objects.filter(user_id__in=list(user_ids))

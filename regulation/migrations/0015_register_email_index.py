@@ -10,6 +10,8 @@ from django.db.migrations.operations import AddIndex
 
 
 class AddIndexConcurrentlyOnPostgreSQL(AddIndexConcurrently):
+    describe = AddIndex.describe  # Django's names the index's fields, which an index on an expression has none of
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             return super().database_forwards(app_label, schema_editor, from_state, to_state)

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from regulation import selectors, services
-from regulation.models import EntryStatus, RegisterEntry
+from regulation.models import PRACTISING, EntryStatus, RegisterEntry
 from tests.factories import make_user
 
 from .conftest import SPRING, register
@@ -144,6 +144,12 @@ def test_other_apps_read_the_status_the_register_shows_for_every_kind_of_entry(
         standing = selectors.practice_standing(shown)
     assert {user_id: s["status"] for user_id, s in standing.items()} == shown
     assert len(set(shown.values())) >= 3  # the days chosen give several kinds of status
+    for entry in entries:
+        practising = shown[entry.user_id] in PRACTISING
+        latest = entry.status_changes.order_by("-changed_at", "-id").first()
+        assert standing[entry.user_id]["practising"] == practising
+        assert standing[entry.user_id]["reason"] == ("" if practising or latest is None else latest.reason)
+    assert any(s["reason"] for s in standing.values())  # someone not practising, with the reason recorded
 
 
 def test_the_api_list_costs_the_same_queries_whatever_the_entries_hold(
